@@ -1,0 +1,149 @@
+import { z } from 'zod';
+import { AnswerAmount, CurrencyCode, UnixSeconds } from './common.ts';
+
+export const Customer = z.object({
+  email: z.email('must be an e-mail address'),
+  name: z.string().min(1).max(255).optional(),
+  phone: z.string().min(3).max(32).optional(),
+  /** The payer's IP. Without it Paydo takes the merchant server's. */
+  ip: z.string().min(2).max(64).optional(),
+  extraFields: z.record(z.string(), z.string()).optional(),
+});
+export type Customer = z.infer<typeof Customer>;
+
+export const CreateCheckoutTransactionParams = z.object({
+  invoiceIdentifier: z.string().min(1),
+  customer: Customer,
+  /** Where the payer returns after an off-site step; may hold `{{txid}}`. */
+  checkStatusUrl: z.string().min(1),
+  payCurrency: CurrencyCode.optional(),
+  paymentMethod: z.union([z.number().int(), z.string().regex(/^\d+$/)]).optional(),
+  cardToken: z.string().min(1).optional(),
+});
+export type CreateCheckoutTransactionParams = z.input<typeof CreateCheckoutTransactionParams>;
+
+/** Codes of `checkout/create`. 1002 and 100001–100003: the payer must go to Paydo's page. */
+export const CheckoutCode = {
+  created: 1000,
+  notCreated: 1001,
+  authenticationRequired: [1002, 100001, 100002, 100003],
+} as const;
+
+export function requiresHostedPage(code: number | null | undefined): boolean {
+  return code != null && (CheckoutCode.authenticationRequired as readonly number[]).includes(code);
+}
+
+export const CheckoutTransactionResult = z.looseObject({
+  isSuccess: z.boolean().optional(),
+  message: z.string().nullish(),
+  txid: z.string().nullish(),
+  code: z.union([z.number(), z.string().regex(/^\d+$/).transform(Number)]).nullish(),
+});
+export type CheckoutTransactionResult = z.infer<typeof CheckoutTransactionResult>;
+
+/**
+ * `form` comes as absent, `[]`, `{url}` (GET) or `{method, url, fields}`; normalized
+ * here to `null` or `{method, url, fields}` so callers have one shape.
+ */
+const StatusForm = z
+  .union([
+    z.array(z.unknown()).length(0),
+    z.looseObject({
+      method: z.string().optional(),
+      url: z.string().min(1),
+      fields: z.union([z.array(z.unknown()).length(0), z.record(z.string(), z.unknown())]).optional(),
+    }),
+  ])
+  .nullish()
+  .transform((form) => {
+    if (!form || Array.isArray(form)) return null;
+    const method = (form.method ?? 'GET').toUpperCase() === 'POST' ? 'POST' : 'GET';
+    const fields: Record<string, string> = {};
+    if (form.fields && !Array.isArray(form.fields)) {
+      for (const [k, v] of Object.entries(form.fields)) fields[k] = String(v ?? '');
+    }
+    return { method, url: form.url, fields } as const;
+  });
+
+export const TransactionStatus = z.looseObject({
+  isSuccess: z.boolean().optional(),
+  status: z.string(),
+  form: StatusForm,
+  url: z
+    .string()
+    .nullish()
+    .transform((u) => (u ? u : null)),
+  txid: z.string().nullish(),
+});
+export type TransactionStatus = z.output<typeof TransactionStatus>;
+
+/** Transaction states: 1 new, 2 accepted, 4 pending, 3/5 failed, 9 pre-approved, 15 timed out. */
+export const TransactionState = {
+  new: 1,
+  accepted: 2,
+  failed: 3,
+  pending: 4,
+  rejected: 5,
+  preApproved: 9,
+  timedOut: 15,
+} as const;
+
+export type TransactionOutcome = 'success' | 'fail' | 'pending';
+
+/** What a transaction state means for the order. */
+export function outcomeOfState(state: number): TransactionOutcome {
+  if (state === TransactionState.accepted) return 'success';
+  if (state === 3 || state === 5 || state === 15) return 'fail';
+  return 'pending';
+}
+
+export const Transaction = z
+  .looseObject({
+    identifier: z.string(),
+    type: z.union([z.number(), z.string()]).nullish(),
+    amount: AnswerAmount.nullish(),
+    currency: z.string().nullish(),
+    payAmount: AnswerAmount.nullish(),
+    payCurrency: z.string().nullish(),
+    productAmount: AnswerAmount.nullish(),
+    productCurrency: z.string().nullish(),
+    state: z.number(),
+    error: z.union([z.string(), z.looseObject({ message: z.string().nullish() })]).nullish(),
+    orderId: z.string().nullish(),
+    orderIdentifier: z.string().nullish(),
+    paymentMethodIdentifier: z.union([z.number(), z.string()]).nullish(),
+    cardMetadata: z
+      .looseObject({
+        bin: z.string().nullish(),
+        lastDigits: z.string().nullish(),
+        paymentSystem: z.string().nullish(),
+        country: z.string().nullish(),
+        holderName: z.string().nullish(),
+      })
+      .nullish(),
+    payerInformation: z.array(z.looseObject({ type: z.number(), value: z.unknown() })).nullish(),
+    resultUrl: z.string().nullish(),
+    failUrl: z.string().nullish(),
+    createdAt: UnixSeconds.nullish(),
+    updatedAt: UnixSeconds.nullish(),
+    application: z.looseObject({ identifier: z.string(), name: z.string().nullish() }).nullish(),
+  })
+  .transform((t, ctx) => {
+    // Clients fall back across productAmount/amount and orderId/orderIdentifier.
+    const orderAmount = t.productAmount ?? t.amount;
+    const orderCurrency = t.productCurrency ?? t.currency;
+    const orderId = t.orderId ?? t.orderIdentifier;
+    if (orderAmount == null) ctx.addIssue({ code: 'custom', path: ['amount'], message: 'missing' });
+    if (orderCurrency == null) ctx.addIssue({ code: 'custom', path: ['currency'], message: 'missing' });
+    if (orderId == null) ctx.addIssue({ code: 'custom', path: ['orderId'], message: 'missing' });
+    const errorMessage = typeof t.error === 'string' ? t.error : (t.error?.message ?? null);
+    return {
+      ...t,
+      orderAmount: orderAmount ?? '',
+      orderCurrency: orderCurrency ?? '',
+      orderId: orderId ?? '',
+      errorMessage: errorMessage || null,
+      outcome: outcomeOfState(t.state),
+    };
+  });
+export type Transaction = z.output<typeof Transaction>;

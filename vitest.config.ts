@@ -1,0 +1,14 @@
+import { defineConfig } from 'vitest/config';
+
+// Node-side tests of every package. Workspace packages resolve to their
+// TypeScript sources (the `source` export condition), so no build is needed first.
+export default defineConfig({
+  resolve: { conditions: ['source'] },
+  ssr: { resolve: { conditions: ['source'], externalConditions: ['source'] } },
+  test: {
+    include: ['packages/*/test/**/*.test.ts', 'examples/*/test/**/*.test.ts'],
+    exclude: ['**/node_modules/**', 'packages/widget/**', 'examples/*/test/e2e/**'],
+    testTimeout: 15_000,
+    hookTimeout: 30_000,
+  },
+});
