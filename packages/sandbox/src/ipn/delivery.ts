@@ -1,0 +1,177 @@
+import type { SandboxState, TransactionRecord } from '../state.ts';
+import { FINAL_STATES, TX_STATE } from '../state.ts';
+
+/** The IPN body exactly as Paydo posts it. */
+export interface IpnBody {
+  invoice: { id: string; txid: string; status: number; metadata: unknown };
+  transaction: { id: string; state: number; order: { id: string }; error: { message: string; code: string } };
+}
+
+export interface IpnAttempt {
+  /** One per notification; repeats of it (retries, duplicates) share it. */
+  notificationId: number;
+  txid: string;
+  attempt: number;
+  duplicate: boolean;
+  url: string | null;
+  at: string;
+  statusCode: number | null;
+  error: string | null;
+  durationMs: number;
+  body: IpnBody;
+}
+
+export interface IpnSettings {
+  url: string | undefined;
+  schedule: number[];
+  duplicates: number;
+  onPending: boolean;
+}
+
+const ATTEMPT_TIMEOUT_MS = 5_000;
+
+/**
+ * Posts IPNs like Paydo: on every final state and every later change, retried
+ * on anything but 200 along the schedule, with optional duplicates on purpose.
+ */
+export class IpnDelivery {
+  readonly attempts: IpnAttempt[] = [];
+  readonly settings: IpnSettings;
+  readonly #state: SandboxState;
+  #nextId = 1;
+  #inFlight = 0;
+  #idleWaiters: (() => void)[] = [];
+  #timers = new Set<NodeJS.Timeout>();
+  #closed = false;
+
+  constructor(state: SandboxState, settings: IpnSettings) {
+    this.#state = state;
+    this.settings = settings;
+    state.onStateChange((tx) => {
+      if (FINAL_STATES.has(tx.state) || (tx.state === TX_STATE.pending && this.settings.onPending)) this.notify(tx);
+    });
+  }
+
+  bodyFor(tx: TransactionRecord): IpnBody {
+    const invoice = this.#state.invoices.get(tx.invoiceIdentifier);
+    return {
+      invoice: {
+        id: tx.invoiceIdentifier,
+        txid: tx.identifier,
+        status: invoice?.status ?? 0,
+        metadata: invoice?.metadata ?? {},
+      },
+      transaction: {
+        id: tx.identifier,
+        state: tx.state,
+        order: { id: invoice?.orderId ?? '' },
+        error: tx.error ?? { message: '', code: '' },
+      },
+    };
+  }
+
+  /** Sends an IPN with the transaction as it is now (also used by "resend"). */
+  notify(tx: TransactionRecord): number {
+    const id = this.#nextId++;
+    const body = this.bodyFor(tx);
+    this.#track(this.#deliver(id, tx.identifier, body, 1, false));
+    return id;
+  }
+
+  /** Resolves when no delivery is running or scheduled. */
+  idle(): Promise<void> {
+    if (this.#inFlight === 0) return Promise.resolve();
+    return new Promise((resolve) => this.#idleWaiters.push(resolve));
+  }
+
+  close(): void {
+    this.#closed = true;
+    for (const t of this.#timers) clearTimeout(t);
+    this.#timers.clear();
+    this.#inFlight = 0;
+    this.#flushIdle();
+  }
+
+  reset(): void {
+    for (const t of this.#timers) clearTimeout(t);
+    this.#timers.clear();
+    this.attempts.length = 0;
+    this.#inFlight = 0;
+    this.#flushIdle();
+  }
+
+  #track(p: Promise<void>): void {
+    this.#inFlight++;
+    void p.finally(() => {
+      this.#inFlight = Math.max(0, this.#inFlight - 1);
+      if (this.#inFlight === 0) this.#flushIdle();
+    });
+  }
+
+  #flushIdle(): void {
+    const waiters = this.#idleWaiters;
+    this.#idleWaiters = [];
+    for (const w of waiters) w();
+  }
+
+  async #deliver(id: number, txid: string, body: IpnBody, attempt: number, duplicate: boolean): Promise<void> {
+    if (this.#closed) return;
+    const ok = await this.#post(id, txid, body, attempt, duplicate);
+    if (this.#closed) return;
+    if (ok) {
+      if (!duplicate) {
+        for (let i = 0; i < this.settings.duplicates; i++) {
+          await this.#post(id, txid, body, attempt + i + 1, true);
+        }
+      }
+      return;
+    }
+    const delay = this.settings.schedule[attempt - 1];
+    if (delay === undefined || duplicate) return; // schedule exhausted: Paydo gives up too
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(() => {
+        this.#timers.delete(timer);
+        resolve();
+      }, delay);
+      this.#timers.add(timer);
+    });
+    return this.#deliver(id, txid, body, attempt + 1, duplicate);
+  }
+
+  async #post(id: number, txid: string, body: IpnBody, attempt: number, duplicate: boolean): Promise<boolean> {
+    const url = this.settings.url ?? null;
+    const started = Date.now();
+    const record: IpnAttempt = {
+      notificationId: id,
+      txid,
+      attempt,
+      duplicate,
+      url,
+      at: new Date(started).toISOString(),
+      statusCode: null,
+      error: null,
+      durationMs: 0,
+      body,
+    };
+    if (!url) {
+      record.error = 'No IPN URL is configured (--ipn-url).';
+      this.attempts.push(record);
+      return false;
+    }
+    try {
+      const response = await fetch(url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'user-agent': 'paydo-sandbox-ipn/1' },
+        body: JSON.stringify(body),
+        signal: AbortSignal.timeout(ATTEMPT_TIMEOUT_MS),
+      });
+      await response.arrayBuffer();
+      record.statusCode = response.status;
+    } catch (error) {
+      record.error = error instanceof Error ? error.message : String(error);
+    }
+    record.durationMs = Date.now() - started;
+    this.attempts.push(record);
+    return record.statusCode === 200;
+  }
+}

@@ -1,0 +1,166 @@
+import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { SandboxContext } from '../context.ts';
+import { fillTemplate } from '../routes/common.ts';
+import { INVOICE_STATUS, TX_STATE } from '../state.ts';
+import { findMethod, SANDBOX_METHODS } from '../test-data.ts';
+import { html, page } from './html.ts';
+
+/**
+ * The pages a payer sees away from the merchant: the bank's 3-D Secure (ACS)
+ * page, the e-wallet's approval page, and Paydo's hosted payment page.
+ */
+export function offsitePages(app: FastifyInstance, ctx: SandboxContext): void {
+  const { state } = ctx;
+
+  // The browser arrives here by the POST form of the status answer (PaReq, MD, TermUrl).
+  app.post<{ Params: { txid: string } }>('/_sandbox/acs/:txid', async (request, reply) => {
+    const tx = state.transactions.get(request.params.txid);
+    if (tx?.pendingAction?.kind !== 'acs')
+      return notFound(reply, 'This 3-D Secure session is unknown or already complete.');
+    return reply.type('text/html').send(
+      page(
+        '3-D Secure — Sandbox bank',
+        html`<main><div class="card" role="main">
+          <span class="badge">Sandbox</span>
+          <h1>Confirm your payment</h1>
+          <p>Sandbox bank asks you to confirm this payment with card ending ${tx.card?.lastDigits ?? '••••'}.</p>
+          <p class="amount">${formatAmount(tx.amount, tx.currency)}</p>
+          <form method="post" action="/_sandbox/acs/${tx.identifier}/complete">
+            <div class="actions">
+              <button class="primary" name="decision" value="approve" type="submit">Approve</button>
+              <button class="secondary" name="decision" value="decline" type="submit">Decline</button>
+            </div>
+          </form></div></main>`,
+      ),
+    );
+  });
+
+  app.post<{ Params: { txid: string }; Body: { decision?: string } }>(
+    '/_sandbox/acs/:txid/complete',
+    async (request, reply) => {
+      const tx = state.transactions.get(request.params.txid);
+      if (tx?.pendingAction?.kind !== 'acs')
+        return notFound(reply, 'This 3-D Secure session is unknown or already complete.');
+      const back = tx.pendingAction.fields.TermUrl ?? tx.checkStatusUrl;
+      if (request.body?.decision === 'approve') state.setState(tx, TX_STATE.accepted);
+      else state.setState(tx, TX_STATE.rejected, { message: '3-D Secure authentication failed', code: '3ds_failed' });
+      return reply.redirect(back, 303);
+    },
+  );
+
+  app.get<{ Params: { txid: string } }>('/_sandbox/wallet/:txid', async (request, reply) => {
+    const tx = state.transactions.get(request.params.txid);
+    if (tx?.pendingAction?.kind !== 'wallet')
+      return notFound(reply, 'This wallet session is unknown or already complete.');
+    return reply.type('text/html').send(
+      page(
+        'Sandbox Wallet',
+        html`<main><div class="card" role="main">
+          <span class="badge">Sandbox</span>
+          <h1>Sandbox Wallet</h1>
+          <p>Pay ${tx.customer.email}'s wallet balance to the merchant?</p>
+          <p class="amount">${formatAmount(tx.amount, tx.currency)}</p>
+          <form method="post" action="/_sandbox/wallet/${tx.identifier}/complete">
+            <div class="actions">
+              <button class="primary" name="decision" value="approve" type="submit">Approve</button>
+              <button class="secondary" name="decision" value="decline" type="submit">Decline</button>
+            </div>
+          </form></div></main>`,
+      ),
+    );
+  });
+
+  app.post<{ Params: { txid: string }; Body: { decision?: string } }>(
+    '/_sandbox/wallet/:txid/complete',
+    async (request, reply) => {
+      const tx = state.transactions.get(request.params.txid);
+      if (tx?.pendingAction?.kind !== 'wallet')
+        return notFound(reply, 'This wallet session is unknown or already complete.');
+      if (request.body?.decision === 'approve') state.setState(tx, TX_STATE.accepted);
+      else state.setState(tx, TX_STATE.failed, { message: 'Declined in the wallet', code: 'wallet_declined' });
+      return reply.redirect(
+        fillTemplate(tx.checkStatusUrl, { invoiceId: tx.invoiceIdentifier, txid: tx.identifier }),
+        303,
+      );
+    },
+  );
+
+  // Paydo's hosted payment page: checkout.paydo.com/{locale}/payment/invoice-preprocessing/{invoiceId}.
+  app.get<{ Params: { locale: string; invoiceId: string } }>(
+    '/:locale/payment/invoice-preprocessing/:invoiceId',
+    async (request, reply) => {
+      const invoice = state.invoices.get(request.params.invoiceId);
+      if (!invoice) return notFound(reply, 'Invoice not found.');
+      if (invoice.status === INVOICE_STATUS.paid) {
+        return reply.type('text/html').send(
+          page(
+            'Paid',
+            html`<main><div class="card" role="main"><h1>This invoice is paid</h1>
+            <p><a href="${fillTemplate(invoice.resultUrl, { invoiceId: invoice.identifier, txid: invoice.transactionIdentifier ?? '' })}">Back to the shop</a></p></div></main>`,
+          ),
+        );
+      }
+      return reply.type('text/html').send(
+        page(
+          'Paydo — pay invoice',
+          html`<main><div class="card" role="main">
+            <span class="badge">Sandbox</span>
+            <h1>Paydo checkout</h1>
+            <p>Order ${invoice.orderId}${invoice.description ? ` — ${invoice.description}` : ''}</p>
+            <p class="amount">${formatAmount(invoice.amount, invoice.currency)}</p>
+            <p>Sign in to your Paydo account to pay (sandbox: choose the outcome).</p>
+            <form method="post" action="/_sandbox/hosted/${invoice.identifier}/complete">
+              <div class="actions">
+                <button class="primary" name="decision" value="approve" type="submit">Pay</button>
+                <button class="secondary" name="decision" value="decline" type="submit">Cancel payment</button>
+              </div>
+            </form></div></main>`,
+        ),
+      );
+    },
+  );
+
+  app.post<{ Params: { invoiceId: string }; Body: { decision?: string } }>(
+    '/_sandbox/hosted/:invoiceId/complete',
+    async (request, reply) => {
+      const invoice = state.invoices.get(request.params.invoiceId);
+      if (!invoice) return notFound(reply, 'Invoice not found.');
+      if (invoice.status === INVOICE_STATUS.paid) return notFound(reply, 'This invoice is already paid.');
+      const method =
+        (invoice.paymentMethod != null ? findMethod(invoice.paymentMethod) : undefined) ??
+        SANDBOX_METHODS.find((m) => m.behaviour === 'hosted-only');
+      const tx = state.addTransaction({
+        invoiceIdentifier: invoice.identifier,
+        amount: invoice.amount,
+        currency: invoice.currency,
+        paymentMethod: method?.identifier ?? 0,
+        customer: { email: invoice.payer.email, name: invoice.payer.name },
+        card: null,
+        pendingAction: null,
+        checkStatusUrl: invoice.resultUrl,
+      });
+      const approved = request.body?.decision === 'approve';
+      if (approved) state.setState(tx, TX_STATE.accepted);
+      else state.setState(tx, TX_STATE.failed, { message: 'Payment cancelled on Paydo', code: 'cancelled' });
+      const target = approved ? invoice.resultUrl : invoice.failPath;
+      return reply.redirect(fillTemplate(target, { invoiceId: invoice.identifier, txid: tx.identifier }), 303);
+    },
+  );
+}
+
+function notFound(reply: FastifyReply, message: string) {
+  return reply
+    .code(404)
+    .type('text/html')
+    .send(
+      page('Not found', html`<main><div class="card" role="main"><h1>Not found</h1><p>${message}</p></div></main>`),
+    );
+}
+
+export function formatAmount(amount: string, currency: string): string {
+  try {
+    return new Intl.NumberFormat('en', { style: 'currency', currency }).format(Number(amount));
+  } catch {
+    return `${amount} ${currency}`;
+  }
+}

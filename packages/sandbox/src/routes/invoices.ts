@@ -1,0 +1,141 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
+import type { FastifyInstance } from 'fastify';
+import type { SandboxContext } from '../context.ts';
+import { isDecimalText, toUnits } from '../money.ts';
+import type { InvoiceRecord } from '../state.ts';
+import { findMethod } from '../test-data.ts';
+import { asObject, FieldErrors, MESSAGES, sendData, sendError } from './common.ts';
+
+const CURRENCY = /^[A-Z]{3}$/;
+
+export function invoiceRoutes(app: FastifyInstance, ctx: SandboxContext): void {
+  app.post('/invoices/create', { config: { endpoint: 'invoices.create' } }, async (request, reply) => {
+    const body = asObject(request.body) ?? {};
+    const project = ctx.options.project;
+    if (body.publicKey !== undefined && body.publicKey !== project.publicKey) {
+      return sendError(reply, 404, MESSAGES.applicationNotFound);
+    }
+    const errors = new FieldErrors();
+    errors.requireString('publicKey', body.publicKey);
+    const order = asObject(body.order);
+    if (!order) errors.add('order', MESSAGES.blank);
+    const orderId = errors.requireString('order.id', order?.id);
+    // The amount may come as a string or a JSON number; it is signed as written.
+    const rawAmount = order?.amount;
+    const amountText = typeof rawAmount === 'number' && Number.isFinite(rawAmount) ? String(rawAmount) : rawAmount;
+    if (order && !isDecimalText(amountText)) {
+      errors.add('order.amount', amountText === undefined ? MESSAGES.blank : MESSAGES.invalid);
+    }
+    const currency = errors.requireString('order.currency', order?.currency);
+    if (currency !== undefined && !CURRENCY.test(currency)) errors.add('order.currency', MESSAGES.invalid);
+    const description = errors.requireString('order.description', order?.description, { allowEmpty: true });
+    const items = order?.items;
+    if (order && (items === undefined || items === null || typeof items !== 'object')) {
+      errors.add('order.items', MESSAGES.blank);
+    }
+    const payer = asObject(body.payer);
+    if (!payer) errors.add('payer', MESSAGES.blank);
+    const email = errors.email('payer.email', payer?.email);
+    const payerName = errors.optionalString('payer.name', payer?.name);
+    const payerPhone = errors.optionalString('payer.phone', payer?.phone);
+    const extraFields = asObject(payer?.extraFields);
+    const language = errors.requireString('language', body.language);
+    if (language !== undefined && language !== 'en' && language !== 'ru') errors.add('language', MESSAGES.invalid);
+    const resultUrl = errors.requireString('resultUrl', body.resultUrl);
+    const failPath = errors.requireString('failPath', body.failPath);
+    const productUrl = errors.optionalString('productUrl', body.productUrl);
+    const signature = errors.requireString('signature', body.signature);
+    const method = body.paymentMethod == null ? undefined : findMethod(body.paymentMethod);
+    if (body.paymentMethod != null && !method) errors.add('paymentMethod', MESSAGES.invalid);
+    const metadata = body.metadata ?? {};
+    if (JSON.stringify(metadata).length > 800_000) errors.add('metadata', 'This value is too long.');
+    if (errors.any) return sendError(reply, 422, errors.map);
+
+    const expected = createHash('sha256')
+      .update(`${amountText}:${currency}:${orderId}:${project.secretKey}`)
+      .digest('hex');
+    if (!safeEqual(expected, signature as string)) return sendError(reply, 422, MESSAGES.wrongSignature);
+
+    if (method) {
+      if (!method.enabled) return sendError(reply, 422, MESSAGES.methodDisabled);
+      if (!method.currencies.includes(currency as string)) {
+        return sendError(reply, 422, { 'order.currency': ['Currency is not supported by the payment method.'] });
+      }
+      const units = toUnits(amountText as string);
+      if (units < toUnits(method.minAmount))
+        return sendError(reply, 422, { isSuccess: false, message: MESSAGES.amountTooSmall });
+      if (units > toUnits(method.maxAmount))
+        return sendError(reply, 422, { isSuccess: false, message: MESSAGES.amountTooLarge });
+    }
+
+    const invoice = ctx.state.addInvoice({
+      amount: amountText as string,
+      currency: currency as string,
+      orderId: orderId as string,
+      description: description ?? '',
+      items,
+      payer: {
+        email: email as string,
+        name: payerName,
+        phone: payerPhone,
+        extraFields: extraFields as Record<string, string> | undefined,
+      },
+      language: language as string,
+      resultUrl: resultUrl as string,
+      failPath: failPath as string,
+      productUrl: productUrl ?? null,
+      paymentMethod: method?.identifier ?? null,
+      metadata,
+    });
+    return sendData(reply, invoice.identifier, { identifier: invoice.identifier });
+  });
+
+  app.get<{ Params: { id: string } }>(
+    '/invoices/:id',
+    { config: { endpoint: 'invoices.get' } },
+    async (request, reply) => {
+      const invoice = ctx.state.invoices.get(request.params.id);
+      // Newer Paydo pages answer 422 for an unknown invoice (older: 404).
+      if (!invoice) return sendError(reply, 422, MESSAGES.invoiceNotFound);
+      return sendData(reply, invoiceView(invoice, ctx));
+    },
+  );
+}
+
+export function invoiceView(invoice: InvoiceRecord, ctx: SandboxContext) {
+  const method = invoice.paymentMethod == null ? undefined : findMethod(invoice.paymentMethod);
+  return {
+    identifier: invoice.identifier,
+    status: invoice.status,
+    type: 1,
+    applicationIdentifier: ctx.options.project.projectId,
+    amount: Number(invoice.amount),
+    currency: invoice.currency,
+    orderIdentifier: invoice.orderId,
+    items: invoice.items,
+    description: invoice.description,
+    resultUrl: invoice.resultUrl,
+    failUrl: invoice.failPath,
+    productUrl: invoice.productUrl,
+    language: invoice.language,
+    payer: {
+      email: invoice.payer.email,
+      name: invoice.payer.name ?? null,
+      phone: invoice.payer.phone ?? null,
+      extraFields: invoice.payer.extraFields ?? {},
+    },
+    paymentMethod: method ? { identifier: method.identifier, fields: method.fields, formType: method.formType } : null,
+    isSeen: false,
+    customization: null,
+    createdAt: invoice.createdAt,
+    updatedAt: invoice.updatedAt,
+    transactionIdentifier: invoice.transactionIdentifier,
+    isTopUp: false,
+  };
+}
+
+function safeEqual(a: string, b: string): boolean {
+  const x = Buffer.from(a);
+  const y = Buffer.from(b);
+  return x.length === y.length && timingSafeEqual(x, y);
+}

@@ -1,0 +1,38 @@
+import type { FastifyInstance } from 'fastify';
+import type { SandboxContext } from '../context.ts';
+import { SANDBOX_METHODS } from '../test-data.ts';
+import { isAuthorized, MESSAGES, sendData, sendError } from './common.ts';
+
+export function paymentMethodRoutes(app: FastifyInstance, ctx: SandboxContext): void {
+  app.get<{ Params: { projectId: string } }>(
+    '/instrument-settings/payment-methods/available-for-application/:projectId',
+    { config: { endpoint: 'methods.list' } },
+    async (request, reply) => {
+      if (!isAuthorized(request, ctx.options.project)) return sendError(reply, 401, MESSAGES.unauthorized);
+      if (request.params.projectId !== ctx.options.project.projectId) {
+        return sendError(reply, 403, MESSAGES.forbidden);
+      }
+      const origin = ctx.origin();
+      return sendData(
+        reply,
+        SANDBOX_METHODS.filter((m) => m.enabled).map((m) => ({
+          identifier: m.identifier,
+          type: m.type,
+          formType: m.formType,
+          title: m.title,
+          logo: origin + m.logoPath,
+          parentIdentifier: null,
+          pmIdentifier: uuidFor(m.identifier),
+          isCheckoutBetweenWalletSupported: false,
+          currencies: m.currencies,
+          countries: m.countries,
+          config: { fields: m.fields },
+        })),
+      );
+    },
+  );
+}
+
+function uuidFor(n: number): string {
+  return `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`;
+}

@@ -1,0 +1,198 @@
+import type { Random } from './random.ts';
+import type { CardScenario } from './test-data.ts';
+
+/** Invoice status: 0 new, 1 paid, 2 overdue, 4 pending, 5 failed. */
+export const INVOICE_STATUS = { new: 0, paid: 1, overdue: 2, pending: 4, failed: 5 } as const;
+/** Transaction state: 1 new, 2 accepted, 3 failed, 4 pending, 5 failed (rejected), 15 timed out. */
+export const TX_STATE = { new: 1, accepted: 2, failed: 3, pending: 4, rejected: 5, timedOut: 15 } as const;
+export const FINAL_STATES: ReadonlySet<number> = new Set([2, 3, 5, 15]);
+
+export interface PayerRecord {
+  email: string;
+  name?: string | undefined;
+  phone?: string | undefined;
+  extraFields?: Record<string, string> | undefined;
+}
+
+export interface InvoiceRecord {
+  identifier: string;
+  status: number;
+  /** Exactly as sent (the signature covers this text). */
+  amount: string;
+  currency: string;
+  orderId: string;
+  description: string;
+  items: unknown;
+  payer: PayerRecord;
+  language: string;
+  resultUrl: string;
+  failPath: string;
+  productUrl: string | null;
+  paymentMethod: number | null;
+  metadata: unknown;
+  createdAt: number;
+  updatedAt: number | null;
+  transactionIdentifier: string | null;
+}
+
+/** What the emulator keeps of a card: never the full number or the CVV. */
+export interface CardRecord {
+  bin: string;
+  lastDigits: string;
+  brand: string;
+  holderName: string;
+  scenario: CardScenario;
+}
+
+export interface CardTokenRecord {
+  token: string;
+  invoiceIdentifier: string;
+  expiresAt: number;
+  used: boolean;
+  card: CardRecord;
+}
+
+export type PendingAction = { kind: 'acs' | 'wallet'; fields: Record<string, string> } | null;
+
+export interface TransactionRecord {
+  identifier: string;
+  invoiceIdentifier: string;
+  state: number;
+  error: { message: string; code: string } | null;
+  amount: string;
+  currency: string;
+  paymentMethod: number;
+  customer: PayerRecord & { ip?: string | undefined };
+  card: CardRecord | null;
+  /** An off-site step the payer has not completed yet (3-D Secure, wallet approval). */
+  pendingAction: PendingAction;
+  checkStatusUrl: string;
+  createdAt: number;
+  updatedAt: number;
+  refundedUnits: bigint;
+  /** Every state the transaction went through, oldest first. */
+  history: { state: number; at: number }[];
+}
+
+export interface RefundRecord {
+  identifier: string;
+  transactionIdentifier: string;
+  type: 1 | 2;
+  status: number;
+  amount: string;
+  currency: string;
+  metadata: unknown;
+  createdAt: number;
+  updatedAt: number;
+}
+
+export type StateChangeListener = (tx: TransactionRecord, previousState: number) => void;
+
+const now = () => Math.floor(Date.now() / 1000);
+
+export class SandboxState {
+  readonly invoices = new Map<string, InvoiceRecord>();
+  readonly cardTokens = new Map<string, CardTokenRecord>();
+  readonly transactions = new Map<string, TransactionRecord>();
+  readonly refunds = new Map<string, RefundRecord>();
+  readonly #random: Random;
+  readonly #listeners: StateChangeListener[] = [];
+  readonly #timers = new Set<NodeJS.Timeout>();
+
+  constructor(random: Random) {
+    this.#random = random;
+  }
+
+  newId(): string {
+    return this.#random.uuid();
+  }
+
+  onStateChange(listener: StateChangeListener): void {
+    this.#listeners.push(listener);
+  }
+
+  addInvoice(
+    invoice: Omit<InvoiceRecord, 'identifier' | 'createdAt' | 'updatedAt' | 'status' | 'transactionIdentifier'>,
+  ) {
+    const record: InvoiceRecord = {
+      ...invoice,
+      identifier: this.newId(),
+      status: INVOICE_STATUS.new,
+      createdAt: now(),
+      updatedAt: null,
+      transactionIdentifier: null,
+    };
+    this.invoices.set(record.identifier, record);
+    return record;
+  }
+
+  addTransaction(
+    tx: Omit<
+      TransactionRecord,
+      'identifier' | 'createdAt' | 'updatedAt' | 'refundedUnits' | 'history' | 'state' | 'error'
+    >,
+  ) {
+    const at = now();
+    const record: TransactionRecord = {
+      ...tx,
+      identifier: this.newId(),
+      state: TX_STATE.new,
+      error: null,
+      createdAt: at,
+      updatedAt: at,
+      refundedUnits: 0n,
+      history: [{ state: TX_STATE.new, at }],
+    };
+    this.transactions.set(record.identifier, record);
+    const invoice = this.invoices.get(tx.invoiceIdentifier);
+    if (invoice) {
+      invoice.transactionIdentifier = record.identifier;
+      invoice.updatedAt = at;
+    }
+    return record;
+  }
+
+  /**
+   * Moves a transaction to a new state and updates its invoice. Listeners
+   * (the IPN delivery) hear about every change, including failed → accepted.
+   */
+  setState(tx: TransactionRecord, state: number, error: { message: string; code: string } | null = null): void {
+    const previous = tx.state;
+    if (previous === state && JSON.stringify(error) === JSON.stringify(tx.error)) return;
+    tx.state = state;
+    tx.error = state === TX_STATE.accepted ? null : error;
+    tx.updatedAt = now();
+    tx.history.push({ state, at: tx.updatedAt });
+    if (FINAL_STATES.has(state)) tx.pendingAction = null;
+    const invoice = this.invoices.get(tx.invoiceIdentifier);
+    if (invoice && invoice.transactionIdentifier === tx.identifier) {
+      invoice.status =
+        state === TX_STATE.accepted
+          ? INVOICE_STATUS.paid
+          : FINAL_STATES.has(state)
+            ? INVOICE_STATUS.failed
+            : INVOICE_STATUS.pending;
+      invoice.updatedAt = tx.updatedAt;
+    }
+    for (const listener of this.#listeners) listener(tx, previous);
+  }
+
+  /** Runs `fn` after `ms` unless the emulator is reset or closed first. */
+  later(ms: number, fn: () => void): void {
+    const timer = setTimeout(() => {
+      this.#timers.delete(timer);
+      fn();
+    }, ms);
+    timer.unref?.();
+    this.#timers.add(timer);
+  }
+
+  clear(): void {
+    for (const t of this.#timers) clearTimeout(t);
+    this.#timers.clear();
+    this.invoices.clear();
+    this.cardTokens.clear();
+    this.transactions.clear();
+    this.refunds.clear();
+  }
+}
