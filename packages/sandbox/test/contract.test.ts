@@ -24,7 +24,10 @@ afterAll(() => sandbox.close());
 
 describe('conventions', () => {
   it('answers 415 to a body that is not JSON', async () => {
-    const res = await api('POST', '/invoices/create', { raw: 'a=1', headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+    const res = await api('POST', '/invoices/create', {
+      raw: 'a=1',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    });
     expect(res.status).toBe(415);
     expect(res.body).toEqual({ message: 'Unsupported media type. Only json allowed' });
   });
@@ -48,13 +51,22 @@ describe('conventions', () => {
 
 describe('payment methods', () => {
   it('lists the enabled methods with fields, currencies and logos', async () => {
-    const res = await api('GET', `/instrument-settings/payment-methods/available-for-application/${sandbox.project.projectId}`);
+    const res = await api(
+      'GET',
+      `/instrument-settings/payment-methods/available-for-application/${sandbox.project.projectId}`,
+    );
     expect(res.body.status).toBe(1);
     const ids = res.body.data.map((m: { identifier: number }) => m.identifier);
     expect(ids).toEqual([CARD_METHOD, BANK_METHOD, WALLET_METHOD, HOSTED_METHOD]);
     const bank = res.body.data[1];
     expect(bank).toMatchObject({ type: 'banks', formType: 'standard', currencies: ['EUR', 'UAH'] });
-    expect(bank.config.fields).toContainEqual({ name: 'nationalid', type: 'text', required: true, title: 'National ID (10 digits)', regexp: '^\\d{10}$' });
+    expect(bank.config.fields).toContainEqual({
+      name: 'nationalid',
+      type: 'text',
+      required: true,
+      title: 'National ID (10 digits)',
+      regexp: '^\\d{10}$',
+    });
     expect(res.body.data[0].formType).toBe('cards');
     expect(res.body.data[0].logo).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/_sandbox\/assets\/card\.svg$/);
   });
@@ -98,7 +110,11 @@ describe('invoices', () => {
 
   it('answers a 422 field map for missing and malformed fields', async () => {
     const res = await api('POST', '/invoices/create', {
-      body: { publicKey: sandbox.project.publicKey, order: { id: 'x', amount: '1,5', currency: 'euro' }, payer: { email: 'nope' } },
+      body: {
+        publicKey: sandbox.project.publicKey,
+        order: { id: 'x', amount: '1,5', currency: 'euro' },
+        payer: { email: 'nope' },
+      },
     });
     expect(res.status).toBe(422);
     expect(res.body.message).toMatchObject({
@@ -120,10 +136,14 @@ describe('invoices', () => {
     expect(small.body).toEqual({ message: { isSuccess: false, message: 'Invalid amount, less than allowed minumum' } });
     const large = await api('POST', '/invoices/create', { body: invoiceBody(sandbox, { amount: '10000.01' }) });
     expect(large.body.message.message).toBe('Invalid amount, more than allowed maximum');
-    const currency = await api('POST', '/invoices/create', { body: invoiceBody(sandbox, { currency: 'UAH', paymentMethod: WALLET_METHOD }) });
+    const currency = await api('POST', '/invoices/create', {
+      body: invoiceBody(sandbox, { currency: 'UAH', paymentMethod: WALLET_METHOD }),
+    });
     expect(currency.status).toBe(422);
     expect(currency.body.message).toHaveProperty('order.currency');
-    const disabled = await api('POST', '/invoices/create', { body: invoiceBody(sandbox, { paymentMethod: DISABLED_METHOD }) });
+    const disabled = await api('POST', '/invoices/create', {
+      body: invoiceBody(sandbox, { paymentMethod: DISABLED_METHOD }),
+    });
     expect(disabled.body).toEqual({ message: 'Method must be enabled to use it' });
   });
 
@@ -150,7 +170,14 @@ describe('card tokens', () => {
   it('answers 201 with token and expired_at', async () => {
     const invoiceId = (await api('POST', '/invoices/create', { body: invoiceBody(sandbox) })).headers.get('identifier');
     const res = await api('POST', '/payment-tools/card-token/create', {
-      body: { invoiceIdentifier: invoiceId, pan: '4242424242424242', expirationDate: '12/39', cvv: '123', holderName: 'Ada', saveCard: null },
+      body: {
+        invoiceIdentifier: invoiceId,
+        pan: '4242424242424242',
+        expirationDate: '12/39',
+        cvv: '123',
+        holderName: 'Ada',
+        saveCard: null,
+      },
     });
     expect(res.status).toBe(201);
     expect(res.body.data.token).toMatch(/^[0-9a-f-]{36}$/);
@@ -161,7 +188,13 @@ describe('card tokens', () => {
   it('answers a field map for Luhn, expiry format, past expiry and CVV length', async () => {
     const invoiceId = (await api('POST', '/invoices/create', { body: invoiceBody(sandbox) })).headers.get('identifier');
     const bad = await api('POST', '/payment-tools/card-token/create', {
-      body: { invoiceIdentifier: invoiceId, pan: '4242424242424241', expirationDate: '1/30', cvv: '12345', holderName: '' },
+      body: {
+        invoiceIdentifier: invoiceId,
+        pan: '4242424242424241',
+        expirationDate: '1/30',
+        cvv: '12345',
+        holderName: '',
+      },
     });
     expect(bad.status).toBe(422);
     expect(bad.body.message).toEqual({
@@ -172,7 +205,13 @@ describe('card tokens', () => {
     });
     expect(JSON.stringify(bad.body)).not.toContain('4242424242424241');
     const past = await api('POST', '/payment-tools/card-token/create', {
-      body: { invoiceIdentifier: invoiceId, pan: '4242424242424242', expirationDate: '01/20', cvv: '12', holderName: 'A' },
+      body: {
+        invoiceIdentifier: invoiceId,
+        pan: '4242424242424242',
+        expirationDate: '01/20',
+        cvv: '12',
+        holderName: 'A',
+      },
     });
     expect(past.body.message).toEqual({
       expirationDate: ['Card is expired.'],
@@ -182,7 +221,13 @@ describe('card tokens', () => {
 
   it('answers 422 "Invoice not found" for an unknown invoice', async () => {
     const res = await api('POST', '/payment-tools/card-token/create', {
-      body: { invoiceIdentifier: 'nope', pan: '4242424242424242', expirationDate: '12/39', cvv: '123', holderName: 'A' },
+      body: {
+        invoiceIdentifier: 'nope',
+        pan: '4242424242424242',
+        expirationDate: '12/39',
+        cvv: '123',
+        holderName: 'A',
+      },
     });
     expect(res.status).toBe(422);
     expect(res.body).toEqual({ message: 'Invoice not found' });
@@ -208,7 +253,10 @@ describe('checkout transactions by test card', () => {
 
   it('5555…: accepted', async () => {
     const { txid } = await payByCard(sandbox, '5555555555554444');
-    expect((await api('GET', `/transactions/${txid}`)).body.data).toMatchObject({ state: 2, cardMetadata: { paymentSystem: 'MASTERCARD', lastDigits: '4444', bin: '555555' } });
+    expect((await api('GET', `/transactions/${txid}`)).body.data).toMatchObject({
+      state: 2,
+      cardMetadata: { paymentSystem: 'MASTERCARD', lastDigits: '4444', bin: '555555' },
+    });
   });
 
   it('…3220: pending with a POST form to the ACS page; approve there → accepted', async () => {
@@ -236,27 +284,55 @@ describe('checkout transactions by test card', () => {
 
   it('…3220: decline on the ACS page → failed (state 5) with the fail url', async () => {
     const { txid } = await payByCard(sandbox, '4000000000003220');
-    await fetch(`${sandbox.url}/_sandbox/acs/${txid}/complete`, { method: 'POST', body: new URLSearchParams({ decision: 'decline' }), redirect: 'manual' });
+    await fetch(`${sandbox.url}/_sandbox/acs/${txid}/complete`, {
+      method: 'POST',
+      body: new URLSearchParams({ decision: 'decline' }),
+      redirect: 'manual',
+    });
     const status = await api('GET', `/checkout/check-transaction-status/${txid}`);
-    expect(status.body.data).toMatchObject({ isSuccess: true, status: 'fail', url: `https://shop.example/fail?txid=${txid}` });
-    expect((await api('GET', `/transactions/${txid}`)).body.data).toMatchObject({ state: 5, error: '3-D Secure authentication failed' });
+    expect(status.body.data).toMatchObject({
+      isSuccess: true,
+      status: 'fail',
+      url: `https://shop.example/fail?txid=${txid}`,
+    });
+    expect((await api('GET', `/transactions/${txid}`)).body.data).toMatchObject({
+      state: 5,
+      error: '3-D Secure authentication failed',
+    });
   });
 
   it('…0002: declined; …9995: insufficient funds', async () => {
     const declined = await payByCard(sandbox, '4000000000000002');
-    expect((await api('GET', `/transactions/${declined.txid}`)).body.data).toMatchObject({ state: 3, error: 'Card declined by the issuer' });
+    expect((await api('GET', `/transactions/${declined.txid}`)).body.data).toMatchObject({
+      state: 3,
+      error: 'Card declined by the issuer',
+    });
     const poor = await payByCard(sandbox, '4000000000009995');
-    expect((await api('GET', `/transactions/${poor.txid}`)).body.data).toMatchObject({ state: 3, error: 'Insufficient funds' });
+    expect((await api('GET', `/transactions/${poor.txid}`)).body.data).toMatchObject({
+      state: 3,
+      error: 'Insufficient funds',
+    });
     expect((await api('GET', `/checkout/check-transaction-status/${poor.txid}`)).body.data.status).toBe('fail');
   });
 
   it('a failed invoice can be paid again with another card', async () => {
     const { invoiceId } = await payByCard(sandbox, '4000000000000002');
     const token = await api('POST', '/payment-tools/card-token/create', {
-      body: { invoiceIdentifier: invoiceId, pan: '4242424242424242', expirationDate: '12/39', cvv: '123', holderName: 'A' },
+      body: {
+        invoiceIdentifier: invoiceId,
+        pan: '4242424242424242',
+        expirationDate: '12/39',
+        cvv: '123',
+        holderName: 'A',
+      },
     });
     const retry = await api('POST', '/checkout/create', {
-      body: { invoiceIdentifier: invoiceId, customer: { email: 'payer@example.com' }, checkStatusUrl: 'https://s/x', cardToken: token.body.data.token },
+      body: {
+        invoiceIdentifier: invoiceId,
+        customer: { email: 'payer@example.com' },
+        checkStatusUrl: 'https://s/x',
+        cardToken: token.body.data.token,
+      },
     });
     expect(retry.body.data.code).toBe(1000);
     expect((await api('GET', `/invoices/${invoiceId}`)).body.data.status).toBe(1);
@@ -264,21 +340,39 @@ describe('checkout transactions by test card', () => {
 
   it('…0119: pending without a form, then accepted after pendingMs', async () => {
     const { txid } = await payByCard(sandbox, '4000000000000119');
-    expect((await api('GET', `/checkout/check-transaction-status/${txid}`)).body.data).toMatchObject({ status: 'pending', form: [], url: '' });
-    await expect.poll(async () => (await api('GET', `/checkout/check-transaction-status/${txid}`)).body.data.status, { timeout: 3000, interval: 50 }).toBe('success');
+    expect((await api('GET', `/checkout/check-transaction-status/${txid}`)).body.data).toMatchObject({
+      status: 'pending',
+      form: [],
+      url: '',
+    });
+    await expect
+      .poll(async () => (await api('GET', `/checkout/check-transaction-status/${txid}`)).body.data.status, {
+        timeout: 3000,
+        interval: 50,
+      })
+      .toBe('success');
   });
 
   it('refuses a paid invoice, a reused token and a missing token', async () => {
     const { invoiceId } = await payByCard(sandbox, '4242424242424242');
     const again = await api('POST', '/checkout/create', {
-      body: { invoiceIdentifier: invoiceId, customer: { email: 'payer@example.com' }, checkStatusUrl: 'https://s/x', cardToken: 'x' },
+      body: {
+        invoiceIdentifier: invoiceId,
+        customer: { email: 'payer@example.com' },
+        checkStatusUrl: 'https://s/x',
+        cardToken: 'x',
+      },
     });
     expect(again.status).toBe(422);
     expect(again.body).toEqual({ message: { isSuccess: false, message: 'Invoice has already been paid' } });
 
     const fresh = (await api('POST', '/invoices/create', { body: invoiceBody(sandbox) })).headers.get('identifier');
     const noToken = await api('POST', '/checkout/create', {
-      body: { invoiceIdentifier: fresh, customer: { email: 'payer@example.com', name: 'A' }, checkStatusUrl: 'https://s/x' },
+      body: {
+        invoiceIdentifier: fresh,
+        customer: { email: 'payer@example.com', name: 'A' },
+        checkStatusUrl: 'https://s/x',
+      },
     });
     expect(noToken.body.message).toEqual({ cardToken: ['This value should not be blank.'] });
     const unknown = await api('POST', '/checkout/create', {
@@ -291,22 +385,36 @@ describe('checkout transactions by test card', () => {
 
 describe('other methods', () => {
   async function createInvoice(method: number, currency = 'EUR') {
-    return (await api('POST', '/invoices/create', { body: invoiceBody(sandbox, { paymentMethod: method, currency }) })).headers.get('identifier') as string;
+    return (
+      await api('POST', '/invoices/create', { body: invoiceBody(sandbox, { paymentMethod: method, currency }) })
+    ).headers.get('identifier') as string;
   }
 
   it('bank transfer: field errors for a missing and a malformed national id, then success', async () => {
     const invoiceId = await createInvoice(BANK_METHOD);
     const missing = await api('POST', '/checkout/create', {
-      body: { invoiceIdentifier: invoiceId, customer: { email: 'payer@example.com', name: 'Ada' }, checkStatusUrl: 'https://s/x' },
+      body: {
+        invoiceIdentifier: invoiceId,
+        customer: { email: 'payer@example.com', name: 'Ada' },
+        checkStatusUrl: 'https://s/x',
+      },
     });
     expect(missing.status).toBe(422);
     expect(missing.body.message).toEqual({ 'customer.nationalid': ['This value should not be blank.'] });
     const wrong = await api('POST', '/checkout/create', {
-      body: { invoiceIdentifier: invoiceId, customer: { email: 'payer@example.com', name: 'Ada', extraFields: { nationalid: '12ab' } }, checkStatusUrl: 'https://s/x' },
+      body: {
+        invoiceIdentifier: invoiceId,
+        customer: { email: 'payer@example.com', name: 'Ada', extraFields: { nationalid: '12ab' } },
+        checkStatusUrl: 'https://s/x',
+      },
     });
     expect(wrong.body.message).toEqual({ 'customer.nationalid': ['This value is not valid.'] });
     const ok = await api('POST', '/checkout/create', {
-      body: { invoiceIdentifier: invoiceId, customer: { email: 'payer@example.com', name: 'Ada', extraFields: { nationalid: '1234567890' } }, checkStatusUrl: 'https://s/x' },
+      body: {
+        invoiceIdentifier: invoiceId,
+        customer: { email: 'payer@example.com', name: 'Ada', extraFields: { nationalid: '1234567890' } },
+        checkStatusUrl: 'https://s/x',
+      },
     });
     expect(ok.body.data.code).toBe(1000);
     const tx = await api('GET', `/transactions/${ok.body.data.txid}`);
@@ -317,15 +425,26 @@ describe('other methods', () => {
   it('e-wallet: a GET redirect to the wallet page; approve there → accepted', async () => {
     const invoiceId = await createInvoice(WALLET_METHOD, 'USD');
     const created = await api('POST', '/checkout/create', {
-      body: { invoiceIdentifier: invoiceId, customer: { email: 'payer@example.com' }, checkStatusUrl: 'https://shop.example/back?paydo_txid={{txid}}' },
+      body: {
+        invoiceIdentifier: invoiceId,
+        customer: { email: 'payer@example.com' },
+        checkStatusUrl: 'https://shop.example/back?paydo_txid={{txid}}',
+      },
     });
     const txid = created.body.data.txid;
     const status = await api('GET', `/checkout/check-transaction-status/${txid}`);
     expect(status.body.data.form).toEqual({ method: 'GET', url: `${sandbox.url}/_sandbox/wallet/${txid}`, fields: [] });
     expect(await (await fetch(status.body.data.form.url)).text()).toContain('Sandbox Wallet');
-    const done = await fetch(`${sandbox.url}/_sandbox/wallet/${txid}/complete`, { method: 'POST', body: new URLSearchParams({ decision: 'approve' }), redirect: 'manual' });
+    const done = await fetch(`${sandbox.url}/_sandbox/wallet/${txid}/complete`, {
+      method: 'POST',
+      body: new URLSearchParams({ decision: 'approve' }),
+      redirect: 'manual',
+    });
     expect(done.headers.get('location')).toBe(`https://shop.example/back?paydo_txid=${txid}`);
-    expect((await api('GET', `/checkout/check-invoice-status/${invoiceId}`)).body.data).toMatchObject({ status: 'success', txid });
+    expect((await api('GET', `/checkout/check-invoice-status/${invoiceId}`)).body.data).toMatchObject({
+      status: 'success',
+      txid,
+    });
   });
 
   it('hosted-only: answers code 100001 without a transaction; the hosted page pays the invoice', async () => {
@@ -338,8 +457,14 @@ describe('other methods', () => {
     expect(res.headers.get('identifier')).toBeNull();
     const page = await fetch(`${sandbox.url}/en/payment/invoice-preprocessing/${invoiceId}`);
     expect(await page.text()).toContain('Paydo checkout');
-    const paid = await fetch(`${sandbox.url}/_sandbox/hosted/${invoiceId}/complete`, { method: 'POST', body: new URLSearchParams({ decision: 'approve' }), redirect: 'manual' });
-    expect(paid.headers.get('location')).toMatch(new RegExp(`^https://shop.example/result\\?invoice=${invoiceId}&txid=`));
+    const paid = await fetch(`${sandbox.url}/_sandbox/hosted/${invoiceId}/complete`, {
+      method: 'POST',
+      body: new URLSearchParams({ decision: 'approve' }),
+      redirect: 'manual',
+    });
+    expect(paid.headers.get('location')).toMatch(
+      new RegExp(`^https://shop.example/result\\?invoice=${invoiceId}&txid=`),
+    );
     expect((await api('GET', `/invoices/${invoiceId}`)).body.data.status).toBe(1);
   });
 });
@@ -369,22 +494,51 @@ describe('transactions and refunds', () => {
 
   it('refunds partially (string and number amounts), refuses too much, reads refunds back', async () => {
     const { txid } = await payByCard(sandbox, '4242424242424242', { amount: '20.00' });
-    const first = await api('POST', '/refunds/create', { body: { transactionIdentifier: txid, refundType: 2, amount: '5', metadata: {} } });
+    const first = await api('POST', '/refunds/create', {
+      body: { transactionIdentifier: txid, refundType: 2, amount: '5', metadata: {} },
+    });
     expect(first.status).toBe(201);
     const refundId = first.headers.get('identifier');
     expect(refundId).toBeTruthy();
-    expect((await api('POST', '/refunds/create', { body: { transactionIdentifier: txid, refundType: 2, amount: 10.5 } })).status).toBe(201);
-    const tooBig = await api('POST', '/refunds/create', { body: { transactionIdentifier: txid, refundType: 2, amount: '25' } });
+    expect(
+      (await api('POST', '/refunds/create', { body: { transactionIdentifier: txid, refundType: 2, amount: 10.5 } }))
+        .status,
+    ).toBe(201);
+    const tooBig = await api('POST', '/refunds/create', {
+      body: { transactionIdentifier: txid, refundType: 2, amount: '25' },
+    });
     expect(tooBig.body).toEqual({ message: 'Refund amount is bigger than transaction amount' });
-    const notEnough = await api('POST', '/refunds/create', { body: { transactionIdentifier: txid, refundType: 2, amount: '5' } });
+    const notEnough = await api('POST', '/refunds/create', {
+      body: { transactionIdentifier: txid, refundType: 2, amount: '5' },
+    });
     expect(notEnough.body).toEqual({ message: 'Not enough money on transaction to make refund' });
-    const full = await api('POST', '/refunds/create', { body: { transactionIdentifier: txid, refundType: 1, amount: '4.5' } });
+    const full = await api('POST', '/refunds/create', {
+      body: { transactionIdentifier: txid, refundType: 1, amount: '4.5' },
+    });
     expect(full.status).toBe(201);
     const one = await api('GET', `/refunds/user-refunds?query[identifier]=${refundId}`);
-    expect(one.body.data).toEqual([expect.objectContaining({ identifier: refundId, amount: '5.00', currency: 'EUR', transactionIdentifier: txid, type: 2 })]);
+    expect(one.body.data).toEqual([
+      expect.objectContaining({
+        identifier: refundId,
+        amount: '5.00',
+        currency: 'EUR',
+        transactionIdentifier: txid,
+        type: 2,
+      }),
+    ]);
     const all = await api('GET', '/refunds/user-refunds');
     expect(all.body.data.length).toBeGreaterThanOrEqual(3);
-    expect((await api('POST', '/refunds/create', { body: { transactionIdentifier: txid, refundType: 2, amount: '1' }, jwt: null })).status).toBe(401);
-    expect((await api('POST', '/refunds/create', { body: { transactionIdentifier: 'nope', refundType: 2, amount: '1' } })).status).toBe(404);
+    expect(
+      (
+        await api('POST', '/refunds/create', {
+          body: { transactionIdentifier: txid, refundType: 2, amount: '1' },
+          jwt: null,
+        })
+      ).status,
+    ).toBe(401);
+    expect(
+      (await api('POST', '/refunds/create', { body: { transactionIdentifier: 'nope', refundType: 2, amount: '1' } }))
+        .status,
+    ).toBe(404);
   });
 });

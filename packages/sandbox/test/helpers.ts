@@ -41,13 +41,28 @@ export function sign(amount: string, currency: string, orderId: string, secretKe
 
 let orderSeq = 0;
 
-export function invoiceBody(sandbox: Sandbox, overrides: { amount?: string; currency?: string; paymentMethod?: number | null; orderId?: string; extra?: Record<string, unknown> } = {}) {
+export function invoiceBody(
+  sandbox: Sandbox,
+  overrides: {
+    amount?: string;
+    currency?: string;
+    paymentMethod?: number | null;
+    orderId?: string;
+    extra?: Record<string, unknown>;
+  } = {},
+) {
   const orderId = overrides.orderId ?? `order-${++orderSeq}`;
   const amount = overrides.amount ?? '12.50';
   const currency = overrides.currency ?? 'EUR';
   return {
     publicKey: sandbox.project.publicKey,
-    order: { id: orderId, amount, currency, description: 'Test order', items: [{ id: 'mug', name: 'Mug', price: amount }] },
+    order: {
+      id: orderId,
+      amount,
+      currency,
+      description: 'Test order',
+      items: [{ id: 'mug', name: 'Mug', price: amount }],
+    },
     payer: { email: 'payer@example.com', name: 'Ada Lovelace' },
     language: 'en',
     resultUrl: 'https://shop.example/result?invoice={{invoiceId}}&txid={{txid}}',
