@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Sandbox } from '../src/index.ts';
+import type { Json } from './helpers.ts';
 import {
   BANK_METHOD,
   CARD_METHOD,
@@ -96,7 +97,7 @@ describe('invoices', () => {
   });
 
   it('accepts a JSON number amount, signed as its text', async () => {
-    const body = invoiceBody(sandbox, { amount: '100' }) as Record<string, any>;
+    const body = invoiceBody(sandbox, { amount: '100' }) as Json;
     body.order.amount = 100;
     expect((await api('POST', '/invoices/create', { body })).status).toBe(200);
   });

@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Sandbox } from '../src/index.ts';
 import { parseFaults } from '../src/index.ts';
+import type { Json } from './helpers.ts';
 import { caller, invoiceBody, startSandbox } from './helpers.ts';
 
 let sandbox: Sandbox | undefined;
@@ -53,7 +54,7 @@ describe('fault injection', () => {
     const api = caller(sandbox);
     const lost = await api('POST', '/invoices/create', { body: invoiceBody(sandbox) });
     expect(lost.status).toBe(502);
-    const state = await (await fetch(`${sandbox.url}/_sandbox/state`)).json();
+    const state = (await (await fetch(`${sandbox.url}/_sandbox/state`)).json()) as Json;
     expect(state.invoices).toHaveLength(1); // created although the caller saw a 502
     expect((await api('POST', '/invoices/create', { body: invoiceBody(sandbox) })).status).toBe(200); // times: 1
   });
@@ -86,7 +87,7 @@ describe('fault injection', () => {
     expect((await caller(sandbox)('GET', methodsPath(sandbox))).status).toBe(503);
     const bad = await put({ spec: 'nowhere:error' });
     expect(bad.status).toBe(422);
-    expect((await bad.json()).message).toMatch(/Unknown endpoint/);
+    expect(((await bad.json()) as Json).message).toMatch(/Unknown endpoint/);
     await fetch(`${sandbox.url}/_sandbox/faults`, { method: 'DELETE' });
     expect((await caller(sandbox)('GET', methodsPath(sandbox))).status).toBe(200);
   });

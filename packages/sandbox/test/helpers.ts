@@ -3,10 +3,13 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createSandbox, type Sandbox, type SandboxOptions } from '../src/index.ts';
 
+// biome-ignore lint/suspicious/noExplicitAny: contract tests assert literal payloads of any shape
+export type Json = any;
+
 export interface Answer {
   status: number;
   headers: Headers;
-  body: any;
+  body: Json;
 }
 
 /** A plain HTTP caller: contract tests assert literal payloads, not the client's schemas. */
@@ -23,7 +26,7 @@ export function caller(sandbox: Sandbox) {
     const response = await fetch(sandbox.apiUrl + path, {
       method,
       headers,
-      body: options.raw ?? (options.body === undefined ? undefined : JSON.stringify(options.body)),
+      body: options.raw ?? (options.body === undefined ? null : JSON.stringify(options.body)),
       redirect: 'manual',
     });
     const text = await response.text();
@@ -100,7 +103,7 @@ export async function payByCard(sandbox: Sandbox, pan: string, options: { amount
 }
 
 export interface ReceivedIpn {
-  body: any;
+  body: Json;
   at: number;
 }
 

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Sandbox } from '../src/index.ts';
+import type { Json } from './helpers.ts';
 import { caller, ipnReceiver, payByCard, startSandbox } from './helpers.ts';
 
 let sandbox: Sandbox | undefined;
@@ -112,7 +113,7 @@ describe('IPN delivery', () => {
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ ipnUrl: receiver.url }),
     });
-    expect((await put.json()).ipnUrl).toBe(receiver.url);
+    expect(((await put.json()) as Json).ipnUrl).toBe(receiver.url);
     sandbox.control.resendIpn(txid);
     await receiver.waitFor(1);
     expect(receiver.received[0]?.body.transaction.id).toBe(txid);
@@ -136,7 +137,7 @@ describe('IPN delivery', () => {
     expect(res.status).toBe(303);
     expect(res.headers.get('location')).toBe('/_sandbox');
     await receiver.waitFor(2);
-    const state = await (await fetch(`${sandbox.url}/_sandbox/state`)).json();
+    const state = (await (await fetch(`${sandbox.url}/_sandbox/state`)).json()) as Json;
     expect(state.ipnAttempts).toHaveLength(2);
     expect(await caller(sandbox)('GET', `/transactions/${txid}`)).toMatchObject({ status: 200 });
   });
