@@ -15,7 +15,9 @@ const sandbox = await createSandbox({ port }).catch((error) => {
 console.log(`Paydo sandbox: ${sandbox.url}`);
 console.log(`  API base URL: ${sandbox.apiUrl}`);
 console.log(`  Dashboard:    ${sandbox.dashboardUrl}`);
-console.log(`  Keys:         public ${sandbox.project.publicKey}, secret ${sandbox.project.secretKey}, JWT ${sandbox.project.jwt}`);
+console.log(
+  `  Keys:         public ${sandbox.project.publicKey}, secret ${sandbox.project.secretKey}, JWT ${sandbox.project.jwt}`,
+);
 console.log('  Test cards:');
 for (const card of TEST_CARDS) console.log(`    ${card.pan.replace(/(\d{4})(?=\d)/g, '$1 ')}  ${card.description}`);
 console.log('Press Ctrl-C to stop.');
