@@ -1,0 +1,26 @@
+import type { PaymentMethod } from '../client/schemas/payment-methods.ts';
+import type { TransactionStatus } from '../client/schemas/transactions.ts';
+import type { ResolvedPluginOptions } from './options.ts';
+import { SingleFlight } from './single-flight.ts';
+import type { StoredResponse } from './store/store.ts';
+
+/** What the routes share: options, caches, and attempts running in this process. */
+export interface PluginContext {
+  options: ResolvedPluginOptions;
+  /** The method list, one upstream call per TTL however many checkouts load. */
+  methods: () => Promise<PaymentMethod[]>;
+  /** Status checks coalesced per txid. */
+  statuses: SingleFlight<TransactionStatus>;
+  /** Pay attempts running here, by Idempotency-Key: concurrent twins wait for the first. */
+  inFlight: Map<string, Promise<StoredResponse>>;
+}
+
+export function createContext(options: ResolvedPluginOptions): PluginContext {
+  const methodsFlight = new SingleFlight<PaymentMethod[]>(options.methodsCacheTtlMs);
+  return {
+    options,
+    methods: () => methodsFlight.run('methods', () => options.client.paymentMethods.listAvailable()),
+    statuses: new SingleFlight<TransactionStatus>(options.statusCacheMs),
+    inFlight: new Map(),
+  };
+}

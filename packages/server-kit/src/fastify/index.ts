@@ -1,0 +1,19 @@
+export type {
+  IpnOutcome,
+  IpnRecord,
+  PaydoOrder,
+  PaydoPluginOptions,
+  PaymentUpdate,
+  RateLimitWindow,
+} from './options.ts';
+export { paydo as default, paydo, paydoRedactPaths } from './plugin.ts';
+export { MemoryStore } from './store/memory-store.ts';
+export { SqliteStore } from './store/sqlite-store.ts';
+export type {
+  AttemptProgress,
+  IdempotencyClaim,
+  PaydoStore,
+  StoredResponse,
+  TransactionRecord,
+  UpdateClaim,
+} from './store/store.ts';

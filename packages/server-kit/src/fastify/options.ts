@@ -1,0 +1,227 @@
+import type { FastifyRequest } from 'fastify';
+import { PaydoClient } from '../client/client.ts';
+import { PAYDO_IPN_SOURCE_ADDRESSES } from '../client/schemas/ipn.ts';
+import type { Transaction } from '../client/schemas/transactions.ts';
+import { MemoryStore } from './store/memory-store.ts';
+import type { PaydoStore } from './store/store.ts';
+
+/** The order as the merchant's own records have it. The browser never sets any of this. */
+export interface PaydoOrder {
+  /** Your order id; sent to Paydo as `order.id` and checked against every IPN. */
+  id: string;
+  /** Decimal text, e.g. "12.50": signed exactly as written. */
+  amount: string;
+  /** ISO 4217, e.g. "EUR". */
+  currency: string;
+  description?: string;
+  items?: Record<string, unknown>[];
+  /** Prefills the payer fields. */
+  payer?: { email?: string; name?: string; phone?: string };
+  language?: 'en' | 'ru';
+  /** True when your records already say the order is paid. */
+  paid?: boolean;
+  /** Sent with the invoice; Paydo echoes it in the IPN. */
+  metadata?: Record<string, unknown>;
+}
+
+/** A verified payment result, given to `onPaymentUpdate` once per transaction and state. */
+export interface PaymentUpdate {
+  orderRef: string;
+  orderId: string;
+  invoiceId: string;
+  txid: string;
+  /** Paydo transaction state: 2 accepted; 3, 5, 15 failed. */
+  state: number;
+  status: 'paid' | 'failed';
+  amount: string;
+  currency: string;
+  /** Why it failed, in Paydo's words. */
+  errorMessage: string | null;
+  /** What told the kit: the IPN, or a status check while the payer waited. */
+  source: 'ipn' | 'status-check';
+  transaction: Transaction;
+}
+
+export type IpnOutcome = 'applied' | 'duplicate' | 'ignored' | 'rejected' | 'failed';
+
+/** One IPN as the receiver handled it (for an audit trail, e.g. an admin page). */
+export interface IpnRecord {
+  at: Date;
+  outcome: IpnOutcome;
+  /** Why it was rejected, ignored or failed. */
+  reason: string | null;
+  sourceIp: string;
+  txid: string | null;
+  invoiceId: string | null;
+  orderRef: string | null;
+  /** The state the IPN claimed, and the state Paydo confirmed. */
+  claimedState: number | null;
+  verifiedState: number | null;
+}
+
+export interface RateLimitWindow {
+  max: number;
+  timeWindowMs: number;
+}
+
+export interface PaydoPluginOptions {
+  /** Where the routes are mounted. Default `/paydo`. */
+  prefix?: string;
+  publicKey: string;
+  /** Signs invoices. Never sent to the browser. */
+  secretKey: string;
+  /** Needed to confirm IPNs and payment results with Paydo. Never sent to the browser. */
+  jwt: string;
+  projectId?: string;
+  /** Paydo's API (default `https://paydo.com/v1`), or the sandbox's `/v1`. */
+  baseUrl?: string;
+  /** Your own client instance (its keys are then used). */
+  client?: PaydoClient;
+  /** Looks the order up in your records; `null` when there is no such order. */
+  resolveOrder: (orderRef: string, request: FastifyRequest) => Promise<PaydoOrder | null>;
+  /**
+   * Applies a verified result to your order. Called once per transaction and
+   * state; throw to have it retried (the IPN answers 5xx and Paydo delivers again).
+   */
+  onPaymentUpdate: (update: PaymentUpdate) => Promise<void>;
+  /** The page with `<paydo-checkout>` for an order: where the payer comes back after 3-D Secure or a redirect. */
+  checkoutPageUrl: (orderRef: string) => string;
+  /** Default: in memory (lost on restart). Use `SqliteStore` for one machine. */
+  store?: PaydoStore;
+  /** Paydo's hosted payment page origin. Default `https://checkout.paydo.com`, or the sandbox's origin. */
+  hostedPageOrigin?: string;
+  /** Addresses IPNs may come from. Default: Paydo's published list (plus loopback when `baseUrl` is local). */
+  ipnSourceAddresses?: readonly string[];
+  /** Browser origins allowed to call the routes besides your own (CORS). */
+  allowedOrigins?: readonly string[];
+  /** Origins a 3-D Secure or redirect URL may have besides `https:` ones (the sandbox's origin is added for you). */
+  allowedRedirectOrigins?: readonly string[];
+  /** How long the method list is cached. Default 5 minutes. */
+  methodsCacheTtlMs?: number;
+  /** How long the widget waits between status polls. Default 5000 (Paydo advises 5–10 s). */
+  pollIntervalMs?: number;
+  /** How long one status answer serves all pollers of a transaction. Default 1000. */
+  statusCacheMs?: number;
+  /** Rate limits on paying (card testing). `false` turns them off. */
+  rateLimit?: { perIp?: RateLimitWindow; perOrder?: RateLimitWindow } | false;
+  /** Largest accepted request body. Default 16 KiB. */
+  bodyLimit?: number;
+  /** Hears every IPN and what became of it. */
+  onIpn?: (record: IpnRecord) => void | Promise<void>;
+}
+
+export interface ResolvedPluginOptions {
+  prefix: string;
+  client: PaydoClient;
+  ownsClient: boolean;
+  store: PaydoStore;
+  resolveOrder: PaydoPluginOptions['resolveOrder'];
+  onPaymentUpdate: PaydoPluginOptions['onPaymentUpdate'];
+  checkoutPageUrl: PaydoPluginOptions['checkoutPageUrl'];
+  hostedPageOrigin: string;
+  ipnSourceAddresses: ReadonlySet<string>;
+  allowedOrigins: readonly string[];
+  allowedRedirectOrigins: ReadonlySet<string>;
+  methodsCacheTtlMs: number;
+  pollIntervalMs: number;
+  statusCacheMs: number;
+  rateLimit: { perIp: RateLimitWindow; perOrder: RateLimitWindow } | false;
+  bodyLimit: number;
+  onIpn: PaydoPluginOptions['onIpn'];
+}
+
+const NAME = '@paydo-checkout/server-kit';
+const LOOPBACK = ['127.0.0.1', '::1', '::ffff:127.0.0.1'];
+
+/** Validates the options at registration: one TypeError listing every problem. */
+export function resolvePluginOptions(options: PaydoPluginOptions): ResolvedPluginOptions {
+  const problems: string[] = [];
+  const o = options ?? ({} as PaydoPluginOptions);
+  for (const fn of ['resolveOrder', 'onPaymentUpdate', 'checkoutPageUrl'] as const) {
+    if (typeof o[fn] !== 'function') problems.push(`\`${fn}\` must be a function`);
+  }
+  if (!o.client) {
+    if (typeof o.publicKey !== 'string' || !o.publicKey) problems.push('`publicKey` is required');
+    if (typeof o.secretKey !== 'string' || !o.secretKey) problems.push('`secretKey` is required');
+    if (typeof o.jwt !== 'string' || !o.jwt) problems.push('`jwt` is required (IPNs are confirmed with it)');
+  }
+  const prefix = o.prefix ?? '/paydo';
+  if (typeof prefix !== 'string' || (prefix !== '' && !/^\/[\w\-/]*[^/]$/.test(prefix))) {
+    problems.push('`prefix` must start with "/" and not end with one, e.g. "/paydo"');
+  }
+  const positive = (name: string, value: number | undefined, fallback: number) => {
+    if (value === undefined) return fallback;
+    if (!Number.isFinite(value) || value < 0) problems.push(`\`${name}\` must be a number ≥ 0`);
+    return value;
+  };
+  const methodsCacheTtlMs = positive('methodsCacheTtlMs', o.methodsCacheTtlMs, 300_000);
+  const pollIntervalMs = positive('pollIntervalMs', o.pollIntervalMs, 5_000);
+  const statusCacheMs = positive('statusCacheMs', o.statusCacheMs, 1_000);
+  const bodyLimit = positive('bodyLimit', o.bodyLimit, 16_384);
+  const origins = (name: string, list: readonly string[] | undefined) => {
+    const out: string[] = [];
+    for (const value of list ?? []) {
+      try {
+        out.push(new URL(value).origin);
+      } catch {
+        problems.push(`\`${name}\` has "${value}", which is not an origin like https://shop.example`);
+      }
+    }
+    return out;
+  };
+  const allowedOrigins = origins('allowedOrigins', o.allowedOrigins);
+  const allowedRedirectOrigins = new Set(origins('allowedRedirectOrigins', o.allowedRedirectOrigins));
+  if (o.hostedPageOrigin !== undefined) origins('hostedPageOrigin', [o.hostedPageOrigin]);
+  if (o.ipnSourceAddresses !== undefined && !Array.isArray(o.ipnSourceAddresses)) {
+    problems.push('`ipnSourceAddresses` must be a list of IP addresses');
+  }
+
+  let client: PaydoClient | undefined = o.client;
+  if (!client && problems.length === 0) {
+    try {
+      client = new PaydoClient({
+        publicKey: o.publicKey,
+        secretKey: o.secretKey,
+        jwt: o.jwt,
+        projectId: o.projectId,
+        baseUrl: o.baseUrl,
+      });
+    } catch (error) {
+      problems.push((error as Error).message.replace(/^paydo-checkout: invalid client options: /, ''));
+    }
+  }
+  if (problems.length || !client) throw new TypeError(`${NAME}: invalid options: ${problems.join('; ')}.`);
+
+  const api = new URL(client.baseUrl);
+  const local = ['127.0.0.1', 'localhost', '[::1]'].includes(api.hostname);
+  // The sandbox serves its 3-D Secure, wallet and hosted pages on its own origin.
+  if (api.protocol === 'http:') allowedRedirectOrigins.add(api.origin);
+  const ipn = new Set(o.ipnSourceAddresses ?? PAYDO_IPN_SOURCE_ADDRESSES);
+  if (local && o.ipnSourceAddresses === undefined) for (const a of LOOPBACK) ipn.add(a);
+  const defaultRate = { perIp: { max: 10, timeWindowMs: 60_000 }, perOrder: { max: 20, timeWindowMs: 600_000 } };
+
+  return {
+    prefix,
+    client,
+    ownsClient: !o.client,
+    store: o.store ?? new MemoryStore(),
+    resolveOrder: o.resolveOrder,
+    onPaymentUpdate: o.onPaymentUpdate,
+    checkoutPageUrl: o.checkoutPageUrl,
+    hostedPageOrigin: new URL(
+      o.hostedPageOrigin ??
+        (api.hostname.endsWith('paydo.com') || api.hostname.endsWith('payop.com')
+          ? 'https://checkout.paydo.com'
+          : api.origin),
+    ).origin,
+    ipnSourceAddresses: ipn,
+    allowedOrigins,
+    allowedRedirectOrigins,
+    methodsCacheTtlMs,
+    pollIntervalMs,
+    statusCacheMs,
+    rateLimit: o.rateLimit === false ? false : { ...defaultRate, ...o.rateLimit },
+    bodyLimit,
+    onIpn: o.onIpn,
+  };
+}

@@ -1,0 +1,93 @@
+import type { FastifyRequest } from 'fastify';
+import type { Transaction } from '../client/schemas/transactions.ts';
+import { PaydoError, PaydoNotFoundError } from '../errors.ts';
+import { sameAmount } from './amounts.ts';
+import type { PluginContext } from './context.ts';
+import type { PaymentUpdate } from './options.ts';
+
+export type UpdateResult =
+  | { outcome: 'applied' | 'duplicate'; state: number; errorMessage: string | null }
+  | { outcome: 'ignored'; state: number; reason: string }
+  | { outcome: 'rejected'; reason: string; state?: number }
+  | { outcome: 'failed'; reason: string; retryable: true; state?: number };
+
+const LEASE_MS = 60_000;
+
+/**
+ * Confirms a transaction with Paydo (JWT) and applies its state once. Both the
+ * IPN and the widget's status checks end here, so a result is never lost when
+ * one of them does not arrive, and never applied twice when both do.
+ */
+export async function applyVerifiedTransaction(
+  ctx: PluginContext,
+  txid: string,
+  orderRef: string,
+  invoiceId: string,
+  source: PaymentUpdate['source'],
+  request: FastifyRequest,
+): Promise<UpdateResult> {
+  const { client, store, resolveOrder, onPaymentUpdate } = ctx.options;
+  let tx: Transaction;
+  try {
+    tx = await client.transactions.retrieve(txid);
+  } catch (error) {
+    if (error instanceof PaydoNotFoundError)
+      return { outcome: 'rejected', reason: 'Paydo does not know this transaction.' };
+    return { outcome: 'failed', reason: `Could not confirm with Paydo: ${(error as Error).message}`, retryable: true };
+  }
+  const order = await resolveOrder(orderRef, request);
+  if (!order) return { outcome: 'rejected', reason: `resolveOrder found no order for "${orderRef}".`, state: tx.state };
+  if (tx.orderId !== order.id) {
+    return {
+      outcome: 'rejected',
+      reason: `Transaction is for order "${tx.orderId}", not "${order.id}".`,
+      state: tx.state,
+    };
+  }
+  if (!sameAmount(tx.orderAmount, order.amount) || tx.orderCurrency !== order.currency) {
+    return {
+      outcome: 'rejected',
+      reason: `Transaction is for ${tx.orderAmount} ${tx.orderCurrency}, the order is ${order.amount} ${order.currency}.`,
+      state: tx.state,
+    };
+  }
+  if (tx.outcome === 'pending')
+    return { outcome: 'ignored', state: tx.state, reason: 'The transaction is not final yet.' };
+
+  await store.saveTransaction({ txid, orderRef, invoiceId });
+  const claim = await store.claimPaymentUpdate(txid, tx.state, LEASE_MS);
+  if (claim === 'duplicate') return { outcome: 'duplicate', state: tx.state, errorMessage: tx.errorMessage };
+  if (claim === 'busy') {
+    return {
+      outcome: 'failed',
+      reason: 'The same result is being applied right now.',
+      retryable: true,
+      state: tx.state,
+    };
+  }
+  try {
+    await onPaymentUpdate({
+      orderRef,
+      orderId: order.id,
+      invoiceId,
+      txid,
+      state: tx.state,
+      status: tx.outcome === 'success' ? 'paid' : 'failed',
+      amount: order.amount,
+      currency: order.currency,
+      errorMessage: tx.errorMessage,
+      source,
+      transaction: tx,
+    });
+  } catch (error) {
+    await store.releasePaymentUpdate(txid, tx.state);
+    const reason = error instanceof PaydoError ? error.message : 'onPaymentUpdate threw';
+    request.log.error(
+      { err: error, txid, orderRef },
+      'paydo: onPaymentUpdate failed; the result will be applied on the next delivery',
+    );
+    return { outcome: 'failed', reason, retryable: true, state: tx.state };
+  }
+  await store.completePaymentUpdate(txid, tx.state);
+  return { outcome: 'applied', state: tx.state, errorMessage: tx.errorMessage };
+}

@@ -1,0 +1,140 @@
+import cors from '@fastify/cors';
+import rateLimit from '@fastify/rate-limit';
+import type { FastifyInstance, FastifyPluginAsync, FastifyRequest, onRequestHookHandler } from 'fastify';
+import fp from 'fastify-plugin';
+import type { PaydoClient } from '../client/client.ts';
+import { createContext } from './context.ts';
+import { CheckoutHttpError } from './http-error.ts';
+import { type PaydoPluginOptions, type ResolvedPluginOptions, resolvePluginOptions } from './options.ts';
+import { checkoutRoute } from './routes/checkout.ts';
+import { ipnRoute } from './routes/ipn.ts';
+import { nextRoute } from './routes/next.ts';
+import { payRoute } from './routes/pay.ts';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** The Paydo client the plugin uses (refunds, lookups from your own routes). */
+    paydo: PaydoClient;
+  }
+}
+
+/**
+ * Paths whose values must never reach a log. Pass them to your Fastify
+ * logger: `Fastify({ logger: { redact: paydoRedactPaths } })`.
+ */
+export const paydoRedactPaths: string[] = [
+  'req.headers.authorization',
+  'req.body.card',
+  'body.card',
+  '*.card.pan',
+  '*.card.cvv',
+  '*.pan',
+  '*.cvv',
+  '*.secretKey',
+  '*.jwt',
+];
+
+const paydoPlugin: FastifyPluginAsync<PaydoPluginOptions> = async (fastify, options) => {
+  const resolved = resolvePluginOptions(options);
+  if (!fastify.hasDecorator('paydo')) fastify.decorate('paydo', resolved.client);
+  if (resolved.ownsClient) fastify.addHook('onClose', () => resolved.client.close());
+  fastify.addHook('onClose', async () => {
+    await resolved.store.close?.();
+  });
+  // The routes live in their own encapsulated context: their body parser,
+  // rate limits, CORS and error format do not leak into the merchant's app.
+  await fastify.register((instance) => routes(instance, resolved), { prefix: resolved.prefix });
+};
+
+async function routes(app: FastifyInstance, options: ResolvedPluginOptions): Promise<void> {
+  const ctx = createContext(options);
+
+  // JSON only, small bodies: anything else is refused before a handler runs.
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser(
+    'application/json',
+    { parseAs: 'string', bodyLimit: options.bodyLimit },
+    app.getDefaultJsonParser('error', 'error'),
+  );
+
+  if (options.allowedOrigins.length) {
+    await app.register(cors, {
+      origin: [...options.allowedOrigins],
+      methods: ['GET', 'POST'],
+      allowedHeaders: ['content-type', 'idempotency-key'],
+    });
+  }
+  // A browser POST from a foreign origin is refused (the IPN has no Origin header).
+  app.addHook('onRequest', async (request) => {
+    if (request.method !== 'POST') return;
+    const origin = request.headers.origin;
+    if (!origin || origin === 'null' || options.allowedOrigins.includes(origin) || isSameOrigin(request, origin))
+      return;
+    throw new CheckoutHttpError(403, 'forbidden', 'Requests from this site are not allowed.');
+  });
+
+  const limits: onRequestHookHandler[] = [];
+  if (options.rateLimit) {
+    await app.register(rateLimit, {
+      global: false,
+      errorResponseBuilder: (_request, context) => {
+        const error = new CheckoutHttpError(
+          429,
+          'rate_limited',
+          `Too many payment attempts. Try again in ${context.after}.`,
+          {
+            retryable: true,
+          },
+        );
+        return error;
+      },
+    });
+    const { perIp, perOrder } = options.rateLimit;
+    limits.push(
+      app.rateLimit({ max: perIp.max, timeWindow: perIp.timeWindowMs, keyGenerator: (r) => `ip:${r.ip}` }),
+      app.rateLimit({
+        max: perOrder.max,
+        timeWindow: perOrder.timeWindowMs,
+        keyGenerator: (r) => `order:${(r.params as { orderRef?: string }).orderRef ?? ''}`,
+      }),
+    );
+  }
+
+  app.setErrorHandler((error: Error & { statusCode?: number; code?: string }, request, reply) => {
+    if (error instanceof CheckoutHttpError) return reply.code(error.statusCode).send(error.body);
+    if (error.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') {
+      return reply
+        .code(415)
+        .send({ error: 'unsupported_media_type', message: 'Send JSON (Content-Type: application/json).' });
+    }
+    if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
+      return reply.code(413).send({ error: 'validation', message: 'The request body is too large.' });
+    }
+    if (error.statusCode === 400 || error.code === 'FST_ERR_CTP_EMPTY_JSON_BODY') {
+      return reply.code(400).send({ error: 'validation', message: 'The request body is not valid JSON.' });
+    }
+    // Never echo the error: it could carry request data. Log it (redacted) and answer plainly.
+    request.log.error({ err: error }, 'paydo: unexpected error');
+    return reply.code(500).send({ error: 'internal', message: 'Something went wrong on our side. Please try again.' });
+  });
+  app.setNotFoundHandler((_request, reply) =>
+    reply.code(404).send({ error: 'not_found', message: 'No such Paydo route.' }),
+  );
+
+  checkoutRoute(app, ctx);
+  payRoute(app, ctx, limits);
+  nextRoute(app, ctx);
+  ipnRoute(app, ctx);
+}
+
+function isSameOrigin(request: FastifyRequest, origin: string): boolean {
+  try {
+    return new URL(origin).host === request.host;
+  } catch {
+    return false;
+  }
+}
+
+/** The Fastify plugin: `app.register(paydo, { prefix: '/paydo', publicKey, secretKey, jwt, resolveOrder, onPaymentUpdate, checkoutPageUrl })`. */
+export const paydo = fp(paydoPlugin, { fastify: '5.x', name: '@paydo-checkout/fastify' });
+export default paydo;

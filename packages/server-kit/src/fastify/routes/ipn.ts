@@ -1,0 +1,82 @@
+import type { FastifyInstance } from 'fastify';
+import { IpnPayload } from '../../client/schemas/ipn.ts';
+import type { PluginContext } from '../context.ts';
+import type { IpnRecord } from '../options.ts';
+import { applyVerifiedTransaction } from '../payment-updates.ts';
+
+/**
+ * Paydo's IPN has no signature. It is accepted only from the configured
+ * source addresses, then confirmed by fetching the transaction with the JWT;
+ * the state applied is Paydo's answer, never the IPN's claim. 200 only after
+ * `onPaymentUpdate` returned; anything that may succeed later answers 5xx so
+ * that Paydo delivers again.
+ */
+export function ipnRoute(app: FastifyInstance, ctx: PluginContext): void {
+  app.post('/ipn', async (request, reply) => {
+    const { store, ipnSourceAddresses, onIpn } = ctx.options;
+    const record: IpnRecord = {
+      at: new Date(),
+      outcome: 'rejected',
+      reason: null,
+      sourceIp: request.ip,
+      txid: null,
+      invoiceId: null,
+      orderRef: null,
+      claimedState: null,
+      verifiedState: null,
+    };
+    const finish = async (statusCode: number, outcome: IpnRecord['outcome'], reason: string | null) => {
+      record.outcome = outcome;
+      record.reason = reason;
+      const level = outcome === 'rejected' || outcome === 'failed' ? 'warn' : 'info';
+      request.log[level]({ ipn: { ...record, at: undefined } }, `paydo: IPN ${outcome}${reason ? `: ${reason}` : ''}`);
+      try {
+        await onIpn?.(record);
+      } catch (error) {
+        request.log.error({ err: error }, 'paydo: onIpn threw');
+      }
+      reply.code(statusCode);
+      return statusCode === 200
+        ? { ok: true, outcome }
+        : { error: statusCode === 403 ? 'forbidden' : statusCode >= 500 ? 'internal' : 'validation', message: reason };
+    };
+
+    if (!ipnSourceAddresses.has(request.ip)) {
+      return finish(403, 'rejected', `Source address ${request.ip} is not an allowed IPN source.`);
+    }
+    const parsed = IpnPayload.safeParse(request.body);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      return finish(
+        400,
+        'rejected',
+        `Not an IPN: ${issue?.path.join('.') || 'body'} ${issue?.message ?? 'is invalid'}.`,
+      );
+    }
+    const ipn = parsed.data;
+    record.txid = ipn.transaction.id;
+    record.invoiceId = ipn.invoice.id;
+    record.claimedState = ipn.transaction.state;
+    if (ipn.invoice.txid !== ipn.transaction.id)
+      return finish(400, 'rejected', 'invoice.txid and transaction.id differ.');
+
+    // The invoice must be one this server created; it names the order.
+    const orderRef = await store.findOrderByInvoice(ipn.invoice.id);
+    if (!orderRef) return finish(404, 'rejected', `Invoice ${ipn.invoice.id} was not created by this shop.`);
+    record.orderRef = orderRef;
+
+    const result = await applyVerifiedTransaction(ctx, ipn.transaction.id, orderRef, ipn.invoice.id, 'ipn', request);
+    record.verifiedState = result.state ?? null;
+    switch (result.outcome) {
+      case 'applied':
+      case 'duplicate':
+        return finish(200, result.outcome, null);
+      case 'ignored':
+        return finish(200, 'ignored', result.reason);
+      case 'rejected':
+        return finish(422, 'rejected', result.reason);
+      case 'failed':
+        return finish(503, 'failed', result.reason);
+    }
+  });
+}

@@ -1,0 +1,374 @@
+import { createHash, randomUUID } from 'node:crypto';
+import type { FastifyInstance, FastifyRequest, onRequestHookHandler } from 'fastify';
+import type { PaymentMethod } from '../../client/schemas/payment-methods.ts';
+import { requiresHostedPage } from '../../client/schemas/transactions.ts';
+import { IdempotencyKey, PayRequest, type PayResponse } from '../../protocol.ts';
+import type { PluginContext } from '../context.ts';
+import { CheckoutHttpError, fromPaydoError, notFound, validationError } from '../http-error.ts';
+import { hostedPageUrl } from '../next-step.ts';
+import type { PaydoOrder } from '../options.ts';
+import type { AttemptProgress, StoredResponse } from '../store/store.ts';
+import { methodsForCurrency } from './checkout.ts';
+import { resolveNext } from './next.ts';
+
+const KEY_LEASE_MS = 60_000;
+const ORDER_LOCK_MS = 60_000;
+const WAIT_FOR_TWIN_MS = 15_000;
+
+type PayBody = ReturnType<typeof PayRequest.parse>;
+
+export function payRoute(app: FastifyInstance, ctx: PluginContext, limits: onRequestHookHandler[]): void {
+  app.post<{ Params: { orderRef: string } }>(
+    '/checkout/:orderRef/pay',
+    { onRequest: limits },
+    async (request, reply) => {
+      const key = IdempotencyKey.safeParse(request.headers['idempotency-key']);
+      if (!key.success) {
+        throw validationError({
+          'Idempotency-Key': ['A header Idempotency-Key of 8–128 letters, digits, - or _ is required.'],
+        });
+      }
+      const parsed = PayRequest.safeParse(request.body);
+      if (!parsed.success) {
+        const fields: Record<string, string[]> = {};
+        for (const issue of parsed.error.issues) {
+          const name = issue.path.join('.').replace(/^payer\.(extraFields\.)?/, '') || 'body';
+          fields[name] = [...(fields[name] ?? []), issue.message];
+        }
+        throw validationError(fields, 'The payment request is not valid.');
+      }
+      const { orderRef } = request.params;
+      const response = await payOnce(ctx, request, orderRef, key.data, parsed.data);
+      reply.code(response.statusCode);
+      return response.body;
+    },
+  );
+}
+
+/** Runs an attempt once per Idempotency-Key; twins (same key) get the first one's answer. */
+async function payOnce(
+  ctx: PluginContext,
+  request: FastifyRequest,
+  orderRef: string,
+  key: string,
+  body: PayBody,
+): Promise<StoredResponse> {
+  const { store } = ctx.options;
+  // The fingerprint ties a key to its request, without keeping card data: only the last four digits.
+  const fingerprint = createHash('sha256')
+    .update(
+      JSON.stringify([
+        orderRef,
+        body.method,
+        body.payer,
+        body.card ? body.card.pan.replace(/\D/g, '').slice(-4) : null,
+      ]),
+    )
+    .digest('hex');
+  const storeKey = `${orderRef}:${key}`;
+
+  const claim = await store.claimIdempotencyKey(storeKey, fingerprint, KEY_LEASE_MS);
+  if (claim.status === 'mismatch') {
+    throw new CheckoutHttpError(
+      422,
+      'idempotency_mismatch',
+      'This Idempotency-Key was used for a different payment. Use a new key.',
+    );
+  }
+  if (claim.status === 'completed') return claim.response;
+  if (claim.status === 'in_progress') {
+    // A twin in this process: share its answer (or its error). Elsewhere: wait for the store.
+    const running = ctx.inFlight.get(storeKey);
+    return running ? running : waitForTwin(ctx, storeKey, fingerprint);
+  }
+
+  const attempt = (async (): Promise<StoredResponse> => {
+    try {
+      const response = await runAttempt(ctx, request, orderRef, storeKey, body, claim.progress);
+      await store.completeIdempotencyKey(storeKey, response);
+      return response;
+    } catch (error) {
+      const httpError = fromPaydoError(error);
+      if (httpError.body.retryable || httpError.statusCode >= 500) {
+        // Nothing final happened: the same key may try again, resuming from the saved progress.
+        await store.releaseIdempotencyKey(storeKey);
+        if (!(error instanceof CheckoutHttpError))
+          request.log.warn({ err: error, orderRef }, 'paydo: payment attempt failed');
+        throw httpError;
+      }
+      const response = { statusCode: httpError.statusCode, body: httpError.body };
+      await store.completeIdempotencyKey(storeKey, response);
+      return response;
+    }
+  })();
+  ctx.inFlight.set(storeKey, attempt);
+  try {
+    return await attempt;
+  } finally {
+    ctx.inFlight.delete(storeKey);
+  }
+}
+
+/** Another instance (or a crashed one) holds the key: wait for its answer, bounded. */
+async function waitForTwin(ctx: PluginContext, storeKey: string, fingerprint: string): Promise<StoredResponse> {
+  const deadline = Date.now() + WAIT_FOR_TWIN_MS;
+  while (Date.now() < deadline) {
+    await new Promise((r) => setTimeout(r, 50));
+    const state = await ctx.options.store.readIdempotencyKey(storeKey, fingerprint);
+    if (state?.status === 'completed') return state.response;
+    if (!state) break;
+  }
+  throw new CheckoutHttpError(
+    409,
+    'payment_in_progress',
+    'This payment is still being processed. Please wait a moment.',
+    {
+      retryable: true,
+    },
+  );
+}
+
+async function runAttempt(
+  ctx: PluginContext,
+  request: FastifyRequest,
+  orderRef: string,
+  storeKey: string,
+  body: PayBody,
+  saved: AttemptProgress,
+): Promise<StoredResponse> {
+  const { store, resolveOrder } = ctx.options;
+  // The browser never sets an amount: the order comes from the merchant's records, every time.
+  const order = await resolveOrder(orderRef, request);
+  if (!order) throw notFound();
+  const methods = methodsForCurrency(await ctx.methods(), order.currency);
+  const method = methods.find((m) => m.identifier === body.method);
+  if (!method) throw validationError({ method: ['This payment method is not available for this order.'] });
+  const payment = checkPaymentFields(method, body, order);
+
+  const owner = randomUUID();
+  if (!(await store.acquireOrderLock(orderRef, owner, ORDER_LOCK_MS))) {
+    throw new CheckoutHttpError(409, 'payment_in_progress', 'Another payment for this order is being processed.', {
+      retryable: true,
+    });
+  }
+  try {
+    return await pay(ctx, request, { orderRef, storeKey, order, method, payment, progress: { ...saved } });
+  } finally {
+    await store.releaseOrderLock(orderRef, owner);
+  }
+}
+
+interface CheckedPayment {
+  customer: { email: string; name?: string; phone?: string; extraFields?: Record<string, string> };
+  card: { pan: string; expirationDate: string; cvv: string; holderName: string } | undefined;
+  language: 'en' | 'ru';
+}
+
+/** The method's payer fields (required, pattern) and the card, checked before anything is sent to Paydo. */
+export function checkPaymentFields(method: PaymentMethod, body: PayBody, order: PaydoOrder): CheckedPayment {
+  const fields: Record<string, string[]> = {};
+  const add = (name: string, message: string) => {
+    fields[name] = [...(fields[name] ?? []), message];
+  };
+  const payer = body.payer;
+  const extra: Record<string, string> = {};
+  const top: Record<string, string | undefined> = {
+    email: payer.email || order.payer?.email,
+    name: payer.name || order.payer?.name,
+    phone: payer.phone || order.payer?.phone,
+  };
+  for (const f of method.config.fields) {
+    const isTop = f.name in top;
+    const value = (isTop ? top[f.name] : payer.extraFields?.[f.name])?.trim() ?? '';
+    if (value === '') {
+      if (f.required) add(f.name, 'This field is required.');
+      continue;
+    }
+    let pattern: RegExp | undefined;
+    try {
+      pattern = f.regexp ? new RegExp(f.regexp) : undefined;
+    } catch {
+      pattern = undefined; // a pattern JavaScript cannot read is left to Paydo
+    }
+    if (pattern && !pattern.test(value))
+      add(f.name, f.title ? `${f.title}: the format is not valid.` : 'The format is not valid.');
+    if (!isTop) extra[f.name] = value;
+  }
+  if (!top.email) add('email', 'This field is required.');
+  else if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(top.email))
+    add('email', 'Enter an e-mail address like name@example.com.');
+
+  let card: CheckedPayment['card'];
+  if (method.formType === 'cards') {
+    if (!body.card) add('card.pan', 'Enter the card number.');
+    else {
+      const pan = body.card.pan.replace(/[\s-]/g, '');
+      if (!/^\d{12,19}$/.test(pan) || !luhn(pan)) add('card.pan', 'The card number is not valid.');
+      const exp = /^(0[1-9]|1[0-2])\/(\d{2})$/.exec(body.card.expirationDate.trim());
+      if (!exp) add('card.expirationDate', 'Enter the expiry date as MM/YY.');
+      else {
+        const now = new Date();
+        const year = 2000 + Number(exp[2]);
+        if (year < now.getFullYear() || (year === now.getFullYear() && Number(exp[1]) < now.getMonth() + 1)) {
+          add('card.expirationDate', 'This card has expired.');
+        }
+      }
+      if (!/^\d{3,4}$/.test(body.card.cvv)) add('card.cvv', 'Enter the 3 or 4 digit security code.');
+      if (!body.card.holderName) add('card.holderName', 'Enter the name on the card.');
+      card = {
+        pan,
+        expirationDate: body.card.expirationDate.trim(),
+        cvv: body.card.cvv,
+        holderName: body.card.holderName,
+      };
+    }
+  }
+  if (Object.keys(fields).length) throw validationError(fields);
+  const customer: CheckedPayment['customer'] = { email: top.email as string };
+  if (top.name) customer.name = top.name;
+  if (top.phone) customer.phone = top.phone;
+  if (Object.keys(extra).length) customer.extraFields = extra;
+  return { customer, card, language: body.language ?? order.language ?? 'en' };
+}
+
+function luhn(digits: string): boolean {
+  let sum = 0;
+  for (let i = 0; i < digits.length; i++) {
+    let d = Number(digits[digits.length - 1 - i]);
+    if (i % 2 === 1) {
+      d *= 2;
+      if (d > 9) d -= 9;
+    }
+    sum += d;
+  }
+  return sum % 10 === 0;
+}
+
+function withTxidParam(url: string): string {
+  const u = new URL(url);
+  u.searchParams.delete('paydo_txid');
+  // Paydo fills {{txid}}; URLSearchParams would escape the braces, so it is appended by hand.
+  return `${u.toString()}${u.search ? '&' : '?'}paydo_txid={{txid}}`;
+}
+
+interface PayInput {
+  orderRef: string;
+  storeKey: string;
+  order: PaydoOrder;
+  method: PaymentMethod;
+  payment: CheckedPayment;
+  progress: AttemptProgress;
+}
+
+/** Invoice (created or reused), card token, transaction, one status check: one browser round trip. */
+async function pay(ctx: PluginContext, request: FastifyRequest, input: PayInput): Promise<StoredResponse> {
+  const { client, store, checkoutPageUrl, hostedPageOrigin } = ctx.options;
+  const { orderRef, storeKey, order, method, payment, progress } = input;
+  const save = () => store.saveAttemptProgress(storeKey, progress);
+
+  const paid = order.paid ? 'order' : await store.paidTransaction(orderRef);
+  if (paid) {
+    throw new CheckoutHttpError(
+      409,
+      'already_paid',
+      'This order is already paid.',
+      paid === 'order' ? {} : { txid: paid },
+    );
+  }
+  const latest = await store.latestTransaction(orderRef);
+  if (latest && latest.state === null && latest.txid !== progress.txid) {
+    // A payment started earlier and its result is not known yet: only one at a time.
+    const status = await client.transactions.checkStatus(latest.txid);
+    if (status.status === 'pending') {
+      throw new CheckoutHttpError(409, 'payment_in_progress', 'A payment for this order is already in progress.', {
+        txid: latest.txid,
+      });
+    }
+    if (status.status === 'success') {
+      throw new CheckoutHttpError(409, 'already_paid', 'This order is already paid.', { txid: latest.txid });
+    }
+  }
+
+  const pageUrl = withTxidParam(checkoutPageUrl(orderRef));
+  const invoiceKey = `${orderRef}|${method.identifier}|${order.amount}|${order.currency}`;
+  let txid = progress.txid ?? null;
+  let invoiceId = progress.invoiceId ?? (await store.findInvoice(invoiceKey));
+  if (invoiceId && !txid) {
+    const invoice = await client.invoices.retrieve(invoiceId);
+    const ours =
+      progress.transactionRequested &&
+      invoice.transactionIdentifier &&
+      invoice.transactionIdentifier !== progress.transactionBefore;
+    if (ours) {
+      // The previous try with this key created a transaction whose answer was lost: adopt it, never make a second.
+      txid = invoice.transactionIdentifier as string;
+    } else if (invoice.status === 1) {
+      throw new CheckoutHttpError(409, 'already_paid', 'This order is already paid.');
+    } else if (invoice.status !== 0) {
+      invoiceId = null; // failed or overdue: a fresh invoice for a fresh try
+    } else {
+      progress.transactionBefore = invoice.transactionIdentifier ?? null;
+    }
+  }
+  if (!invoiceId) {
+    const created = await client.invoices.create({
+      order: {
+        id: order.id,
+        amount: order.amount,
+        currency: order.currency,
+        description: order.description ?? '',
+        items: order.items ?? [],
+      },
+      payer: {
+        email: payment.customer.email,
+        ...(payment.customer.name && { name: payment.customer.name }),
+        ...(payment.customer.phone && { phone: payment.customer.phone }),
+      },
+      language: payment.language,
+      resultUrl: pageUrl,
+      failPath: pageUrl,
+      paymentMethod: method.identifier,
+      metadata: { ...order.metadata, orderRef },
+    });
+    invoiceId = created.invoiceId;
+    await store.saveInvoice(invoiceKey, orderRef, invoiceId);
+    progress.invoiceId = invoiceId;
+    progress.transactionBefore = null;
+    progress.transactionRequested = false;
+    await save();
+  }
+
+  if (!txid) {
+    const cardToken = payment.card
+      ? (await client.cardTokens.create({ invoiceIdentifier: invoiceId, ...payment.card })).token
+      : undefined;
+    progress.invoiceId = invoiceId;
+    progress.transactionRequested = true;
+    await save();
+    const result = await client.transactions.create({
+      invoiceIdentifier: invoiceId,
+      customer: { ...payment.customer, ip: request.ip },
+      checkStatusUrl: pageUrl,
+      paymentMethod: method.identifier,
+      ...(cardToken && { cardToken }),
+    });
+    if (requiresHostedPage(result.code) || !result.txid) {
+      if (!requiresHostedPage(result.code)) {
+        throw new CheckoutHttpError(422, 'payment_rejected', result.message || 'Paydo did not accept this payment.');
+      }
+      const body: PayResponse = {
+        invoiceId,
+        txid: null,
+        next: { type: 'hosted', url: hostedPageUrl(hostedPageOrigin, invoiceId, payment.language) },
+      };
+      return { statusCode: 200, body };
+    }
+    txid = result.txid;
+    progress.txid = txid;
+    await save();
+  }
+  await store.saveTransaction({ txid, orderRef, invoiceId });
+  const next = await resolveNext(ctx, request, { txid, orderRef, invoiceId });
+  const body: PayResponse = { invoiceId, txid, next };
+  return { statusCode: 200, body };
+}

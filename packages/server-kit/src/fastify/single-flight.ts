@@ -1,0 +1,42 @@
+/**
+ * One upstream call per key at a time, and its answer reused for `ttlMs`:
+ * 100 widgets polling one transaction make one call per interval, not 100.
+ */
+export class SingleFlight<V> {
+  readonly #entries = new Map<string, { promise: Promise<V>; expires: number }>();
+  readonly #ttlMs: number;
+  readonly #maxEntries: number;
+
+  constructor(ttlMs: number, maxEntries = 10_000) {
+    this.#ttlMs = ttlMs;
+    this.#maxEntries = maxEntries;
+  }
+
+  run(key: string, load: () => Promise<V>): Promise<V> {
+    const now = Date.now();
+    const hit = this.#entries.get(key);
+    if (hit && hit.expires > now) return hit.promise;
+    if (this.#entries.size >= this.#maxEntries) this.#sweep(now);
+    const promise = load();
+    // While loading the entry never expires; once settled it lives for ttlMs (failures are not cached).
+    const entry = { promise, expires: Number.POSITIVE_INFINITY };
+    this.#entries.set(key, entry);
+    promise.then(
+      () => {
+        entry.expires = Date.now() + this.#ttlMs;
+      },
+      () => {
+        if (this.#entries.get(key) === entry) this.#entries.delete(key);
+      },
+    );
+    return promise;
+  }
+
+  forget(key: string): void {
+    this.#entries.delete(key);
+  }
+
+  #sweep(now: number): void {
+    for (const [key, entry] of this.#entries) if (entry.expires <= now) this.#entries.delete(key);
+  }
+}

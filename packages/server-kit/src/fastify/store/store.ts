@@ -1,0 +1,78 @@
+/**
+ * What the plugin must remember across requests, restarts and (with a shared
+ * store) instances. Every operation that decides "who goes first" is one
+ * atomic claim, never a read followed by a write, so a PostgreSQL store can
+ * implement it with one statement or one transaction.
+ */
+
+export interface StoredResponse {
+  statusCode: number;
+  body: unknown;
+}
+
+/** How far a payment attempt got: a retry with the same key resumes from here. */
+export interface AttemptProgress {
+  invoiceId?: string;
+  /** The invoice's transaction before this attempt asked for one (to recognise ours after a lost answer). */
+  transactionBefore?: string | null;
+  /** Set just before `checkout/create` is sent. */
+  transactionRequested?: boolean;
+  txid?: string;
+}
+
+export type IdempotencyClaim =
+  | { status: 'claimed'; progress: AttemptProgress }
+  | { status: 'in_progress' }
+  | { status: 'completed'; response: StoredResponse }
+  | { status: 'mismatch' };
+
+export interface TransactionRecord {
+  txid: string;
+  orderRef: string;
+  invoiceId: string;
+  /** Last state applied through `onPaymentUpdate`; null until then. */
+  state: number | null;
+}
+
+export type UpdateClaim = 'claimed' | 'duplicate' | 'busy';
+
+export interface PaydoStore {
+  /**
+   * Claims an Idempotency-Key for one attempt. `claimed` also when an earlier
+   * claim was released (a retryable failure) or its lease ran out (a crash):
+   * then `progress` says where that attempt stopped.
+   */
+  claimIdempotencyKey(key: string, fingerprint: string, leaseMs: number): Promise<IdempotencyClaim>;
+  /** Where a claimed key stands now (for requests waiting on another one). */
+  readIdempotencyKey(key: string, fingerprint: string): Promise<IdempotencyClaim | null>;
+  saveAttemptProgress(key: string, progress: AttemptProgress): Promise<void>;
+  completeIdempotencyKey(key: string, response: StoredResponse): Promise<void>;
+  /** Gives the key back after a retryable failure; the progress stays. */
+  releaseIdempotencyKey(key: string): Promise<void>;
+
+  /** One payment attempt per order at a time, across keys and instances. */
+  acquireOrderLock(orderRef: string, owner: string, leaseMs: number): Promise<boolean>;
+  releaseOrderLock(orderRef: string, owner: string): Promise<void>;
+
+  /** Invoice per order (keyed by order, method, amount and currency). */
+  findInvoice(invoiceKey: string): Promise<string | null>;
+  saveInvoice(invoiceKey: string, orderRef: string, invoiceId: string): Promise<void>;
+  findOrderByInvoice(invoiceId: string): Promise<string | null>;
+
+  saveTransaction(record: { txid: string; orderRef: string; invoiceId: string }): Promise<void>;
+  findTransaction(txid: string): Promise<TransactionRecord | null>;
+  /** The order's newest transaction. */
+  latestTransaction(orderRef: string): Promise<TransactionRecord | null>;
+  /** The order's accepted transaction, if it is paid. */
+  paidTransaction(orderRef: string): Promise<string | null>;
+
+  /** Claims applying `state` to `txid`: `duplicate` when it was applied already. */
+  claimPaymentUpdate(txid: string, state: number, leaseMs: number): Promise<UpdateClaim>;
+  completePaymentUpdate(txid: string, state: number): Promise<void>;
+  releasePaymentUpdate(txid: string, state: number): Promise<void>;
+
+  close?(): Promise<void>;
+}
+
+/** Transaction state 2: accepted (paid). */
+export const ACCEPTED_STATE = 2;

@@ -1,0 +1,122 @@
+/**
+ * The browser ↔ server-kit protocol: what `<paydo-checkout>` sends and gets.
+ * The widget imports these with `import type` only, so no validator ships to
+ * the browser; the plugin validates with the same schemas.
+ */
+import { z } from 'zod';
+
+//// requests ////
+
+export const PayerInput = z.object({
+  email: z.string().trim().max(255).default(''),
+  name: z.string().trim().max(255).optional(),
+  phone: z.string().trim().max(32).optional(),
+  /** Method-specific fields, e.g. `nationalid`. */
+  extraFields: z.record(z.string().max(64), z.string().trim().max(255)).optional(),
+});
+
+export const CardInput = z.object({
+  pan: z.string().max(32),
+  expirationDate: z.string().max(8),
+  cvv: z.string().max(8),
+  holderName: z.string().trim().max(255),
+});
+
+export const PayRequest = z.object({
+  method: z.union([z.number().int().positive(), z.string().regex(/^\d+$/).transform(Number)]),
+  payer: PayerInput,
+  card: CardInput.optional(),
+  language: z.enum(['en', 'ru']).optional(),
+});
+export type PayRequest = z.input<typeof PayRequest>;
+
+/** Idempotency-Key: one per payment attempt, chosen by the widget. */
+export const IdempotencyKey = z.string().regex(/^[A-Za-z0-9_-]{8,128}$/, 'must be 8–128 letters, digits, - or _');
+
+//// answers ////
+
+export interface CheckoutField {
+  name: string;
+  type: string;
+  required: boolean;
+  title: string | null;
+  /** A JavaScript-compatible regular expression the value must match. */
+  pattern: string | null;
+  /** `payer` for email/name/phone, `extra` for method-specific fields. */
+  placement: 'payer' | 'extra';
+}
+
+export interface CheckoutMethod {
+  id: number;
+  title: string;
+  logo: string | null;
+  type: string;
+  /** `cards` means the card form is shown. */
+  formType: string;
+  fields: CheckoutField[];
+}
+
+export interface CheckoutOrder {
+  ref: string;
+  /** Decimal text, exactly as the server signs it. */
+  amount: string;
+  currency: string;
+  description: string;
+  items: unknown[];
+}
+
+export interface CheckoutResponse {
+  order: CheckoutOrder;
+  methods: CheckoutMethod[];
+  payer: { email?: string; name?: string; phone?: string };
+  language: 'en' | 'ru';
+  /** `paid` when the order is already paid; `pending` when a payment is under way (`txid` to resume). */
+  status: 'open' | 'pending' | 'paid';
+  txid: string | null;
+  /** Paydo's own payment page for this order, when an invoice exists (the "pay on Paydo" fallback). */
+  hostedUrl: string | null;
+}
+
+export type NextStep =
+  | { type: 'redirect'; url: string }
+  | { type: 'post'; url: string; fields: Record<string, string> }
+  | { type: 'wait'; afterMs: number }
+  | { type: 'done'; status: 'success' | 'fail'; message?: string }
+  | { type: 'hosted'; url: string };
+
+export interface PayResponse {
+  invoiceId: string;
+  /** Null when Paydo sends the payer to its own page (`next.type === 'hosted'`). */
+  txid: string | null;
+  next: NextStep;
+}
+
+export interface NextResponse {
+  txid: string;
+  next: NextStep;
+}
+
+export type CheckoutErrorCode =
+  | 'validation'
+  | 'not_found'
+  | 'already_paid'
+  | 'payment_in_progress'
+  | 'idempotency_mismatch'
+  | 'payment_rejected'
+  | 'rate_limited'
+  | 'upstream_unavailable'
+  | 'forbidden'
+  | 'unsupported_media_type'
+  | 'internal';
+
+/** Every error answer of the plugin. */
+export interface CheckoutError {
+  error: CheckoutErrorCode;
+  message: string;
+  /** `validation`: field name → messages (`email`, `nationalid`, `card.pan`, …). */
+  fields?: Record<string, string[]>;
+  /** Whether the same request may succeed later. */
+  retryable?: boolean;
+  /** `payment_in_progress` / `already_paid`: the transaction to follow. */
+  txid?: string;
+}
