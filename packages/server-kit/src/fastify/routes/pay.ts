@@ -266,78 +266,77 @@ async function pay(ctx: PluginContext, request: FastifyRequest, input: PayInput)
   const { orderRef, storeKey, order, method, payment, progress } = input;
   const save = () => store.saveAttemptProgress(storeKey, progress);
 
-  const paid = order.paid ? 'order' : await store.paidTransaction(orderRef);
-  if (paid) {
-    throw new CheckoutHttpError(
-      409,
-      'already_paid',
-      'This order is already paid.',
-      paid === 'order' ? {} : { txid: paid },
-    );
-  }
-  const latest = await store.latestTransaction(orderRef);
-  if (latest && latest.state === null && latest.txid !== progress.txid) {
-    // A payment started earlier and its result is not known yet: only one at a time.
-    const status = await client.transactions.checkStatus(latest.txid);
-    if (status.status === 'pending') {
-      throw new CheckoutHttpError(409, 'payment_in_progress', 'A payment for this order is already in progress.', {
-        txid: latest.txid,
-      });
-    }
-    if (status.status === 'success') {
-      throw new CheckoutHttpError(409, 'already_paid', 'This order is already paid.', { txid: latest.txid });
+  let txid = progress.txid ?? null;
+  let invoiceId = progress.invoiceId ?? null;
+  if (!txid && invoiceId && progress.transactionRequested) {
+    // The previous try with this key asked for a transaction and lost the answer:
+    // if Paydo made one, it is ours — adopt it, never make a second.
+    const invoice = await client.invoices.retrieve(invoiceId);
+    if (invoice.transactionIdentifier && invoice.transactionIdentifier !== progress.transactionBefore) {
+      txid = invoice.transactionIdentifier;
+      progress.txid = txid;
+      await save();
     }
   }
 
   const pageUrl = withTxidParam(checkoutPageUrl(orderRef));
-  const invoiceKey = `${orderRef}|${method.identifier}|${order.amount}|${order.currency}`;
-  let txid = progress.txid ?? null;
-  let invoiceId = progress.invoiceId ?? (await store.findInvoice(invoiceKey));
-  if (invoiceId && !txid) {
-    const invoice = await client.invoices.retrieve(invoiceId);
-    const ours =
-      progress.transactionRequested &&
-      invoice.transactionIdentifier &&
-      invoice.transactionIdentifier !== progress.transactionBefore;
-    if (ours) {
-      // The previous try with this key created a transaction whose answer was lost: adopt it, never make a second.
-      txid = invoice.transactionIdentifier as string;
-    } else if (invoice.status === 1) {
-      throw new CheckoutHttpError(409, 'already_paid', 'This order is already paid.');
-    } else if (invoice.status !== 0) {
-      invoiceId = null; // failed or overdue: a fresh invoice for a fresh try
-    } else {
-      progress.transactionBefore = invoice.transactionIdentifier ?? null;
+  if (!txid) {
+    const paid = order.paid ? 'order' : await store.paidTransaction(orderRef);
+    if (paid) {
+      throw new CheckoutHttpError(409, 'already_paid', 'This order is already paid.', paid === 'order' ? {} : { txid: paid });
     }
-  }
-  if (!invoiceId) {
-    const created = await client.invoices.create({
-      order: {
-        id: order.id,
-        amount: order.amount,
-        currency: order.currency,
-        description: order.description ?? '',
-        items: order.items ?? [],
-      },
-      payer: {
-        email: payment.customer.email,
-        ...(payment.customer.name && { name: payment.customer.name }),
-        ...(payment.customer.phone && { phone: payment.customer.phone }),
-      },
-      language: payment.language,
-      resultUrl: pageUrl,
-      failPath: pageUrl,
-      paymentMethod: method.identifier,
-      metadata: { ...order.metadata, orderRef },
-    });
-    invoiceId = created.invoiceId;
-    await store.saveInvoice(invoiceKey, orderRef, invoiceId);
+    const latest = await store.latestTransaction(orderRef);
+    if (latest && latest.state === null) {
+      // A payment started earlier and its result is not known yet: only one at a time.
+      const status = await client.transactions.checkStatus(latest.txid);
+      if (status.status === 'pending') {
+        throw new CheckoutHttpError(409, 'payment_in_progress', 'A payment for this order is already in progress.', {
+          txid: latest.txid,
+        });
+      }
+      if (status.status === 'success') {
+        throw new CheckoutHttpError(409, 'already_paid', 'This order is already paid.', { txid: latest.txid });
+      }
+    }
+    const invoiceKey = `${orderRef}|${method.identifier}|${order.amount}|${order.currency}`;
+    invoiceId ??= await store.findInvoice(invoiceKey);
+    if (invoiceId) {
+      const invoice = await client.invoices.retrieve(invoiceId);
+      if (invoice.status === 1) throw new CheckoutHttpError(409, 'already_paid', 'This order is already paid.');
+      // Failed or overdue: a fresh invoice for a fresh try.
+      if (invoice.status !== 0) invoiceId = null;
+      else progress.transactionBefore = invoice.transactionIdentifier ?? null;
+    }
+    if (!invoiceId) {
+      const created = await client.invoices.create({
+        order: {
+          id: order.id,
+          amount: order.amount,
+          currency: order.currency,
+          description: order.description ?? '',
+          items: order.items ?? [],
+        },
+        payer: {
+          email: payment.customer.email,
+          ...(payment.customer.name && { name: payment.customer.name }),
+          ...(payment.customer.phone && { phone: payment.customer.phone }),
+        },
+        language: payment.language,
+        resultUrl: pageUrl,
+        failPath: pageUrl,
+        paymentMethod: method.identifier,
+        metadata: { ...order.metadata, orderRef },
+      });
+      invoiceId = created.invoiceId;
+      await store.saveInvoice(invoiceKey, orderRef, invoiceId);
+      progress.transactionBefore = null;
+    }
     progress.invoiceId = invoiceId;
-    progress.transactionBefore = null;
     progress.transactionRequested = false;
     await save();
   }
 
+  if (!invoiceId) throw new Error('unreachable: no invoice');
   if (!txid) {
     const cardToken = payment.card
       ? (await client.cardTokens.create({ invoiceIdentifier: invoiceId, ...payment.card })).token

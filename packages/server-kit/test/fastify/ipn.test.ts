@@ -1,0 +1,118 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { addOrder, cardBody, type Harness, pay, startHarness } from './harness.ts';
+
+let h: Harness | undefined;
+afterEach(async () => {
+  await h?.close();
+  h = undefined;
+});
+
+function ipnBody(invoiceId: string, txid: string, state: number, orderId: string) {
+  return {
+    invoice: { id: invoiceId, txid, status: state === 2 ? 1 : 5, metadata: {} },
+    transaction: { id: txid, state, order: { id: orderId }, error: { message: '', code: '' } },
+  };
+}
+
+async function postIpn(harness: Harness, body: unknown, remoteAddress = '127.0.0.1') {
+  const res = await harness.app.inject({
+    method: 'POST',
+    url: '/paydo/ipn',
+    headers: { 'content-type': 'application/json' },
+    payload: JSON.stringify(body),
+    remoteAddress,
+  });
+  return { status: res.statusCode, body: res.json() };
+}
+
+/** A paid order whose IPN was not delivered yet (the sandbox has no IPN URL, nobody polled). */
+async function unappliedPayment(harness: Harness) {
+  const ref = addOrder(harness);
+  const res = await pay(harness, ref, cardBody('4000000000000119'));
+  harness.sandbox.control.advance(res.body.txid, 2);
+  return { ref, invoiceId: res.body.invoiceId as string, txid: res.body.txid as string, orderId: harness.orders.get(ref)?.id as string };
+}
+
+describe('POST /ipn', () => {
+  it('the same IPN ×10 (concurrently) is applied once', async () => {
+    h = await startHarness({ plugin: { rateLimit: false }, sandbox: { ipnUrl: undefined } });
+    h.sandbox.control.configure({ ipnUrl: null });
+    const harness = h;
+    const p = await unappliedPayment(harness);
+    const body = ipnBody(p.invoiceId, p.txid, 2, p.orderId);
+    const answers = await Promise.all(Array.from({ length: 10 }, () => postIpn(harness, body)));
+    expect(answers.every((a) => a.status === 200 || a.status === 503)).toBe(true);
+    // Concurrent twins may be told "busy, retry" (503); Paydo retries them; they end as duplicates.
+    for (const a of answers.filter((x) => x.status === 503)) expect(a.body.error).toBe('internal');
+    const again = await postIpn(harness, body);
+    expect(again).toEqual({ status: 200, body: { ok: true, outcome: 'duplicate' } });
+    expect(harness.updates.filter((u) => u.txid === p.txid)).toHaveLength(1);
+  });
+
+  it('from a wrong address: 403 and nothing applied', async () => {
+    h = await startHarness({ plugin: { rateLimit: false } });
+    h.sandbox.control.configure({ ipnUrl: null });
+    const p = await unappliedPayment(h);
+    const res = await postIpn(h, ipnBody(p.invoiceId, p.txid, 2, p.orderId), '198.51.100.7');
+    expect(res.status).toBe(403);
+    expect(h.updates).toHaveLength(0);
+    expect(h.ipns.at(-1)).toMatchObject({ outcome: 'rejected', sourceIp: '198.51.100.7' });
+  });
+
+  it('with a wrong amount (the order no longer matches the transaction): rejected, nothing applied', async () => {
+    h = await startHarness({ plugin: { rateLimit: false } });
+    h.sandbox.control.configure({ ipnUrl: null });
+    const p = await unappliedPayment(h);
+    const order = h.orders.get(p.ref);
+    if (order) order.amount = '99.00';
+    const res = await postIpn(h, ipnBody(p.invoiceId, p.txid, 2, p.orderId));
+    expect(res.status).toBe(422);
+    expect(res.body.message).toMatch(/12\.5 EUR, the order is 99\.00 EUR/);
+    expect(h.updates).toHaveLength(0);
+  });
+
+  it('for an unknown invoice or transaction: rejected, nothing applied', async () => {
+    h = await startHarness({ plugin: { rateLimit: false } });
+    h.sandbox.control.configure({ ipnUrl: null });
+    const unknownInvoice = await postIpn(h, ipnBody('not-ours', 'tx', 2, 'o'));
+    expect(unknownInvoice.status).toBe(404);
+    const p = await unappliedPayment(h);
+    const unknownTx = await postIpn(h, ipnBody(p.invoiceId, 'nope', 2, p.orderId));
+    expect(unknownTx.status).toBe(422);
+    expect(unknownTx.body.message).toBe('Paydo does not know this transaction.');
+    const malformed = await postIpn(h, { invoice: { id: 'x' } });
+    expect(malformed.status).toBe(400);
+    expect(h.updates).toHaveLength(0);
+  });
+
+  it('applies the state Paydo confirms, not the one the IPN claims', async () => {
+    h = await startHarness({ plugin: { rateLimit: false } });
+    h.sandbox.control.configure({ ipnUrl: null });
+    const p = await unappliedPayment(h);
+    await postIpn(h, ipnBody(p.invoiceId, p.txid, 3, p.orderId)); // claims "failed"
+    expect(h.updates.map((u) => u.status)).toEqual(['paid']);
+  });
+
+  it('onPaymentUpdate throwing: 5xx, the sandbox delivers again, and the retry applies once', async () => {
+    h = await startHarness({ plugin: { rateLimit: false } });
+    h.failUpdates.count = 2;
+    const ref = addOrder(h);
+    const res = await pay(h, ref, cardBody('4000000000000119'));
+    expect(res.body.next.type).toBe('wait');
+    await expect.poll(() => h?.updates.length, { timeout: 5000, interval: 50 }).toBe(1);
+    await h.sandbox.control.ipnIdle();
+    const attempts = h.sandbox.control.ipnAttempts(res.body.txid);
+    expect(attempts.map((a) => a.statusCode)).toEqual([503, 503, 200]);
+    expect(h.updates).toHaveLength(1);
+    expect(h.ipns.map((i) => i.outcome)).toEqual(['failed', 'failed', 'applied']);
+  });
+
+  it('a later state change (failed → accepted) is applied', async () => {
+    h = await startHarness({ plugin: { rateLimit: false } });
+    const ref = addOrder(h);
+    const res = await pay(h, ref, cardBody('4000000000000002'));
+    await h.sandbox.control.ipnIdle();
+    h.sandbox.control.advance(res.body.txid, 2);
+    await expect.poll(() => h?.updates.map((u) => u.status), { timeout: 3000, interval: 50 }).toEqual(['failed', 'paid']);
+  });
+});
