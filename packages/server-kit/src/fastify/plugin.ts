@@ -75,29 +75,24 @@ async function routes(app: FastifyInstance, options: ResolvedPluginOptions): Pro
 
   const limits: onRequestHookHandler[] = [];
   if (options.rateLimit) {
-    await app.register(rateLimit, {
-      global: false,
-      errorResponseBuilder: (_request, context) => {
-        const error = new CheckoutHttpError(
-          429,
-          'rate_limited',
-          `Too many payment attempts. Try again in ${context.after}.`,
-          {
-            retryable: true,
-          },
-        );
-        return error;
-      },
-    });
     const { perIp, perOrder } = options.rateLimit;
-    limits.push(
-      app.rateLimit({ max: perIp.max, timeWindow: perIp.timeWindowMs, keyGenerator: (r) => `ip:${r.ip}` }),
-      app.rateLimit({
-        max: perOrder.max,
-        timeWindow: perOrder.timeWindowMs,
-        keyGenerator: (r) => `order:${(r.params as { orderRef?: string }).orderRef ?? ''}`,
-      }),
-    );
+    // @fastify/rate-limit runs one limiter per request and registration, so each
+    // window gets its own (encapsulated) registration, and both hooks go on the route.
+    for (const [window, keyOf] of [
+      [perIp, (r: FastifyRequest) => `ip:${r.ip}`],
+      [perOrder, (r: FastifyRequest) => `order:${(r.params as { orderRef?: string }).orderRef ?? ''}`],
+    ] as const) {
+      await app.register(async (scope) => {
+        await scope.register(rateLimit, {
+          global: false,
+          errorResponseBuilder: (_request, context) =>
+            new CheckoutHttpError(429, 'rate_limited', `Too many payment attempts. Try again in ${context.after}.`, {
+              retryable: true,
+            }),
+        });
+        limits.push(scope.rateLimit({ max: window.max, timeWindow: window.timeWindowMs, keyGenerator: keyOf }));
+      });
+    }
   }
 
   app.setErrorHandler((error: Error & { statusCode?: number; code?: string }, request, reply) => {

@@ -12,7 +12,10 @@ const counts = (harness: Harness, ref: string) => {
   const snapshot = harness.sandbox.control.snapshot();
   const invoices = snapshot.invoices.filter((i) => i.orderIdentifier === orderId);
   const ids = new Set(invoices.map((i) => i.identifier));
-  return { invoices: invoices.length, transactions: snapshot.transactions.filter((t) => ids.has(t.invoiceIdentifier)).length };
+  return {
+    invoices: invoices.length,
+    transactions: snapshot.transactions.filter((t) => ids.has(t.invoiceIdentifier)).length,
+  };
 };
 
 describe('Idempotency-Key', () => {
@@ -21,7 +24,9 @@ describe('Idempotency-Key', () => {
     const harness = h;
     const ref = addOrder(harness);
     const key = newKey();
-    const answers = await Promise.all(Array.from({ length: 50 }, () => pay(harness, ref, cardBody('4242424242424242'), key)));
+    const answers = await Promise.all(
+      Array.from({ length: 50 }, () => pay(harness, ref, cardBody('4242424242424242'), key)),
+    );
     expect(answers.map((a) => a.status)).toEqual(Array(50).fill(200));
     const first = JSON.stringify(answers[0]?.body);
     for (const a of answers) expect(JSON.stringify(a.body)).toBe(first);
@@ -43,7 +48,12 @@ describe('Idempotency-Key', () => {
     const ref = addOrder(h);
     const key = newKey();
     await pay(h, ref, cardBody('4000000000000002'), key);
-    const other = await pay(h, ref, { ...cardBody('4000000000000002'), payer: { email: 'eve@example.com', name: 'Eve' } }, key);
+    const other = await pay(
+      h,
+      ref,
+      { ...cardBody('4000000000000002'), payer: { email: 'eve@example.com', name: 'Eve' } },
+      key,
+    );
     expect(other.status).toBe(422);
     expect(other.body.error).toBe('idempotency_mismatch');
   });

@@ -30,7 +30,12 @@ async function unappliedPayment(harness: Harness) {
   const ref = addOrder(harness);
   const res = await pay(harness, ref, cardBody('4000000000000119'));
   harness.sandbox.control.advance(res.body.txid, 2);
-  return { ref, invoiceId: res.body.invoiceId as string, txid: res.body.txid as string, orderId: harness.orders.get(ref)?.id as string };
+  return {
+    ref,
+    invoiceId: res.body.invoiceId as string,
+    txid: res.body.txid as string,
+    orderId: harness.orders.get(ref)?.id as string,
+  };
 }
 
 describe('POST /ipn', () => {
@@ -113,6 +118,8 @@ describe('POST /ipn', () => {
     const res = await pay(h, ref, cardBody('4000000000000002'));
     await h.sandbox.control.ipnIdle();
     h.sandbox.control.advance(res.body.txid, 2);
-    await expect.poll(() => h?.updates.map((u) => u.status), { timeout: 3000, interval: 50 }).toEqual(['failed', 'paid']);
+    await expect
+      .poll(() => h?.updates.map((u) => u.status), { timeout: 3000, interval: 50 })
+      .toEqual(['failed', 'paid']);
   });
 });

@@ -283,7 +283,12 @@ async function pay(ctx: PluginContext, request: FastifyRequest, input: PayInput)
   if (!txid) {
     const paid = order.paid ? 'order' : await store.paidTransaction(orderRef);
     if (paid) {
-      throw new CheckoutHttpError(409, 'already_paid', 'This order is already paid.', paid === 'order' ? {} : { txid: paid });
+      throw new CheckoutHttpError(
+        409,
+        'already_paid',
+        'This order is already paid.',
+        paid === 'order' ? {} : { txid: paid },
+      );
     }
     const latest = await store.latestTransaction(orderRef);
     if (latest && latest.state === null) {
