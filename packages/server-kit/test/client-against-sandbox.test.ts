@@ -1,5 +1,7 @@
 // The server kit's Paydo client, against the emulator over real HTTP: what
 // passes here is what the kit relies on from Paydo.
+import { createSandbox, type Sandbox } from '@paydo-checkout/sandbox';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   PaydoAuthenticationError,
   PaydoBusinessError,
@@ -8,17 +10,18 @@ import {
   PaydoUpstreamError,
   PaydoValidationError,
   requiresHostedPage,
-} from '@paydo-checkout/server-kit';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Sandbox } from '../src/index.ts';
-import { BANK_METHOD, CARD_METHOD, HOSTED_METHOD, startSandbox } from './helpers.ts';
+} from '../src/index.ts';
+
+const CARD_METHOD = 200001;
+const BANK_METHOD = 200002;
+const HOSTED_METHOD = 200004;
 
 let sandbox: Sandbox;
 let paydo: PaydoClient;
 let seq = 0;
 
 beforeAll(async () => {
-  sandbox = await startSandbox();
+  sandbox = await createSandbox();
   paydo = new PaydoClient({ ...sandbox.project, baseUrl: sandbox.apiUrl, retry: { minDelayMs: 1, maxDelayMs: 5 } });
 });
 afterAll(async () => {
