@@ -1,0 +1,56 @@
+import type {
+  CheckoutError,
+  CheckoutErrorCode,
+  CheckoutResponse,
+  NextResponse,
+  PayRequest,
+  PayResponse,
+} from '@paydo-checkout/server-kit/protocol';
+
+/** A failed call to the merchant's server: the protocol's error code, or `offline`. */
+export class ApiError extends Error {
+  readonly code: CheckoutErrorCode | 'offline';
+  readonly status: number;
+  readonly body: CheckoutError | undefined;
+  constructor(code: CheckoutErrorCode | 'offline', status: number, body?: CheckoutError) {
+    super(body?.message ?? code);
+    this.code = code;
+    this.status = status;
+    this.body = body;
+  }
+  get retryable(): boolean {
+    return this.code === 'offline' || this.body?.retryable === true;
+  }
+}
+
+async function call<T>(url: string, init?: RequestInit): Promise<T> {
+  let response: Response;
+  try {
+    response = await fetch(url, {
+      credentials: 'same-origin',
+      ...init,
+      headers: { accept: 'application/json', ...init?.headers },
+    });
+  } catch {
+    throw new ApiError('offline', 0);
+  }
+  const body = await response.json().catch(() => undefined);
+  if (response.ok) return body as T;
+  const error = body as CheckoutError | undefined;
+  throw new ApiError(error?.error ?? 'internal', response.status, error);
+}
+
+const join = (base: string, path: string) => `${base.replace(/\/+$/, '')}${path}`;
+
+export const api = {
+  checkout: (base: string, orderRef: string) =>
+    call<CheckoutResponse>(join(base, `/checkout/${encodeURIComponent(orderRef)}`)),
+  pay: (base: string, orderRef: string, key: string, body: PayRequest) =>
+    call<PayResponse>(join(base, `/checkout/${encodeURIComponent(orderRef)}/pay`), {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'idempotency-key': key },
+      body: JSON.stringify(body),
+    }),
+  next: (base: string, txid: string) =>
+    call<NextResponse>(join(base, `/transactions/${encodeURIComponent(txid)}/next`)),
+};

@@ -1,0 +1,643 @@
+import type { CheckoutMethod, CheckoutResponse, NextStep, PayRequest } from '@paydo-checkout/server-kit/protocol';
+import { html, LitElement, nothing, type PropertyValues, type TemplateResult } from 'lit';
+import { ApiError, api } from '../api.ts';
+import {
+  checkCardNumber,
+  checkCvv,
+  checkExpiry,
+  detectBrand,
+  digitsOnly,
+  formatCardNumber,
+  formatExpiry,
+} from '../card/card-data.ts';
+import type { PaydoEventDetail, PaydoEventName } from '../events.ts';
+import { type Strings, stringsFor } from '../translations/localize.ts';
+import { styles } from './paydo-checkout.styles.ts';
+
+type View =
+  | { name: 'loading' }
+  | { name: 'form' }
+  | { name: 'paying' }
+  | { name: 'redirecting' }
+  | { name: 'waiting'; txid: string }
+  | { name: 'action'; step: NextStep }
+  | { name: 'hosted'; url: string }
+  | { name: 'success' }
+  | { name: 'fail'; message: string }
+  | { name: 'gave-up' }
+  | { name: 'error'; message: string; retry: (() => void) | null };
+
+const CARD_FIELDS = ['card.pan', 'card.expirationDate', 'card.cvv', 'card.holderName'] as const;
+const AUTOCOMPLETE: Record<string, string> = { email: 'email', name: 'name', phone: 'tel' };
+const TYPES: Record<string, string> = { email: 'email', phone: 'tel' };
+
+/**
+ * A drop-in Paydo checkout: method choice, payer fields, card form, 3-D Secure
+ * and redirects, waiting and result views. Card data lives only in this element
+ * and in the one POST to the merchant's own server.
+ *
+ * @summary Paydo checkout for one order.
+ * @tag paydo-checkout
+ *
+ * @fires paydo-ready - The order and its methods are loaded. `detail: {order, methods}`.
+ * @fires paydo-method-change - The payer chose a method. `detail: {method}`.
+ * @fires paydo-submit - The payer pressed Pay (cancelable: `preventDefault()` stops the payment). `detail: {method}`.
+ * @fires paydo-redirect - About to leave for 3-D Secure or a redirect (cancelable). `detail: {url, method, fields}`.
+ * @fires paydo-success - The payment is confirmed. `detail: {txid, invoiceId}`.
+ * @fires paydo-fail - The payment failed. `detail: {txid, message}`.
+ * @fires paydo-error - Something prevented paying (offline, not found…). `detail: {code, message}`.
+ *
+ * @csspart base - The outer box.
+ * @csspart header - Amount and description.
+ * @csspart amount - The formatted amount.
+ * @csspart methods - The method radio group.
+ * @csspart method - One method choice.
+ * @csspart method-logo - A method's logo.
+ * @csspart card-form - The card fields.
+ * @csspart field - A label, its input and its error.
+ * @csspart label - A field's label.
+ * @csspart input - A text input.
+ * @csspart error - A field's error message.
+ * @csspart submit-button - The Pay button.
+ * @csspart status - The loading, waiting and result views.
+ * @csspart retry-button - "Try again" on a failure.
+ * @csspart link-button - "Continue on Paydo".
+ *
+ * @cssproperty --paydo-color-primary - Buttons, selected method, accents.
+ * @cssproperty --paydo-color-on-primary - Text on primary.
+ * @cssproperty --paydo-color-text - Text.
+ * @cssproperty --paydo-color-muted - Secondary text.
+ * @cssproperty --paydo-color-background - Background of the box and inputs.
+ * @cssproperty --paydo-color-surface - Background of the selected method.
+ * @cssproperty --paydo-color-border - Borders.
+ * @cssproperty --paydo-color-error - Errors.
+ * @cssproperty --paydo-color-success - Success.
+ * @cssproperty --paydo-color-focus - Focus ring.
+ * @cssproperty --paydo-radius - Corner radius.
+ * @cssproperty --paydo-font-family - Font.
+ * @cssproperty --paydo-font-size - Base font size.
+ * @cssproperty --paydo-spacing - Outer padding and gaps.
+ */
+export class PaydoCheckout extends LitElement {
+  static override styles = styles;
+  static override properties = {
+    api: { type: String },
+    order: { type: String },
+    // The native `lang` attribute drives the strings; `el.lang = 'ru'` sets it too.
+    locale: { type: String, attribute: 'lang' },
+    methods: { type: String },
+    maxWaitMs: { type: Number, attribute: 'max-wait-ms' },
+    view: { state: true },
+    checkout: { state: true },
+    selected: { state: true },
+    values: { state: true },
+    errors: { state: true },
+    announcement: { state: true },
+  };
+
+  // Reactive properties are declared (not class fields, which would shadow Lit's accessors).
+  /** Base URL of the server kit's routes, e.g. `/paydo`. Attribute `api`. */
+  declare api: string;
+  /** The order reference the merchant's server knows. Attribute `order`. */
+  declare order: string;
+  /** From the `lang` attribute: `en` or `ru` (others fall back to English); also formats the amount. */
+  declare locale: string;
+  /** Optional comma-separated method ids to offer (a subset of what the server allows). Attribute `methods`. */
+  declare methods: string;
+  /** How long to wait for a final state before telling the payer to check later. Attribute `max-wait-ms`. */
+  declare maxWaitMs: number;
+
+  declare protected view: View;
+  declare protected checkout: CheckoutResponse | null;
+  declare protected selected: CheckoutMethod | null;
+  declare protected values: Record<string, string>;
+  declare protected errors: Record<string, string>;
+  declare protected announcement: string;
+
+  #attemptKey: string | null = null;
+  #timer: ReturnType<typeof setTimeout> | undefined;
+  #waitStarted = 0;
+  #polls = 0;
+  #focusAfterRender: 'error' | 'status' | null = null;
+
+  readonly #internals: ElementInternals | undefined;
+
+  constructor() {
+    super();
+    this.api = '/paydo';
+    this.order = '';
+    this.locale = '';
+    this.methods = '';
+    this.maxWaitMs = 600_000;
+    this.view = { name: 'loading' };
+    this.checkout = null;
+    this.selected = null;
+    this.values = {};
+    this.errors = {};
+    this.announcement = '';
+    // ElementInternals: the element is a labelled region for assistive technology.
+    this.#internals = this.attachInternals?.();
+    if (this.#internals) this.#internals.role = 'region';
+  }
+
+  get #t(): Strings {
+    return stringsFor(this.locale || this.checkout?.language);
+  }
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    document.addEventListener('visibilitychange', this.#onVisibility);
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    document.removeEventListener('visibilitychange', this.#onVisibility);
+    clearTimeout(this.#timer);
+  }
+
+  protected override willUpdate(changed: PropertyValues): void {
+    if ((changed.has('order') || changed.has('api')) && this.order) void this.#load();
+    if (this.#internals) this.#internals.ariaLabel = this.#t.region;
+  }
+
+  protected override updated(): void {
+    const target = this.#focusAfterRender;
+    this.#focusAfterRender = null;
+    if (target === 'error') {
+      this.renderRoot.querySelector<HTMLElement>('[aria-invalid="true"]')?.focus();
+    } else if (target === 'status') {
+      this.renderRoot.querySelector<HTMLElement>('[part~="status"] h2')?.focus();
+    }
+  }
+
+  #emit<K extends PaydoEventName>(name: K, detail: PaydoEventDetail[K], cancelable = false): boolean {
+    return this.dispatchEvent(new CustomEvent(name, { detail, bubbles: true, composed: true, cancelable }));
+  }
+
+  #show(view: View, announce?: string): void {
+    this.view = view;
+    if (announce !== undefined) this.announcement = announce;
+    if (['success', 'fail', 'gave-up', 'error', 'hosted', 'action'].includes(view.name))
+      this.#focusAfterRender = 'status';
+  }
+
+  //// loading and resuming ////
+
+  async #load(): Promise<void> {
+    clearTimeout(this.#timer);
+    this.#show({ name: 'loading' });
+    try {
+      const checkout = await api.checkout(this.api, this.order);
+      const allowed = this.methods
+        .split(',')
+        .map((s) => Number(s.trim()))
+        .filter(Boolean);
+      if (allowed.length) checkout.methods = checkout.methods.filter((m) => allowed.includes(m.id));
+      this.checkout = checkout;
+      this.values = {
+        email: checkout.payer.email ?? '',
+        name: checkout.payer.name ?? '',
+        phone: checkout.payer.phone ?? '',
+      };
+      this.selected = checkout.methods[0] ?? null;
+      this.#emit('paydo-ready', { order: checkout.order, methods: checkout.methods });
+      const resume = this.#takeTxidFromUrl();
+      if (checkout.status === 'paid') this.#show({ name: 'success' }, this.#t.paid);
+      else if (resume ?? checkout.txid) this.#wait(resume ?? (checkout.txid as string), true);
+      else this.#show({ name: 'form' });
+    } catch (error) {
+      const retryable = !(error instanceof ApiError) || error.retryable;
+      this.#fail(error, retryable ? () => void this.#load() : null);
+    }
+  }
+
+  /** `?paydo_txid=` is where the payer comes back after 3-D Secure or a redirect; it is removed once read. */
+  #takeTxidFromUrl(): string | null {
+    const url = new URL(location.href);
+    const txid = url.searchParams.get('paydo_txid');
+    if (!txid) return null;
+    url.searchParams.delete('paydo_txid');
+    history.replaceState(history.state, '', url);
+    return txid;
+  }
+
+  //// paying ////
+
+  #onSubmit = async (event: Event): Promise<void> => {
+    event.preventDefault();
+    const method = this.selected;
+    if (!method || this.view.name === 'paying') return;
+    const errors = this.#validate(method);
+    this.errors = errors;
+    if (Object.keys(errors).length) {
+      this.announcement = this.#t.fixErrors;
+      this.#focusAfterRender = 'error';
+      return;
+    }
+    if (!this.#emit('paydo-submit', { method }, true)) return;
+    // One key per attempt, kept when the same attempt is sent again after a network failure.
+    this.#attemptKey ??= crypto.randomUUID();
+    this.#show({ name: 'paying' }, this.#t.paying);
+    try {
+      const answer = await this.#payWithRetry(method, this.#attemptKey);
+      this.#attemptKey = null;
+      this.#follow(answer.next, answer.txid, answer.invoiceId);
+    } catch (error) {
+      if (!(error instanceof ApiError && error.retryable)) this.#attemptKey = null;
+      this.#fail(error, null);
+    }
+  };
+
+  async #payWithRetry(method: CheckoutMethod, key: string) {
+    const v = this.values;
+    const extraFields: Record<string, string> = {};
+    for (const f of method.fields) if (f.placement === 'extra' && v[f.name]) extraFields[f.name] = v[f.name] as string;
+    const body: PayRequest = {
+      method: method.id,
+      payer: { email: v.email ?? '', ...(v.name && { name: v.name }), ...(v.phone && { phone: v.phone }), extraFields },
+      language: this.#t === stringsFor('ru') ? 'ru' : 'en',
+    };
+    if (method.formType === 'cards') {
+      body.card = {
+        pan: digitsOnly(v['card.pan'] ?? ''),
+        expirationDate: v['card.expirationDate'] ?? '',
+        cvv: v['card.cvv'] ?? '',
+        holderName: v['card.holderName'] ?? '',
+      };
+    }
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await api.pay(this.api, this.order, key, body);
+      } catch (error) {
+        // A lost connection is retried with the same key: the server answers it at most once.
+        if (!(error instanceof ApiError && error.code === 'offline' && attempt < 2)) throw error;
+        await new Promise((r) => setTimeout(r, 500 * 2 ** attempt));
+      }
+    }
+  }
+
+  #follow(step: NextStep, txid: string | null, invoiceId: string | null): void {
+    const t = this.#t;
+    switch (step.type) {
+      case 'post':
+      case 'redirect':
+        this.#redirect(step);
+        return;
+      case 'wait':
+        if (txid) this.#wait(txid, false, step.afterMs);
+        return;
+      case 'hosted':
+        this.#show({ name: 'hosted', url: step.url }, t.hosted);
+        return;
+      case 'done':
+        clearTimeout(this.#timer);
+        if (step.status === 'success') {
+          this.#show({ name: 'success' }, t.success);
+          this.#emit('paydo-success', { txid, invoiceId });
+        } else {
+          const message = step.message ?? t.fail;
+          this.#show({ name: 'fail', message }, `${t.fail} ${message}`);
+          this.#emit('paydo-fail', { txid, message });
+        }
+    }
+  }
+
+  #redirect(step: Extract<NextStep, { type: 'post' | 'redirect' }>): void {
+    const method = step.type === 'post' ? 'POST' : 'GET';
+    const fields = step.type === 'post' ? step.fields : {};
+    this.#show({ name: 'redirecting' }, this.#t.redirecting);
+    if (!this.#emit('paydo-redirect', { url: step.url, method, fields }, true)) return;
+    if (method === 'GET') {
+      location.assign(step.url);
+      return;
+    }
+    // 3-D Secure: the bank's page gets a top-level form POST, as the contract requires.
+    const form = document.createElement('form');
+    form.method = 'POST';
+    form.action = step.url;
+    form.hidden = true;
+    for (const [name, value] of Object.entries(fields)) {
+      const input = document.createElement('input');
+      input.type = 'hidden';
+      input.name = name;
+      input.value = value;
+      form.append(input);
+    }
+    document.body.append(form);
+    form.submit();
+  }
+
+  //// waiting ////
+
+  #wait(txid: string, resuming: boolean, afterMs = 0): void {
+    if (this.view.name !== 'waiting') {
+      this.#waitStarted = Date.now();
+      this.#polls = 0;
+    }
+    this.#show({ name: 'waiting', txid }, this.#t.waiting);
+    clearTimeout(this.#timer);
+    this.#timer = setTimeout(() => void this.#poll(txid, resuming), afterMs);
+  }
+
+  #onVisibility = (): void => {
+    // Polling pauses while the tab is hidden and resumes at once when it shows again.
+    if (document.visibilityState === 'visible' && this.view.name === 'waiting') this.#wait(this.view.txid, false);
+  };
+
+  async #poll(txid: string, resuming: boolean): Promise<void> {
+    if (document.visibilityState === 'hidden') return;
+    if (Date.now() - this.#waitStarted > this.maxWaitMs) {
+      this.#show({ name: 'gave-up' }, this.#t.gaveUp);
+      this.#emit('paydo-error', { code: 'timeout', message: this.#t.gaveUp });
+      return;
+    }
+    try {
+      const { next } = await api.next(this.api, txid);
+      if (this.view.name !== 'waiting') return;
+      if (next.type === 'wait') {
+        // Backoff: the interval grows by half each time, up to 30 s.
+        const delay = Math.min(next.afterMs * 1.5 ** this.#polls++, 30_000);
+        this.#timer = setTimeout(() => void this.#poll(txid, resuming), delay);
+      } else if (resuming && (next.type === 'post' || next.type === 'redirect')) {
+        // Back on the page with a step still open: let the payer choose to continue.
+        this.#show({ name: 'action', step: next }, this.#t.actionNeeded);
+      } else {
+        this.#follow(next, txid, null);
+      }
+    } catch (error) {
+      if (error instanceof ApiError && error.retryable && this.view.name === 'waiting') {
+        this.#timer = setTimeout(() => void this.#poll(txid, resuming), Math.min(2_000 * 2 ** this.#polls++, 30_000));
+        return;
+      }
+      this.#fail(error, () => this.#wait(txid, resuming));
+    }
+  }
+
+  //// errors ////
+
+  #fail(error: unknown, retry: (() => void) | null): void {
+    const t = this.#t;
+    const e = error instanceof ApiError ? error : new ApiError('internal', 0);
+    if (e.code === 'validation' && e.body?.fields) {
+      const errors: Record<string, string> = {};
+      for (const [k, v] of Object.entries(e.body.fields)) errors[k] = v.join(' ');
+      this.errors = errors;
+      this.#show({ name: 'form' }, t.fixErrors);
+      this.#focusAfterRender = 'error';
+      return;
+    }
+    if (e.code === 'already_paid') {
+      this.#show({ name: 'success' }, t.paid);
+      return;
+    }
+    if (e.code === 'payment_in_progress' && e.body?.txid) {
+      this.#wait(e.body.txid, true);
+      return;
+    }
+    const message =
+      {
+        offline: t.offline,
+        not_found: t.notFound,
+        rate_limited: t.rateLimited,
+        upstream_unavailable: t.unavailable,
+        payment_in_progress: t.inProgress,
+        payment_rejected: e.body?.message ?? t.fail,
+      }[e.code as string] ?? t.generic;
+    const again = retry ?? (this.checkout && e.code !== 'not_found' ? () => this.#show({ name: 'form' }) : null);
+    this.#show({ name: 'error', message, retry: again }, message);
+    this.#emit('paydo-error', { code: e.code, message });
+  }
+
+  //// validation ////
+
+  #validate(method: CheckoutMethod): Record<string, string> {
+    const t = this.#t;
+    const v = this.values;
+    const errors: Record<string, string> = {};
+    const fields = method.fields.some((f) => f.name === 'email')
+      ? method.fields
+      : [{ name: 'email', required: true, pattern: null }, ...method.fields];
+    for (const f of fields) {
+      const value = (v[f.name] ?? '').trim();
+      if (!value) {
+        if (f.required) errors[f.name] = t.required;
+      } else if (f.name === 'email' && !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(value)) errors[f.name] = t.invalidEmail;
+      else if (f.pattern && !safeTest(f.pattern, value)) errors[f.name] = t.invalidFormat;
+    }
+    if (method.formType === 'cards') {
+      const digits = digitsOnly(v['card.pan'] ?? '');
+      const brand = detectBrand(digits);
+      const pan = checkCardNumber(digits);
+      if (pan)
+        errors['card.pan'] = pan === 'required' ? t.required : pan === 'incomplete' ? t.cardIncomplete : t.cardInvalid;
+      const exp = checkExpiry(v['card.expirationDate'] ?? '');
+      if (exp)
+        errors['card.expirationDate'] =
+          exp === 'required' ? t.required : exp === 'past' ? t.expiryPast : t.expiryFormat;
+      const cvv = checkCvv(v['card.cvv'] ?? '', brand);
+      if (cvv) errors['card.cvv'] = cvv === 'required' ? t.required : t.cvvLength(brand.cvvLength);
+      if (!(v['card.holderName'] ?? '').trim()) errors['card.holderName'] = t.required;
+    }
+    return errors;
+  }
+
+  #onInput = (event: Event): void => {
+    const input = event.target as HTMLInputElement;
+    const key = input.name;
+    let value = input.value;
+    if (key === 'card.pan') value = formatCardNumber(digitsOnly(value));
+    else if (key === 'card.expirationDate' && !(event as InputEvent).inputType?.startsWith('delete'))
+      value = formatExpiry(value);
+    else if (key === 'card.cvv') value = digitsOnly(value).slice(0, 4);
+    if (value !== input.value) input.value = value;
+    this.values = { ...this.values, [key]: value };
+    if (this.errors[key]) {
+      const { [key]: _gone, ...rest } = this.errors;
+      this.errors = rest;
+    }
+    // Edited data is a new attempt: it gets a new Idempotency-Key.
+    this.#attemptKey = null;
+  };
+
+  #choose(method: CheckoutMethod): void {
+    this.selected = method;
+    this.errors = {};
+    this.#attemptKey = null;
+    this.#emit('paydo-method-change', { method });
+  }
+
+  //// rendering ////
+
+  protected override render(): TemplateResult {
+    return html`<div part="base">${this.#body()}</div>
+      <div role="status" aria-live="polite" class="sr-only">${this.announcement}</div>`;
+  }
+
+  #body(): TemplateResult {
+    const t = this.#t;
+    const view = this.view;
+    switch (view.name) {
+      case 'loading':
+        return this.#status('', t.loading, html`<span class="spinner" aria-hidden="true"></span>`);
+      case 'waiting':
+      case 'redirecting':
+        return html`${this.#header()}${this.#status(
+          '',
+          view.name === 'waiting' ? t.waiting : t.redirecting,
+          html`<span class="spinner" aria-hidden="true"></span>`,
+        )}`;
+      case 'success':
+        return html`${this.#header()}${this.#status('success', this.announcement || t.success)}`;
+      case 'fail':
+        return html`${this.#header()}${this.#status('fail', t.fail, html`<p>${view.message}</p>${this.#retry()}`)}`;
+      case 'gave-up':
+        return this.#status('', t.gaveUp);
+      case 'error':
+        return html`${this.checkout ? this.#header() : nothing}${this.#status(
+          'fail',
+          view.message,
+          view.retry ? this.#retry(view.retry) : nothing,
+        )}`;
+      case 'hosted':
+        return html`${this.#header()}${this.#status(
+          '',
+          t.hosted,
+          html`<a part="link-button" href=${view.url} rel="noopener">${t.continueOnPaydo}</a>`,
+        )}`;
+      case 'action':
+        return html`${this.#header()}${this.#status(
+          '',
+          t.actionNeeded,
+          html`<button part="retry-button" type="button" @click=${() => this.#follow(view.step, null, null)}>${t.continue}</button>`,
+        )}`;
+      default:
+        return this.#form();
+    }
+  }
+
+  #status(kind: string, title: string, extra: unknown = nothing): TemplateResult {
+    return html`<div part="status" class=${kind}><h2 tabindex="-1">${title}</h2>${extra}</div>`;
+  }
+
+  #retry(action: () => void = () => this.#show({ name: 'form' })): TemplateResult {
+    return html`<button part="retry-button" type="button" @click=${action}>${this.#t.tryAgain}</button>`;
+  }
+
+  #amount(): string {
+    const order = this.checkout?.order;
+    if (!order) return '';
+    try {
+      return new Intl.NumberFormat(this.locale || this.checkout?.language || 'en', {
+        style: 'currency',
+        currency: order.currency,
+      }).format(Number(order.amount));
+    } catch {
+      return `${order.amount} ${order.currency}`;
+    }
+  }
+
+  #header(): TemplateResult {
+    return html`<div part="header">
+      <span class="muted">${this.checkout?.order.description || this.#t.total}</span>
+      <span part="amount">${this.#amount()}</span>
+    </div>`;
+  }
+
+  #form(): TemplateResult {
+    const t = this.#t;
+    const checkout = this.checkout;
+    if (!checkout?.methods.length) return html`${this.#header()}${this.#status('fail', t.noMethods)}`;
+    const method = this.selected;
+    const busy = this.view.name === 'paying';
+    return html`${this.#header()}
+      <form novalidate @submit=${this.#onSubmit} aria-busy=${busy ? 'true' : 'false'}>
+        <fieldset part="methods">
+          <legend>${t.methods}</legend>
+          ${checkout.methods.map(
+            (m) => html`<label part="method">
+              <input type="radio" name="method" .checked=${m.id === method?.id} @change=${() => this.#choose(m)} />
+              ${m.logo ? html`<img part="method-logo" src=${m.logo} alt="" />` : nothing}
+              <span>${m.title}</span>
+            </label>`,
+          )}
+        </fieldset>
+        ${method ? this.#fields(method) : nothing}
+        <button part="submit-button" type="submit" ?disabled=${busy}>
+          ${busy ? html`<span class="spinner" aria-hidden="true"></span>${t.paying}` : t.pay(this.#amount())}
+        </button>
+      </form>`;
+  }
+
+  #fields(method: CheckoutMethod): TemplateResult {
+    const t = this.#t;
+    const labels: Record<string, string> = { email: t.email, name: t.name, phone: t.phone };
+    const names = new Set(method.fields.map((f) => f.name));
+    const fields = names.has('email')
+      ? method.fields
+      : [{ name: 'email', type: 'email', required: true, title: null }, ...method.fields];
+    const brand = detectBrand(digitsOnly(this.values['card.pan'] ?? ''));
+    return html`${fields.map((f) =>
+      this.#input(f.name, labels[f.name] ?? f.title ?? f.name, {
+        type: TYPES[f.name] ?? 'text',
+        autocomplete: AUTOCOMPLETE[f.name] ?? 'off',
+        required: f.required,
+      }),
+    )}
+    ${
+      method.formType === 'cards'
+        ? html`<div part="card-form">
+          ${this.#input(CARD_FIELDS[0], t.cardNumber, { autocomplete: 'cc-number', inputmode: 'numeric', brand: brand.brand === 'unknown' ? '' : brand.brand, maxlength: 23 })}
+          <div class="row">
+            ${this.#input(CARD_FIELDS[1], t.expiry, { autocomplete: 'cc-exp', inputmode: 'numeric', placeholder: 'MM/YY', maxlength: 5 })}
+            ${this.#input(CARD_FIELDS[2], t.cvv, { autocomplete: 'cc-csc', inputmode: 'numeric', maxlength: brand.cvvLength })}
+          </div>
+          ${this.#input(CARD_FIELDS[3], t.holder, { autocomplete: 'cc-name' })}
+        </div>`
+        : nothing
+    }`;
+  }
+
+  #input(
+    key: string,
+    label: string,
+    o: {
+      type?: string;
+      autocomplete?: string;
+      inputmode?: string;
+      placeholder?: string;
+      maxlength?: number;
+      required?: boolean;
+      brand?: string;
+    },
+  ): TemplateResult {
+    const id = `f-${key.replace('.', '-')}`;
+    const error = this.errors[key];
+    return html`<div part="field">
+      <label part="label" for=${id}>${label}${o.brand ? html`<span class="brand">${o.brand}</span>` : nothing}</label>
+      <input
+        part="input"
+        id=${id}
+        name=${key}
+        type=${o.type ?? 'text'}
+        autocomplete=${o.autocomplete ?? 'off'}
+        inputmode=${o.inputmode ?? nothing}
+        placeholder=${o.placeholder ?? nothing}
+        maxlength=${o.maxlength ?? nothing}
+        ?required=${o.required ?? key.startsWith('card.')}
+        aria-invalid=${error ? 'true' : 'false'}
+        aria-describedby=${error ? `${id}-error` : nothing}
+        .value=${this.values[key] ?? ''}
+        @input=${this.#onInput}
+      />
+      ${error ? html`<div part="error" id=${`${id}-error`}>${error}</div>` : nothing}
+    </div>`;
+  }
+}
+
+function safeTest(pattern: string, value: string): boolean {
+  try {
+    return new RegExp(pattern).test(value);
+  } catch {
+    return true; // a pattern the browser cannot read is checked by the server
+  }
+}

@@ -1,0 +1,422 @@
+import { expect, oneEvent } from '@open-wc/testing';
+import { BANK_METHOD, checkout, FakeServer, json } from './fake-server.ts';
+import { fillCard, input, live, mount, q, qa, statusText, submit, type, until } from './helpers.ts';
+
+let server: FakeServer;
+beforeEach(() => {
+  server = new FakeServer().on('GET', /^\/paydo\/checkout\/r1$/, () => json(checkout()));
+});
+afterEach(() => server.restore());
+
+const paid =
+  (next: unknown, txid = 'tx-1') =>
+  () =>
+    json({ invoiceId: 'inv-1', txid, next });
+
+describe('<paydo-checkout> rendering', () => {
+  it("shows the amount formatted for the locale, the methods and the chosen method's fields", async () => {
+    const el = await mount();
+    expect(q(el, '[part~="amount"]')?.textContent).to.equal('€12.50');
+    expect(qa(el, '[part~="method"]').map((m) => m.textContent?.trim())).to.deep.equal(['Bank card', 'Bank transfer']);
+    expect(qa<HTMLInputElement>(el, 'input[part~="input"]').map((i) => i.name)).to.deep.equal([
+      'email',
+      'name',
+      'card.pan',
+      'card.expirationDate',
+      'card.cvv',
+      'card.holderName',
+    ]);
+    expect(input(el, 'email').value).to.equal('ada@example.com'); // prefilled from the server
+    expect(q(el, '[part~="submit-button"]')?.textContent?.trim()).to.equal('Pay €12.50');
+  });
+
+  it("fires paydo-ready and paydo-method-change, and shows the bank transfer's extra field", async () => {
+    const el = document.createElement('paydo-checkout');
+    el.setAttribute('order', 'r1');
+    const ready = oneEvent(el, 'paydo-ready');
+    document.body.append(el);
+    const { detail } = await ready;
+    expect(detail.order.amount).to.equal('12.50');
+    await el.updateComplete;
+    const change = oneEvent(el, 'paydo-method-change');
+    qa<HTMLInputElement>(el, 'input[type="radio"]')[1]?.click();
+    expect((await change).detail.method.id).to.equal(BANK_METHOD.id);
+    await el.updateComplete;
+    expect(input(el, 'nationalid')).to.exist;
+    expect(q(el, 'input[name="card.pan"]')).to.equal(null);
+    el.remove();
+  });
+
+  it('offers only the methods named in the methods attribute', async () => {
+    const el = await mount({ methods: '200002' });
+    expect(qa(el, '[part~="method"]').map((m) => m.textContent?.trim())).to.deep.equal(['Bank transfer']);
+  });
+
+  it('uses autocomplete and inputmode so autofill and mobile keyboards work', async () => {
+    const el = await mount();
+    const attrs = (name: string) => [input(el, name).autocomplete, input(el, name).inputMode];
+    expect(attrs('card.pan')).to.deep.equal(['cc-number', 'numeric']);
+    expect(attrs('card.expirationDate')).to.deep.equal(['cc-exp', 'numeric']);
+    expect(attrs('card.cvv')).to.deep.equal(['cc-csc', 'numeric']);
+    expect(attrs('card.holderName')[0]).to.equal('cc-name');
+    expect(input(el, 'email').autocomplete).to.equal('email');
+    expect(input(el, 'email').type).to.equal('email');
+  });
+});
+
+describe('card form', () => {
+  it('groups the number live, detects the brand and takes a pasted spaced number', async () => {
+    const el = await mount();
+    await type(el, 'card.pan', '4242 4242-4242 4242', 'insertFromPaste');
+    expect(input(el, 'card.pan').value).to.equal('4242 4242 4242 4242');
+    expect(q(el, '.brand')?.textContent).to.equal('visa');
+    await type(el, 'card.pan', '378282246310005');
+    expect(input(el, 'card.pan').value).to.equal('3782 822463 10005');
+    expect(input(el, 'card.cvv').maxLength).to.equal(4);
+  });
+
+  it('formats the expiry as MM/YY while typing and lets backspace remove the slash', async () => {
+    const el = await mount();
+    await type(el, 'card.expirationDate', '4');
+    expect(input(el, 'card.expirationDate').value).to.equal('04/');
+    await type(el, 'card.expirationDate', '04', 'deleteContentBackward');
+    expect(input(el, 'card.expirationDate').value).to.equal('04');
+  });
+
+  it('checks every rule on submit, links each error to its input and focuses the first', async () => {
+    const el = await mount();
+    await type(el, 'email', 'not-an-email');
+    await type(el, 'card.pan', '4242424242424241');
+    await type(el, 'card.expirationDate', '01/20');
+    await type(el, 'card.cvv', '12');
+    await submit(el);
+    const errorOf = (name: string) => {
+      const field = input(el, name);
+      expect(field.getAttribute('aria-invalid')).to.equal('true');
+      return el.shadowRoot?.getElementById(field.getAttribute('aria-describedby') ?? '')?.textContent;
+    };
+    expect(errorOf('email')).to.equal('Enter an e-mail address like name@example.com.');
+    expect(errorOf('card.pan')).to.equal('The card number is not valid.');
+    expect(errorOf('card.expirationDate')).to.equal('This card has expired.');
+    expect(errorOf('card.cvv')).to.equal('Enter the 3-digit security code.');
+    expect(errorOf('card.holderName')).to.equal('This field is required.');
+    expect(el.shadowRoot?.activeElement).to.equal(input(el, 'email'));
+    expect(live(el)).to.equal('Please correct the highlighted fields.');
+    expect(server.calls('POST', /pay$/)).to.have.length(0);
+    await type(el, 'card.pan', '4242');
+    expect(input(el, 'card.pan').getAttribute('aria-invalid')).to.equal('false');
+    await submit(el);
+    expect(input(el, 'card.pan').getAttribute('aria-describedby')).to.equal('f-card-pan-error');
+    expect(el.shadowRoot?.getElementById('f-card-pan-error')?.textContent).to.equal('The card number is incomplete.');
+  });
+
+  it("checks a method field's pattern", async () => {
+    const el = await mount({ methods: '200002' });
+    await type(el, 'nationalid', '12ab');
+    await submit(el);
+    expect(input(el, 'nationalid').getAttribute('aria-invalid')).to.equal('true');
+  });
+});
+
+describe('paying', () => {
+  it('sends one POST with an Idempotency-Key and the card only there; shows success and fires paydo-success', async () => {
+    server.on('POST', /\/pay$/, paid({ type: 'done', status: 'success' }));
+    const el = await mount();
+    await fillCard(el, '4242 4242 4242 4242');
+    const success = oneEvent(el, 'paydo-success');
+    await submit(el);
+    expect((await success).detail).to.deep.equal({ txid: 'tx-1', invoiceId: 'inv-1' });
+    const [call] = server.calls('POST', /\/pay$/);
+    expect(call?.url).to.equal('/paydo/checkout/r1/pay');
+    expect(call?.headers['idempotency-key']).to.match(/^[0-9a-f-]{36}$/);
+    expect(call?.body).to.deep.equal({
+      method: 200001,
+      payer: { email: 'ada@example.com', name: 'Ada Lovelace', extraFields: {} },
+      language: 'en',
+      card: { pan: '4242424242424242', expirationDate: '12/39', cvv: '123', holderName: 'Ada Lovelace' },
+    });
+    expect(call?.body).not.to.have.property('amount');
+    await el.updateComplete;
+    expect(statusText(el)).to.equal('Payment received. Thank you!');
+    expect(live(el)).to.equal('Payment received. Thank you!');
+    expect(el.shadowRoot?.activeElement?.tagName).to.equal('H2');
+  });
+
+  it('cannot double-submit: the button is disabled while paying, and one POST is sent', async () => {
+    let release: () => void = () => {};
+    server.on(
+      'POST',
+      /\/pay$/,
+      () =>
+        new Promise<Response>(
+          (r) => (release = () => r(json({ invoiceId: 'i', txid: 't', next: { type: 'done', status: 'success' } }))),
+        ),
+    );
+    const el = await mount();
+    await fillCard(el);
+    await submit(el);
+    await submit(el);
+    const button = q<HTMLButtonElement>(el, '[part~="submit-button"]');
+    expect(button?.disabled).to.equal(true);
+    expect(button?.textContent).to.contain('Processing your payment');
+    release();
+    await until(() => statusText(el).includes('Payment received'));
+    expect(server.calls('POST', /\/pay$/)).to.have.length(1);
+  });
+
+  it('lets the merchant cancel paydo-submit: nothing is sent', async () => {
+    const el = await mount();
+    await fillCard(el);
+    el.addEventListener('paydo-submit', (e) => e.preventDefault(), { once: true });
+    await submit(el);
+    expect(server.calls('POST', /\/pay$/)).to.have.length(0);
+    expect(q(el, 'form')).to.exist;
+  });
+
+  it('keeps the Idempotency-Key across a network retry of the same attempt, and takes a new one for a new attempt', async () => {
+    server.on(
+      'POST',
+      /\/pay$/,
+      () => 'offline',
+      paid({ type: 'done', status: 'fail', message: 'Card declined by the issuer' }),
+      paid({ type: 'done', status: 'success' }, 'tx-2'),
+    );
+    const el = await mount();
+    await fillCard(el);
+    const fail = oneEvent(el, 'paydo-fail');
+    await submit(el);
+    expect((await fail).detail).to.deep.equal({ txid: 'tx-1', message: 'Card declined by the issuer' });
+    const [first, second] = server.calls('POST', /\/pay$/);
+    expect(first?.headers['idempotency-key']).to.equal(second?.headers['idempotency-key']);
+    await el.updateComplete;
+    expect(statusText(el)).to.contain('Card declined by the issuer');
+    q<HTMLButtonElement>(el, '[part~="retry-button"]')?.click();
+    await el.updateComplete;
+    await submit(el);
+    await until(() => statusText(el).includes('Payment received'));
+    const third = server.calls('POST', /\/pay$/)[2];
+    expect(third?.headers['idempotency-key']).not.to.equal(first?.headers['idempotency-key']);
+  });
+
+  it("shows the server's field errors on their inputs", async () => {
+    server.on('POST', /\/pay$/, () =>
+      json({ error: 'validation', message: 'x', fields: { nationalid: ['Paydo says no.'] } }, 422),
+    );
+    const el = await mount({ methods: '200002' });
+    await type(el, 'nationalid', '1234567890');
+    await submit(el);
+    await until(() => input(el, 'nationalid').getAttribute('aria-invalid') === 'true');
+    expect(el.shadowRoot?.getElementById('f-nationalid-error')?.textContent).to.equal('Paydo says no.');
+    expect(server.calls('POST', /\/pay$/)[0]?.body.payer.extraFields).to.deep.equal({ nationalid: '1234567890' });
+  });
+});
+
+describe('next steps', () => {
+  it('post: builds a top-level form with the 3-D Secure fields and submits it', async () => {
+    server.on(
+      'POST',
+      /\/pay$/,
+      paid({
+        type: 'post',
+        url: 'https://acs.example/challenge',
+        fields: { PaReq: 'p', MD: 'm', TermUrl: 'https://shop/back' },
+      }),
+    );
+    const submitted: HTMLFormElement[] = [];
+    const original = HTMLFormElement.prototype.submit;
+    HTMLFormElement.prototype.submit = function (this: HTMLFormElement) {
+      submitted.push(this);
+    };
+    try {
+      const el = await mount();
+      await fillCard(el);
+      const redirect = oneEvent(el, 'paydo-redirect');
+      await submit(el);
+      expect((await redirect).detail).to.deep.equal({
+        url: 'https://acs.example/challenge',
+        method: 'POST',
+        fields: { PaReq: 'p', MD: 'm', TermUrl: 'https://shop/back' },
+      });
+      await until(() => submitted.length === 1);
+      const form = submitted[0] as HTMLFormElement;
+      expect(form.method).to.equal('post');
+      expect(form.action).to.equal('https://acs.example/challenge');
+      expect(form.parentElement).to.equal(document.body);
+      expect(Object.fromEntries(new FormData(form))).to.deep.equal({
+        PaReq: 'p',
+        MD: 'm',
+        TermUrl: 'https://shop/back',
+      });
+      expect(JSON.stringify(Object.fromEntries(new FormData(form)))).not.to.contain('4242');
+      form.remove();
+      expect(statusText(el)).to.equal('Taking you to confirm the payment…');
+    } finally {
+      HTMLFormElement.prototype.submit = original;
+    }
+  });
+
+  it('redirect: fires a cancelable paydo-redirect with the GET url', async () => {
+    server.on('POST', /\/pay$/, paid({ type: 'redirect', url: 'https://wallet.example/approve' }));
+    const el = await mount({ methods: '200002' });
+    await type(el, 'nationalid', '1234567890');
+    el.addEventListener('paydo-redirect', (e) => e.preventDefault(), { once: true });
+    const redirect = oneEvent(el, 'paydo-redirect');
+    await submit(el);
+    expect((await redirect).detail).to.deep.equal({ url: 'https://wallet.example/approve', method: 'GET', fields: {} });
+  });
+
+  it('wait: polls next with backoff until done', async () => {
+    server.on('POST', /\/pay$/, paid({ type: 'wait', afterMs: 10 })).on(
+      'GET',
+      /\/transactions\/tx-1\/next$/,
+      () => json({ txid: 'tx-1', next: { type: 'wait', afterMs: 10 } }),
+      () => json({ txid: 'tx-1', next: { type: 'wait', afterMs: 10 } }),
+      () => json({ txid: 'tx-1', next: { type: 'done', status: 'success' } }),
+    );
+    const el = await mount();
+    await fillCard(el, '4000000000000119');
+    await submit(el);
+    await until(() => statusText(el).includes('Waiting'));
+    expect(live(el)).to.equal('Waiting for the payment to be confirmed…');
+    await until(() => statusText(el).includes('Payment received'));
+    expect(server.calls('GET', /\/next$/)).to.have.length(3);
+  });
+
+  it('wait: gives up with a clear message after the bound', async () => {
+    server
+      .on('POST', /\/pay$/, paid({ type: 'wait', afterMs: 20 }))
+      .on('GET', /\/next$/, () => json({ txid: 'tx-1', next: { type: 'wait', afterMs: 20 } }));
+    const el = await mount({ maxWaitMs: 150 });
+    await fillCard(el);
+    const error = oneEvent(el, 'paydo-error');
+    await submit(el);
+    expect((await error).detail.code).to.equal('timeout');
+    await el.updateComplete;
+    expect(statusText(el)).to.contain('We could not confirm the payment yet');
+  });
+
+  it('wait: pauses while the tab is hidden and resumes when it shows', async () => {
+    server
+      .on('POST', /\/pay$/, paid({ type: 'wait', afterMs: 10 }))
+      .on('GET', /\/next$/, () => json({ txid: 'tx-1', next: { type: 'done', status: 'success' } }));
+    let hidden = true;
+    Object.defineProperty(document, 'visibilityState', {
+      configurable: true,
+      get: () => (hidden ? 'hidden' : 'visible'),
+    });
+    try {
+      const el = await mount();
+      await fillCard(el);
+      await submit(el);
+      await new Promise((r) => setTimeout(r, 100));
+      expect(server.calls('GET', /\/next$/)).to.have.length(0);
+      hidden = false;
+      document.dispatchEvent(new Event('visibilitychange'));
+      await until(() => statusText(el).includes('Payment received'));
+    } finally {
+      delete (document as unknown as { visibilityState?: string }).visibilityState;
+    }
+  });
+
+  it("hosted: offers Paydo's page", async () => {
+    server.on('POST', /\/pay$/, () =>
+      json({
+        invoiceId: 'inv-1',
+        txid: null,
+        next: { type: 'hosted', url: 'https://checkout.paydo.com/en/payment/invoice-preprocessing/inv-1' },
+      }),
+    );
+    const el = await mount({ methods: '200002' });
+    await type(el, 'nationalid', '1234567890');
+    await submit(el);
+    await until(() => q(el, '[part~="link-button"]'));
+    expect(q<HTMLAnchorElement>(el, '[part~="link-button"]')?.href).to.equal(
+      'https://checkout.paydo.com/en/payment/invoice-preprocessing/inv-1',
+    );
+  });
+});
+
+describe('resume', () => {
+  it('resumes waiting from ?paydo_txid= and removes it from the URL', async () => {
+    server.on('GET', /\/transactions\/tx-9\/next$/, () =>
+      json({ txid: 'tx-9', next: { type: 'done', status: 'success' } }),
+    );
+    const before = location.href;
+    history.replaceState(null, '', `${location.pathname}?keep=1&paydo_txid=tx-9`);
+    try {
+      const el = await mount();
+      await until(() => statusText(el).includes('Payment received'));
+      expect(new URL(location.href).searchParams.get('paydo_txid')).to.equal(null);
+      expect(new URL(location.href).searchParams.get('keep')).to.equal('1');
+    } finally {
+      history.replaceState(null, '', before);
+    }
+  });
+
+  it('offers to continue a 3-D Secure step that is still open when the payer comes back', async () => {
+    server.on('GET', /\/checkout\/r1$/, () => json(checkout({ status: 'pending', txid: 'tx-5' })));
+    server.on('GET', /\/transactions\/tx-5\/next$/, () =>
+      json({ txid: 'tx-5', next: { type: 'post', url: 'https://acs.example/x', fields: {} } }),
+    );
+    const el = await mount();
+    await until(() => statusText(el).includes('needs one more confirmation'));
+    el.addEventListener('paydo-redirect', (e) => e.preventDefault(), { once: true });
+    const redirect = oneEvent(el, 'paydo-redirect');
+    q<HTMLButtonElement>(el, '[part~="retry-button"]')?.click();
+    expect((await redirect).detail.url).to.equal('https://acs.example/x');
+  });
+
+  it('shows an already paid order as paid', async () => {
+    server.on('GET', /\/checkout\/r1$/, () => json(checkout({ status: 'paid', txid: 'tx-1' })));
+    const el = await mount();
+    expect(statusText(el)).to.equal('This order is already paid.');
+  });
+});
+
+describe('errors a person understands', () => {
+  const cases: [string, () => Response | 'offline', string][] = [
+    ['offline', () => 'offline', 'You seem to be offline. Check your connection and try again.'],
+    [
+      'rate limited',
+      () => json({ error: 'rate_limited', message: 'x', retryable: true }, 429, { 'retry-after': '60' }),
+      'Too many attempts. Please wait a minute and try again.',
+    ],
+    [
+      'upstream unavailable',
+      () => json({ error: 'upstream_unavailable', message: 'x', retryable: true }, 503),
+      'The payment service is not answering right now. Please try again.',
+    ],
+    [
+      'rejected',
+      () => json({ error: 'payment_rejected', message: 'Invalid amount, less than allowed minumum' }, 422),
+      'Invalid amount, less than allowed minumum',
+    ],
+  ];
+  for (const [label, answer, message] of cases) {
+    it(`${label}: says so, with a way to try again`, async () => {
+      server.on('POST', /\/pay$/, answer);
+      const el = await mount();
+      await fillCard(el);
+      const error = oneEvent(el, 'paydo-error');
+      await submit(el);
+      expect((await error).detail.message).to.equal(message);
+      await el.updateComplete;
+      expect(statusText(el)).to.contain(message);
+      expect(q(el, '[part~="retry-button"]')).to.exist;
+    });
+  }
+
+  it('already paid: shows the order as paid', async () => {
+    server.on('POST', /\/pay$/, () => json({ error: 'already_paid', message: 'x', txid: 'tx-0' }, 409));
+    const el = await mount();
+    await fillCard(el);
+    await submit(el);
+    await until(() => statusText(el) === 'This order is already paid.');
+  });
+
+  it('order not found: says so, without a retry', async () => {
+    server.on('GET', /\/checkout\/r1$/, () => json({ error: 'not_found', message: 'x' }, 404));
+    const el = await mount();
+    await until(() => statusText(el) === 'This order was not found.');
+  });
+});
