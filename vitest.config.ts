@@ -6,8 +6,8 @@ export default defineConfig({
   resolve: { conditions: ['source'] },
   ssr: { resolve: { conditions: ['source'], externalConditions: ['source'] } },
   test: {
-    include: ['packages/*/test/**/*.test.ts', 'examples/*/test/**/*.test.ts'],
-    exclude: ['**/node_modules/**', 'packages/widget/**', 'examples/*/test/e2e/**'],
+    include: ['packages/*/test/**/*.test.ts', 'packages/widget/test-node/**/*.test.ts', 'examples/*/test/**/*.test.ts'],
+    exclude: ['**/node_modules/**', 'packages/widget/test/**', 'examples/*/test/e2e/**'],
     testTimeout: 15_000,
     hookTimeout: 30_000,
   },

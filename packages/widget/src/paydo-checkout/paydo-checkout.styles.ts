@@ -87,8 +87,8 @@ export const styles = css`
     background: var(--paydo-color-surface);
   }
   input[type='radio'] {
-    inline-size: 1.25rem;
-    block-size: 1.25rem;
+    inline-size: 1.5rem;
+    block-size: 1.5rem;
     margin: 0;
     accent-color: var(--paydo-color-primary);
   }

@@ -1,0 +1,50 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { gzipSync } from 'node:zlib';
+import { build } from 'vite';
+import { describe, expect, it } from 'vitest';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+/** The whole widget, Lit included, must stay within 15 KB gzipped. */
+const BUDGET_BYTES = 15 * 1024;
+
+describe('the widget bundle', () => {
+  it(`is at most ${BUDGET_BYTES} bytes gzipped, and carries no validator or card logging`, async () => {
+    const outDir = mkdtempSync(join(tmpdir(), 'paydo-widget-'));
+    // Vitest sets NODE_ENV=test, which would make Vite pick Lit's development build.
+    const nodeEnv = process.env.NODE_ENV;
+    process.env.NODE_ENV = 'production';
+    try {
+      await build({
+        root,
+        configFile: join(root, 'vite.config.ts'),
+        mode: 'production',
+        logLevel: 'silent',
+        build: { outDir, sourcemap: false },
+      });
+      const code = readFileSync(join(outDir, 'paydo-checkout.js'));
+      const gzipped = gzipSync(code, { level: 9 }).length;
+      console.log(
+        `widget bundle: ${code.length} bytes, ${gzipped} bytes gzipped (${((gzipped / BUDGET_BYTES) * 100).toFixed(1)}% of the budget)`,
+      );
+      expect(gzipped).toBeLessThanOrEqual(BUDGET_BYTES);
+      const text = code.toString();
+      expect(text).not.toMatch(/zod|ZodError/); // protocol types are imported with `import type` only
+      expect(text).not.toMatch(/console\.(log|info|debug)/);
+    } finally {
+      process.env.NODE_ENV = nodeEnv;
+      rmSync(outDir, { recursive: true, force: true });
+    }
+  }, 60_000);
+});
+
+describe('server-side rendering safety', () => {
+  it('imports in Node without a DOM', async () => {
+    expect(typeof (globalThis as { document?: unknown }).document).toBe('undefined');
+    const widget = await import('../src/index.ts');
+    expect(typeof widget.PaydoCheckout).toBe('function');
+    expect(widget.formatCardNumber('4242424242424242')).toBe('4242 4242 4242 4242');
+  });
+});
