@@ -51,6 +51,8 @@ export const api = {
       headers: { 'content-type': 'application/json', 'idempotency-key': key },
       body: JSON.stringify(body),
     }),
-  next: (base: string, txid: string) =>
-    call<NextResponse>(join(base, `/transactions/${encodeURIComponent(txid)}/next`)),
+  next: (base: string, txid: string, orderRef: string) =>
+    call<NextResponse>(
+      join(base, `/transactions/${encodeURIComponent(txid)}/next?order=${encodeURIComponent(orderRef)}`),
+    ),
 };

@@ -72,11 +72,11 @@ export interface PaydoPluginOptions {
   secretKey: string;
   /** Needed to confirm IPNs and payment results with Paydo. Never sent to the browser. */
   jwt: string;
-  projectId?: string;
+  projectId?: string | undefined;
   /** Paydo's API (default `https://paydo.com/v1`), or the sandbox's `/v1`. */
-  baseUrl?: string;
+  baseUrl?: string | undefined;
   /** Your own client instance (its keys are then used). */
-  client?: PaydoClient;
+  client?: PaydoClient | undefined;
   /** Looks the order up in your records; `null` when there is no such order. */
   resolveOrder: (orderRef: string, request: FastifyRequest) => Promise<PaydoOrder | null>;
   /**
@@ -87,27 +87,27 @@ export interface PaydoPluginOptions {
   /** The page with `<paydo-checkout>` for an order: where the payer comes back after 3-D Secure or a redirect. */
   checkoutPageUrl: (orderRef: string) => string;
   /** Default: in memory (lost on restart). Use `SqliteStore` for one machine. */
-  store?: PaydoStore;
+  store?: PaydoStore | undefined;
   /** Paydo's hosted payment page origin. Default `https://checkout.paydo.com`, or the sandbox's origin. */
-  hostedPageOrigin?: string;
+  hostedPageOrigin?: string | undefined;
   /** Addresses IPNs may come from. Default: Paydo's published list (plus loopback when `baseUrl` is local). */
-  ipnSourceAddresses?: readonly string[];
+  ipnSourceAddresses?: readonly string[] | undefined;
   /** Browser origins allowed to call the routes besides your own (CORS). */
-  allowedOrigins?: readonly string[];
+  allowedOrigins?: readonly string[] | undefined;
   /** Origins a 3-D Secure or redirect URL may have besides `https:` ones (the sandbox's origin is added for you). */
-  allowedRedirectOrigins?: readonly string[];
+  allowedRedirectOrigins?: readonly string[] | undefined;
   /** How long the method list is cached. Default 5 minutes. */
-  methodsCacheTtlMs?: number;
+  methodsCacheTtlMs?: number | undefined;
   /** How long the widget waits between status polls. Default 5000 (Paydo advises 5–10 s). */
-  pollIntervalMs?: number;
+  pollIntervalMs?: number | undefined;
   /** How long one status answer serves all pollers of a transaction. Default 1000. */
-  statusCacheMs?: number;
+  statusCacheMs?: number | undefined;
   /** Rate limits on paying (card testing). `false` turns them off. */
-  rateLimit?: { perIp?: RateLimitWindow; perOrder?: RateLimitWindow } | false;
+  rateLimit?: { perIp?: RateLimitWindow; perOrder?: RateLimitWindow } | false | undefined;
   /** Largest accepted request body. Default 16 KiB. */
-  bodyLimit?: number;
+  bodyLimit?: number | undefined;
   /** Hears every IPN and what became of it. */
-  onIpn?: (record: IpnRecord) => void | Promise<void>;
+  onIpn?: ((record: IpnRecord) => void | Promise<void>) | undefined;
 }
 
 export interface ResolvedPluginOptions {

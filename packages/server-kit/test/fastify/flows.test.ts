@@ -211,6 +211,23 @@ describe('other methods', () => {
     expect(page.status).toBe(200);
   });
 
+  it("hosted page paid: the payer is back before the IPN, and next finds the transaction through the order's invoice", async () => {
+    h.sandbox.control.configure({ ipnUrl: null });
+    const ref = addOrder(h);
+    const res = await pay(h, ref, { method: HOSTED, payer: { email: 'ada@example.com' } });
+    const done = await fetch(`${h.sandbox.url}/_sandbox/hosted/${res.body.invoiceId}/complete`, {
+      method: 'POST',
+      body: new URLSearchParams({ decision: 'approve' }),
+      redirect: 'manual',
+    });
+    const txid = new URL(done.headers.get('location') as string).searchParams.get('paydo_txid') as string;
+    expect((await next(h, txid)).status).toBe(404); // without the order: no oracle
+    const found = await h.app.inject({ method: 'GET', url: `/paydo/transactions/${txid}/next?order=${ref}` });
+    expect(found.json()).toEqual({ txid, next: { type: 'done', status: 'success' } });
+    expect(h.updates.filter((u) => u.orderRef === ref).map((u) => u.status)).toEqual(['paid']);
+    h.sandbox.control.configure({ ipnUrl: `${h.url}/paydo/ipn` });
+  });
+
   it('refuses a method the order cannot use', async () => {
     const res = await pay(h, addOrder(h, { currency: 'USD' }), { method: BANK, payer: { email: 'ada@example.com' } });
     expect(res.status).toBe(422);

@@ -352,7 +352,7 @@ export class PaydoCheckout extends LitElement {
       return;
     }
     try {
-      const { next } = await api.next(this.api, txid);
+      const { next } = await api.next(this.api, txid, this.order);
       if (this.view.name !== 'waiting') return;
       if (next.type === 'wait') {
         // Backoff: the interval grows by half each time, up to 30 s.

@@ -49,16 +49,39 @@ export async function resolveNext(
   return step;
 }
 
+/**
+ * A transaction made on Paydo's hosted page is not known here until its IPN
+ * arrives. When the payer is back first, Paydo's own invoice says whether the
+ * txid belongs to one of the order's invoices.
+ */
+async function adoptFromInvoices(ctx: PluginContext, txid: string, orderRef: string | undefined) {
+  if (!orderRef) return null;
+  const { store, client } = ctx.options;
+  const invoices = (await store.findInvoicesByOrder(orderRef)).slice(-5);
+  for (const invoiceId of invoices.reverse()) {
+    const invoice = await client.invoices.retrieve(invoiceId).catch(() => null);
+    if (invoice?.transactionIdentifier === txid) {
+      await store.saveTransaction({ txid, orderRef, invoiceId });
+      return { txid, orderRef, invoiceId, state: null };
+    }
+  }
+  return null;
+}
+
 export function nextRoute(app: FastifyInstance, ctx: PluginContext): void {
-  app.get<{ Params: { txid: string } }>('/transactions/:txid/next', async (request, reply) => {
-    const { txid } = request.params;
-    if (!/^[\w-]{1,128}$/.test(txid)) throw notFound('This transaction');
-    // Only transactions this server started: the route is no oracle for other people's payments.
-    const tx = await ctx.options.store.findTransaction(txid);
-    if (!tx) throw notFound('This transaction');
-    const next = await resolveNext(ctx, request, tx);
-    reply.header('cache-control', 'no-store');
-    const body: NextResponse = { txid, next };
-    return body;
-  });
+  app.get<{ Params: { txid: string }; Querystring: { order?: string } }>(
+    '/transactions/:txid/next',
+    async (request, reply) => {
+      const { txid } = request.params;
+      if (!/^[\w-]{1,128}$/.test(txid)) throw notFound('This transaction');
+      // Only transactions of this server's invoices: the route is no oracle for other people's payments.
+      const tx =
+        (await ctx.options.store.findTransaction(txid)) ?? (await adoptFromInvoices(ctx, txid, request.query.order));
+      if (!tx) throw notFound('This transaction');
+      const next = await resolveNext(ctx, request, tx);
+      reply.header('cache-control', 'no-store');
+      const body: NextResponse = { txid, next };
+      return body;
+    },
+  );
 }

@@ -86,6 +86,10 @@ export class MemoryStore implements PaydoStore {
     return null;
   }
 
+  async findInvoicesByOrder(orderRef: string): Promise<string[]> {
+    return [...this.#invoices.values()].filter((v) => v.orderRef === orderRef).map((v) => v.invoiceId);
+  }
+
   async saveTransaction(record: { txid: string; orderRef: string; invoiceId: string }): Promise<void> {
     if (!this.#transactions.has(record.txid)) {
       this.#transactions.set(record.txid, { ...record, state: null, seq: ++this.#seq });

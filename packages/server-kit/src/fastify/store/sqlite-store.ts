@@ -168,6 +168,15 @@ export class SqliteStore implements PaydoStore {
     return row?.order_ref ?? null;
   }
 
+  async findInvoicesByOrder(orderRef: string): Promise<string[]> {
+    const rows = this.#db
+      .prepare('SELECT invoice_id FROM paydo_invoices WHERE order_ref = ? ORDER BY rowid')
+      .all(orderRef) as {
+      invoice_id: string;
+    }[];
+    return rows.map((r) => r.invoice_id);
+  }
+
   async saveTransaction(record: { txid: string; orderRef: string; invoiceId: string }): Promise<void> {
     this.#tx(() => {
       const seq = (

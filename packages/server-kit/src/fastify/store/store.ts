@@ -58,6 +58,8 @@ export interface PaydoStore {
   findInvoice(invoiceKey: string): Promise<string | null>;
   saveInvoice(invoiceKey: string, orderRef: string, invoiceId: string): Promise<void>;
   findOrderByInvoice(invoiceId: string): Promise<string | null>;
+  /** Every invoice created for the order, newest last. */
+  findInvoicesByOrder(orderRef: string): Promise<string[]>;
 
   saveTransaction(record: { txid: string; orderRef: string; invoiceId: string }): Promise<void>;
   findTransaction(txid: string): Promise<TransactionRecord | null>;

@@ -1,0 +1,84 @@
+/**
+ * The store's settings from the environment. Without Paydo keys it runs on the
+ * embedded emulator; with them, against Paydo. Any problem is reported in one
+ * message that lists everything wrong.
+ */
+export interface StoreConfig {
+  port: number;
+  host: string;
+  /** Where the shop is reached from outside (IPN and return URLs). */
+  publicUrl: string | undefined;
+  dataDir: string;
+  paydo:
+    | { mode: 'sandbox'; sandboxPort: number }
+    | {
+        mode: 'paydo';
+        publicKey: string;
+        secretKey: string;
+        projectId: string | undefined;
+        jwt: string;
+        baseUrl: string | undefined;
+      };
+}
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+const KEYS = ['PAYDO_PUBLIC_KEY', 'PAYDO_SECRET_KEY', 'PAYDO_JWT'] as const;
+
+export function loadConfig(env: Record<string, string | undefined> = process.env): StoreConfig {
+  const problems: string[] = [];
+  const port = portFrom(env.PORT, 'PORT', 3000, problems);
+  const sandboxPort = portFrom(env.SANDBOX_PORT, 'SANDBOX_PORT', 8099, problems);
+  const url = (name: string, value: string | undefined) => {
+    if (value === undefined || value === '') return undefined;
+    try {
+      const u = new URL(value);
+      if (u.protocol !== 'http:' && u.protocol !== 'https:') throw new Error();
+      return value.replace(/\/+$/, '');
+    } catch {
+      problems.push(`${name} must be an http(s) URL, e.g. https://shop.example (got "${value}")`);
+      return undefined;
+    }
+  };
+  const publicUrl = url('PUBLIC_URL', env.PUBLIC_URL);
+  const baseUrl = url('PAYDO_BASE_URL', env.PAYDO_BASE_URL);
+  const given = KEYS.filter((k) => env[k]);
+  let paydo: StoreConfig['paydo'] = { mode: 'sandbox', sandboxPort };
+  if (given.length > 0 || env.PAYDO_PROJECT_ID) {
+    for (const key of KEYS)
+      if (!env[key])
+        problems.push(`${key} is missing (set all of ${KEYS.join(', ')} to use Paydo, or none for the sandbox)`);
+    if (env.PAYDO_PUBLIC_KEY && !/^application-[\w-]+$/.test(env.PAYDO_PUBLIC_KEY)) {
+      problems.push('PAYDO_PUBLIC_KEY must look like application-<uuid> (from the Paydo account)');
+    }
+    if (env.PAYDO_JWT && env.PAYDO_JWT.split('.').length !== 3)
+      problems.push('PAYDO_JWT must be the JWT from the Paydo account (three dot-separated parts)');
+    if (!publicUrl)
+      problems.push(
+        'PUBLIC_URL is required with real Paydo keys: Paydo must reach your IPN URL and return the payer there',
+      );
+    paydo = {
+      mode: 'paydo',
+      publicKey: env.PAYDO_PUBLIC_KEY ?? '',
+      secretKey: env.PAYDO_SECRET_KEY ?? '',
+      projectId: env.PAYDO_PROJECT_ID || undefined,
+      jwt: env.PAYDO_JWT ?? '',
+      baseUrl,
+    };
+  }
+  if (problems.length)
+    throw new ConfigError(`The store's settings need attention:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+  return { port, host: env.HOST ?? '127.0.0.1', publicUrl, dataDir: env.DATA_DIR ?? '.data', paydo };
+}
+
+function portFrom(value: string | undefined, name: string, fallback: number, problems: string[]): number {
+  if (value === undefined || value === '') return fallback;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0 || n > 65535) {
+    problems.push(`${name} must be a port number 0–65535 (got "${value}")`);
+    return fallback;
+  }
+  return n;
+}

@@ -1,0 +1,298 @@
+import { randomBytes } from 'node:crypto';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { DatabaseSync } from 'node:sqlite';
+
+export type OrderStatus = 'awaiting_payment' | 'paid' | 'payment_failed' | 'partially_refunded' | 'refunded';
+
+export interface OrderLine {
+  productId: string;
+  name: string;
+  price: string;
+  quantity: number;
+}
+
+export interface Order {
+  ref: string;
+  number: number;
+  lines: OrderLine[];
+  amount: string;
+  currency: string;
+  email: string | null;
+  status: OrderStatus;
+  txid: string | null;
+  invoiceId: string | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface IpnEntry {
+  at: string;
+  outcome: string;
+  reason: string | null;
+  txid: string | null;
+  claimedState: number | null;
+  verifiedState: number | null;
+  sourceIp: string;
+}
+
+export interface RefundEntry {
+  refundId: string;
+  orderRef: string;
+  txid: string;
+  amount: string;
+  kind: 'full' | 'partial';
+  status: string;
+  createdAt: string;
+}
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS orders (
+  ref TEXT PRIMARY KEY,
+  number INTEGER NOT NULL UNIQUE,
+  lines TEXT NOT NULL,
+  amount TEXT NOT NULL,
+  currency TEXT NOT NULL,
+  email TEXT,
+  status TEXT NOT NULL,
+  txid TEXT,
+  invoice_id TEXT,
+  created_at TEXT NOT NULL,
+  updated_at TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS payment_events (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  order_ref TEXT NOT NULL,
+  txid TEXT NOT NULL,
+  state INTEGER NOT NULL,
+  status TEXT NOT NULL,
+  source TEXT NOT NULL,
+  message TEXT,
+  at TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS ipn_log (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  order_ref TEXT,
+  at TEXT NOT NULL,
+  outcome TEXT NOT NULL,
+  reason TEXT,
+  txid TEXT,
+  claimed_state INTEGER,
+  verified_state INTEGER,
+  source_ip TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS refunds (
+  refund_id TEXT PRIMARY KEY,
+  order_ref TEXT NOT NULL,
+  txid TEXT NOT NULL,
+  amount TEXT NOT NULL,
+  kind TEXT NOT NULL,
+  status TEXT NOT NULL,
+  created_at TEXT NOT NULL
+);
+`;
+
+interface OrderRow {
+  ref: string;
+  number: number;
+  lines: string;
+  amount: string;
+  currency: string;
+  email: string | null;
+  status: OrderStatus;
+  txid: string | null;
+  invoice_id: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+const toOrder = (r: OrderRow): Order => ({
+  ref: r.ref,
+  number: r.number,
+  lines: JSON.parse(r.lines) as OrderLine[],
+  amount: r.amount,
+  currency: r.currency,
+  email: r.email,
+  status: r.status,
+  txid: r.txid,
+  invoiceId: r.invoice_id,
+  createdAt: r.created_at,
+  updatedAt: r.updated_at,
+});
+
+/** The shop's own records, in one SQLite file created on first start. */
+export class StoreDb {
+  readonly #db: DatabaseSync;
+
+  constructor(dataDir: string) {
+    mkdirSync(dataDir, { recursive: true });
+    this.#db = new DatabaseSync(join(dataDir, 'store.sqlite'));
+    this.#db.exec('PRAGMA journal_mode = WAL; PRAGMA busy_timeout = 5000;');
+    this.#db.exec(SCHEMA);
+  }
+
+  createOrder(lines: OrderLine[], amount: string, currency: string): Order {
+    const now = new Date().toISOString();
+    const ref = randomBytes(9).toString('base64url');
+    const { next } = this.#db.prepare('SELECT COALESCE(MAX(number), 1000) + 1 AS next FROM orders').get() as {
+      next: number;
+    };
+    this.#db
+      .prepare(
+        'INSERT INTO orders (ref, number, lines, amount, currency, status, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+      )
+      .run(ref, next, JSON.stringify(lines), amount, currency, 'awaiting_payment', now, now);
+    return this.findOrder(ref) as Order;
+  }
+
+  findOrder(ref: string): Order | null {
+    const row = this.#db.prepare('SELECT * FROM orders WHERE ref = ?').get(ref) as OrderRow | undefined;
+    return row ? toOrder(row) : null;
+  }
+
+  listOrders(): Order[] {
+    return (this.#db.prepare('SELECT * FROM orders ORDER BY number DESC').all() as unknown as OrderRow[]).map(toOrder);
+  }
+
+  /**
+   * Applies a verified payment result. A paid order never goes back to failed
+   * (a late failure of another attempt must not undo a payment).
+   */
+  applyPayment(
+    ref: string,
+    update: {
+      txid: string;
+      invoiceId: string;
+      state: number;
+      status: 'paid' | 'failed';
+      source: string;
+      message: string | null;
+    },
+  ): void {
+    const now = new Date().toISOString();
+    this.#db.exec('BEGIN IMMEDIATE');
+    try {
+      this.#db
+        .prepare(
+          'INSERT INTO payment_events (order_ref, txid, state, status, source, message, at) VALUES (?, ?, ?, ?, ?, ?, ?)',
+        )
+        .run(ref, update.txid, update.state, update.status, update.source, update.message, now);
+      if (update.status === 'paid') {
+        this.#db
+          .prepare(
+            "UPDATE orders SET status = 'paid', txid = ?, invoice_id = ?, updated_at = ? WHERE ref = ? AND status IN ('awaiting_payment', 'payment_failed')",
+          )
+          .run(update.txid, update.invoiceId, now, ref);
+      } else {
+        this.#db
+          .prepare(
+            "UPDATE orders SET status = 'payment_failed', txid = ?, invoice_id = ?, updated_at = ? WHERE ref = ? AND status IN ('awaiting_payment', 'payment_failed')",
+          )
+          .run(update.txid, update.invoiceId, now, ref);
+      }
+      this.#db.exec('COMMIT');
+    } catch (error) {
+      this.#db.exec('ROLLBACK');
+      throw error;
+    }
+  }
+
+  paymentEvents(
+    ref: string,
+  ): { txid: string; state: number; status: string; source: string; message: string | null; at: string }[] {
+    return this.#db
+      .prepare('SELECT txid, state, status, source, message, at FROM payment_events WHERE order_ref = ? ORDER BY id')
+      .all(ref) as never;
+  }
+
+  logIpn(ref: string | null, entry: IpnEntry): void {
+    this.#db
+      .prepare(
+        'INSERT INTO ipn_log (order_ref, at, outcome, reason, txid, claimed_state, verified_state, source_ip) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+      )
+      .run(
+        ref,
+        entry.at,
+        entry.outcome,
+        entry.reason,
+        entry.txid,
+        entry.claimedState,
+        entry.verifiedState,
+        entry.sourceIp,
+      );
+  }
+
+  ipnLog(ref: string): IpnEntry[] {
+    return (
+      this.#db
+        .prepare(
+          'SELECT at, outcome, reason, txid, claimed_state, verified_state, source_ip FROM ipn_log WHERE order_ref = ? ORDER BY id',
+        )
+        .all(ref) as {
+        at: string;
+        outcome: string;
+        reason: string | null;
+        txid: string | null;
+        claimed_state: number | null;
+        verified_state: number | null;
+        source_ip: string;
+      }[]
+    ).map((r) => ({
+      at: r.at,
+      outcome: r.outcome,
+      reason: r.reason,
+      txid: r.txid,
+      claimedState: r.claimed_state,
+      verifiedState: r.verified_state,
+      sourceIp: r.source_ip,
+    }));
+  }
+
+  addRefund(entry: RefundEntry, refundedTotal: 'full' | 'partial'): void {
+    this.#db.exec('BEGIN IMMEDIATE');
+    try {
+      this.#db
+        .prepare(
+          'INSERT INTO refunds (refund_id, order_ref, txid, amount, kind, status, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
+        )
+        .run(entry.refundId, entry.orderRef, entry.txid, entry.amount, entry.kind, entry.status, entry.createdAt);
+      this.#db
+        .prepare('UPDATE orders SET status = ?, updated_at = ? WHERE ref = ?')
+        .run(refundedTotal === 'full' ? 'refunded' : 'partially_refunded', entry.createdAt, entry.orderRef);
+      this.#db.exec('COMMIT');
+    } catch (error) {
+      this.#db.exec('ROLLBACK');
+      throw error;
+    }
+  }
+
+  setRefundStatus(refundId: string, status: string): void {
+    this.#db.prepare('UPDATE refunds SET status = ? WHERE refund_id = ?').run(status, refundId);
+  }
+
+  refunds(ref: string): RefundEntry[] {
+    return (
+      this.#db.prepare('SELECT * FROM refunds WHERE order_ref = ? ORDER BY created_at').all(ref) as {
+        refund_id: string;
+        order_ref: string;
+        txid: string;
+        amount: string;
+        kind: 'full' | 'partial';
+        status: string;
+        created_at: string;
+      }[]
+    ).map((r) => ({
+      refundId: r.refund_id,
+      orderRef: r.order_ref,
+      txid: r.txid,
+      amount: r.amount,
+      kind: r.kind,
+      status: r.status,
+      createdAt: r.created_at,
+    }));
+  }
+
+  close(): void {
+    if (this.#db.isOpen) this.#db.close();
+  }
+}

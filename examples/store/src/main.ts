@@ -1,0 +1,60 @@
+// `pnpm start` at the repository root lands here: the store on the embedded
+// Paydo sandbox (no keys needed), or on Paydo when PAYDO_* keys are set.
+import { createSandbox, type Sandbox, TEST_CARDS } from '@paydo-checkout/sandbox';
+import { ConfigError, loadConfig } from './config.ts';
+import { buildStore } from './server.ts';
+
+let config: ReturnType<typeof loadConfig>;
+try {
+  config = loadConfig();
+} catch (error) {
+  console.error(error instanceof ConfigError ? error.message : error);
+  console.error('See examples/store/.env.example.');
+  process.exit(1);
+}
+
+let sandbox: Sandbox | undefined;
+let publicUrl = config.publicUrl ?? `http://${config.host}:${config.port}`;
+try {
+  if (config.paydo.mode === 'sandbox') {
+    sandbox = await createSandbox({ port: config.paydo.sandboxPort, pendingMs: 4_000 });
+  }
+  const paydoKeys =
+    config.paydo.mode === 'sandbox' && sandbox
+      ? { ...sandbox.project, baseUrl: sandbox.apiUrl }
+      : (config.paydo as Extract<typeof config.paydo, { mode: 'paydo' }>);
+  const { app } = await buildStore({
+    dataDir: config.dataDir,
+    publicUrl: () => publicUrl,
+    paydo: paydoKeys,
+    sandboxOrigin: sandbox?.url,
+    logger: true,
+    pollIntervalMs: sandbox ? 1_000 : 5_000,
+  });
+  const address = await app.listen({ port: config.port, host: config.host });
+  publicUrl = config.publicUrl ?? address;
+  sandbox?.control.configure({ ipnUrl: `${publicUrl}/paydo/ipn` });
+
+  const lines = ['', `  Store:            ${publicUrl}`, `  Orders (admin):   ${publicUrl}/admin/orders`];
+  if (sandbox) {
+    lines.push(`  Paydo sandbox:    ${sandbox.dashboardUrl}`, '  Test cards (any future expiry, any CVC):');
+    for (const card of TEST_CARDS) lines.push(`    ${card.pan.replace(/(\d{4})(?=\d)/g, '$1 ')}  ${card.description}`);
+  } else {
+    lines.push(`  Paydo:            ${paydoKeys.baseUrl ?? 'https://paydo.com/v1'} (IPN URL: ${publicUrl}/paydo/ipn)`);
+  }
+  lines.push('  Ctrl-C stops everything.', '');
+  console.log(lines.join('\n'));
+
+  const stop = async () => {
+    await app.close();
+    await sandbox?.close();
+    process.exit(0);
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+} catch (error) {
+  const e = error as NodeJS.ErrnoException;
+  console.error(e.code === 'EADDRINUSE' ? `A port is in use (${e.message}). Set PORT or SANDBOX_PORT.` : e);
+  await sandbox?.close();
+  process.exit(1);
+}
