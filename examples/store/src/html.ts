@@ -7,9 +7,15 @@ export class Html {
 }
 
 const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
-const escape = (v: unknown) => String(v ?? '').replace(/[&<>"']/g, (c) => ESCAPES[c] ?? c);
+const escapeHtml = (v: unknown) => String(v ?? '').replace(/[&<>"']/g, (c) => ESCAPES[c] ?? c);
 const render = (v: unknown): string =>
-  v instanceof Html ? v.value : Array.isArray(v) ? v.map(render).join('') : v === false || v == null ? '' : escape(v);
+  v instanceof Html
+    ? v.value
+    : Array.isArray(v)
+      ? v.map(render).join('')
+      : v === false || v == null
+        ? ''
+        : escapeHtml(v);
 
 export function html(strings: TemplateStringsArray, ...values: unknown[]): Html {
   return new Html(strings.reduce((out, s, i) => out + s + (i < values.length ? render(values[i]) : ''), ''));

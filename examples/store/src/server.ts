@@ -272,7 +272,7 @@ export async function buildStore(options: StoreOptions): Promise<{ app: FastifyI
       const order = db.findOrder(request.params.ref);
       const back = (key: 'error' | 'ok', message: string) =>
         reply.redirect(`/admin/orders?${key}=${encodeURIComponent(message)}`, 303);
-      if (!order || !order.txid || (order.status !== 'paid' && order.status !== 'partially_refunded')) {
+      if (!order?.txid || (order.status !== 'paid' && order.status !== 'partially_refunded')) {
         return back('error', 'Only a paid order can be refunded.');
       }
       const refunded = db.refunds(order.ref).reduce((sum, r) => sum + toCents(r.amount), 0);
