@@ -29,6 +29,14 @@ function readJson(file) {
 const bin = (name, pkg = '.') => join(root, pkg, 'node_modules', '.bin', name);
 const results = [];
 
+// The store and the end-to-end tests serve the built widget bundle.
+{
+  const code = await run(bin('vite', 'packages/widget'), ['build', '--logLevel', 'warn'], {
+    cwd: join(root, 'packages/widget'),
+  });
+  if (code !== 0) results.push({ runner: 'build', exitCode: code, passed: 0, failed: 1, skipped: 0 });
+}
+
 // 1. vitest: server kit, emulator, store (Node).
 {
   const out = join(work, 'vitest.json');
@@ -62,6 +70,27 @@ const results = [];
   } else {
     results.push({ runner: 'web-test-runner', exitCode: 1, passed: 0, failed: 1, skipped: 0 });
   }
+}
+
+// 3. End to end: catalog → widget → sandbox → IPN → admin page, in Chromium (playwright-core).
+{
+  const out = join(work, 'e2e.json');
+  const code = await run(bin('vitest'), [
+    'run',
+    '--config',
+    'examples/store/vitest.e2e.config.ts',
+    '--reporter=default',
+    '--reporter=json',
+    `--outputFile.json=${out}`,
+  ]);
+  const report = readJson(out);
+  results.push({
+    runner: 'e2e',
+    exitCode: code,
+    passed: report?.numPassedTests ?? 0,
+    failed: report?.numFailedTests ?? 0,
+    skipped: (report?.numPendingTests ?? 0) + (report?.numTodoTests ?? 0),
+  });
 }
 
 rmSync(work, { recursive: true, force: true });

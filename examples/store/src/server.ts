@@ -5,7 +5,7 @@ import cookie from '@fastify/cookie';
 import formbody from '@fastify/formbody';
 import helmet from '@fastify/helmet';
 import { PaydoError } from '@paydo-checkout/server-kit';
-import { paydo, paydoRedactPaths, SqliteStore } from '@paydo-checkout/server-kit/fastify';
+import { type PaydoPluginOptions, paydo, paydoRedactPaths, SqliteStore } from '@paydo-checkout/server-kit/fastify';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { CATALOG, findProduct, formatMoney, total } from './catalog.ts';
 import { type Order, StoreDb } from './db.ts';
@@ -27,6 +27,8 @@ export interface StoreOptions {
   logger?: boolean;
   /** Paydo's advice is 5–10 s; tests and the sandbox use shorter. */
   pollIntervalMs?: number;
+  /** The plugin's rate limits on paying (defaults: 10/min per IP, 20/10 min per order). */
+  rateLimit?: PaydoPluginOptions['rateLimit'];
 }
 
 const WIDGET = fileURLToPath(import.meta.resolve('@paydo-checkout/widget/paydo-checkout.js'));
@@ -77,6 +79,7 @@ export async function buildStore(options: StoreOptions): Promise<{ app: FastifyI
     ...options.paydo,
     store: new SqliteStore(join(options.dataDir, 'paydo.sqlite')),
     pollIntervalMs: options.pollIntervalMs ?? 5_000,
+    rateLimit: options.rateLimit,
     resolveOrder: async (ref) => {
       const order = db.findOrder(ref);
       if (!order) return null;

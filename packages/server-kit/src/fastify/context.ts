@@ -20,7 +20,10 @@ export function createContext(options: ResolvedPluginOptions): PluginContext {
   return {
     options,
     methods: () => methodsFlight.run('methods', () => options.client.paymentMethods.listAvailable()),
-    statuses: new SingleFlight<TransactionStatus>(options.statusCacheMs),
+    // A form (3-D Secure, redirect) is never reused: the payer may complete it any second.
+    statuses: new SingleFlight<TransactionStatus>(options.statusCacheMs, {
+      cacheable: (status) => status.form === null,
+    }),
     inFlight: new Map(),
   };
 }

@@ -6,10 +6,13 @@ export class SingleFlight<V> {
   readonly #entries = new Map<string, { promise: Promise<V>; expires: number }>();
   readonly #ttlMs: number;
   readonly #maxEntries: number;
+  readonly #cacheable: (value: V) => boolean;
 
-  constructor(ttlMs: number, maxEntries = 10_000) {
+  /** `cacheable` says which answers may be reused for `ttlMs` (others serve only the calls already waiting). */
+  constructor(ttlMs: number, options: { maxEntries?: number; cacheable?: (value: V) => boolean } = {}) {
     this.#ttlMs = ttlMs;
-    this.#maxEntries = maxEntries;
+    this.#maxEntries = options.maxEntries ?? 10_000;
+    this.#cacheable = options.cacheable ?? (() => true);
   }
 
   run(key: string, load: () => Promise<V>): Promise<V> {
@@ -22,8 +25,9 @@ export class SingleFlight<V> {
     const entry = { promise, expires: Number.POSITIVE_INFINITY };
     this.#entries.set(key, entry);
     promise.then(
-      () => {
-        entry.expires = Date.now() + this.#ttlMs;
+      (value) => {
+        if (this.#cacheable(value)) entry.expires = Date.now() + this.#ttlMs;
+        else if (this.#entries.get(key) === entry) this.#entries.delete(key);
       },
       () => {
         if (this.#entries.get(key) === entry) this.#entries.delete(key);

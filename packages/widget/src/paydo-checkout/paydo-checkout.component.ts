@@ -202,8 +202,10 @@ export class PaydoCheckout extends LitElement {
       this.selected = checkout.methods[0] ?? null;
       this.#emit('paydo-ready', { order: checkout.order, methods: checkout.methods });
       const resume = this.#takeTxidFromUrl();
-      if (checkout.status === 'paid') this.#show({ name: 'success' }, this.#t.paid);
-      else if (resume ?? checkout.txid) this.#wait(resume ?? (checkout.txid as string), true);
+      // Back from 3-D Secure or a redirect: follow that transaction, even if the IPN already marked the order paid.
+      if (resume) this.#wait(resume, true);
+      else if (checkout.status === 'paid') this.#show({ name: 'success' }, this.#t.paid);
+      else if (checkout.txid) this.#wait(checkout.txid, true);
       else this.#show({ name: 'form' });
     } catch (error) {
       const retryable = !(error instanceof ApiError) || error.retryable;

@@ -168,6 +168,10 @@ export const styles = css`
     font-size: 1.15em;
     margin-block: 0.5rem;
   }
+  /* The heading takes focus only so that screen readers land on the result; it is not a control. */
+  [part~='status'] h2:focus-visible {
+    outline: none;
+  }
   [part~='status'].success h2 {
     color: var(--paydo-color-success);
   }

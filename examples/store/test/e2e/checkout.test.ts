@@ -1,0 +1,181 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  adminStatus,
+  checkoutProduct,
+  choose,
+  expectText,
+  fillCard,
+  fillPayer,
+  openPage,
+  pay,
+  type Shop,
+  startShop,
+  transactionsOf,
+  waitForAdminStatus,
+  widgetStatus,
+} from './harness.ts';
+
+let shop: Shop;
+beforeAll(async () => {
+  shop = await startShop();
+});
+afterAll(() => shop?.close());
+
+describe('from the catalog to a paid order, in Chromium', () => {
+  it('card 4242: paid; the IPN marks the order paid on the admin page', async () => {
+    const page = await openPage(shop, 'card-4242');
+    const ref = await checkoutProduct(page);
+    await fillCard(page, '4242 4242 4242 4242');
+    await pay(page);
+    await page.waitForURL(`**/orders/${ref}`);
+    await expect(page.locator('[data-status]').getAttribute('data-status')).resolves.toBe('paid');
+    await waitForAdminStatus(page, ref, 'paid');
+    await expect(page.locator(`tr[data-order="${ref}"] .ipn li`).first().getAttribute('data-outcome')).resolves.toMatch(
+      /applied|duplicate/,
+    );
+    expect(page.problems).toEqual([]);
+  });
+
+  it('3-D Secure 3220 approved on the ACS page: back on the checkout, resumed, paid', async () => {
+    const page = await openPage(shop, '3ds-approve');
+    const ref = await checkoutProduct(page, 'tee');
+    await fillCard(page, '4000 0000 0000 3220');
+    await pay(page);
+    await page.getByRole('heading', { name: 'Confirm your payment' }).waitFor();
+    await page.getByRole('button', { name: 'Approve' }).click();
+    await page.waitForURL(`**/orders/${ref}`);
+    await waitForAdminStatus(page, ref, 'paid');
+    expect(page.problems).toEqual([]);
+  });
+
+  it('3-D Secure 3220 declined: the failure is shown, the order is not paid', async () => {
+    const page = await openPage(shop, '3ds-decline');
+    const ref = await checkoutProduct(page);
+    await fillCard(page, '4000000000003220');
+    await pay(page);
+    await page.getByRole('button', { name: 'Decline' }).click();
+    await page.waitForURL(`**/checkout/${ref}`);
+    await expectText(widgetStatus(page), '3-D Secure authentication failed');
+    expect(new URL(page.url()).search).toBe(''); // ?paydo_txid= was removed
+    await waitForAdminStatus(page, ref, 'payment_failed');
+  });
+
+  it('a declined card gets a clear message, and a second try with a good card pays the same order', async () => {
+    const page = await openPage(shop, 'declined-then-good');
+    const ref = await checkoutProduct(page, 'notebook');
+    await fillCard(page, '4000000000000002');
+    await pay(page);
+    await expectText(widgetStatus(page), 'Card declined by the issuer');
+    await page.locator('paydo-checkout [part~="retry-button"]').click();
+    await page.fill('paydo-checkout input[name="card.pan"]', '5555555555554444');
+    await pay(page);
+    await page.waitForURL(`**/orders/${ref}`);
+    await waitForAdminStatus(page, ref, 'paid');
+    expect(
+      transactionsOf(shop, ref)
+        .map((t) => t.state)
+        .sort(),
+    ).toEqual([2, 3]);
+  });
+
+  it('the pending card shows the waiting view, then the order is paid', async () => {
+    const page = await openPage(shop, 'pending');
+    const ref = await checkoutProduct(page);
+    await fillCard(page, '4000000000000119');
+    await pay(page);
+    await expectText(widgetStatus(page), 'Waiting for the payment to be confirmed');
+    await page.waitForURL(`**/orders/${ref}`, { timeout: 20_000 });
+    await waitForAdminStatus(page, ref, 'paid');
+  });
+
+  it('reloading the checkout page while waiting resumes waiting', async () => {
+    const page = await openPage(shop, 'reload-waiting');
+    const ref = await checkoutProduct(page);
+    await fillCard(page, '4000000000000119');
+    await pay(page);
+    await expectText(widgetStatus(page), 'Waiting');
+    await page.reload();
+    await expectText(widgetStatus(page), 'Waiting');
+    await page.waitForURL(`**/orders/${ref}`, { timeout: 20_000 });
+    expect(transactionsOf(shop, ref)).toHaveLength(1);
+  });
+
+  it('bank transfer: a wrong national id is marked on its field, the right one pays', async () => {
+    const page = await openPage(shop, 'bank-transfer');
+    const ref = await checkoutProduct(page);
+    await choose(page, 'Bank transfer');
+    await fillPayer(page);
+    const nationalId = page.locator('paydo-checkout input[name="nationalid"]');
+    await nationalId.fill('12ab');
+    await pay(page);
+    await expect.poll(() => nationalId.getAttribute('aria-invalid')).toBe('true');
+    await expectText(page.locator('paydo-checkout #f-nationalid-error'), 'The format is not valid.');
+    await nationalId.fill('1234567890');
+    await pay(page);
+    await page.waitForURL(`**/orders/${ref}`);
+    await waitForAdminStatus(page, ref, 'paid');
+  });
+
+  it('e-wallet: redirected to the wallet, approved there, back and paid', async () => {
+    const page = await openPage(shop, 'ewallet');
+    const ref = await checkoutProduct(page);
+    await choose(page, 'Sandbox Wallet');
+    await fillPayer(page);
+    await pay(page);
+    await page.getByRole('heading', { name: 'Sandbox Wallet' }).waitFor();
+    await page.getByRole('button', { name: 'Approve' }).click();
+    await page.waitForURL(`**/orders/${ref}`);
+    await waitForAdminStatus(page, ref, 'paid');
+  });
+
+  it('hosted fallback: Paydo asks for its own page; paying there pays the order', async () => {
+    const page = await openPage(shop, 'hosted');
+    const ref = await checkoutProduct(page);
+    await choose(page, 'Paydo account');
+    await fillPayer(page);
+    await pay(page);
+    await page.locator('paydo-checkout [part~="link-button"]').click();
+    await page.getByRole('heading', { name: 'Paydo checkout' }).waitFor();
+    await page.getByRole('button', { name: 'Pay', exact: true }).click();
+    await page.waitForURL(`**/orders/${ref}`);
+    await waitForAdminStatus(page, ref, 'paid');
+  });
+
+  it('a double click on Pay makes one transaction', async () => {
+    const page = await openPage(shop, 'double-click');
+    const ref = await checkoutProduct(page);
+    await fillCard(page, '4242424242424242');
+    await page.locator('paydo-checkout [part~="submit-button"]').dblclick();
+    await page.waitForURL(`**/orders/${ref}`);
+    expect(transactionsOf(shop, ref)).toHaveLength(1);
+  });
+
+  it('a partial refund from the admin page is requested and then shown as refunded', async () => {
+    const page = await openPage(shop, 'partial-refund');
+    const ref = await checkoutProduct(page, 'tee');
+    await fillCard(page, '4242424242424242');
+    await pay(page);
+    await page.waitForURL(`**/orders/${ref}`);
+    await waitForAdminStatus(page, ref, 'paid');
+    const row = page.locator(`tr[data-order="${ref}"]`);
+    await row.getByLabel('partial').check();
+    await row.getByRole('textbox').fill('5.00');
+    await row.getByRole('button', { name: 'Refund' }).click();
+    await expectText(page.getByRole('status'), 'Refund of €5.00 requested');
+    expect(await adminStatus(page, ref)).toBe('partially_refunded');
+    await expect
+      .poll(
+        async () => {
+          await page.reload();
+          return page.locator(`tr[data-order="${ref}"] [data-refund]`).textContent();
+        },
+        { timeout: 10_000 },
+      )
+      .toBe('partial 5.00 · refunded');
+    const tooMuch = page.locator(`tr[data-order="${ref}"]`);
+    await tooMuch.getByLabel('partial').check();
+    await tooMuch.getByRole('textbox').fill('50');
+    await tooMuch.getByRole('button', { name: 'Refund' }).click();
+    await expectText(page.getByRole('alert'), 'At most €20.00 can still be refunded.');
+  });
+});

@@ -1,0 +1,129 @@
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createSandbox, type Sandbox } from '@paydo-checkout/sandbox';
+import { type Browser, chromium, type Locator, type Page } from 'playwright-core';
+import { expect, onTestFailed } from 'vitest';
+import { CHROME_ARGS, findChrome } from '../../../../scripts/chrome-path.mjs';
+import type { StoreDb } from '../../src/db.ts';
+import { buildStore } from '../../src/server.ts';
+
+export const ARTIFACTS = join(process.cwd(), 'test-results', 'e2e');
+
+export interface Shop {
+  url: string;
+  sandbox: Sandbox;
+  db: StoreDb;
+  browser: Browser;
+  close(): Promise<void>;
+}
+
+export async function startShop(): Promise<Shop> {
+  const sandbox = await createSandbox({ pendingMs: 2_500 });
+  const dataDir = mkdtempSync(join(tmpdir(), 'paydo-store-e2e-'));
+  let url = '';
+  const { app, db } = await buildStore({
+    dataDir,
+    publicUrl: () => url,
+    paydo: { ...sandbox.project, baseUrl: sandbox.apiUrl },
+    sandboxOrigin: sandbox.url,
+    pollIntervalMs: 300,
+    rateLimit: { perIp: { max: 200, timeWindowMs: 60_000 }, perOrder: { max: 20, timeWindowMs: 60_000 } },
+  });
+  url = await app.listen({ port: 0, host: '127.0.0.1' });
+  sandbox.control.configure({ ipnUrl: `${url}/paydo/ipn` });
+  const browser = await chromium.launch({ executablePath: findChrome(), args: CHROME_ARGS, headless: true });
+  return {
+    url,
+    sandbox,
+    db,
+    browser,
+    close: async () => {
+      await browser.close();
+      await app.close();
+      await sandbox.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** A fresh page; on failure its screenshot is kept in test-results/e2e. Page errors and CSP violations fail the test. */
+export async function openPage(shop: Shop, name: string): Promise<Page & { problems: string[] }> {
+  const page = (await shop.browser.newPage({ baseURL: shop.url })) as Page & { problems: string[] };
+  page.problems = [];
+  page.on('pageerror', (error) => page.problems.push(`page error: ${error.message}`));
+  page.on('console', (message) => {
+    if (/Content.Security.Policy|Refused to/i.test(message.text())) page.problems.push(`CSP: ${message.text()}`);
+  });
+  onTestFailed(async () => {
+    mkdirSync(ARTIFACTS, { recursive: true });
+    await page
+      .screenshot({ path: join(ARTIFACTS, `${name.replace(/\W+/g, '-')}.png`), fullPage: true })
+      .catch(() => {});
+  });
+  return page;
+}
+
+/** Catalog → cart → checkout; returns the order reference from the checkout URL. */
+export async function checkoutProduct(page: Page, product = 'mug'): Promise<string> {
+  await page.goto('/');
+  await page.locator(`form:has(input[value="${product}"]) button`).click();
+  await page.waitForURL('**/cart');
+  await page.getByRole('button', { name: 'Check out' }).click();
+  await page.waitForURL('**/checkout/*');
+  await page.locator('paydo-checkout [part~="submit-button"]').waitFor();
+  return new URL(page.url()).pathname.split('/').pop() as string;
+}
+
+export async function choose(page: Page, method: string): Promise<void> {
+  await page.locator('paydo-checkout [part~="method"]', { hasText: method }).click();
+}
+
+export async function fillPayer(page: Page): Promise<void> {
+  await page.fill('paydo-checkout input[name="email"]', 'ada@example.com');
+  const name = page.locator('paydo-checkout input[name="name"]');
+  if (await name.count()) await name.fill('Ada Lovelace');
+}
+
+export async function fillCard(page: Page, pan: string): Promise<void> {
+  await fillPayer(page);
+  await page.fill('paydo-checkout input[name="card.pan"]', pan);
+  await page.fill('paydo-checkout input[name="card.expirationDate"]', '12/39');
+  await page.fill('paydo-checkout input[name="card.cvv"]', '123');
+  await page.fill('paydo-checkout input[name="card.holderName"]', 'Ada Lovelace');
+}
+
+export const pay = (page: Page) => page.locator('paydo-checkout [part~="submit-button"]').click();
+
+/** Waits until the element's text contains `text`. */
+export async function expectText(locator: Locator, text: string, timeout = 15_000): Promise<void> {
+  await expect.poll(() => locator.innerText().catch(() => ''), { timeout, interval: 100 }).toContain(text);
+}
+
+export const widgetStatus = (page: Page) => page.locator('paydo-checkout [part~="status"]');
+
+/** The order's status on the admin page, as the IPN left it. */
+export async function adminStatus(page: Page, ref: string): Promise<string | null> {
+  await page.goto('/admin/orders');
+  return page.locator(`tr[data-order="${ref}"] [data-status]`).getAttribute('data-status');
+}
+
+export async function waitForAdminStatus(page: Page, ref: string, status: string, timeoutMs = 15_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let last: string | null = null;
+  while (Date.now() < deadline) {
+    last = await adminStatus(page, ref);
+    if (last === status) return;
+    await page.waitForTimeout(250);
+  }
+  throw new Error(`order ${ref} is "${last}" on the admin page, expected "${status}"`);
+}
+
+export function transactionsOf(shop: Shop, ref: string) {
+  const order = shop.db.findOrder(ref);
+  const snapshot = shop.sandbox.control.snapshot();
+  const invoices = new Set(
+    snapshot.invoices.filter((i) => i.orderIdentifier === `ORD-${order?.number}`).map((i) => i.identifier),
+  );
+  return snapshot.transactions.filter((t) => invoices.has(t.invoiceIdentifier));
+}
