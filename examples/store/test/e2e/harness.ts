@@ -97,7 +97,16 @@ export const pay = (page: Page) => page.locator('paydo-checkout [part~="submit-b
 
 /** Waits until the element's text contains `text`. */
 export async function expectText(locator: Locator, text: string, timeout = 15_000): Promise<void> {
-  await expect.poll(() => locator.innerText().catch(() => ''), { timeout, interval: 100 }).toContain(text);
+  await expect
+    .poll(
+      () =>
+        locator
+          .textContent()
+          .then((t) => t ?? '')
+          .catch(() => ''),
+      { timeout, interval: 100 },
+    )
+    .toContain(text);
 }
 
 export const widgetStatus = (page: Page) => page.locator('paydo-checkout [part~="status"]');
