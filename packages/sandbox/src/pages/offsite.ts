@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { SandboxContext } from '../context.ts';
 import { fillTemplate } from '../routes/common.ts';
-import { INVOICE_STATUS, TX_STATE } from '../state.ts';
+import { INVOICE_STATUS, type TransactionRecord, TX_STATE } from '../state.ts';
 import { findMethod, SANDBOX_METHODS } from '../test-data.ts';
 import { html, page } from './html.ts';
 
@@ -12,78 +12,68 @@ import { html, page } from './html.ts';
 export function offsitePages(app: FastifyInstance, ctx: SandboxContext): void {
   const { state } = ctx;
 
-  // The browser arrives here by the POST form of the status answer (PaReq, MD, TermUrl).
-  app.post<{ Params: { txid: string } }>('/_sandbox/acs/:txid', async (request, reply) => {
-    const tx = state.transactions.get(request.params.txid);
-    if (tx?.pendingAction?.kind !== 'acs')
-      return notFound(reply, 'This 3-D Secure session is unknown or already complete.');
-    return reply.type('text/html').send(
-      page(
-        '3-D Secure — Sandbox bank',
-        html`<main><div class="card" role="main">
-          <span class="badge">Sandbox</span>
-          <h1>Confirm your payment</h1>
-          <p>Sandbox bank asks you to confirm this payment with card ending ${tx.card?.lastDigits ?? '••••'}.</p>
-          <p class="amount">${formatAmount(tx.amount, tx.currency)}</p>
-          <form method="post" action="/_sandbox/acs/${tx.identifier}/complete">
-            <div class="actions">
-              <button class="primary" name="decision" value="approve" type="submit">Approve</button>
-              <button class="secondary" name="decision" value="decline" type="submit">Decline</button>
-            </div>
-          </form></div></main>`,
-      ),
-    );
-  });
-
-  app.post<{ Params: { txid: string }; Body: { decision?: string } }>(
-    '/_sandbox/acs/:txid/complete',
-    async (request, reply) => {
-      const tx = state.transactions.get(request.params.txid);
-      if (tx?.pendingAction?.kind !== 'acs')
-        return notFound(reply, 'This 3-D Secure session is unknown or already complete.');
-      const back = tx.pendingAction.fields.TermUrl ?? tx.checkStatusUrl;
-      if (request.body?.decision === 'approve') state.setState(tx, TX_STATE.accepted);
-      else state.setState(tx, TX_STATE.rejected, { message: '3-D Secure authentication failed', code: '3ds_failed' });
-      return reply.redirect(back, 303);
+  // The bank's 3-D Secure page (reached by the status answer's POST form: PaReq, MD, TermUrl)
+  // and the wallet's approval page (reached by a GET redirect) differ only in words and outcome.
+  const offsite = {
+    acs: {
+      method: 'post' as const,
+      title: '3-D Secure — Sandbox bank',
+      heading: 'Confirm your payment',
+      text: (tx: TransactionRecord) =>
+        `Sandbox bank asks you to confirm this payment with card ending ${tx.card?.lastDigits ?? '••••'}.`,
+      gone: 'This 3-D Secure session is unknown or already complete.',
+      decline: { state: TX_STATE.rejected, error: { message: '3-D Secure authentication failed', code: '3ds_failed' } },
+      back: (tx: TransactionRecord) => tx.pendingAction?.fields.TermUrl ?? tx.checkStatusUrl,
     },
-  );
-
-  app.get<{ Params: { txid: string } }>('/_sandbox/wallet/:txid', async (request, reply) => {
-    const tx = state.transactions.get(request.params.txid);
-    if (tx?.pendingAction?.kind !== 'wallet')
-      return notFound(reply, 'This wallet session is unknown or already complete.');
-    return reply.type('text/html').send(
-      page(
-        'Sandbox Wallet',
-        html`<main><div class="card" role="main">
-          <span class="badge">Sandbox</span>
-          <h1>Sandbox Wallet</h1>
-          <p>Pay ${tx.customer.email}'s wallet balance to the merchant?</p>
-          <p class="amount">${formatAmount(tx.amount, tx.currency)}</p>
-          <form method="post" action="/_sandbox/wallet/${tx.identifier}/complete">
-            <div class="actions">
-              <button class="primary" name="decision" value="approve" type="submit">Approve</button>
-              <button class="secondary" name="decision" value="decline" type="submit">Decline</button>
-            </div>
-          </form></div></main>`,
-      ),
-    );
-  });
-
-  app.post<{ Params: { txid: string }; Body: { decision?: string } }>(
-    '/_sandbox/wallet/:txid/complete',
-    async (request, reply) => {
-      const tx = state.transactions.get(request.params.txid);
-      if (tx?.pendingAction?.kind !== 'wallet')
-        return notFound(reply, 'This wallet session is unknown or already complete.');
-      if (request.body?.decision === 'approve') state.setState(tx, TX_STATE.accepted);
-      else state.setState(tx, TX_STATE.failed, { message: 'Declined in the wallet', code: 'wallet_declined' });
-      return reply.redirect(
-        fillTemplate(tx.checkStatusUrl, { invoiceId: tx.invoiceIdentifier, txid: tx.identifier }),
-        303,
-      );
+    wallet: {
+      method: 'get' as const,
+      title: 'Sandbox Wallet',
+      heading: 'Sandbox Wallet',
+      text: (tx: TransactionRecord) => `Pay ${tx.customer.email}'s wallet balance to the merchant?`,
+      gone: 'This wallet session is unknown or already complete.',
+      decline: { state: TX_STATE.failed, error: { message: 'Declined in the wallet', code: 'wallet_declined' } },
+      back: (tx: TransactionRecord) => tx.checkStatusUrl,
     },
-  );
+  };
+
+  for (const [kind, o] of Object.entries(offsite) as [keyof typeof offsite, (typeof offsite)[keyof typeof offsite]][]) {
+    app.route<{ Params: { txid: string } }>({
+      method: o.method === 'post' ? 'POST' : 'GET',
+      url: `/_sandbox/${kind}/:txid`,
+      handler: async (request, reply) => {
+        const tx = state.transactions.get(request.params.txid);
+        if (tx?.pendingAction?.kind !== kind) return notFound(reply, o.gone);
+        return reply.type('text/html').send(
+          page(
+            o.title,
+            html`<main><div class="card" role="main">
+              <span class="badge">Sandbox</span>
+              <h1>${o.heading}</h1>
+              <p>${o.text(tx)}</p>
+              <p class="amount">${formatAmount(tx.amount, tx.currency)}</p>
+              <form method="post" action="/_sandbox/${kind}/${tx.identifier}/complete">
+                <div class="actions">
+                  <button class="primary" name="decision" value="approve" type="submit">Approve</button>
+                  <button class="secondary" name="decision" value="decline" type="submit">Decline</button>
+                </div>
+              </form></div></main>`,
+          ),
+        );
+      },
+    });
+
+    app.post<{ Params: { txid: string }; Body: { decision?: string } }>(
+      `/_sandbox/${kind}/:txid/complete`,
+      async (request, reply) => {
+        const tx = state.transactions.get(request.params.txid);
+        if (tx?.pendingAction?.kind !== kind) return notFound(reply, o.gone);
+        const back = fillTemplate(o.back(tx), { invoiceId: tx.invoiceIdentifier, txid: tx.identifier });
+        if (request.body?.decision === 'approve') state.setState(tx, TX_STATE.accepted);
+        else state.setState(tx, o.decline.state, o.decline.error);
+        return reply.redirect(back, 303);
+      },
+    );
+  }
 
   // Paydo's hosted payment page: checkout.paydo.com/{locale}/payment/invoice-preprocessing/{invoiceId}.
   app.get<{ Params: { locale: string; invoiceId: string } }>(
