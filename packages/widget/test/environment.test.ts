@@ -19,6 +19,15 @@ describe('locales and layout', () => {
     expect(el.shadowRoot?.getElementById('f-card-pan-error')?.textContent).to.equal('Заполните это поле.');
   });
 
+  it("takes the page's lang when it has none of its own", async () => {
+    const wrapper = await fixture(
+      html`<section lang="ru"><paydo-checkout api="/paydo" order="r1"></paydo-checkout></section>`,
+    );
+    const el = wrapper.querySelector('paydo-checkout') as PaydoCheckout;
+    await until(() => q(el, 'form'));
+    expect(q(el, 'legend')?.textContent).to.equal('Способ оплаты');
+  });
+
   it('falls back to English for a language it does not bundle', async () => {
     const el = await mount({ lang: 'de' });
     expect(q(el, 'legend')?.textContent).to.equal('Payment method');

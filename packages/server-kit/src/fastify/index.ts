@@ -8,7 +8,7 @@ export type {
 } from './options.ts';
 export { paydo as default, paydo, paydoRedactPaths } from './plugin.ts';
 export { MemoryStore } from './store/memory-store.ts';
-export { SqliteStore } from './store/sqlite-store.ts';
+export { SqliteStore, type SqliteStoreOptions } from './store/sqlite-store.ts';
 export type {
   AttemptProgress,
   IdempotencyClaim,

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createSandbox, type Sandbox } from '@paydo-checkout/sandbox';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { SqliteStore } from '../../src/fastify/index.ts';
+import { MemoryStore, SqliteStore } from '../../src/fastify/index.ts';
 import { addOrder, cardBody, type Harness, newKey, pay, startHarness } from './harness.ts';
 
 let dir: string;
@@ -45,6 +45,21 @@ describe('SqliteStore', () => {
     expect(otherKey.body.error).toBe('already_paid');
     expect(sandbox.control.snapshot().transactions).toHaveLength(1);
     await h.close();
+  });
+
+  it('forgets Idempotency-Keys after their retention (memory and sqlite)', async () => {
+    for (const store of [
+      new SqliteStore(join(dir, 'purge.sqlite'), { keyRetentionMs: 1_000 }),
+      new MemoryStore({ keyRetentionMs: 1_000 }),
+    ]) {
+      await store.claimIdempotencyKey('old', 'f', 60_000);
+      await store.completeIdempotencyKey('old', { statusCode: 200, body: {} });
+      store.purge(Date.now() + 500);
+      expect((await store.claimIdempotencyKey('old', 'f', 60_000)).status).toBe('completed');
+      store.purge(Date.now() + 5_000);
+      expect((await store.claimIdempotencyKey('old', 'f', 60_000)).status).toBe('claimed');
+      if (store instanceof SqliteStore) await store.close();
+    }
   });
 
   it('gives one winner to concurrent claims and releases a key for a retry', async () => {

@@ -140,8 +140,13 @@ export class PaydoCheckout extends LitElement {
     if (this.#internals) this.#internals.role = 'region';
   }
 
+  /** The `lang` attribute, else the page's nearest `lang`, else the order's language. */
+  get #language(): string {
+    return this.locale || this.closest<HTMLElement>('[lang]')?.lang || this.checkout?.language || 'en';
+  }
+
   get #t(): Strings {
-    return stringsFor(this.locale || this.checkout?.language);
+    return stringsFor(this.#language);
   }
 
   override connectedCallback(): void {
@@ -529,7 +534,7 @@ export class PaydoCheckout extends LitElement {
     const order = this.checkout?.order;
     if (!order) return '';
     try {
-      return new Intl.NumberFormat(this.locale || this.checkout?.language || 'en', {
+      return new Intl.NumberFormat(this.#language, {
         style: 'currency',
         currency: order.currency,
       }).format(Number(order.amount));

@@ -9,6 +9,7 @@ import {
 } from './store.ts';
 
 interface KeyEntry {
+  createdAt: number;
   fingerprint: string;
   leaseUntil: number;
   progress: AttemptProgress;
@@ -16,7 +17,11 @@ interface KeyEntry {
 }
 
 /** In-process store for tests and single-process development. Forgets everything on restart. */
+const PURGE_EVERY_MS = 60 * 60 * 1000;
+
 export class MemoryStore implements PaydoStore {
+  readonly #keyRetentionMs: number;
+  #lastPurge = 0;
   readonly #keys = new Map<string, KeyEntry>();
   readonly #locks = new Map<string, { owner: string; leaseUntil: number }>();
   readonly #invoices = new Map<string, { orderRef: string; invoiceId: string }>();
@@ -24,11 +29,24 @@ export class MemoryStore implements PaydoStore {
   readonly #updates = new Map<string, { applied: boolean; leaseUntil: number }>();
   #seq = 0;
 
+  /** `keyRetentionMs`: how long an Idempotency-Key and its answer are kept (default 1 day). */
+  constructor(options: { keyRetentionMs?: number } = {}) {
+    this.#keyRetentionMs = options.keyRetentionMs ?? 24 * 60 * 60 * 1000;
+  }
+
+  /** Forgets Idempotency-Keys past their retention and expired order locks. */
+  purge(now = Date.now()): void {
+    this.#lastPurge = now;
+    for (const [key, entry] of this.#keys) if (entry.createdAt < now - this.#keyRetentionMs) this.#keys.delete(key);
+    for (const [ref, lock] of this.#locks) if (lock.leaseUntil < now) this.#locks.delete(ref);
+  }
+
   async claimIdempotencyKey(key: string, fingerprint: string, leaseMs: number): Promise<IdempotencyClaim> {
     const now = Date.now();
+    if (now - this.#lastPurge > PURGE_EVERY_MS) this.purge(now);
     const entry = this.#keys.get(key);
     if (!entry) {
-      this.#keys.set(key, { fingerprint, leaseUntil: now + leaseMs, progress: {}, response: null });
+      this.#keys.set(key, { createdAt: now, fingerprint, leaseUntil: now + leaseMs, progress: {}, response: null });
       return { status: 'claimed', progress: {} };
     }
     if (entry.fingerprint !== fingerprint) return { status: 'mismatch' };

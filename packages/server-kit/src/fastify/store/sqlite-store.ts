@@ -60,10 +60,20 @@ interface TxRow {
  * processes sharing the file still get one winner, and a crash never leaves
  * half an update.
  */
+export interface SqliteStoreOptions {
+  /** How long an Idempotency-Key and its answer are kept. Default 7 days (a widget retries within minutes). */
+  keyRetentionMs?: number;
+}
+
+const PURGE_EVERY_MS = 60 * 60 * 1000;
+
 export class SqliteStore implements PaydoStore {
   readonly #db: DatabaseSync;
+  readonly #keyRetentionMs: number;
+  #lastPurge = 0;
 
-  constructor(path: string) {
+  constructor(path: string, options: SqliteStoreOptions = {}) {
+    this.#keyRetentionMs = options.keyRetentionMs ?? 7 * 24 * 60 * 60 * 1000;
     if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
     this.#db = new DatabaseSync(path);
     this.#db.exec('PRAGMA journal_mode = WAL; PRAGMA busy_timeout = 5000; PRAGMA synchronous = NORMAL;');
@@ -82,7 +92,15 @@ export class SqliteStore implements PaydoStore {
     }
   }
 
+  /** Forgets Idempotency-Keys past their retention and expired order locks. */
+  purge(now = Date.now()): void {
+    this.#lastPurge = now;
+    this.#db.prepare('DELETE FROM paydo_idempotency WHERE created_at < ?').run(now - this.#keyRetentionMs);
+    this.#db.prepare('DELETE FROM paydo_order_locks WHERE lease_until < ?').run(now);
+  }
+
   async claimIdempotencyKey(key: string, fingerprint: string, leaseMs: number): Promise<IdempotencyClaim> {
+    if (Date.now() - this.#lastPurge > PURGE_EVERY_MS) this.purge();
     return this.#tx(() => {
       const now = Date.now();
       const row = this.#db
