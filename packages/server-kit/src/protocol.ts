@@ -30,6 +30,13 @@ export const PayRequest = z.object({
 });
 export type PayRequest = z.input<typeof PayRequest>;
 
+/** `POST /checkout/:orderRef/hosted`: pay on Paydo's own page instead (the manual fallback). */
+export const HostedRequest = z.object({
+  payer: z.object({ email: z.string().trim().max(255).default('') }).default({ email: '' }),
+  language: z.enum(['en', 'ru']).optional(),
+});
+export type HostedRequest = z.input<typeof HostedRequest>;
+
 /** Idempotency-Key: one per payment attempt, chosen by the widget. */
 export const IdempotencyKey = z.string().regex(/^[A-Za-z0-9_-]{8,128}$/, 'must be 8–128 letters, digits, - or _');
 

@@ -2,6 +2,7 @@ import type {
   CheckoutError,
   CheckoutErrorCode,
   CheckoutResponse,
+  HostedRequest,
   NextResponse,
   PayRequest,
   PayResponse,
@@ -49,6 +50,12 @@ export const api = {
     call<PayResponse>(join(base, `/checkout/${encodeURIComponent(orderRef)}/pay`), {
       method: 'POST',
       headers: { 'content-type': 'application/json', 'idempotency-key': key },
+      body: JSON.stringify(body),
+    }),
+  hosted: (base: string, orderRef: string, body: HostedRequest) =>
+    call<PayResponse>(join(base, `/checkout/${encodeURIComponent(orderRef)}/hosted`), {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
       body: JSON.stringify(body),
     }),
   next: (base: string, txid: string, orderRef: string) =>

@@ -336,6 +336,40 @@ describe('next steps', () => {
   });
 });
 
+describe('the manual fallback', () => {
+  it('"pay on the Paydo page instead" asks the server for the hosted page and goes there', async () => {
+    server.on('POST', /\/hosted$/, () =>
+      json({
+        invoiceId: 'inv-7',
+        txid: null,
+        next: { type: 'hosted', url: 'https://checkout.paydo.com/en/payment/invoice-preprocessing/inv-7' },
+      }),
+    );
+    const el = await mount();
+    el.addEventListener('paydo-redirect', (e) => e.preventDefault(), { once: true });
+    const redirect = oneEvent(el, 'paydo-redirect');
+    q<HTMLButtonElement>(el, '[part~="fallback-button"]')?.click();
+    expect((await redirect).detail).to.deep.equal({
+      url: 'https://checkout.paydo.com/en/payment/invoice-preprocessing/inv-7',
+      method: 'GET',
+      fields: {},
+    });
+    expect(server.calls('POST', /\/hosted$/)[0]?.body).to.deep.equal({
+      payer: { email: 'ada@example.com' },
+      language: 'en',
+    });
+  });
+
+  it('needs the e-mail first', async () => {
+    const el = await mount();
+    await type(el, 'email', '');
+    q<HTMLButtonElement>(el, '[part~="fallback-button"]')?.click();
+    await el.updateComplete;
+    expect(input(el, 'email').getAttribute('aria-invalid')).to.equal('true');
+    expect(server.calls('POST', /\/hosted$/)).to.have.length(0);
+  });
+});
+
 describe('resume', () => {
   it('resumes waiting from ?paydo_txid= and removes it from the URL', async () => {
     server.on('GET', /\/transactions\/tx-9\/next$/, () =>

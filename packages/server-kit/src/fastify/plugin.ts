@@ -7,6 +7,7 @@ import { createContext } from './context.ts';
 import { CheckoutHttpError } from './http-error.ts';
 import { type PaydoPluginOptions, type ResolvedPluginOptions, resolvePluginOptions } from './options.ts';
 import { checkoutRoute } from './routes/checkout.ts';
+import { hostedRoute } from './routes/hosted.ts';
 import { ipnRoute } from './routes/ipn.ts';
 import { nextRoute } from './routes/next.ts';
 import { payRoute } from './routes/pay.ts';
@@ -118,6 +119,7 @@ async function routes(app: FastifyInstance, options: ResolvedPluginOptions): Pro
 
   checkoutRoute(app, ctx);
   payRoute(app, ctx, limits);
+  hostedRoute(app, ctx, limits);
   nextRoute(app, ctx);
   ipnRoute(app, ctx);
 }

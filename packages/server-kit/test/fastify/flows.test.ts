@@ -235,6 +235,48 @@ describe('other methods', () => {
   });
 });
 
+describe('POST /checkout/:orderRef/hosted (the manual fallback)', () => {
+  const hosted = (ref: string, body: unknown) =>
+    h.app.inject({
+      method: 'POST',
+      url: `/paydo/checkout/${ref}/hosted`,
+      headers: { 'content-type': 'application/json' },
+      payload: JSON.stringify(body),
+    });
+
+  it("gives Paydo's page for one reused invoice; paying there pays the order through the IPN", async () => {
+    const ref = addOrder(h);
+    const first = (await hosted(ref, { payer: { email: 'ada@example.com' }, language: 'ru' })).json();
+    expect(first.next).toEqual({
+      type: 'hosted',
+      url: `${h.sandbox.url}/ru/payment/invoice-preprocessing/${first.invoiceId}`,
+    });
+    const again = (await hosted(ref, {})).json();
+    expect(again.invoiceId).toBe(first.invoiceId);
+    const invoice = await h.client.invoices.retrieve(first.invoiceId);
+    expect(invoice).toMatchObject({ amount: '12.5', currency: 'EUR', paymentMethod: null });
+    await fetch(`${h.sandbox.url}/_sandbox/hosted/${first.invoiceId}/complete`, {
+      method: 'POST',
+      body: new URLSearchParams({ decision: 'approve' }),
+      redirect: 'manual',
+    });
+    await expect
+      .poll(() => h.updates.filter((u) => u.orderRef === ref).map((u) => u.status), { timeout: 3000, interval: 50 })
+      .toEqual(['paid']);
+    const paid = await hosted(ref, {});
+    expect(paid.statusCode).toBe(409);
+    expect(paid.json().error).toBe('already_paid');
+  });
+
+  it('needs an e-mail for the invoice', async () => {
+    const ref = addOrder(h, { payer: {} });
+    const res = await hosted(ref, { payer: { email: 'nope' } });
+    expect(res.statusCode).toBe(422);
+    expect(res.json().fields).toEqual({ email: ['Enter an e-mail address like name@example.com.'] });
+    expect((await hosted('unknown', {})).statusCode).toBe(404);
+  });
+});
+
 describe('GET /transactions/:txid/next', () => {
   it('answers 404 for a transaction this server did not start', async () => {
     const res = await next(h, 'someone-elses-txid');

@@ -62,6 +62,7 @@ const TYPES: Record<string, string> = { email: 'email', phone: 'tel' };
  * @csspart status - The loading, waiting and result views.
  * @csspart retry-button - "Try again" on a failure.
  * @csspart link-button - "Continue on Paydo".
+ * @csspart fallback-button - "Or pay on the Paydo page instead" (the manual fallback).
  *
  * @cssproperty --paydo-color-primary - Buttons, selected method, accents.
  * @cssproperty --paydo-color-on-primary - Text on primary.
@@ -143,6 +144,11 @@ export class PaydoCheckout extends LitElement {
   /** The `lang` attribute, else the page's nearest `lang`, else the order's language. */
   get #language(): string {
     return this.locale || this.closest<HTMLElement>('[lang]')?.lang || this.checkout?.language || 'en';
+  }
+
+  /** The invoice language Paydo knows: `ru` or `en`. */
+  get #paydoLanguage(): 'en' | 'ru' {
+    return this.#language.toLowerCase().startsWith('ru') ? 'ru' : 'en';
   }
 
   get #t(): Strings {
@@ -262,7 +268,7 @@ export class PaydoCheckout extends LitElement {
     const body: PayRequest = {
       method: method.id,
       payer: { email: v.email ?? '', ...(v.name && { name: v.name }), ...(v.phone && { phone: v.phone }), extraFields },
-      language: this.#t === stringsFor('ru') ? 'ru' : 'en',
+      language: this.#paydoLanguage,
     };
     if (method.formType === 'cards') {
       body.card = {
@@ -466,6 +472,23 @@ export class PaydoCheckout extends LitElement {
     this.#attemptKey = null;
   };
 
+  /** The manual fallback: Paydo's own page, where the payer picks any method there. */
+  #payOnPaydo = async (): Promise<void> => {
+    const email = (this.values.email ?? '').trim();
+    if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email)) {
+      this.errors = { email: email ? this.#t.invalidEmail : this.#t.required };
+      this.#focusAfterRender = 'error';
+      return;
+    }
+    this.#show({ name: 'paying' }, this.#t.paying);
+    try {
+      const answer = await api.hosted(this.api, this.order, { payer: { email }, language: this.#paydoLanguage });
+      if (answer.next.type === 'hosted') this.#redirect({ type: 'redirect', url: answer.next.url });
+    } catch (error) {
+      this.#fail(error, null);
+    }
+  };
+
   #choose(method: CheckoutMethod): void {
     this.selected = method;
     this.errors = {};
@@ -572,6 +595,7 @@ export class PaydoCheckout extends LitElement {
         <button part="submit-button" type="submit" ?disabled=${busy}>
           ${busy ? html`<span class="spinner" aria-hidden="true"></span>${t.paying}` : t.pay(this.#amount())}
         </button>
+        <button part="fallback-button" class="link" type="button" ?disabled=${busy} @click=${this.#payOnPaydo}>${t.payOnPaydo}</button>
       </form>`;
   }
 

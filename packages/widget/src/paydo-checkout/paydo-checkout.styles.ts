@@ -152,6 +152,14 @@ export const styles = css`
   [part~='submit-button'] {
     inline-size: 100%;
   }
+  button.link {
+    inline-size: 100%;
+    margin-block-start: 0.5rem;
+    background: transparent;
+    color: var(--paydo-color-primary);
+    font-weight: 500;
+    text-decoration: underline;
+  }
   button[disabled] {
     opacity: 0.7;
     cursor: progress;

@@ -40,6 +40,7 @@ export const en = {
   continue: 'Continue',
   hosted: 'To finish, continue on the secure Paydo payment page.',
   continueOnPaydo: 'Continue on Paydo',
+  payOnPaydo: 'Or pay on the Paydo page instead',
   noMethods: 'No payment method is available for this order.',
 };
 

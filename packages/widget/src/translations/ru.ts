@@ -42,5 +42,6 @@ export const ru: Strings = {
   continue: 'Продолжить',
   hosted: 'Чтобы завершить оплату, перейдите на защищённую страницу Paydo.',
   continueOnPaydo: 'Перейти в Paydo',
+  payOnPaydo: 'Или оплатить на странице Paydo',
   noMethods: 'Для этого заказа нет доступных способов оплаты.',
 };

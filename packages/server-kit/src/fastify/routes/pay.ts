@@ -244,7 +244,8 @@ function luhn(digits: string): boolean {
   return sum % 10 === 0;
 }
 
-function withTxidParam(url: string): string {
+/** The checkout page with `paydo_txid={{txid}}`, which Paydo fills in when it sends the payer back. */
+export function withTxidParam(url: string): string {
   const u = new URL(url);
   u.searchParams.delete('paydo_txid');
   // Paydo fills {{txid}}; URLSearchParams would escape the braces, so it is appended by hand.
