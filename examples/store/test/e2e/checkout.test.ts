@@ -141,6 +141,18 @@ describe('from the catalog to a paid order, in Chromium', () => {
     await waitForAdminStatus(page, ref, 'paid');
   });
 
+  it('the manual fallback: "pay on the Paydo page instead" pays the order on Paydo\'s page', async () => {
+    const page = await openPage(shop, 'manual-fallback');
+    const ref = await checkoutProduct(page, 'stickers');
+    await fillPayer(page);
+    await page.locator('paydo-checkout [part~="fallback-button"]').click();
+    await page.getByRole('heading', { name: 'Paydo checkout' }).waitFor();
+    await page.getByRole('button', { name: 'Pay', exact: true }).click();
+    await page.waitForURL(`**/orders/${ref}`);
+    await waitForAdminStatus(page, ref, 'paid');
+    expect(page.problems).toEqual([]);
+  });
+
   it('a double click on Pay makes one transaction', async () => {
     const page = await openPage(shop, 'double-click');
     const ref = await checkoutProduct(page);
