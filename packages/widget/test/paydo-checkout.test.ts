@@ -318,6 +318,21 @@ describe('next steps', () => {
     }
   });
 
+  it('wait: keeps polling when the element is moved in the page', async () => {
+    server
+      .on('POST', /\/pay$/, paid({ type: 'wait', afterMs: 50 }))
+      .on('GET', /\/next$/, () => json({ txid: 'tx-1', next: { type: 'done', status: 'success' } }));
+    const el = await mount();
+    await fillCard(el);
+    await submit(el);
+    await until(() => statusText(el).includes('Waiting'));
+    const box = document.createElement('div');
+    document.body.append(box);
+    box.append(el); // disconnect + connect
+    await until(() => statusText(el).includes('Payment received'));
+    box.remove();
+  });
+
   it("hosted: offers Paydo's page", async () => {
     server.on('POST', /\/pay$/, () =>
       json({

@@ -158,6 +158,8 @@ export class PaydoCheckout extends LitElement {
   override connectedCallback(): void {
     super.connectedCallback();
     document.addEventListener('visibilitychange', this.#onVisibility);
+    // Moved in the DOM while waiting: polling stopped on disconnect, so it starts again.
+    if (this.view.name === 'waiting') this.#wait(this.view.txid, false);
   }
 
   override disconnectedCallback(): void {
