@@ -37,19 +37,28 @@ const results = [];
   if (code !== 0) results.push({ runner: 'build', exitCode: code, passed: 0, failed: 1, skipped: 0 });
 }
 
-// 1. vitest: server kit, emulator, store (Node).
-{
-  const out = join(work, 'vitest.json');
-  const code = await run(bin('vitest'), ['run', '--reporter=default', '--reporter=json', `--outputFile.json=${out}`]);
+/** Runs vitest with a JSON report and records its counts. */
+async function vitest(runner, args) {
+  const out = join(work, `${runner}.json`);
+  const code = await run(bin('vitest'), [
+    'run',
+    ...args,
+    '--reporter=default',
+    '--reporter=json',
+    `--outputFile.json=${out}`,
+  ]);
   const report = readJson(out);
   results.push({
-    runner: 'vitest',
+    runner,
     exitCode: code,
     passed: report?.numPassedTests ?? 0,
     failed: report?.numFailedTests ?? 0,
     skipped: (report?.numPendingTests ?? 0) + (report?.numTodoTests ?? 0),
   });
 }
+
+// 1. vitest: server kit, emulator, store, widget bundle (Node).
+await vitest('vitest', []);
 
 // 2. web-test-runner: the widget in Chromium.
 {
@@ -73,25 +82,7 @@ const results = [];
 }
 
 // 3. End to end: catalog → widget → sandbox → IPN → admin page, in Chromium (playwright-core).
-{
-  const out = join(work, 'e2e.json');
-  const code = await run(bin('vitest'), [
-    'run',
-    '--config',
-    'examples/store/vitest.e2e.config.ts',
-    '--reporter=default',
-    '--reporter=json',
-    `--outputFile.json=${out}`,
-  ]);
-  const report = readJson(out);
-  results.push({
-    runner: 'e2e',
-    exitCode: code,
-    passed: report?.numPassedTests ?? 0,
-    failed: report?.numFailedTests ?? 0,
-    skipped: (report?.numPendingTests ?? 0) + (report?.numTodoTests ?? 0),
-  });
-}
+await vitest('e2e', ['--config', 'examples/store/vitest.e2e.config.ts']);
 
 rmSync(work, { recursive: true, force: true });
 

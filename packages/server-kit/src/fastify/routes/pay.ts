@@ -5,8 +5,10 @@ import { requiresHostedPage } from '../../client/schemas/transactions.ts';
 import { IdempotencyKey, PayRequest, type PayResponse } from '../../protocol.ts';
 import type { PluginContext } from '../context.ts';
 import { CheckoutHttpError, fromPaydoError, notFound, validationError } from '../http-error.ts';
+import { assertNotPaid, createInvoice, reusableInvoice } from '../invoices.ts';
 import { hostedPageUrl } from '../next-step.ts';
 import type { PaydoOrder } from '../options.ts';
+import { withTxidParam } from '../return-url.ts';
 import type { AttemptProgress, StoredResponse } from '../store/store.ts';
 import { methodsForCurrency } from './checkout.ts';
 import { resolveNext } from './next.ts';
@@ -244,14 +246,6 @@ function luhn(digits: string): boolean {
   return sum % 10 === 0;
 }
 
-/** The checkout page with `paydo_txid={{txid}}`, which Paydo fills in when it sends the payer back. */
-export function withTxidParam(url: string): string {
-  const u = new URL(url);
-  u.searchParams.delete('paydo_txid');
-  // Paydo fills {{txid}}; URLSearchParams would escape the braces, so it is appended by hand.
-  return `${u.toString()}${u.search ? '&' : '?'}paydo_txid={{txid}}`;
-}
-
 interface PayInput {
   orderRef: string;
   storeKey: string;
@@ -282,15 +276,7 @@ async function pay(ctx: PluginContext, request: FastifyRequest, input: PayInput)
 
   const pageUrl = withTxidParam(checkoutPageUrl(orderRef));
   if (!txid) {
-    const paid = order.paid ? 'order' : await store.paidTransaction(orderRef);
-    if (paid) {
-      throw new CheckoutHttpError(
-        409,
-        'already_paid',
-        'This order is already paid.',
-        paid === 'order' ? {} : { txid: paid },
-      );
-    }
+    await assertNotPaid(ctx, orderRef, order);
     const latest = await store.latestTransaction(orderRef);
     if (latest && latest.state === null) {
       // A payment started earlier and its result is not known yet: only one at a time.
@@ -305,36 +291,19 @@ async function pay(ctx: PluginContext, request: FastifyRequest, input: PayInput)
       }
     }
     const invoiceKey = `${orderRef}|${method.identifier}|${order.amount}|${order.currency}`;
-    invoiceId ??= await store.findInvoice(invoiceKey);
-    if (invoiceId) {
-      const invoice = await client.invoices.retrieve(invoiceId);
-      if (invoice.status === 1) throw new CheckoutHttpError(409, 'already_paid', 'This order is already paid.');
-      // Failed or overdue: a fresh invoice for a fresh try.
-      if (invoice.status !== 0) invoiceId = null;
-      else progress.transactionBefore = invoice.transactionIdentifier ?? null;
-    }
-    if (!invoiceId) {
-      const created = await client.invoices.create({
-        order: {
-          id: order.id,
-          amount: order.amount,
-          currency: order.currency,
-          description: order.description ?? '',
-          items: order.items ?? [],
-        },
-        payer: {
-          email: payment.customer.email,
-          ...(payment.customer.name && { name: payment.customer.name }),
-          ...(payment.customer.phone && { phone: payment.customer.phone }),
-        },
+    const reusable = await reusableInvoice(ctx, invoiceKey, invoiceId);
+    if (reusable) {
+      invoiceId = reusable.invoiceId;
+      progress.transactionBefore = reusable.transactionIdentifier;
+    } else {
+      invoiceId = await createInvoice(ctx, {
+        orderRef,
+        invoiceKey,
+        order,
+        payer: payment.customer,
         language: payment.language,
-        resultUrl: pageUrl,
-        failPath: pageUrl,
         paymentMethod: method.identifier,
-        metadata: { ...order.metadata, orderRef },
       });
-      invoiceId = created.invoiceId;
-      await store.saveInvoice(invoiceKey, orderRef, invoiceId);
       progress.transactionBefore = null;
     }
     progress.invoiceId = invoiceId;

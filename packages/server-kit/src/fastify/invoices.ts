@@ -1,0 +1,70 @@
+import type { PluginContext } from './context.ts';
+import { CheckoutHttpError } from './http-error.ts';
+import type { PaydoOrder } from './options.ts';
+import { withTxidParam } from './return-url.ts';
+
+/** Refuses to start a payment for an order that is paid (by the merchant's records or a confirmed transaction). */
+export async function assertNotPaid(ctx: PluginContext, orderRef: string, order: PaydoOrder): Promise<void> {
+  const paid = order.paid ? 'order' : await ctx.options.store.paidTransaction(orderRef);
+  if (paid) {
+    throw new CheckoutHttpError(
+      409,
+      'already_paid',
+      'This order is already paid.',
+      paid === 'order' ? {} : { txid: paid },
+    );
+  }
+}
+
+/**
+ * The order's invoice stored under `invoiceKey`, if Paydo can still take a
+ * payment on it. A paid invoice means the order is paid; a failed or overdue
+ * one is not reused (the next try gets a fresh invoice).
+ */
+export async function reusableInvoice(
+  ctx: PluginContext,
+  invoiceKey: string,
+  known: string | null = null,
+): Promise<{ invoiceId: string; transactionIdentifier: string | null } | null> {
+  const invoiceId = known ?? (await ctx.options.store.findInvoice(invoiceKey));
+  if (!invoiceId) return null;
+  const invoice = await ctx.options.client.invoices.retrieve(invoiceId);
+  if (invoice.status === 1) throw new CheckoutHttpError(409, 'already_paid', 'This order is already paid.');
+  if (invoice.status !== 0) return null;
+  return { invoiceId, transactionIdentifier: invoice.transactionIdentifier ?? null };
+}
+
+/** Creates the order's signed invoice (amount from `resolveOrder`, never the browser) and remembers it. */
+export async function createInvoice(
+  ctx: PluginContext,
+  input: {
+    orderRef: string;
+    invoiceKey: string;
+    order: PaydoOrder;
+    payer: { email: string; name?: string | undefined; phone?: string | undefined };
+    language: 'en' | 'ru';
+    paymentMethod?: number;
+  },
+): Promise<string> {
+  const { client, store, checkoutPageUrl } = ctx.options;
+  const { order, orderRef, payer } = input;
+  // The payer comes back to the checkout page, where the widget resumes with the txid.
+  const pageUrl = withTxidParam(checkoutPageUrl(orderRef));
+  const { invoiceId } = await client.invoices.create({
+    order: {
+      id: order.id,
+      amount: order.amount,
+      currency: order.currency,
+      description: order.description ?? '',
+      items: order.items ?? [],
+    },
+    payer: { email: payer.email, ...(payer.name && { name: payer.name }), ...(payer.phone && { phone: payer.phone }) },
+    language: input.language,
+    resultUrl: pageUrl,
+    failPath: pageUrl,
+    ...(input.paymentMethod !== undefined && { paymentMethod: input.paymentMethod }),
+    metadata: { ...order.metadata, orderRef },
+  });
+  await store.saveInvoice(input.invoiceKey, orderRef, invoiceId);
+  return invoiceId;
+}
