@@ -17,7 +17,7 @@ afterEach(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-describe('SqliteStore', () => {
+describe('PaydoStore implementations', () => {
   it('keeps idempotency and IPN dedupe across a restart', async () => {
     const file = join(dir, 'paydo.sqlite');
     const start = () =>
@@ -62,32 +62,33 @@ describe('SqliteStore', () => {
     }
   });
 
-  it('gives one winner to concurrent claims and releases a key for a retry', async () => {
-    const store = new SqliteStore(join(dir, 'claims.sqlite'));
-    const claims = await Promise.all(Array.from({ length: 20 }, () => store.claimIdempotencyKey('k', 'f', 60_000)));
-    expect(claims.filter((c) => c.status === 'claimed')).toHaveLength(1);
-    await store.saveAttemptProgress('k', { invoiceId: 'inv-1', transactionRequested: true });
-    await store.releaseIdempotencyKey('k');
-    expect(await store.claimIdempotencyKey('k', 'f', 60_000)).toEqual({
-      status: 'claimed',
-      progress: { invoiceId: 'inv-1', transactionRequested: true },
-    });
-    expect((await store.claimIdempotencyKey('k', 'other', 60_000)).status).toBe('mismatch');
-    await store.completeIdempotencyKey('k', { statusCode: 200, body: { ok: 1 } });
-    expect(await store.claimIdempotencyKey('k', 'f', 60_000)).toEqual({
-      status: 'completed',
-      response: { statusCode: 200, body: { ok: 1 } },
-    });
-    expect(await store.claimPaymentUpdate('tx', 2, 60_000)).toBe('claimed');
-    expect(await store.claimPaymentUpdate('tx', 2, 60_000)).toBe('busy');
-    await store.releasePaymentUpdate('tx', 2);
-    expect(await store.claimPaymentUpdate('tx', 2, 60_000)).toBe('claimed');
-    await store.completePaymentUpdate('tx', 2);
-    expect(await store.claimPaymentUpdate('tx', 2, 60_000)).toBe('duplicate');
-    expect(await store.acquireOrderLock('o', 'a', 60_000)).toBe(true);
-    expect(await store.acquireOrderLock('o', 'b', 60_000)).toBe(false);
-    await store.releaseOrderLock('o', 'a');
-    expect(await store.acquireOrderLock('o', 'b', 60_000)).toBe(true);
-    await store.close();
+  it('gives one winner to concurrent claims and releases a key for a retry (memory and sqlite)', async () => {
+    for (const store of [new SqliteStore(join(dir, 'claims.sqlite')), new MemoryStore()]) {
+      const claims = await Promise.all(Array.from({ length: 20 }, () => store.claimIdempotencyKey('k', 'f', 60_000)));
+      expect(claims.filter((c) => c.status === 'claimed')).toHaveLength(1);
+      await store.saveAttemptProgress('k', { invoiceId: 'inv-1', transactionRequested: true });
+      await store.releaseIdempotencyKey('k');
+      expect(await store.claimIdempotencyKey('k', 'f', 60_000)).toEqual({
+        status: 'claimed',
+        progress: { invoiceId: 'inv-1', transactionRequested: true },
+      });
+      expect((await store.claimIdempotencyKey('k', 'other', 60_000)).status).toBe('mismatch');
+      await store.completeIdempotencyKey('k', { statusCode: 200, body: { ok: 1 } });
+      expect(await store.claimIdempotencyKey('k', 'f', 60_000)).toEqual({
+        status: 'completed',
+        response: { statusCode: 200, body: { ok: 1 } },
+      });
+      expect(await store.claimPaymentUpdate('tx', 2, 60_000)).toBe('claimed');
+      expect(await store.claimPaymentUpdate('tx', 2, 60_000)).toBe('busy');
+      await store.releasePaymentUpdate('tx', 2);
+      expect(await store.claimPaymentUpdate('tx', 2, 60_000)).toBe('claimed');
+      await store.completePaymentUpdate('tx', 2);
+      expect(await store.claimPaymentUpdate('tx', 2, 60_000)).toBe('duplicate');
+      expect(await store.acquireOrderLock('o', 'a', 60_000)).toBe(true);
+      expect(await store.acquireOrderLock('o', 'b', 60_000)).toBe(false);
+      await store.releaseOrderLock('o', 'a');
+      expect(await store.acquireOrderLock('o', 'b', 60_000)).toBe(true);
+      if (store instanceof SqliteStore) await store.close();
+    }
   });
 });
