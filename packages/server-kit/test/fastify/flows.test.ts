@@ -87,6 +87,19 @@ describe('paying with a card', () => {
     expect(tx.payerInformation).toContainEqual({ type: 8, value: '127.0.0.1' });
   });
 
+  it("ignores an amount or currency the browser sends: the order's own are charged", async () => {
+    const ref = addOrder(h, { amount: '30.00' });
+    const res = await pay(h, ref, {
+      ...cardBody('4242424242424242'),
+      amount: '0.01',
+      currency: 'USD',
+      order: { amount: '0.01' },
+    });
+    expect(res.status).toBe(200);
+    const invoice = await h.client.invoices.retrieve(res.body.invoiceId);
+    expect(invoice).toMatchObject({ amount: '30', currency: 'EUR' });
+  });
+
   it('3-D Secure approve: a post step to the ACS page, then success on return', async () => {
     const ref = addOrder(h);
     const res = await pay(h, ref, cardBody('4000000000003220'));
