@@ -1,9 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import type { SandboxContext } from '../context.ts';
-import { toUnits } from '../money.ts';
 import { type CardRecord, FINAL_STATES, INVOICE_STATUS, type TransactionRecord, TX_STATE } from '../state.ts';
 import { findMethod, PAYER_TOP_LEVEL_FIELDS } from '../test-data.ts';
-import { asObject, FieldErrors, fillTemplate, MESSAGES, sendData, sendError } from './common.ts';
+import { amountLimitError, asObject, FieldErrors, fillTemplate, MESSAGES, sendData, sendError } from './common.ts';
 
 const INVOICE_TTL_SECONDS = 24 * 60 * 60;
 
@@ -43,11 +42,8 @@ export function checkoutRoutes(app: FastifyInstance, ctx: SandboxContext): void 
     if (!method.currencies.includes(invoice.currency)) {
       return sendError(reply, 422, { isSuccess: false, message: 'Currency is not supported by the payment method' });
     }
-    const units = toUnits(invoice.amount);
-    if (units < toUnits(method.minAmount))
-      return sendError(reply, 422, { isSuccess: false, message: MESSAGES.amountTooSmall });
-    if (units > toUnits(method.maxAmount))
-      return sendError(reply, 422, { isSuccess: false, message: MESSAGES.amountTooLarge });
+    const limit = amountLimitError(invoice.amount, method);
+    if (limit) return sendError(reply, 422, limit);
 
     // Payer fields the method needs: from the customer, falling back to the invoice's payer.
     const extra = { ...(invoice.payer.extraFields ?? {}), ...(asObject(customer?.extraFields) ?? {}) };

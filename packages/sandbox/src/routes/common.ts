@@ -1,4 +1,5 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { toUnits } from '../money.ts';
 import type { SandboxProject } from '../options.ts';
 
 /** Paydo's sentences, word for word where the contract gives them. */
@@ -87,6 +88,14 @@ export function asObject(value: unknown): Record<string, unknown> | undefined {
   return typeof value === 'object' && value !== null && !Array.isArray(value)
     ? (value as Record<string, unknown>)
     : undefined;
+}
+
+/** The method's amount limits: Paydo's `{isSuccess: false, message}` answer, or null when the amount fits. */
+export function amountLimitError(amount: string, method: { minAmount: string; maxAmount: string }) {
+  const units = toUnits(amount);
+  if (units < toUnits(method.minAmount)) return { isSuccess: false, message: MESSAGES.amountTooSmall };
+  if (units > toUnits(method.maxAmount)) return { isSuccess: false, message: MESSAGES.amountTooLarge };
+  return null;
 }
 
 /** Replaces Paydo's URL templates. */

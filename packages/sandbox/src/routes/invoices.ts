@@ -1,10 +1,10 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import type { SandboxContext } from '../context.ts';
-import { isDecimalText, toUnits } from '../money.ts';
+import { isDecimalText } from '../money.ts';
 import type { InvoiceRecord } from '../state.ts';
 import { findMethod } from '../test-data.ts';
-import { asObject, FieldErrors, MESSAGES, sendData, sendError } from './common.ts';
+import { amountLimitError, asObject, FieldErrors, MESSAGES, sendData, sendError } from './common.ts';
 
 const CURRENCY = /^[A-Z]{3}$/;
 
@@ -61,11 +61,8 @@ export function invoiceRoutes(app: FastifyInstance, ctx: SandboxContext): void {
       if (!method.currencies.includes(currency as string)) {
         return sendError(reply, 422, { 'order.currency': ['Currency is not supported by the payment method.'] });
       }
-      const units = toUnits(amountText as string);
-      if (units < toUnits(method.minAmount))
-        return sendError(reply, 422, { isSuccess: false, message: MESSAGES.amountTooSmall });
-      if (units > toUnits(method.maxAmount))
-        return sendError(reply, 422, { isSuccess: false, message: MESSAGES.amountTooLarge });
+      const limit = amountLimitError(amountText as string, method);
+      if (limit) return sendError(reply, 422, limit);
     }
 
     const invoice = ctx.state.addInvoice({

@@ -19,6 +19,12 @@ export function validationError(fields: Record<string, string[]>, message = 'Som
   return new CheckoutHttpError(422, 'validation', message, { fields });
 }
 
+/** Why an e-mail cannot go on an invoice, or null when it can. */
+export function emailProblem(email: string | undefined): string | null {
+  if (!email) return 'This field is required.';
+  return /^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email) ? null : 'Enter an e-mail address like name@example.com.';
+}
+
 // Paydo's field names → the names the widget's inputs have.
 const FIELD_NAMES: Record<string, string> = {
   pan: 'card.pan',

@@ -1,7 +1,7 @@
 import type { FastifyInstance, onRequestHookHandler } from 'fastify';
 import { HostedRequest, type PayResponse } from '../../protocol.ts';
 import type { PluginContext } from '../context.ts';
-import { fromPaydoError, notFound, validationError } from '../http-error.ts';
+import { emailProblem, fromPaydoError, notFound, validationError } from '../http-error.ts';
 import { assertNotPaid, createInvoice, reusableInvoice } from '../invoices.ts';
 import { hostedPageUrl } from '../next-step.ts';
 
@@ -20,11 +20,8 @@ export function hostedRoute(app: FastifyInstance, ctx: PluginContext, limits: on
     if (!order) throw notFound();
     await assertNotPaid(ctx, orderRef, order);
     const email = parsed.data.payer.email || order.payer?.email || '';
-    if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email)) {
-      throw validationError({
-        email: [email ? 'Enter an e-mail address like name@example.com.' : 'This field is required.'],
-      });
-    }
+    const emailError = emailProblem(email);
+    if (emailError) throw validationError({ email: [emailError] });
     const language = parsed.data.language ?? order.language ?? 'en';
     const invoiceKey = `${orderRef}|hosted|${order.amount}|${order.currency}`;
     try {

@@ -35,7 +35,7 @@ export async function resolveNext(
       retryable: true,
     });
   }
-  if (step.type !== 'fail' && !(step.type === 'done')) return step;
+  if (step.type !== 'fail' && step.type !== 'done') return step;
 
   const result = await applyVerifiedTransaction(ctx, tx.txid, tx.orderRef, tx.invoiceId, 'status-check', request);
   if (result.outcome === 'rejected') {

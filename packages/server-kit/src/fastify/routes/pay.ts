@@ -4,7 +4,7 @@ import type { PaymentMethod } from '../../client/schemas/payment-methods.ts';
 import { requiresHostedPage } from '../../client/schemas/transactions.ts';
 import { IdempotencyKey, PayRequest, type PayResponse } from '../../protocol.ts';
 import type { PluginContext } from '../context.ts';
-import { CheckoutHttpError, fromPaydoError, notFound, validationError } from '../http-error.ts';
+import { CheckoutHttpError, emailProblem, fromPaydoError, notFound, validationError } from '../http-error.ts';
 import { assertNotPaid, createInvoice, reusableInvoice } from '../invoices.ts';
 import { hostedPageUrl } from '../next-step.ts';
 import type { PaydoOrder } from '../options.ts';
@@ -196,9 +196,8 @@ export function checkPaymentFields(method: PaymentMethod, body: PayBody, order: 
       add(f.name, f.title ? `${f.title}: the format is not valid.` : 'The format is not valid.');
     if (!isTop) extra[f.name] = value;
   }
-  if (!top.email) add('email', 'This field is required.');
-  else if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(top.email))
-    add('email', 'Enter an e-mail address like name@example.com.');
+  const emailError = emailProblem(top.email);
+  if (emailError) add('email', emailError);
 
   let card: CheckedPayment['card'];
   if (method.formType === 'cards') {
