@@ -164,7 +164,8 @@ export class StoreDb {
       txid: string;
       invoiceId: string;
       state: number;
-      status: 'paid' | 'failed';
+      /** `duplicate`: a second charge for a paid order (recorded, never applied to the order). */
+      status: 'paid' | 'failed' | 'duplicate';
       source: string;
       message: string | null;
     },
@@ -183,7 +184,7 @@ export class StoreDb {
             "UPDATE orders SET status = 'paid', txid = ?, invoice_id = ?, updated_at = ? WHERE ref = ? AND status IN ('awaiting_payment', 'payment_failed')",
           )
           .run(update.txid, update.invoiceId, now, ref);
-      } else {
+      } else if (update.status === 'failed') {
         this.#db
           .prepare(
             "UPDATE orders SET status = 'payment_failed', txid = ?, invoice_id = ?, updated_at = ? WHERE ref = ? AND status IN ('awaiting_payment', 'payment_failed')",

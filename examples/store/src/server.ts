@@ -99,7 +99,10 @@ export async function buildStore(options: StoreOptions): Promise<{ app: FastifyI
         state: update.state,
         status: update.status,
         source: update.source,
-        message: update.errorMessage,
+        message:
+          update.status === 'duplicate'
+            ? `Second charge (the order was paid by ${update.duplicateOf}); ${update.refundId ? `refunded in full: ${update.refundId}` : 'not refunded'}.`
+            : update.errorMessage,
       });
     },
     onIpn: (record) => {

@@ -3,9 +3,15 @@ import rateLimit from '@fastify/rate-limit';
 import type { FastifyInstance, FastifyPluginAsync, FastifyRequest, onRequestHookHandler } from 'fastify';
 import fp from 'fastify-plugin';
 import type { PaydoClient } from '../client/client.ts';
+import { clientIp } from './client-address.ts';
 import { createContext } from './context.ts';
 import { CheckoutHttpError } from './http-error.ts';
-import { type PaydoPluginOptions, type ResolvedPluginOptions, resolvePluginOptions } from './options.ts';
+import {
+  type PaydoPluginOptions,
+  type RateLimitWindow,
+  type ResolvedPluginOptions,
+  resolvePluginOptions,
+} from './options.ts';
 import { checkoutRoute } from './routes/checkout.ts';
 import { hostedRoute } from './routes/hosted.ts';
 import { ipnRoute } from './routes/ipn.ts';
@@ -74,26 +80,31 @@ async function routes(app: FastifyInstance, options: ResolvedPluginOptions): Pro
     throw new CheckoutHttpError(403, 'forbidden', 'Requests from this site are not allowed.');
   });
 
-  const limits: onRequestHookHandler[] = [];
-  if (options.rateLimit) {
-    const { perIp, perOrder } = options.rateLimit;
-    // @fastify/rate-limit runs one limiter per request and registration, so each
-    // window gets its own (encapsulated) registration, and both hooks go on the route.
-    for (const [window, keyOf] of [
-      [perIp, (r: FastifyRequest) => `ip:${r.ip}`],
-      [perOrder, (r: FastifyRequest) => `order:${(r.params as { orderRef?: string }).orderRef ?? ''}`],
-    ] as const) {
-      await app.register(async (scope) => {
-        await scope.register(rateLimit, {
-          global: false,
-          errorResponseBuilder: (_request, context) =>
-            new CheckoutHttpError(429, 'rate_limited', `Too many payment attempts. Try again in ${context.after}.`, {
-              retryable: true,
-            }),
-        });
-        limits.push(scope.rateLimit({ max: window.max, timeWindow: window.timeWindowMs, keyGenerator: keyOf }));
+  // @fastify/rate-limit runs one limiter per request and registration, so each
+  // window gets its own (encapsulated) registration, and the hooks go on the routes.
+  const limiter = async (window: RateLimitWindow, keyOf: (r: FastifyRequest) => string) => {
+    let hook: onRequestHookHandler | undefined;
+    await app.register(async (scope) => {
+      await scope.register(rateLimit, {
+        global: false,
+        errorResponseBuilder: (_request, context) =>
+          new CheckoutHttpError(429, 'rate_limited', `Too many requests. Try again in ${context.after}.`, {
+            retryable: true,
+          }),
       });
-    }
+      hook = scope.rateLimit({ max: window.max, timeWindow: window.timeWindowMs, keyGenerator: keyOf });
+    });
+    return hook as onRequestHookHandler;
+  };
+  const byIp = (r: FastifyRequest) => `ip:${clientIp(r)}`;
+  const byOrder = (r: FastifyRequest) => `order:${(r.params as { orderRef?: string }).orderRef ?? ''}`;
+  const payLimits: onRequestHookHandler[] = [];
+  const readLimits: onRequestHookHandler[] = [];
+  if (options.rateLimit) {
+    payLimits.push(await limiter(options.rateLimit.perIp, byIp), await limiter(options.rateLimit.perOrder, byOrder));
+    // Reading an order or polling a payment is cheap for a payer and costly to scrape or to
+    // flood with made-up txids: a wider window, still per address.
+    readLimits.push(await limiter(options.rateLimit.perIpReads, byIp));
   }
 
   app.setErrorHandler((error: Error & { statusCode?: number; code?: string }, request, reply) => {
@@ -117,10 +128,10 @@ async function routes(app: FastifyInstance, options: ResolvedPluginOptions): Pro
     reply.code(404).send({ error: 'not_found', message: 'No such Paydo route.' }),
   );
 
-  checkoutRoute(app, ctx);
-  payRoute(app, ctx, limits);
-  hostedRoute(app, ctx, limits);
-  nextRoute(app, ctx);
+  checkoutRoute(app, ctx, readLimits);
+  payRoute(app, ctx, payLimits);
+  hostedRoute(app, ctx, payLimits);
+  nextRoute(app, ctx, readLimits);
   ipnRoute(app, ctx);
 }
 

@@ -144,16 +144,17 @@ export async function pay(
   return { status: res.statusCode, body: res.json() as Json, headers: headers_ };
 }
 
-export async function next(h: Harness, txid: string) {
-  const res = await h.app.inject({ method: 'GET', url: `/paydo/transactions/${txid}/next` });
+export async function next(h: Harness, txid: string, orderRef: string | null) {
+  const query = orderRef === null ? '' : `?order=${encodeURIComponent(orderRef)}`;
+  const res = await h.app.inject({ method: 'GET', url: `/paydo/transactions/${txid}/next${query}` });
   return { status: res.statusCode, body: res.json() as Json };
 }
 
 /** Polls the next step the way the widget does, until it is not `wait`. */
-export async function pollUntilSettled(h: Harness, txid: string, timeoutMs = 5000) {
+export async function pollUntilSettled(h: Harness, txid: string, orderRef: string, timeoutMs = 5000) {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const res = await next(h, txid);
+    const res = await next(h, txid, orderRef);
     if (res.body.next?.type !== 'wait' || Date.now() > deadline) return res;
     await new Promise((r) => setTimeout(r, res.body.next.afterMs));
   }

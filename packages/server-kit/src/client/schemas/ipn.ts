@@ -4,15 +4,18 @@ import { z } from 'zod';
  * The IPN body exactly as Paydo posts it. It has no signature: a receiver
  * checks the source address and confirms by fetching the transaction.
  */
+// Paydo's ids are uuids; anything that could not be an id is refused outright (400, not a retry).
+const PaydoId = z.string().regex(/^[\w-]{1,128}$/, 'is not a Paydo id');
+
 export const IpnPayload = z.looseObject({
   invoice: z.looseObject({
-    id: z.string().min(1),
-    txid: z.string().min(1),
+    id: PaydoId,
+    txid: PaydoId,
     status: z.union([z.number(), z.string()]).optional(),
     metadata: z.unknown().optional(),
   }),
   transaction: z.looseObject({
-    id: z.string().min(1),
+    id: PaydoId,
     state: z.union([z.number().int(), z.string().regex(/^\d+$/).transform(Number)]),
     order: z.looseObject({ id: z.string().min(1) }),
     error: z

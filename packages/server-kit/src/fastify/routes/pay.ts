@@ -1,50 +1,48 @@
-import { createHash, randomUUID } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import type { FastifyInstance, FastifyRequest, onRequestHookHandler } from 'fastify';
 import type { PaymentMethod } from '../../client/schemas/payment-methods.ts';
 import { requiresHostedPage } from '../../client/schemas/transactions.ts';
 import { IdempotencyKey, PayRequest, type PayResponse } from '../../protocol.ts';
+import { clientIp } from '../client-address.ts';
 import type { PluginContext } from '../context.ts';
 import { CheckoutHttpError, emailProblem, fromPaydoError, notFound, validationError } from '../http-error.ts';
-import { assertNotPaid, createInvoice, reusableInvoice } from '../invoices.ts';
+import { createInvoice, reusableInvoice } from '../invoices.ts';
 import { hostedPageUrl } from '../next-step.ts';
 import type { PaydoOrder } from '../options.ts';
+import { orderRefOf } from '../params.ts';
+import { assertNoPaymentUnderway, type OrderLock, withOrderLock } from '../payment-gate.ts';
 import { withTxidParam } from '../return-url.ts';
 import type { AttemptProgress, StoredResponse } from '../store/store.ts';
 import { methodsForCurrency } from './checkout.ts';
 import { resolveNext } from './next.ts';
 
 const KEY_LEASE_MS = 60_000;
-const ORDER_LOCK_MS = 60_000;
 const WAIT_FOR_TWIN_MS = 15_000;
 
 type PayBody = ReturnType<typeof PayRequest.parse>;
 
 export function payRoute(app: FastifyInstance, ctx: PluginContext, limits: onRequestHookHandler[]): void {
-  app.post<{ Params: { orderRef: string } }>(
-    '/checkout/:orderRef/pay',
-    { onRequest: limits },
-    async (request, reply) => {
-      const key = IdempotencyKey.safeParse(request.headers['idempotency-key']);
-      if (!key.success) {
-        throw validationError({
-          'Idempotency-Key': ['A header Idempotency-Key of 8–128 letters, digits, - or _ is required.'],
-        });
+  app.post('/checkout/:orderRef/pay', { onRequest: limits }, async (request, reply) => {
+    const key = IdempotencyKey.safeParse(request.headers['idempotency-key']);
+    if (!key.success) {
+      throw validationError({
+        'Idempotency-Key': ['A header Idempotency-Key of 8–128 letters, digits, - or _ is required.'],
+      });
+    }
+    const parsed = PayRequest.safeParse(request.body);
+    if (!parsed.success) {
+      const fields: Record<string, string[]> = {};
+      for (const issue of parsed.error.issues) {
+        const name = issue.path.join('.').replace(/^payer\.(extraFields\.)?/, '') || 'body';
+        fields[name] = [...(fields[name] ?? []), issue.message];
       }
-      const parsed = PayRequest.safeParse(request.body);
-      if (!parsed.success) {
-        const fields: Record<string, string[]> = {};
-        for (const issue of parsed.error.issues) {
-          const name = issue.path.join('.').replace(/^payer\.(extraFields\.)?/, '') || 'body';
-          fields[name] = [...(fields[name] ?? []), issue.message];
-        }
-        throw validationError(fields, 'The payment request is not valid.');
-      }
-      const { orderRef } = request.params;
-      const response = await payOnce(ctx, request, orderRef, key.data, parsed.data);
-      reply.code(response.statusCode);
-      return response.body;
-    },
-  );
+      throw validationError(fields, 'The payment request is not valid.');
+    }
+    const orderRef = orderRefOf(request);
+    const response = await payOnce(ctx, request, orderRef, key.data, parsed.data);
+    reply.code(response.statusCode);
+    return response.body;
+  });
 }
 
 /** Runs an attempt once per Idempotency-Key; twins (same key) get the first one's answer. */
@@ -138,7 +136,7 @@ async function runAttempt(
   body: PayBody,
   saved: AttemptProgress,
 ): Promise<StoredResponse> {
-  const { store, resolveOrder } = ctx.options;
+  const { resolveOrder } = ctx.options;
   // The browser never sets an amount: the order comes from the merchant's records, every time.
   const order = await resolveOrder(orderRef, request);
   if (!order) throw notFound();
@@ -147,17 +145,9 @@ async function runAttempt(
   if (!method) throw validationError({ method: ['This payment method is not available for this order.'] });
   const payment = checkPaymentFields(method, body, order);
 
-  const owner = randomUUID();
-  if (!(await store.acquireOrderLock(orderRef, owner, ORDER_LOCK_MS))) {
-    throw new CheckoutHttpError(409, 'payment_in_progress', 'Another payment for this order is being processed.', {
-      retryable: true,
-    });
-  }
-  try {
-    return await pay(ctx, request, { orderRef, storeKey, order, method, payment, progress: { ...saved } });
-  } finally {
-    await store.releaseOrderLock(orderRef, owner);
-  }
+  return withOrderLock(ctx, orderRef, (lock) =>
+    pay(ctx, request, lock, { orderRef, storeKey, order, method, payment, progress: { ...saved } }),
+  );
 }
 
 interface CheckedPayment {
@@ -255,7 +245,12 @@ interface PayInput {
 }
 
 /** Invoice (created or reused), card token, transaction, one status check: one browser round trip. */
-async function pay(ctx: PluginContext, request: FastifyRequest, input: PayInput): Promise<StoredResponse> {
+async function pay(
+  ctx: PluginContext,
+  request: FastifyRequest,
+  lock: OrderLock,
+  input: PayInput,
+): Promise<StoredResponse> {
   const { client, store, checkoutPageUrl, hostedPageOrigin } = ctx.options;
   const { orderRef, storeKey, order, method, payment, progress } = input;
   const save = () => store.saveAttemptProgress(storeKey, progress);
@@ -275,26 +270,15 @@ async function pay(ctx: PluginContext, request: FastifyRequest, input: PayInput)
 
   const pageUrl = withTxidParam(checkoutPageUrl(orderRef));
   if (!txid) {
-    await assertNotPaid(ctx, orderRef, order);
-    const latest = await store.latestTransaction(orderRef);
-    if (latest && latest.state === null) {
-      // A payment started earlier and its result is not known yet: only one at a time.
-      const status = await client.transactions.checkStatus(latest.txid);
-      if (status.status === 'pending') {
-        throw new CheckoutHttpError(409, 'payment_in_progress', 'A payment for this order is already in progress.', {
-          txid: latest.txid,
-        });
-      }
-      if (status.status === 'success') {
-        throw new CheckoutHttpError(409, 'already_paid', 'This order is already paid.', { txid: latest.txid });
-      }
-    }
+    // The same check as every other route that starts a payment, over all the order's invoices.
+    await assertNoPaymentUnderway(ctx, orderRef, order);
     const invoiceKey = `${orderRef}|${method.identifier}|${order.amount}|${order.currency}`;
     const reusable = await reusableInvoice(ctx, invoiceKey, invoiceId);
     if (reusable) {
       invoiceId = reusable.invoiceId;
       progress.transactionBefore = reusable.transactionIdentifier;
     } else {
+      await lock.confirm();
       invoiceId = await createInvoice(ctx, {
         orderRef,
         invoiceKey,
@@ -318,9 +302,10 @@ async function pay(ctx: PluginContext, request: FastifyRequest, input: PayInput)
     progress.invoiceId = invoiceId;
     progress.transactionRequested = true;
     await save();
+    await lock.confirm();
     const result = await client.transactions.create({
       invoiceIdentifier: invoiceId,
-      customer: { ...payment.customer, ip: request.ip },
+      customer: { ...payment.customer, ip: clientIp(request) },
       checkStatusUrl: pageUrl,
       paymentMethod: method.identifier,
       ...(cardToken && { cardToken }),

@@ -68,6 +68,19 @@ export interface PaydoStore {
   /** The order's accepted transaction, if it is paid. */
   paidTransaction(orderRef: string): Promise<string | null>;
 
+  /**
+   * Records `txid` as the transaction that paid the order unless another one
+   * did first; answers the txid that holds the order (insert-or-read, never
+   * released: an accepted transaction stays accepted).
+   */
+  claimOrderPayment(orderRef: string, txid: string): Promise<string>;
+  /**
+   * The kit's full refund of a duplicate charge: null when none was asked for;
+   * `refundId: null` when it was asked for and the answer is not known.
+   */
+  findDuplicateRefund(txid: string): Promise<{ refundId: string | null } | null>;
+  saveDuplicateRefund(txid: string, refundId: string | null): Promise<void>;
+
   /** Claims applying `state` to `txid`: `duplicate` when it was applied already. */
   claimPaymentUpdate(txid: string, state: number, leaseMs: number): Promise<UpdateClaim>;
   completePaymentUpdate(txid: string, state: number): Promise<void>;
