@@ -1,5 +1,5 @@
 import { createSandbox, type Sandbox, type SandboxOptions } from '@paydo-checkout/sandbox';
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import {
   type IpnRecord,
   type PaydoOrder,
@@ -44,6 +44,10 @@ export async function startHarness(
     plugin?: Partial<PaydoPluginOptions>;
     client?: Partial<PaydoClientOptions>;
     sandboxInstance?: Sandbox;
+    /** Fastify's own options (e.g. `trustProxy`). */
+    fastify?: FastifyServerOptions;
+    /** Where the app listens. Default 127.0.0.1. */
+    host?: string;
   } = {},
 ): Promise<Harness> {
   const sandbox = options.sandboxInstance ?? (await createSandbox({ pendingMs: 300, ...options.sandbox }));
@@ -60,6 +64,7 @@ export async function startHarness(
   });
   const app = Fastify({
     logger: { level: 'info', stream: { write: (line: string) => logs.push(line) } },
+    ...options.fastify,
   });
   await app.register(paydo, {
     prefix: '/paydo',
@@ -83,7 +88,7 @@ export async function startHarness(
     statusCacheMs: 0,
     ...options.plugin,
   });
-  await app.listen({ port: 0, host: '127.0.0.1' });
+  await app.listen({ port: 0, host: options.host ?? '127.0.0.1' });
   const address = app.server.address() as { port: number };
   const url = `http://127.0.0.1:${address.port}`;
   if (!options.sandboxInstance && options.sandbox?.ipnUrl === undefined)
