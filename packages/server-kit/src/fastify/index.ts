@@ -17,3 +17,4 @@ export type {
   TransactionRecord,
   UpdateClaim,
 } from './store/store.ts';
+export { isStoreUnavailable, StoreUnavailableError } from './store/store.ts';

@@ -5,7 +5,7 @@ import fp from 'fastify-plugin';
 import type { PaydoClient } from '../client/client.ts';
 import { clientIp } from './client-address.ts';
 import { createContext } from './context.ts';
-import { CheckoutHttpError } from './http-error.ts';
+import { CheckoutHttpError, storeUnavailable } from './http-error.ts';
 import {
   type PaydoPluginOptions,
   type RateLimitWindow,
@@ -17,6 +17,7 @@ import { hostedRoute } from './routes/hosted.ts';
 import { ipnRoute } from './routes/ipn.ts';
 import { nextRoute } from './routes/next.ts';
 import { payRoute } from './routes/pay.ts';
+import { isStoreUnavailable } from './store/store.ts';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -109,6 +110,10 @@ async function routes(app: FastifyInstance, options: ResolvedPluginOptions): Pro
 
   app.setErrorHandler((error: Error & { statusCode?: number; code?: string }, request, reply) => {
     if (error instanceof CheckoutHttpError) return reply.code(error.statusCode).send(error.body);
+    if (isStoreUnavailable(error)) {
+      request.log.warn({ err: error }, 'paydo: the store is unavailable');
+      return reply.code(503).send(storeUnavailable().body);
+    }
     if (error.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') {
       return reply
         .code(415)
