@@ -4,6 +4,7 @@ export type {
   PaydoOrder,
   PaydoPluginOptions,
   PaymentUpdate,
+  RateLimitRedis,
   RateLimitWindow,
 } from './options.ts';
 export { paydo as default, paydo, paydoRedactPaths } from './plugin.ts';
