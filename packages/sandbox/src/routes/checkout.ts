@@ -167,7 +167,7 @@ function shapeEmptyForm<T extends { form: unknown }>(answer: T, ctx: SandboxCont
 }
 
 /** The first move of a new transaction, by method and test card. */
-function startTransaction(tx: TransactionRecord, ctx: SandboxContext): void {
+export function startTransaction(tx: TransactionRecord, ctx: SandboxContext): void {
   const method = findMethod(tx.paymentMethod);
   const { state } = ctx;
   switch (method?.behaviour) {

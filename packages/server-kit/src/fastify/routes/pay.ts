@@ -3,6 +3,7 @@ import type { FastifyInstance, FastifyRequest, onRequestHookHandler } from 'fast
 import type { PaymentMethod } from '../../client/schemas/payment-methods.ts';
 import { requiresHostedPage } from '../../client/schemas/transactions.ts';
 import { IdempotencyKey, PayRequest, type PayResponse } from '../../protocol.ts';
+import { cardMode, isTokenizationRefused, switchToHostedCards } from '../card-mode.ts';
 import { clientIp } from '../client-address.ts';
 import type { PluginContext } from '../context.ts';
 import { CheckoutHttpError, emailProblem, fromPaydoError, notFound, validationError } from '../http-error.ts';
@@ -12,7 +13,7 @@ import type { PaydoOrder } from '../options.ts';
 import { orderRefOf } from '../params.ts';
 import { assertNoPaymentUnderway, type OrderLock, withOrderLock } from '../payment-gate.ts';
 import { withTxidParam } from '../return-url.ts';
-import type { AttemptProgress, StoredResponse } from '../store/store.ts';
+import { type AttemptProgress, releaseSoon, type StoredResponse } from '../store/store.ts';
 import { methodsForCurrency } from './checkout.ts';
 import { resolveNext } from './next.ts';
 
@@ -52,6 +53,7 @@ async function payOnce(
   orderRef: string,
   key: string,
   body: PayBody,
+  reclaimed = false,
 ): Promise<StoredResponse> {
   const { store } = ctx.options;
   // The fingerprint ties a key to its request, without keeping card data: only the last four digits.
@@ -67,6 +69,7 @@ async function payOnce(
     .digest('hex');
   const storeKey = `${orderRef}:${key}`;
 
+  const claimedAt = Date.now();
   const claim = await store.claimIdempotencyKey(storeKey, fingerprint, KEY_LEASE_MS);
   if (claim.status === 'mismatch') {
     throw new CheckoutHttpError(
@@ -79,7 +82,12 @@ async function payOnce(
   if (claim.status === 'in_progress') {
     // A twin in this process: share its answer (or its error). Elsewhere: wait for the store.
     const running = ctx.inFlight.get(storeKey);
-    return running ? running : waitForTwin(ctx, storeKey, fingerprint);
+    if (running) return running;
+    const answer = await waitForTwin(ctx, storeKey, fingerprint);
+    if (answer) return answer;
+    // The holder gave the key back (it failed retryably, or its lease ran out): claim it again, once.
+    if (reclaimed) throw stillInProgress();
+    return payOnce(ctx, request, orderRef, key, body, true);
   }
 
   const attempt = (async (): Promise<StoredResponse> => {
@@ -91,7 +99,8 @@ async function payOnce(
       const httpError = fromPaydoError(error);
       if (httpError.body.retryable || httpError.statusCode >= 500) {
         // Nothing final happened: the same key may try again, resuming from the saved progress.
-        await store.releaseIdempotencyKey(storeKey);
+        // When the store itself is down, the key is given back as soon as it answers again.
+        await releaseSoon(() => store.releaseIdempotencyKey(storeKey), claimedAt + KEY_LEASE_MS / 2);
         if (!(error instanceof CheckoutHttpError))
           request.log.warn({ err: error, orderRef }, 'paydo: payment attempt failed');
         throw httpError;
@@ -109,16 +118,23 @@ async function payOnce(
   }
 }
 
-/** Another instance (or a crashed one) holds the key: wait for its answer, bounded. */
-async function waitForTwin(ctx: PluginContext, storeKey: string, fingerprint: string): Promise<StoredResponse> {
+/**
+ * Another instance (or a crashed one) holds the key: wait for its answer,
+ * bounded. Null when the key was given back without an answer.
+ */
+async function waitForTwin(ctx: PluginContext, storeKey: string, fingerprint: string): Promise<StoredResponse | null> {
   const deadline = Date.now() + WAIT_FOR_TWIN_MS;
   while (Date.now() < deadline) {
     await new Promise((r) => setTimeout(r, 50));
     const state = await ctx.options.store.readIdempotencyKey(storeKey, fingerprint);
     if (state?.status === 'completed') return state.response;
-    if (!state) break;
+    if (!state) return null;
   }
-  throw new CheckoutHttpError(
+  throw stillInProgress();
+}
+
+function stillInProgress(): CheckoutHttpError {
+  return new CheckoutHttpError(
     409,
     'payment_in_progress',
     'This payment is still being processed. Please wait a moment.',
@@ -143,7 +159,9 @@ async function runAttempt(
   const methods = methodsForCurrency(await ctx.methods(), order.currency);
   const method = methods.find((m) => m.identifier === body.method);
   if (!method) throw validationError({ method: ['This payment method is not available for this order.'] });
-  const payment = checkPaymentFields(method, body, order);
+  // Where the card is entered: in our fields (tokenized here) or on Paydo's page.
+  const mode = method.formType === 'cards' ? await cardMode(ctx) : 'direct';
+  const payment = checkPaymentFields(method, body, order, mode === 'direct');
 
   return withOrderLock(ctx, orderRef, (lock) =>
     pay(ctx, request, lock, { orderRef, storeKey, order, method, payment, progress: { ...saved } }),
@@ -157,7 +175,12 @@ interface CheckedPayment {
 }
 
 /** The method's payer fields (required, pattern) and the card, checked before anything is sent to Paydo. */
-export function checkPaymentFields(method: PaymentMethod, body: PayBody, order: PaydoOrder): CheckedPayment {
+export function checkPaymentFields(
+  method: PaymentMethod,
+  body: PayBody,
+  order: PaydoOrder,
+  cardHere = true,
+): CheckedPayment {
   const fields: Record<string, string[]> = {};
   const add = (name: string, message: string) => {
     fields[name] = [...(fields[name] ?? []), message];
@@ -190,7 +213,8 @@ export function checkPaymentFields(method: PaymentMethod, body: PayBody, order: 
   if (emailError) add('email', emailError);
 
   let card: CheckedPayment['card'];
-  if (method.formType === 'cards') {
+  // In hosted mode a card the browser sent anyway is never read: Paydo's page takes it.
+  if (method.formType === 'cards' && cardHere) {
     if (!body.card) add('card.pan', 'Enter the card number.');
     else {
       const pan = body.card.pan.replace(/[\s-]/g, '');
@@ -295,10 +319,29 @@ async function pay(
   }
 
   if (!invoiceId) throw new Error('unreachable: no invoice');
+  const onPaydoPage = (): StoredResponse => {
+    // The invoice carries the card method and the payer's fields: Paydo's page opens on the card form.
+    const body: PayResponse = {
+      invoiceId: invoiceId as string,
+      txid: null,
+      next: { type: 'hosted', url: hostedPageUrl(hostedPageOrigin, invoiceId as string, payment.language) },
+    };
+    return { statusCode: 200, body };
+  };
+  if (!txid && method.formType === 'cards' && !payment.card) return onPaydoPage();
   if (!txid) {
-    const cardToken = payment.card
-      ? (await client.cardTokens.create({ invoiceIdentifier: invoiceId, ...payment.card })).token
-      : undefined;
+    let cardToken: string | undefined;
+    if (payment.card) {
+      try {
+        cardToken = (await client.cardTokens.create({ invoiceIdentifier: invoiceId, ...payment.card })).token;
+      } catch (error) {
+        // `auto`: Paydo refuses tokenization to this project, so this payer (and every later one)
+        // goes on to Paydo's card page with the same invoice; only the card is typed again.
+        if (ctx.options.cardPayments !== 'auto' || !isTokenizationRefused(error)) throw error;
+        await switchToHostedCards(ctx, request.log);
+        return onPaydoPage();
+      }
+    }
     progress.invoiceId = invoiceId;
     progress.transactionRequested = true;
     await save();
