@@ -139,6 +139,10 @@ export async function buildStore(options: StoreOptions): Promise<{ app: FastifyI
             : update.errorMessage,
       });
     },
+    // Paydo's refund IPN, confirmed by the kit: the refund is done (or still processing).
+    onRefundUpdate: async (update) => {
+      db.setRefundStatus(update.refundId, update.accepted ? 'refunded' : 'processing');
+    },
     onIpn: (record) => {
       db.logIpn(record.orderRef, {
         at: record.at.toISOString(),
