@@ -98,92 +98,108 @@ describe.each<Topology>([
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
-  it.skipIf(skip)('50 concurrent pays with one Idempotency-Key: one invoice, one transaction, 50 identical answers', async () => {
-    sandbox.control.configure({ ipnUrl: null });
-    const ref = newRef();
-    const key = randomUUID();
-    const answers = await Promise.all(
-      Array.from({ length: 50 }, (_, i) => postPay((running[i % running.length] as Instance).url, ref, key, PAID)),
-    );
-    expect(new Set(answers.map((a) => `${a.status} ${a.text}`)).size).toBe(1);
-    expect(answers[0]?.status).toBe(200);
-    const { invoices, transactions } = forOrder(ref);
-    expect(invoices).toHaveLength(1);
-    expect(transactions).toHaveLength(1);
-  }, 30_000);
-
-  it.skipIf(skip)('the same IPN delivered to every instance at once, ×10: applied once', async () => {
-    const { txid } = await pendingPayment(running[0] as Instance);
-    sandbox.control.advance(txid, 2); // accepted; no IPN URL: the body is recorded, not sent
-    const ipn = sandbox.control.ipnAttempts(txid).at(-1)?.body;
-    expect(ipn).toBeDefined();
-    const deliveries = running.flatMap((instance) =>
-      Array.from({ length: 10 }, () =>
-        fetch(`${instance.url}/paydo/ipn`, {
-          method: 'POST',
-          headers: { 'content-type': 'application/json' },
-          body: JSON.stringify(ipn),
-        }).then(async (r) => ({ status: r.status, body: (await r.json()) as { outcome?: string } })),
-      ),
-    );
-    const answers = await Promise.all(deliveries);
-    // 200 applied (one) or duplicate; 503 "being applied right now" (Paydo delivers again later).
-    expect(answers.filter((a) => a.body.outcome === 'applied')).toHaveLength(1);
-    for (const a of answers) expect([200, 503]).toContain(a.status);
-    expect(updatesOf(txid)).toHaveLength(1);
-  }, 30_000);
-
-  for (const point of ['ipn:before-status', 'ipn:after-status', 'ipn:in-update']) {
-    it.skipIf(skip)(`kill -9 at ${point}, the emulator redelivers to the survivor: applied exactly once`, async () => {
-      const { ref, txid } = await pendingPayment(running.at(-1) as Instance);
-      const doomed = await killable(point);
-      sandbox.control.configure({ ipnUrl: `${doomed.url}/paydo/ipn` });
-      sandbox.control.advance(txid, 2);
-      await doomed.reached(point);
-      await doomed.kill9();
-      const next = await survivor();
-      sandbox.control.configure({ ipnUrl: `${next.url}/paydo/ipn` });
-      sandbox.control.resendIpn(txid);
-      await sandbox.control.ipnIdle();
-      const updates = updatesOf(txid);
-      expect(updates).toHaveLength(1);
-      expect(updates[0]).toMatchObject({ state: 2, status: 'paid', source: 'ipn', pid: next.process.pid });
-      expect(forOrder(ref).transactions).toHaveLength(1);
-      // The order reads as paid on the survivor: a new attempt is refused.
-      const again = await payUntilFinal(next.url, ref, randomUUID(), PAID);
-      expect(again.body.error).toBe('already_paid');
-    }, 30_000);
-  }
-
-  for (const point of ['pay:after-invoice', 'pay:after-create-sent']) {
-    it.skipIf(skip)(`kill -9 at ${point}, the browser retries the same key on the survivor: no second transaction`, async () => {
+  it.skipIf(skip)(
+    '50 concurrent pays with one Idempotency-Key: one invoice, one transaction, 50 identical answers',
+    async () => {
       sandbox.control.configure({ ipnUrl: null });
       const ref = newRef();
       const key = randomUUID();
-      const doomed = await killable(point);
-      const lost = postPay(doomed.url, ref, key, PAID).catch(() => null);
-      await doomed.reached(point);
-      await doomed.kill9();
-      expect(await lost).toBeNull(); // the payer's browser never got an answer
-      const next = await survivor();
-      sandbox.control.configure({ ipnUrl: `${next.url}/paydo/ipn` });
-      const res = await payUntilFinal(next.url, ref, key, PAID);
-      expect(res.status).toBe(200);
-      const txid = res.body.txid as string;
+      const answers = await Promise.all(
+        Array.from({ length: 50 }, (_, i) => postPay((running[i % running.length] as Instance).url, ref, key, PAID)),
+      );
+      expect(new Set(answers.map((a) => `${a.status} ${a.text}`)).size).toBe(1);
+      expect(answers[0]?.status).toBe(200);
       const { invoices, transactions } = forOrder(ref);
+      expect(invoices).toHaveLength(1);
       expect(transactions).toHaveLength(1);
-      expect(transactions[0]?.identifier).toBe(txid);
-      // After the invoice: Paydo's invoice was never recorded, so the retry made its own (no charge on it).
-      expect(invoices).toHaveLength(point === 'pay:after-invoice' ? 2 : 1);
-      sandbox.control.resendIpn(txid);
-      await sandbox.control.ipnIdle();
-      const updates = updatesOf(txid);
-      expect(updates).toHaveLength(1);
-      expect(updates[0]).toMatchObject({ state: 2, status: 'paid' });
-      // The same key once more: the stored answer, nothing new at Paydo.
-      const replay = await postPay(next.url, ref, key, PAID);
-      expect(JSON.parse(replay.text)).toEqual(res.body);
-      expect(forOrder(ref).transactions).toHaveLength(1);
-    }, 30_000);
+    },
+    30_000,
+  );
+
+  it.skipIf(skip)(
+    'the same IPN delivered to every instance at once, ×10: applied once',
+    async () => {
+      const { txid } = await pendingPayment(running[0] as Instance);
+      sandbox.control.advance(txid, 2); // accepted; no IPN URL: the body is recorded, not sent
+      const ipn = sandbox.control.ipnAttempts(txid).at(-1)?.body;
+      expect(ipn).toBeDefined();
+      const deliveries = running.flatMap((instance) =>
+        Array.from({ length: 10 }, () =>
+          fetch(`${instance.url}/paydo/ipn`, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json' },
+            body: JSON.stringify(ipn),
+          }).then(async (r) => ({ status: r.status, body: (await r.json()) as { outcome?: string } })),
+        ),
+      );
+      const answers = await Promise.all(deliveries);
+      // 200 applied (one) or duplicate; 503 "being applied right now" (Paydo delivers again later).
+      expect(answers.filter((a) => a.body.outcome === 'applied')).toHaveLength(1);
+      for (const a of answers) expect([200, 503]).toContain(a.status);
+      expect(updatesOf(txid)).toHaveLength(1);
+    },
+    30_000,
+  );
+
+  for (const point of ['ipn:before-status', 'ipn:after-status', 'ipn:in-update']) {
+    it.skipIf(skip)(
+      `kill -9 at ${point}, the emulator redelivers to the survivor: applied exactly once`,
+      async () => {
+        const { ref, txid } = await pendingPayment(running.at(-1) as Instance);
+        const doomed = await killable(point);
+        sandbox.control.configure({ ipnUrl: `${doomed.url}/paydo/ipn` });
+        sandbox.control.advance(txid, 2);
+        await doomed.reached(point);
+        await doomed.kill9();
+        const next = await survivor();
+        sandbox.control.configure({ ipnUrl: `${next.url}/paydo/ipn` });
+        sandbox.control.resendIpn(txid);
+        await sandbox.control.ipnIdle();
+        const updates = updatesOf(txid);
+        expect(updates).toHaveLength(1);
+        expect(updates[0]).toMatchObject({ state: 2, status: 'paid', source: 'ipn', pid: next.process.pid });
+        expect(forOrder(ref).transactions).toHaveLength(1);
+        // The order reads as paid on the survivor: a new attempt is refused.
+        const again = await payUntilFinal(next.url, ref, randomUUID(), PAID);
+        expect(again.body.error).toBe('already_paid');
+      },
+      30_000,
+    );
+  }
+
+  for (const point of ['pay:after-invoice', 'pay:after-create-sent']) {
+    it.skipIf(skip)(
+      `kill -9 at ${point}, the browser retries the same key on the survivor: no second transaction`,
+      async () => {
+        sandbox.control.configure({ ipnUrl: null });
+        const ref = newRef();
+        const key = randomUUID();
+        const doomed = await killable(point);
+        const lost = postPay(doomed.url, ref, key, PAID).catch(() => null);
+        await doomed.reached(point);
+        await doomed.kill9();
+        expect(await lost).toBeNull(); // the payer's browser never got an answer
+        const next = await survivor();
+        sandbox.control.configure({ ipnUrl: `${next.url}/paydo/ipn` });
+        const res = await payUntilFinal(next.url, ref, key, PAID);
+        expect(res.status).toBe(200);
+        const txid = res.body.txid as string;
+        const { invoices, transactions } = forOrder(ref);
+        expect(transactions).toHaveLength(1);
+        expect(transactions[0]?.identifier).toBe(txid);
+        // After the invoice: Paydo's invoice was never recorded, so the retry made its own (no charge on it).
+        expect(invoices).toHaveLength(point === 'pay:after-invoice' ? 2 : 1);
+        sandbox.control.resendIpn(txid);
+        await sandbox.control.ipnIdle();
+        const updates = updatesOf(txid);
+        expect(updates).toHaveLength(1);
+        expect(updates[0]).toMatchObject({ state: 2, status: 'paid' });
+        // The same key once more: the stored answer, nothing new at Paydo.
+        const replay = await postPay(next.url, ref, key, PAID);
+        expect(JSON.parse(replay.text)).toEqual(res.body);
+        expect(forOrder(ref).transactions).toHaveLength(1);
+      },
+      30_000,
+    );
   }
 });
