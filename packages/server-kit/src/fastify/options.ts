@@ -140,6 +140,14 @@ export interface PaydoPluginOptions {
       }
     | false
     | undefined;
+  /**
+   * Where payers enter their card. `direct`: the widget's card fields, tokenized from your
+   * server (Paydo enables this only for merchants with a PCI DSS certificate). `hosted`:
+   * Paydo's own page for the card method (no card data touches your server). `auto`
+   * (default): direct until Paydo answers that tokenization is not available, then hosted
+   * for good (remembered in the store).
+   */
+  cardPayments?: 'auto' | 'direct' | 'hosted' | undefined;
   /** Largest accepted request body of the browser routes. Default 16 KiB. */
   bodyLimit?: number | undefined;
   /**
@@ -192,6 +200,7 @@ export interface ResolvedPluginOptions {
         redisPrefix: string;
       }
     | false;
+  cardPayments: 'auto' | 'direct' | 'hosted';
   bodyLimit: number;
   ipnBodyLimit: number;
   orderLockLeaseMs: number;
@@ -231,6 +240,9 @@ export function resolvePluginOptions(options: PaydoPluginOptions): ResolvedPlugi
   const ipnBodyLimit = positive('ipnBodyLimit', o.ipnBodyLimit, 1_048_576);
   const orderLockLeaseMs = positive('orderLockLeaseMs', o.orderLockLeaseMs, 60_000);
   const claimLeaseMs = positive('claimLeaseMs', o.claimLeaseMs, 60_000);
+  if (o.cardPayments !== undefined && !['auto', 'direct', 'hosted'].includes(o.cardPayments)) {
+    problems.push('`cardPayments` must be "auto", "direct" or "hosted"');
+  }
   if (o.refundDuplicateCharges !== undefined && typeof o.refundDuplicateCharges !== 'boolean') {
     problems.push('`refundDuplicateCharges` must be true or false');
   }
@@ -310,6 +322,7 @@ export function resolvePluginOptions(options: PaydoPluginOptions): ResolvedPlugi
       o.rateLimit === false
         ? false
         : { ...defaultRate, redis: undefined, redisPrefix: 'paydo-rate-limit:', ...definedOnly(o.rateLimit ?? {}) },
+    cardPayments: o.cardPayments ?? 'auto',
     bodyLimit,
     ipnBodyLimit,
     orderLockLeaseMs,

@@ -64,6 +64,16 @@ CREATE TABLE paydo_duplicate_refunds (
 );
 `,
   },
+  {
+    version: 2,
+    name: 'settings',
+    sql: `
+CREATE TABLE paydo_settings (
+  name text PRIMARY KEY,
+  value text NOT NULL
+);
+`,
+  },
 ];
 
 const MIGRATIONS_TABLE = `CREATE TABLE IF NOT EXISTS paydo_schema_migrations (

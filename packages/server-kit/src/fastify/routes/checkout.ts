@@ -1,6 +1,7 @@
 import type { FastifyInstance, onRequestHookHandler } from 'fastify';
 import type { PaymentMethod } from '../../client/schemas/payment-methods.ts';
 import type { CheckoutMethod, CheckoutResponse } from '../../protocol.ts';
+import { cardMode } from '../card-mode.ts';
 import type { PluginContext } from '../context.ts';
 import { fromPaydoError, notFound } from '../http-error.ts';
 import { hostedPageUrl } from '../next-step.ts';
@@ -64,6 +65,7 @@ export function checkoutRoute(app: FastifyInstance, ctx: PluginContext, limits: 
       status,
       txid: paidTxid ?? (status === 'pending' ? (latest?.txid ?? null) : null),
       hostedUrl: latest ? hostedPageUrl(ctx.options.hostedPageOrigin, latest.invoiceId, language) : null,
+      cardMode: await cardMode(ctx),
     };
     reply.header('cache-control', 'no-store');
     return body;

@@ -3,6 +3,7 @@ import type { FastifyInstance, FastifyRequest, onRequestHookHandler } from 'fast
 import type { PaymentMethod } from '../../client/schemas/payment-methods.ts';
 import { requiresHostedPage } from '../../client/schemas/transactions.ts';
 import { IdempotencyKey, PayRequest, type PayResponse } from '../../protocol.ts';
+import { cardMode, isTokenizationRefused, switchToHostedCards } from '../card-mode.ts';
 import { clientIp } from '../client-address.ts';
 import type { PluginContext } from '../context.ts';
 import { CheckoutHttpError, emailProblem, fromPaydoError, notFound, validationError } from '../http-error.ts';
@@ -157,7 +158,9 @@ async function runAttempt(
   const methods = methodsForCurrency(await ctx.methods(), order.currency);
   const method = methods.find((m) => m.identifier === body.method);
   if (!method) throw validationError({ method: ['This payment method is not available for this order.'] });
-  const payment = checkPaymentFields(method, body, order);
+  // Where the card is entered: in our fields (tokenized here) or on Paydo's page.
+  const mode = method.formType === 'cards' ? await cardMode(ctx) : 'direct';
+  const payment = checkPaymentFields(method, body, order, mode === 'direct');
 
   return withOrderLock(ctx, orderRef, (lock) =>
     pay(ctx, request, lock, { orderRef, storeKey, order, method, payment, progress: { ...saved } }),
@@ -171,7 +174,12 @@ interface CheckedPayment {
 }
 
 /** The method's payer fields (required, pattern) and the card, checked before anything is sent to Paydo. */
-export function checkPaymentFields(method: PaymentMethod, body: PayBody, order: PaydoOrder): CheckedPayment {
+export function checkPaymentFields(
+  method: PaymentMethod,
+  body: PayBody,
+  order: PaydoOrder,
+  cardHere = true,
+): CheckedPayment {
   const fields: Record<string, string[]> = {};
   const add = (name: string, message: string) => {
     fields[name] = [...(fields[name] ?? []), message];
@@ -204,7 +212,8 @@ export function checkPaymentFields(method: PaymentMethod, body: PayBody, order: 
   if (emailError) add('email', emailError);
 
   let card: CheckedPayment['card'];
-  if (method.formType === 'cards') {
+  // In hosted mode a card the browser sent anyway is never read: Paydo's page takes it.
+  if (method.formType === 'cards' && cardHere) {
     if (!body.card) add('card.pan', 'Enter the card number.');
     else {
       const pan = body.card.pan.replace(/[\s-]/g, '');
@@ -309,10 +318,29 @@ async function pay(
   }
 
   if (!invoiceId) throw new Error('unreachable: no invoice');
+  const onPaydoPage = (): StoredResponse => {
+    // The invoice carries the card method and the payer's fields: Paydo's page opens on the card form.
+    const body: PayResponse = {
+      invoiceId: invoiceId as string,
+      txid: null,
+      next: { type: 'hosted', url: hostedPageUrl(hostedPageOrigin, invoiceId as string, payment.language) },
+    };
+    return { statusCode: 200, body };
+  };
+  if (!txid && method.formType === 'cards' && !payment.card) return onPaydoPage();
   if (!txid) {
-    const cardToken = payment.card
-      ? (await client.cardTokens.create({ invoiceIdentifier: invoiceId, ...payment.card })).token
-      : undefined;
+    let cardToken: string | undefined;
+    if (payment.card) {
+      try {
+        cardToken = (await client.cardTokens.create({ invoiceIdentifier: invoiceId, ...payment.card })).token;
+      } catch (error) {
+        // `auto`: Paydo refuses tokenization to this project, so this payer (and every later one)
+        // goes on to Paydo's card page with the same invoice; only the card is typed again.
+        if (ctx.options.cardPayments !== 'auto' || !isTokenizationRefused(error)) throw error;
+        await switchToHostedCards(ctx, request.log);
+        return onPaydoPage();
+      }
+    }
     progress.invoiceId = invoiceId;
     progress.transactionRequested = true;
     await save();

@@ -28,6 +28,7 @@ export class MemoryStore implements PaydoStore {
   readonly #transactions = new Map<string, TransactionRecord & { seq: number }>();
   readonly #updates = new Map<string, { applied: boolean; leaseUntil: number }>();
   readonly #orderPayments = new Map<string, string>();
+  readonly #settings = new Map<string, string>();
   readonly #duplicateRefunds = new Map<string, string | null>();
   #seq = 0;
 
@@ -134,6 +135,16 @@ export class MemoryStore implements PaydoStore {
       if (tx.orderRef === orderRef && tx.state === ACCEPTED_STATE) return tx.txid;
     }
     return null;
+  }
+
+  async readSetting(name: string): Promise<string | null> {
+    return this.#settings.get(name) ?? null;
+  }
+
+  async saveSetting(name: string, value: string): Promise<boolean> {
+    if (this.#settings.get(name) === value) return false;
+    this.#settings.set(name, value);
+    return true;
   }
 
   async claimOrderPayment(orderRef: string, txid: string): Promise<string> {

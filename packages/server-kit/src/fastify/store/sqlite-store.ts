@@ -49,6 +49,10 @@ CREATE TABLE IF NOT EXISTS paydo_order_payments (
   order_ref TEXT PRIMARY KEY,
   txid TEXT NOT NULL
 );
+CREATE TABLE IF NOT EXISTS paydo_settings (
+  name TEXT PRIMARY KEY,
+  value TEXT NOT NULL
+);
 CREATE TABLE IF NOT EXISTS paydo_duplicate_refunds (
   txid TEXT PRIMARY KEY,
   refund_id TEXT
@@ -237,6 +241,23 @@ export class SqliteStore implements PaydoStore {
       .prepare('SELECT txid FROM paydo_transactions WHERE order_ref = ? AND state = ? LIMIT 1')
       .get(orderRef, ACCEPTED_STATE) as { txid: string } | undefined;
     return row?.txid ?? null;
+  }
+
+  async readSetting(name: string): Promise<string | null> {
+    const row = this.#db.prepare('SELECT value FROM paydo_settings WHERE name = ?').get(name) as
+      | { value: string }
+      | undefined;
+    return row?.value ?? null;
+  }
+
+  async saveSetting(name: string, value: string): Promise<boolean> {
+    // Changes only a different value: the one caller that changed it learns so.
+    const result = this.#db
+      .prepare(
+        'INSERT INTO paydo_settings (name, value) VALUES (?, ?) ON CONFLICT(name) DO UPDATE SET value = excluded.value WHERE value <> excluded.value',
+      )
+      .run(name, value);
+    return Number(result.changes) > 0;
   }
 
   async claimOrderPayment(orderRef: string, txid: string): Promise<string> {

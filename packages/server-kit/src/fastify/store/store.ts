@@ -81,6 +81,11 @@ export interface PaydoStore {
   findDuplicateRefund(txid: string): Promise<{ refundId: string | null } | null>;
   saveDuplicateRefund(txid: string, refundId: string | null): Promise<void>;
 
+  /** A project-wide setting the kit learned (e.g. `cardMode`), shared by every instance. */
+  readSetting(name: string): Promise<string | null>;
+  /** Saves it; answers true when this call changed it (so one instance reports the change). */
+  saveSetting(name: string, value: string): Promise<boolean>;
+
   /** Claims applying `state` to `txid`: `duplicate` when it was applied already. */
   claimPaymentUpdate(txid: string, state: number, leaseMs: number): Promise<UpdateClaim>;
   completePaymentUpdate(txid: string, state: number): Promise<void>;
