@@ -350,6 +350,22 @@ export class PostgresStore implements PaydoStore {
     );
   }
 
+  async readSetting(name: string): Promise<string | null> {
+    const [row] = await this.#query(`SELECT value FROM ${this.#t('paydo_settings')} WHERE name = $1`, [name]);
+    return (row?.value as string | undefined) ?? null;
+  }
+
+  async saveSetting(name: string, value: string): Promise<boolean> {
+    // Changes only a different value: the one caller that changed it gets a row back.
+    const rows = await this.#query(
+      `INSERT INTO ${this.#t('paydo_settings')} AS s (name, value) VALUES ($1, $2)
+       ON CONFLICT (name) DO UPDATE SET value = EXCLUDED.value WHERE s.value IS DISTINCT FROM EXCLUDED.value
+       RETURNING 1`,
+      [name, value],
+    );
+    return rows.length === 1;
+  }
+
   async claimPaymentUpdate(txid: string, state: number, leaseMs: number): Promise<UpdateClaim> {
     const claimed = await this.#query(
       `INSERT INTO ${this.#t('paydo_payment_updates')} AS u (txid, state, lease_until)
