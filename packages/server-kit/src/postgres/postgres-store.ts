@@ -320,21 +320,6 @@ export class PostgresStore implements PaydoStore {
     return row?.txid as string;
   }
 
-  async readSetting(name: string): Promise<string | null> {
-    const [row] = await this.#query(`SELECT value FROM ${this.#t('paydo_settings')} WHERE name = $1`, [name]);
-    return (row?.value as string | undefined) ?? null;
-  }
-
-  async saveSetting(name: string, value: string): Promise<boolean> {
-    // One statement; a row comes back only when this call changed the value.
-    const rows = await this.#query(
-      `INSERT INTO ${this.#t('paydo_settings')} AS s (name, value) VALUES ($1, $2)
-       ON CONFLICT (name) DO UPDATE SET value = EXCLUDED.value WHERE s.value <> EXCLUDED.value RETURNING name`,
-      [name, value],
-    );
-    return rows.length > 0;
-  }
-
   async findDuplicateRefund(txid: string): Promise<{ refundId: string | null } | null> {
     const [row] = await this.#query(`SELECT refund_id FROM ${this.#t('paydo_duplicate_refunds')} WHERE txid = $1`, [
       txid,
