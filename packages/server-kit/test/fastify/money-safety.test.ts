@@ -222,8 +222,13 @@ describe('IPNs bind to their own order', () => {
 describe('who is the client', () => {
   it('a forged X-Forwarded-For from an untrusted peer changes nothing; the trusted proxy’s is honoured', async () => {
     h = await startHarness({
-      plugin: { ipnSourceAddresses: ['18.199.249.46'], rateLimit: { perIp: { max: 2, timeWindowMs: 60_000 } } },
-      fastify: { trustProxy: ['10.0.0.1'] },
+      plugin: {
+        ipnSourceAddresses: ['18.199.249.46'],
+        trustProxy: ['10.0.0.1'],
+        rateLimit: { perIp: { max: 2, timeWindowMs: 60_000 } },
+      },
+      // The app trusting every peer for its own pages does not make the plugin trust them.
+      fastify: { trustProxy: true },
     });
     h.sandbox.control.configure({ ipnUrl: null });
     const ref = addOrder(h);
@@ -233,7 +238,11 @@ describe('who is the client', () => {
     const forged = await postIpn(h, body, '198.51.100.7', { 'x-forwarded-for': '18.199.249.46' });
     expect(forged.status).toBe(403);
     expect(h.ipns.at(-1)?.sourceIp).toBe('198.51.100.7');
-    const proxied = await postIpn(h, body, '10.0.0.1', { 'x-forwarded-for': '18.199.249.46' });
+    // A chain ending in a forged hop the proxy passed on: the proxy's own entry counts.
+    const chained = await postIpn(h, body, '10.0.0.1', { 'x-forwarded-for': '18.199.249.46, 198.51.100.8' });
+    expect(chained.status).toBe(403);
+    expect(h.ipns.at(-1)?.sourceIp).toBe('198.51.100.8');
+    const proxied = await postIpn(h, body, '::ffff:10.0.0.1', { 'x-forwarded-for': '18.199.249.46' });
     expect(proxied.status).toBe(200);
 
     // Rotating forged addresses does not escape the per-address limit.
@@ -253,6 +262,38 @@ describe('who is the client', () => {
       statuses.push(r.statusCode);
     }
     expect(statuses.filter((s) => s === 429)).toHaveLength(2);
+  });
+
+  it('a hop count trusts that many proxies and no more; the payer address sent to Paydo is the client’s', async () => {
+    h = await startHarness({
+      plugin: { ipnSourceAddresses: ['18.199.249.46'], trustProxy: 1, rateLimit: false },
+    });
+    h.sandbox.control.configure({ ipnUrl: null });
+    const ref = addOrder(h);
+    const res = await h.app.inject({
+      method: 'POST',
+      url: `/paydo/checkout/${ref}/pay`,
+      headers: {
+        'content-type': 'application/json',
+        'idempotency-key': newKey(),
+        'x-forwarded-for': '203.0.113.50, 192.0.2.44',
+      },
+      payload: JSON.stringify(cardBody('4000000000000119')),
+      remoteAddress: '10.1.1.1',
+    });
+    const txid = res.json().txid as string;
+    const sent = await h.client.transactions.retrieve(txid);
+    expect(sent.payerInformation?.find((p) => p.type === 8)?.value).toBe('192.0.2.44');
+    h.sandbox.control.advance(txid, 2);
+    const body = ipnBody(res.json().invoiceId, txid, 2, h.orders.get(ref)?.id as string);
+    const twoHops = await postIpn(h, body, '10.1.1.1', { 'x-forwarded-for': '18.199.249.46, 198.51.100.8' });
+    expect(twoHops.status).toBe(403);
+    const oneHop = await postIpn(h, body, '10.1.1.1', { 'x-forwarded-for': '18.199.249.46' });
+    expect(oneHop.status).toBe(200);
+  });
+
+  it('trusting every peer is refused at registration, with a sentence saying why', async () => {
+    await expect(startHarness({ plugin: { trustProxy: true as never } })).rejects.toThrow(/never `true`/);
   });
 
   it('on a dual-stack listener (::) an IPv4 source matches an IPv4 allowlist', async () => {
