@@ -45,6 +45,11 @@ export interface PaymentUpdate {
   duplicateOf?: string;
   /** For `status: 'duplicate'`: Paydo's id of the full refund the kit made, or null when it made none. */
   refundId?: string | null;
+  /**
+   * For `status: 'duplicate'`: why Paydo refused the kit's refund (e.g. the charge was already
+   * refunded by hand). Then `refundId` is null: check the charge and refund it yourself.
+   */
+  refundError?: string;
   amount: string;
   currency: string;
   /** Why it failed, in Paydo's words. */

@@ -139,6 +139,25 @@ describe('a second charge the gate could not see (another tab on Paydo’s page)
     expect(h.updates.map((u) => u.status)).toEqual(['paid', 'duplicate']);
     expect(h.updates[0]?.txid).toBe(card.body.txid);
   });
+  it('a refund Paydo refuses for good (already refunded by hand) is reported, not retried for 24 hours', async () => {
+    h = await startHarness({ plugin: { rateLimit: false } });
+    h.sandbox.control.configure({ ipnUrl: null });
+    const ref = addOrder(h);
+    const page = await hosted(h, ref);
+    const card = await pay(h, ref, cardBody('4242424242424242'));
+    const second = await payOnHostedPage(h, page.body.invoiceId);
+    // The merchant saw two charges and refunded the second in Paydo's dashboard first.
+    await h.client.refunds.create({ transactionIdentifier: second, refundType: 1, amount: '12.50', metadata: {} });
+    const ipn = await postIpn(h, ipnBody(page.body.invoiceId, second, 2, h.orders.get(ref)?.id as string));
+    expect(ipn).toEqual({ status: 200, body: { ok: true, outcome: 'applied' } });
+    expect(h.updates.map((u) => [u.txid, u.status])).toEqual([
+      [card.body.txid, 'paid'],
+      [second, 'duplicate'],
+    ]);
+    expect(h.updates[1]).toMatchObject({ duplicateOf: card.body.txid, refundId: null });
+    expect(h.updates[1]?.refundError).toMatch(/money|bigger/i);
+    expect(h.sandbox.control.snapshot().refunds).toHaveLength(1);
+  });
 });
 
 describe('IPNs bind to their own order', () => {
