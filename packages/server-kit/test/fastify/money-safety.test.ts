@@ -1,7 +1,17 @@
 // Attacks and accidents that would lose money, each reproduced end to end against the emulator.
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { MemoryStore, SqliteStore } from '../../src/fastify/index.ts';
-import { addOrder, cardBody, decide, type Harness, newKey, next, pay, startHarness } from './harness.ts';
+import {
+  addOrder,
+  cardBody,
+  decide,
+  type Harness,
+  newKey,
+  next,
+  pay,
+  pollUntilSettled,
+  startHarness,
+} from './harness.ts';
 
 let h: Harness | undefined;
 afterEach(async () => {
@@ -348,13 +358,31 @@ describe('next and checkout', () => {
   }
 
   it('made-up txids cost no upstream call each: the order’s invoices are read once', async () => {
-    h = await startHarness({ plugin: { rateLimit: false } });
+    h = await startHarness({ plugin: { rateLimit: false, pollIntervalMs: 5_000 } });
     const ref = addOrder(h);
     await hosted(h, ref);
     await pay(h, ref, cardBody('4000000000000002'));
     const spy = vi.spyOn(h.client.invoices, 'retrieve');
-    for (let i = 0; i < 200; i++) expect((await next(h, `made-up-${i}`, ref)).status).toBe(404);
+    for (let i = 0; i < 200; i++) {
+      // Not found, or (asked after the order's invoices were read) "wait", until a later read says no.
+      const res = await next(h, `made-up-${i}`, ref);
+      expect(res.status === 404 || res.body.next?.type === 'wait').toBe(true);
+    }
     expect(spy.mock.calls.length).toBeLessThanOrEqual(2); // two invoices, read once
+  });
+
+  it('a payer back from Paydo’s page is never told "not found" because someone asked about made-up txids just before', async () => {
+    h = await startHarness({ plugin: { rateLimit: false, pollIntervalMs: 50 } });
+    h.sandbox.control.configure({ ipnUrl: null }); // no IPN yet: only Paydo's invoice knows the txid
+    const ref = addOrder(h);
+    const page = await hosted(h, ref);
+    expect((await next(h, 'made-up-1', ref)).status).toBe(404); // the order's invoices are read now
+    const txid = await payOnHostedPage(h, page.body.invoiceId);
+    const back = await next(h, txid, ref); // within the same second
+    expect(back.status).toBe(200);
+    const settled = back.body.next.type === 'wait' ? await pollUntilSettled(h, txid, ref, 8000) : back;
+    expect(settled.body.next).toEqual({ type: 'done', status: 'success' });
+    expect(h.updates.map((u) => [u.txid, u.status])).toEqual([[txid, 'paid']]);
   });
 
   it('next and checkout are rate limited per address', async () => {
