@@ -5,6 +5,7 @@ export type {
   PaydoOrder,
   PaydoPluginOptions,
   PaymentUpdate,
+  RateLimitRedis,
   RateLimitWindow,
 } from './options.ts';
 export { paydo as default, paydo, paydoRedactPaths } from './plugin.ts';
@@ -18,3 +19,4 @@ export type {
   TransactionRecord,
   UpdateClaim,
 } from './store/store.ts';
+export { isStoreUnavailable, StoreUnavailableError } from './store/store.ts';
