@@ -61,6 +61,9 @@ export class MemoryStore implements PaydoStore {
   readonly #transactions = new Map<string, TransactionRecord>();
   /** txid → state → claim */
   readonly #updates = new Map<string, Map<number, { applied: boolean; leaseUntil: number }>>();
+  readonly #orderPayments = new Map<string, string>();
+  readonly #settings = new Map<string, string>();
+  readonly #duplicateRefunds = new Map<string, string | null>();
 
   constructor(options: MemoryStoreOptions = {}) {
     this.#keyRetentionMs = options.keyRetentionMs ?? 24 * 60 * 60 * 1000;
@@ -85,6 +88,7 @@ export class MemoryStore implements PaydoStore {
 
   #forgetOrder(ref: string, order: OrderEntry): void {
     this.#orders.delete(ref);
+    this.#orderPayments.delete(ref);
     for (const invoiceId of order.invoiceIds) {
       const key = this.#invoiceKeys.get(invoiceId);
       if (key !== undefined) this.#invoices.delete(key);
@@ -93,6 +97,7 @@ export class MemoryStore implements PaydoStore {
     for (const txid of order.txids) {
       this.#transactions.delete(txid);
       this.#updates.delete(txid);
+      this.#duplicateRefunds.delete(txid);
     }
   }
 
@@ -206,6 +211,31 @@ export class MemoryStore implements PaydoStore {
 
   async paidTransaction(orderRef: string): Promise<string | null> {
     return this.#orders.get(orderRef)?.paidTxid ?? null;
+  }
+
+  async readSetting(name: string): Promise<string | null> {
+    return this.#settings.get(name) ?? null;
+  }
+
+  async saveSetting(name: string, value: string): Promise<boolean> {
+    if (this.#settings.get(name) === value) return false;
+    this.#settings.set(name, value);
+    return true;
+  }
+
+  async claimOrderPayment(orderRef: string, txid: string): Promise<string> {
+    const holder = this.#orderPayments.get(orderRef);
+    if (holder) return holder;
+    this.#orderPayments.set(orderRef, txid);
+    return txid;
+  }
+
+  async findDuplicateRefund(txid: string): Promise<{ refundId: string | null } | null> {
+    return this.#duplicateRefunds.has(txid) ? { refundId: this.#duplicateRefunds.get(txid) ?? null } : null;
+  }
+
+  async saveDuplicateRefund(txid: string, refundId: string | null): Promise<void> {
+    this.#duplicateRefunds.set(txid, refundId);
   }
 
   async claimPaymentUpdate(txid: string, state: number, leaseMs: number): Promise<UpdateClaim> {

@@ -46,6 +46,18 @@ CREATE TABLE IF NOT EXISTS paydo_payment_updates (
   lease_until INTEGER NOT NULL,
   PRIMARY KEY (txid, state)
 );
+CREATE TABLE IF NOT EXISTS paydo_order_payments (
+  order_ref TEXT PRIMARY KEY,
+  txid TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS paydo_settings (
+  name TEXT PRIMARY KEY,
+  value TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS paydo_duplicate_refunds (
+  txid TEXT PRIMARY KEY,
+  refund_id TEXT
+);
 `;
 
 interface TxRow {
@@ -102,6 +114,16 @@ const SQL = {
   completeUpdate: 'UPDATE paydo_payment_updates SET applied = 1, lease_until = 0 WHERE txid = ? AND state = ?',
   setTxState: 'UPDATE paydo_transactions SET state = ? WHERE txid = ?',
   releaseUpdate: 'DELETE FROM paydo_payment_updates WHERE txid = ? AND state = ? AND applied = 0',
+  readSetting: 'SELECT value FROM paydo_settings WHERE name = ?',
+  // Changes only a different value: the one caller that changed it learns so.
+  saveSetting:
+    'INSERT INTO paydo_settings (name, value) VALUES (?, ?) ON CONFLICT(name) DO UPDATE SET value = excluded.value WHERE value <> excluded.value',
+  // One statement: the first txid stays; every caller reads the holder.
+  claimOrderPayment:
+    'INSERT INTO paydo_order_payments (order_ref, txid) VALUES (?, ?) ON CONFLICT(order_ref) DO UPDATE SET txid = txid RETURNING txid',
+  findDuplicateRefund: 'SELECT refund_id FROM paydo_duplicate_refunds WHERE txid = ?',
+  saveDuplicateRefund:
+    'INSERT INTO paydo_duplicate_refunds (txid, refund_id) VALUES (?, ?) ON CONFLICT(txid) DO UPDATE SET refund_id = excluded.refund_id',
 } as const;
 
 type Statements = { [K in keyof typeof SQL]: StatementSync };
@@ -143,7 +165,7 @@ export class SqliteStore implements PaydoStore {
   async claimIdempotencyKey(key: string, fingerprint: string, leaseMs: number): Promise<IdempotencyClaim> {
     const now = Date.now();
     if (now - this.#lastPurge > PURGE_EVERY_MS) this.purge(now);
-    if (this.#q.insertKey.run(key, fingerprint, now + leaseMs, now).changes === 1) {
+    if (Number(this.#q.insertKey.run(key, fingerprint, now + leaseMs, now).changes) === 1) {
       return { status: 'claimed', progress: {} };
     }
     const row = this.#q.readKey.get(key) as
@@ -153,7 +175,7 @@ export class SqliteStore implements PaydoStore {
     if (row.fingerprint !== fingerprint) return { status: 'mismatch' };
     if (row.response) return { status: 'completed', response: JSON.parse(row.response) as StoredResponse };
     if (row.lease_until > now) return { status: 'in_progress' };
-    if (this.#q.retakeKey.run(now + leaseMs, key, fingerprint, now).changes === 1) {
+    if (Number(this.#q.retakeKey.run(now + leaseMs, key, fingerprint, now).changes) === 1) {
       return { status: 'claimed', progress: JSON.parse(row.progress) as AttemptProgress };
     }
     return { status: 'in_progress' }; // another caller took it back first
@@ -183,7 +205,7 @@ export class SqliteStore implements PaydoStore {
 
   async acquireOrderLock(orderRef: string, owner: string, leaseMs: number): Promise<boolean> {
     const now = Date.now();
-    return this.#q.acquireLock.run(orderRef, owner, now + leaseMs, now).changes === 1;
+    return Number(this.#q.acquireLock.run(orderRef, owner, now + leaseMs, now).changes) === 1;
   }
 
   async releaseOrderLock(orderRef: string, owner: string): Promise<void> {
@@ -230,13 +252,37 @@ export class SqliteStore implements PaydoStore {
     return row?.txid ?? null;
   }
 
+  async readSetting(name: string): Promise<string | null> {
+    const row = this.#q.readSetting.get(name) as { value: string } | undefined;
+    return row?.value ?? null;
+  }
+
+  async saveSetting(name: string, value: string): Promise<boolean> {
+    const result = this.#q.saveSetting.run(name, value);
+    return Number(result.changes) > 0;
+  }
+
+  async claimOrderPayment(orderRef: string, txid: string): Promise<string> {
+    const row = this.#q.claimOrderPayment.get(orderRef, txid) as { txid: string };
+    return row.txid;
+  }
+
+  async findDuplicateRefund(txid: string): Promise<{ refundId: string | null } | null> {
+    const row = this.#q.findDuplicateRefund.get(txid) as { refund_id: string | null } | undefined;
+    return row ? { refundId: row.refund_id } : null;
+  }
+
+  async saveDuplicateRefund(txid: string, refundId: string | null): Promise<void> {
+    this.#q.saveDuplicateRefund.run(txid, refundId);
+  }
+
   async claimPaymentUpdate(txid: string, state: number, leaseMs: number): Promise<UpdateClaim> {
     const now = Date.now();
     // A duplicate (the common case for IPN retries) is recognised by a read, before any write.
     const seen = this.#q.readUpdate.get(txid, state) as { applied: number; lease_until: number } | undefined;
     if (seen?.applied) return 'duplicate';
     if (seen && seen.lease_until > now) return 'busy';
-    if (this.#q.claimUpdate.run(txid, state, now + leaseMs, now).changes === 1) return 'claimed';
+    if (Number(this.#q.claimUpdate.run(txid, state, now + leaseMs, now).changes) === 1) return 'claimed';
     const row = this.#q.readUpdate.get(txid, state) as { applied: number } | undefined;
     return row?.applied ? 'duplicate' : 'busy';
   }
