@@ -47,7 +47,7 @@ export function refundRoutes(app: FastifyInstance, ctx: SandboxContext): void {
       createdAt: at,
       updatedAt: at,
     };
-    ctx.state.refunds.set(refund.identifier, refund);
+    ctx.state.addRefund(refund);
     // The acquirer confirms a refund a little later.
     ctx.state.later(Math.min(ctx.options.pendingMs, 500), () => {
       refund.status = REFUND_STATUS.accepted;
