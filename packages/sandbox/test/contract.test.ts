@@ -623,3 +623,29 @@ describe('transactions and refunds', () => {
     ).toBe(404);
   });
 });
+
+describe('retention', () => {
+  it('keeps the newest retain.maxInvoices invoices; an older one answers as an unknown one', async () => {
+    const small = await startSandbox({ retain: { maxInvoices: 3 } });
+    try {
+      const call = caller(small);
+      const ids: string[] = [];
+      for (let i = 0; i < 5; i++) {
+        const res = await call('POST', '/invoices/create', { body: invoiceBody(small) });
+        ids.push(res.headers.get('identifier') as string);
+      }
+      const statuses = [];
+      for (const id of ids) statuses.push((await call('GET', `/invoices/${id}`)).status);
+      const unknown = (await call('GET', '/invoices/00000000-0000-4000-8000-000000000000')).status;
+      expect(unknown).not.toBe(200);
+      expect(statuses).toEqual([unknown, unknown, 200, 200, 200]);
+      expect(small.control.snapshot().invoices).toHaveLength(3);
+    } finally {
+      await small.close();
+    }
+  });
+
+  it('refuses a retention that is not a whole number ≥ 1', async () => {
+    await expect(startSandbox({ retain: { ttlMs: 0 } })).rejects.toThrow(/retain\.ttlMs/);
+  });
+});
