@@ -22,7 +22,7 @@ export function ipnRoute(app: FastifyInstance, ctx: PluginContext): void {
       at: new Date(),
       outcome: 'rejected',
       reason: null,
-      sourceIp: clientIp(request),
+      sourceIp: clientIp(request, ctx.options.trustProxy),
       kind: 'payment',
       refundId: null,
       txid: null,
