@@ -20,6 +20,9 @@ export default {
   plugins: [esbuildPlugin({ ts: true, target: 'es2022' })],
   browsers: selectedEngines().map(launcher),
   concurrency: 1,
+  // Firefox and WebKit start slowly on a busy CI machine.
+  browserStartTimeout: 120_000,
+  testsStartTimeout: 120_000,
   testFramework: { config: { timeout: 10000 } },
   reporters: [defaultReporter(), countingReporter()],
 };
