@@ -152,6 +152,8 @@ interface Driver {
   /** Clears the field, then types `text` with the keyboard. */
   fill(el: unknown, text: string): Promise<void>;
   press(key: string): Promise<void>;
+  /** Types `text` into the focused element, key by key. */
+  type(text: string): Promise<void>;
   screenshot(path: string): Promise<void>;
   problems(): Promise<string[]>;
   close(): Promise<void>;
@@ -211,6 +213,9 @@ class PuppeteerDriver implements Driver {
   async press(key: string) {
     await this.#page.keyboard.press(key as never);
   }
+  async type(text: string) {
+    await this.#page.keyboard.type(text);
+  }
   async screenshot(path: string) {
     await this.#page.screenshot({ path: path as `${string}.png`, fullPage: true });
   }
@@ -255,6 +260,9 @@ class WebDriverDriver implements Driver {
   }
   press(key: string) {
     return this.#session.pressKeys([key]);
+  }
+  type(text: string) {
+    return this.#session.pressKeys([...text]);
   }
   async screenshot(path: string) {
     writeFileSync(path, await this.#session.screenshot());
@@ -367,12 +375,12 @@ export class Page {
   readonly #driver: Driver;
   readonly #baseURL: string;
   readonly engine: Engine;
-  readonly keyboard: { press(key: string): Promise<void> };
+  readonly keyboard: { press(key: string): Promise<void>; type(text: string): Promise<void> };
   constructor(engine: Engine, driver: Driver, baseURL: string) {
     this.engine = engine;
     this.#driver = driver;
     this.#baseURL = baseURL;
-    this.keyboard = { press: (key) => driver.press(key) };
+    this.keyboard = { press: (key) => driver.press(key), type: (text) => driver.type(text) };
   }
   locator(css: string, options: { hasText?: string } = {}) {
     return new Locator(this.#driver, []).locator(css, options);

@@ -61,6 +61,39 @@ describe(`from the catalog to a paid order, in ${ENGINE_TITLE}`, () => {
     await waitForAdminStatus(page, ref, 'payment_failed');
   });
 
+  it('keyboard only: Tab reaches every field, typing fills it, Enter pays the order', async () => {
+    const page = await openPage(shop, 'keyboard-only');
+    const ref = await checkoutProduct(page, 'notebook');
+    /** Presses Tab until `target` (as page.focused() names it) has the focus. */
+    const tabTo = async (target: string) => {
+      for (let i = 0; i < 40; i++) {
+        if ((await page.focused()) === target) return;
+        await page.keyboard.press('Tab');
+      }
+      throw new Error(`Tab never reached ${target}; the focus is on ${await page.focused()}`);
+    };
+    await tabTo('input[email]');
+    await page.keyboard.type('ada@example.com');
+    if (await page.locator('paydo-checkout input[name="name"]').count()) {
+      await tabTo('input[name]');
+      await page.keyboard.type('Ada Lovelace');
+    }
+    await tabTo('input[card.pan]');
+    await page.keyboard.type('4242424242424242');
+    await tabTo('input[card.expirationDate]');
+    await page.keyboard.type('1239');
+    await tabTo('input[card.cvv]');
+    await page.keyboard.type('123');
+    if (await page.locator('paydo-checkout input[name="card.holderName"]').count()) {
+      await tabTo('input[card.holderName]');
+      await page.keyboard.type('Ada Lovelace');
+    }
+    await page.keyboard.press('Enter');
+    await page.waitForURL(`**/orders/${ref}`);
+    await waitForAdminStatus(page, ref, 'paid');
+    expect(await page.problems()).toEqual([]);
+  });
+
   it('a declined card gets a clear message, and a second try with a good card pays the same order', async () => {
     const page = await openPage(shop, 'declined-then-good');
     const ref = await checkoutProduct(page, 'notebook');
