@@ -164,7 +164,8 @@ export class StoreDb {
       txid: string;
       invoiceId: string;
       state: number;
-      status: 'paid' | 'failed';
+      /** `duplicate`: a second charge for a paid order (recorded, never applied to the order). */
+      status: 'paid' | 'failed' | 'duplicate';
       source: string;
       message: string | null;
     },
@@ -183,7 +184,7 @@ export class StoreDb {
             "UPDATE orders SET status = 'paid', txid = ?, invoice_id = ?, updated_at = ? WHERE ref = ? AND status IN ('awaiting_payment', 'payment_failed')",
           )
           .run(update.txid, update.invoiceId, now, ref);
-      } else {
+      } else if (update.status === 'failed') {
         this.#db
           .prepare(
             "UPDATE orders SET status = 'payment_failed', txid = ?, invoice_id = ?, updated_at = ? WHERE ref = ? AND status IN ('awaiting_payment', 'payment_failed')",
@@ -248,22 +249,72 @@ export class StoreDb {
     }));
   }
 
-  addRefund(entry: RefundEntry, refundedTotal: 'full' | 'partial'): void {
+  /** Cents refunded or being refunded for the order. */
+  refundedCents(ref: string): number {
+    const rows = this.#db.prepare('SELECT amount FROM refunds WHERE order_ref = ?').all(ref) as { amount: string }[];
+    return rows.reduce((sum, r) => sum + Math.round(Number(r.amount) * 100), 0);
+  }
+
+  /**
+   * Holds `amount` of the order for a refund about to be asked of Paydo, if that
+   * much is still refundable. The check and the hold are one write transaction,
+   * so two refunds at once (two tabs, two admins, two processes) cannot both pass.
+   * Answers the hold's id, or null when the amount is no longer available.
+   */
+  reserveRefund(
+    ref: string,
+    txid: string,
+    amount: string,
+    kind: 'full' | 'partial',
+    orderCents: number,
+  ): string | null {
     this.#db.exec('BEGIN IMMEDIATE');
     try {
+      if (this.refundedCents(ref) + Math.round(Number(amount) * 100) > orderCents) {
+        this.#db.exec('ROLLBACK');
+        return null;
+      }
+      const hold = `hold-${randomBytes(9).toString('base64url')}`;
       this.#db
         .prepare(
           'INSERT INTO refunds (refund_id, order_ref, txid, amount, kind, status, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
         )
-        .run(entry.refundId, entry.orderRef, entry.txid, entry.amount, entry.kind, entry.status, entry.createdAt);
+        .run(hold, ref, txid, amount, kind, 'requesting', new Date().toISOString());
+      this.#db.exec('COMMIT');
+      return hold;
+    } catch (error) {
+      this.#db.exec('ROLLBACK');
+      throw error;
+    }
+  }
+
+  /** Paydo took the refund: the hold becomes the refund, and the order says how much is refunded. */
+  confirmRefund(hold: string, refundId: string, orderCents: number): void {
+    const now = new Date().toISOString();
+    this.#db.exec('BEGIN IMMEDIATE');
+    try {
+      const row = this.#db.prepare('SELECT order_ref FROM refunds WHERE refund_id = ?').get(hold) as
+        | { order_ref: string }
+        | undefined;
       this.#db
-        .prepare('UPDATE orders SET status = ?, updated_at = ? WHERE ref = ?')
-        .run(refundedTotal === 'full' ? 'refunded' : 'partially_refunded', entry.createdAt, entry.orderRef);
+        .prepare("UPDATE refunds SET refund_id = ?, status = 'processing' WHERE refund_id = ?")
+        .run(refundId, hold);
+      if (row) {
+        const full = this.refundedCents(row.order_ref) >= orderCents;
+        this.#db
+          .prepare('UPDATE orders SET status = ?, updated_at = ? WHERE ref = ?')
+          .run(full ? 'refunded' : 'partially_refunded', now, row.order_ref);
+      }
       this.#db.exec('COMMIT');
     } catch (error) {
       this.#db.exec('ROLLBACK');
       throw error;
     }
+  }
+
+  /** Paydo refused or could not be reached: the held amount is refundable again. */
+  cancelRefund(hold: string): void {
+    this.#db.prepare("DELETE FROM refunds WHERE refund_id = ? AND status = 'requesting'").run(hold);
   }
 
   setRefundStatus(refundId: string, status: string): void {

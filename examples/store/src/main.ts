@@ -1,5 +1,6 @@
 // `pnpm start` at the repository root lands here: the store on the embedded
 // Paydo sandbox (no keys needed), or on Paydo when PAYDO_* keys are set.
+import { randomBytes } from 'node:crypto';
 import { createSandbox, type Sandbox, TEST_CARDS } from '@paydo-checkout/sandbox';
 import { ConfigError, loadConfig } from './config.ts';
 import { buildStore } from './server.ts';
@@ -17,13 +18,22 @@ let sandbox: Sandbox | undefined;
 let publicUrl = config.publicUrl ?? `http://${config.host}:${config.port}`;
 try {
   if (config.paydo.mode === 'sandbox') {
-    sandbox = await createSandbox({ port: config.paydo.sandboxPort, pendingMs: 4_000 });
+    sandbox = await createSandbox({
+      port: config.paydo.sandboxPort,
+      pendingMs: 4_000,
+      cardTokenization: config.sandboxCardTokenization,
+    });
   }
   const paydoKeys =
     config.paydo.mode === 'sandbox' && sandbox
       ? { ...sandbox.project, baseUrl: sandbox.apiUrl }
       : (config.paydo as Extract<typeof config.paydo, { mode: 'paydo' }>);
+  // Only the zero-config sandbox start may make up a password (config refuses real keys without one).
+  const adminPassword = config.adminPassword ?? randomBytes(12).toString('base64url');
   const { app } = await buildStore({
+    adminPassword,
+    cookieSecret: config.cookieSecret,
+    cardPayments: config.cardPayments,
     dataDir: config.dataDir,
     publicUrl: () => publicUrl,
     paydo: paydoKeys,
@@ -35,7 +45,14 @@ try {
   publicUrl = config.publicUrl ?? address;
   sandbox?.control.configure({ ipnUrl: `${publicUrl}/paydo/ipn` });
 
-  const lines = ['', `  Store:            ${publicUrl}`, `  Orders (admin):   ${publicUrl}/admin/orders`];
+  const lines = [
+    '',
+    `  Store:            ${publicUrl}`,
+    `  Orders (admin):   ${publicUrl}/admin/orders`,
+    config.adminPassword
+      ? '  Admin password:   from ADMIN_PASSWORD'
+      : `  Admin password:   ${adminPassword}   (generated for this run; set ADMIN_PASSWORD to choose one)`,
+  ];
   if (sandbox) {
     lines.push(`  Paydo sandbox:    ${sandbox.dashboardUrl}`, '  Test cards (any future expiry, any CVC):');
     for (const card of TEST_CARDS) lines.push(`    ${card.pan.replace(/(\d{4})(?=\d)/g, '$1 ')}  ${card.description}`);

@@ -19,6 +19,7 @@ describe('store settings', () => {
       PAYDO_JWT: 'a.b.c',
       PUBLIC_URL: 'https://shop.example/',
       PORT: '8080',
+      ADMIN_PASSWORD: 'correct horse battery',
     });
     expect(config).toMatchObject({
       port: 8080,
@@ -36,6 +37,7 @@ describe('store settings', () => {
       message = (error as Error).message;
     }
     for (const part of [
+      'ADMIN_PASSWORD is required with real Paydo keys',
       'PORT must be a port number',
       'PAYDO_BASE_URL must be an http(s) URL',
       'PAYDO_SECRET_KEY is missing',

@@ -19,6 +19,9 @@ Usage: paydo-sandbox [options]
   --ipn-duplicates <n>   Deliver every IPN n extra times on purpose (default 0)
   --ipn-on-pending       Also send an IPN when a transaction becomes pending
   --pending-ms <n>       How long the pending test card stays pending (default 1500)
+  --no-card-tokenization Direct card tokenization off for the project, as Paydo has it for merchants
+                         without PCI DSS: card-token/create answers 403; cards go to the hosted page
+                         (env PAYDO_CARD_TOKENIZATION=false)
   --faults <spec>        Fault rules: endpoint:kind[=value][:rate=R][:after][:times=N], comma-separated
                          kinds: latency=ms, error=5xx, timeout, reset; endpoint * for all
                          e.g. --faults "checkout.create:error=503:rate=0.3,*:latency=200"
@@ -90,6 +93,7 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv = process.env): 
       'ipn-schedule': { type: 'string' },
       'ipn-duplicates': { type: 'string' },
       'ipn-on-pending': { type: 'boolean' },
+      'no-card-tokenization': { type: 'boolean' },
       'pending-ms': { type: 'string' },
       faults: { type: 'string' },
       seed: { type: 'string' },
@@ -141,6 +145,11 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv = process.env): 
   const seed = int('seed', values.seed, 0, 2 ** 32 - 1);
   if (seed !== undefined) options.seed = seed;
   if (values['public-origin'] !== undefined) options.publicOrigin = values['public-origin'];
+  const tokenizationEnv = env.PAYDO_CARD_TOKENIZATION;
+  if (tokenizationEnv !== undefined && tokenizationEnv !== '' && !/^(true|false|1|0)$/.test(tokenizationEnv)) {
+    throw new Error(`PAYDO_CARD_TOKENIZATION must be true or false, got "${tokenizationEnv}".`);
+  }
+  if (values['no-card-tokenization'] || /^(false|0)$/.test(tokenizationEnv ?? '')) options.cardTokenization = false;
   return options;
 }
 

@@ -22,6 +22,8 @@ export interface SandboxSettings {
   ipnDuplicates?: number;
   ipnOnPending?: boolean;
   pendingMs?: number;
+  /** Direct card tokenization for the project (off: card-token/create answers 403, as Paydo does without PCI DSS). */
+  cardTokenization?: boolean;
 }
 
 /** What tests (and the control API under /_sandbox) can do to the emulator. */
@@ -79,6 +81,12 @@ export class SandboxControl {
       ipn.settings.duplicates = settings.ipnDuplicates;
     }
     if (settings.ipnOnPending !== undefined) ipn.settings.onPending = Boolean(settings.ipnOnPending);
+    if (settings.cardTokenization !== undefined) {
+      if (typeof settings.cardTokenization !== 'boolean') {
+        throw new SandboxControlError('invalid', 'cardTokenization must be true or false.');
+      }
+      options.cardTokenization = settings.cardTokenization;
+    }
     if (settings.pendingMs !== undefined) {
       if (!(settings.pendingMs >= 0)) throw new SandboxControlError('invalid', 'pendingMs must be ≥ 0.');
       options.pendingMs = settings.pendingMs;
@@ -93,6 +101,7 @@ export class SandboxControl {
       ipnDuplicates: ipn.settings.duplicates,
       ipnOnPending: ipn.settings.onPending,
       pendingMs: options.pendingMs,
+      cardTokenization: options.cardTokenization,
     };
   }
 

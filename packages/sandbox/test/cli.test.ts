@@ -59,6 +59,16 @@ describe('paydo-sandbox CLI', () => {
     });
   });
 
+  it('switches direct card tokenization off by flag or environment', () => {
+    expect(parseCli([], {}).cardTokenization).toBeUndefined();
+    expect(parseCli(['--no-card-tokenization'], {}).cardTokenization).toBe(false);
+    expect(parseCli([], { PAYDO_CARD_TOKENIZATION: 'false' }).cardTokenization).toBe(false);
+    expect(parseCli([], { PAYDO_CARD_TOKENIZATION: 'true' }).cardTokenization).toBeUndefined();
+    expect(() => parseCli([], { PAYDO_CARD_TOKENIZATION: 'nope' })).toThrow(
+      /PAYDO_CARD_TOKENIZATION must be true or false/,
+    );
+  });
+
   it.each([
     [['--port', 'abc'], /--port must be a whole number/],
     [['--ipn-schedule', 'often'], /--ipn-schedule must be/],

@@ -470,6 +470,73 @@ describe('other methods', () => {
   });
 });
 
+describe('cards without direct tokenization (merchants without PCI DSS)', () => {
+  async function cardInvoice() {
+    return (
+      await api('POST', '/invoices/create', { body: invoiceBody(sandbox, { paymentMethod: CARD_METHOD }) })
+    ).headers.get('identifier') as string;
+  }
+  const postCard = (invoiceId: string, card: Record<string, string>) =>
+    fetch(`${sandbox.url}/_sandbox/hosted/${invoiceId}/card`, {
+      method: 'POST',
+      body: new URLSearchParams(card),
+      redirect: 'manual',
+    });
+  const card = (pan: string) => ({ pan, expirationDate: '12/39', cvv: '123', holderName: 'Ada Lovelace' });
+
+  it('switched off: card-token/create answers 403 with Paydo’s sentence; switched on again: 201', async () => {
+    sandbox.control.configure({ cardTokenization: false });
+    try {
+      const invoiceId = await cardInvoice();
+      const res = await api('POST', '/payment-tools/card-token/create', {
+        body: { invoiceIdentifier: invoiceId, ...card('4242424242424242') },
+      });
+      expect(res.status).toBe(403);
+      expect(res.body).toEqual({
+        message: 'Card tokenization is not available for your application. Please contact support',
+      });
+      expect(sandbox.control.settings().cardTokenization).toBe(false);
+    } finally {
+      sandbox.control.configure({ cardTokenization: true });
+    }
+    const invoiceId = await cardInvoice();
+    const ok = await api('POST', '/payment-tools/card-token/create', {
+      body: { invoiceIdentifier: invoiceId, ...card('4242424242424242') },
+    });
+    expect(ok.status).toBe(201);
+  });
+
+  it('the hosted page of a card invoice opens on the card form; test cards behave as in the API', async () => {
+    const paid = await cardInvoice();
+    const form = await (await fetch(`${sandbox.url}/en/payment/invoice-preprocessing/${paid}`)).text();
+    expect(form).toContain('name="pan"');
+    expect(form).not.toContain('Sign in to your Paydo account');
+    const wrong = await postCard(paid, card('4242424242424241'));
+    expect(wrong.status).toBe(422);
+    expect(await wrong.text()).toContain('Invalid card number.');
+    const ok = await postCard(paid, card('4242424242424242'));
+    expect(ok.headers.get('location')).toMatch(/^https:\/\/shop\.example\/result\?invoice=.*&txid=/);
+    expect((await api('GET', `/invoices/${paid}`)).body.data.status).toBe(1);
+
+    const declined = await cardInvoice();
+    const no = await postCard(declined, card('4000000000000002'));
+    expect(no.headers.get('location')).toMatch(/^https:\/\/shop\.example\/fail/);
+
+    const threeDs = await cardInvoice();
+    const challenge = await postCard(threeDs, card('4000000000003220'));
+    const page = await challenge.text();
+    expect(page).toContain('/_sandbox/acs/');
+    const txid = /name="MD" value="([^"]+)"/.exec(page)?.[1] as string;
+    const back = await fetch(`${sandbox.url}/_sandbox/acs/${txid}/complete`, {
+      method: 'POST',
+      body: new URLSearchParams({ decision: 'approve' }),
+      redirect: 'manual',
+    });
+    expect(back.headers.get('location')).toContain(txid);
+    expect((await api('GET', `/invoices/${threeDs}`)).body.data.status).toBe(1);
+  });
+});
+
 describe('transactions and refunds', () => {
   it('gets a transaction (auth), 401 without JWT, 404 unknown', async () => {
     const { txid } = await payByCard(sandbox, '4242424242424242', { amount: '20.00' });

@@ -82,7 +82,14 @@ export interface CheckoutResponse {
   txid: string | null;
   /** Paydo's own payment page for this order, when an invoice exists (the "pay on Paydo" fallback). */
   hostedUrl: string | null;
+  /**
+   * Where the card is entered for `cards` methods: `direct` in the widget's own card fields
+   * (the server tokenizes it), `hosted` on Paydo's page (the widget renders no card field).
+   */
+  cardMode: CardMode;
 }
+
+export type CardMode = 'direct' | 'hosted';
 
 export type NextStep =
   | { type: 'redirect'; url: string }
@@ -112,6 +119,7 @@ export type CheckoutErrorCode =
   | 'payment_rejected'
   | 'rate_limited'
   | 'upstream_unavailable'
+  | 'service_unavailable'
   | 'forbidden'
   | 'unsupported_media_type'
   | 'internal';

@@ -100,6 +100,7 @@ export function checkout(overrides: Partial<CheckoutResponse> = {}): CheckoutRes
     status: 'open',
     txid: null,
     hostedUrl: null,
+    cardMode: 'direct',
     ...overrides,
   };
 }

@@ -352,6 +352,38 @@ describe('next steps', () => {
   });
 });
 
+describe('hosted card mode (the merchant has no direct card tokenization)', () => {
+  it('renders no card field, says where the card is entered, sends no card, and goes to Paydo in one click', async () => {
+    server.on('GET', /^\/paydo\/checkout\/r1$/, () => json(checkout({ cardMode: 'hosted' })));
+    const url = 'https://checkout.paydo.com/en/payment/invoice-preprocessing/inv-9';
+    server.on('POST', /\/pay$/, () => json({ invoiceId: 'inv-9', txid: null, next: { type: 'hosted', url } }));
+    const el = await mount();
+    expect(qa<HTMLInputElement>(el, 'input[part~="input"]').map((i) => i.name)).to.deep.equal(['email', 'name']);
+    expect(q(el, '[part~="card-form"]')).to.equal(null);
+    expect(q(el, '[part~="submit-button"]')?.textContent?.trim()).to.equal(
+      "Pay €12.50 — enter the card on Paydo's secure page",
+    );
+    el.addEventListener('paydo-redirect', (e) => e.preventDefault(), { once: true });
+    const redirect = oneEvent(el, 'paydo-redirect');
+    await submit(el);
+    expect((await redirect).detail).to.deep.equal({ url, method: 'GET', fields: {} });
+    const body = server.calls('POST', /\/pay$/)[0]?.body as Record<string, unknown>;
+    expect(body.card).to.equal(undefined);
+    expect(body.payer).to.deep.include({ email: 'ada@example.com', name: 'Ada Lovelace' });
+  });
+
+  it('direct mode that the server switches to hosted mid-payment: the payer goes on to Paydo’s card page', async () => {
+    const url = 'https://checkout.paydo.com/en/payment/invoice-preprocessing/inv-10';
+    server.on('POST', /\/pay$/, () => json({ invoiceId: 'inv-10', txid: null, next: { type: 'hosted', url } }));
+    const el = await mount();
+    await fillCard(el, '4242424242424242');
+    el.addEventListener('paydo-redirect', (e) => e.preventDefault(), { once: true });
+    const redirect = oneEvent(el, 'paydo-redirect');
+    await submit(el);
+    expect((await redirect).detail.url).to.equal(url);
+  });
+});
+
 describe('the manual fallback', () => {
   it('"pay on the Paydo page instead" asks the server for the hosted page and goes there', async () => {
     server.on('POST', /\/hosted$/, () =>

@@ -17,7 +17,7 @@ import { WebDriverSession, type WebElement } from '../../../../scripts/webdriver
 
 type Step =
   | { css: string }
-  | { role: string; name?: string; exact?: boolean }
+  | { role: string; name?: string; pattern?: { source: string; flags: string }; exact?: boolean }
   | { label: string }
   | { hasText: string }
   | { nth: number };
@@ -117,7 +117,9 @@ const QUERY = `function query(steps) {
           const role = el.getAttribute('role');
           if (role ? role !== step.role : !el.matches(ROLES[step.role] || '[role=' + step.role + ']')) continue;
           if (!visible(el) || el.closest('[aria-hidden=true]')) continue;
-          if (step.name === undefined || matchText(accName(el), step.name, step.exact)) next.push(el);
+          if (step.pattern) {
+            if (new RegExp(step.pattern.source, step.pattern.flags).test(accName(el))) next.push(el);
+          } else if (step.name === undefined || matchText(accName(el), step.name, step.exact)) next.push(el);
         }
     } else if ('label' in step) {
       for (const scope of scopes)
@@ -312,8 +314,14 @@ export class Locator {
   locator(css: string, options: { hasText?: string } = {}) {
     return options.hasText === undefined ? this.#with({ css }) : this.#with({ css }, { hasText: options.hasText });
   }
-  getByRole(role: string, options: { name?: string; exact?: boolean } = {}) {
-    return this.#with({ role, ...options });
+  getByRole(role: string, options: { name?: string | RegExp; exact?: boolean } = {}) {
+    const { name, exact } = options;
+    if (name instanceof RegExp) return this.#with({ role, pattern: { source: name.source, flags: name.flags } });
+    return this.#with({
+      role,
+      ...(name === undefined ? {} : { name }),
+      ...(exact === undefined ? {} : { exact }),
+    });
   }
   getByLabel(label: string) {
     return this.#with({ label });
@@ -385,7 +393,7 @@ export class Page {
   locator(css: string, options: { hasText?: string } = {}) {
     return new Locator(this.#driver, []).locator(css, options);
   }
-  getByRole(role: string, options: { name?: string; exact?: boolean } = {}) {
+  getByRole(role: string, options: { name?: string | RegExp; exact?: boolean } = {}) {
     return new Locator(this.#driver, []).getByRole(role, options);
   }
   getByLabel(label: string) {

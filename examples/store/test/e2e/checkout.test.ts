@@ -207,7 +207,8 @@ describe(`from the catalog to a paid order, in ${ENGINE_TITLE}`, () => {
     await row.getByLabel('partial').check();
     await row.getByRole('textbox').fill('5.00');
     await row.getByRole('button', { name: 'Refund' }).click();
-    await expectText(page.getByRole('status'), 'Refund of €5.00 requested');
+    await page.getByRole('button', { name: 'Confirm refund of €5.00' }).click();
+    await expectText(page.getByRole('status'), 'The refund was requested from Paydo.');
     expect(await adminStatus(page, ref)).toBe('partially_refunded');
     await expect
       .poll(
@@ -217,11 +218,12 @@ describe(`from the catalog to a paid order, in ${ENGINE_TITLE}`, () => {
         },
         { timeout: 10_000 },
       )
-      .toBe('partial 5.00 · refunded');
+      .toBe('partial €5.00 · refunded');
     const tooMuch = page.locator(`tr[data-order="${ref}"]`);
     await tooMuch.getByLabel('partial').check();
     await tooMuch.getByRole('textbox').fill('50');
     await tooMuch.getByRole('button', { name: 'Refund' }).click();
-    await expectText(page.getByRole('alert'), 'At most €20.00 can still be refunded.');
+    await expectText(page.getByRole('alert'), 'That is more than can still be refunded for this order');
+    await expectText(page.locator(`tr[data-order="${ref}"] .refund-form`), 'refundable €20.00');
   });
 });

@@ -24,11 +24,17 @@ export interface Shop {
   close(): Promise<void>;
 }
 
-export async function startShop(): Promise<Shop> {
-  const sandbox = await createSandbox({ pendingMs: 2_500 });
+export const ADMIN_PASSWORD = 'e2e admin password';
+
+export async function startShop(
+  options: { cardPayments?: 'auto' | 'direct' | 'hosted'; cardTokenization?: boolean } = {},
+): Promise<Shop> {
+  const sandbox = await createSandbox({ pendingMs: 2_500, cardTokenization: options.cardTokenization ?? true });
   const dataDir = mkdtempSync(join(tmpdir(), 'paydo-store-e2e-'));
   let url = '';
   const { app, db } = await buildStore({
+    adminPassword: ADMIN_PASSWORD,
+    cardPayments: options.cardPayments,
     dataDir,
     publicUrl: () => url,
     paydo: { ...sandbox.project, baseUrl: sandbox.apiUrl },
@@ -118,6 +124,11 @@ export const widgetStatus = (page: Page) => page.locator('paydo-checkout [part~=
 /** The order's status on the admin page, as the IPN left it. */
 export async function adminStatus(page: Page, ref: string): Promise<string | null> {
   await page.goto('/admin/orders');
+  if (new URL(await page.url()).pathname === '/admin/login') {
+    await page.getByLabel('Password').fill(ADMIN_PASSWORD);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.waitForURL('**/admin/orders');
+  }
   return page.locator(`tr[data-order="${ref}"] [data-status]`).getAttribute('data-status');
 }
 

@@ -1,8 +1,10 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { SandboxContext } from '../context.ts';
+import { expiryProblem, luhn } from '../routes/card-tokens.ts';
+import { startTransaction } from '../routes/checkout.ts';
 import { fillTemplate } from '../routes/common.ts';
 import { INVOICE_STATUS, type TransactionRecord, TX_STATE } from '../state.ts';
-import { findMethod, SANDBOX_METHODS } from '../test-data.ts';
+import { findMethod, SANDBOX_METHODS, scenarioForPan } from '../test-data.ts';
 import { html, page } from './html.ts';
 
 /**
@@ -90,6 +92,9 @@ export function offsitePages(app: FastifyInstance, ctx: SandboxContext): void {
           ),
         );
       }
+      // An invoice made for a card method opens on that method: the payer only enters the card.
+      const method = invoice.paymentMethod != null ? findMethod(invoice.paymentMethod) : undefined;
+      if (method?.behaviour === 'card') return reply.type('text/html').send(cardPage(invoice.identifier, null));
       return reply.type('text/html').send(
         page(
           'Paydo — pay invoice',
@@ -107,6 +112,77 @@ export function offsitePages(app: FastifyInstance, ctx: SandboxContext): void {
             </form></div></main>`,
         ),
       );
+    },
+  );
+
+  /** Paydo's card form for an invoice (the hosted page by payment method). */
+  const cardPage = (invoiceId: string, problem: string | null) => {
+    const invoice = state.invoices.get(invoiceId);
+    if (!invoice) return '';
+    return page(
+      'Paydo — pay by card',
+      html`<main><div class="card" role="main">
+        <span class="badge">Sandbox</span>
+        <h1>Pay by card</h1>
+        <p>Order ${invoice.orderId}${invoice.description ? ` — ${invoice.description}` : ''}</p>
+        <p class="amount">${formatAmount(invoice.amount, invoice.currency)}</p>
+        ${problem ? html`<p class="error" role="alert">${problem}</p>` : ''}
+        <form method="post" action="/_sandbox/hosted/${invoice.identifier}/card" class="fields">
+          <label>Card number <input name="pan" inputmode="numeric" autocomplete="cc-number" required></label>
+          <label>Expiry (MM/YY) <input name="expirationDate" autocomplete="cc-exp" placeholder="MM/YY" required></label>
+          <label>CVV <input name="cvv" inputmode="numeric" autocomplete="cc-csc" required></label>
+          <label>Name on card <input name="holderName" autocomplete="cc-name" value="${invoice.payer.name ?? ''}" required></label>
+          <div class="actions"><button class="primary" type="submit">Pay ${formatAmount(invoice.amount, invoice.currency)}</button></div>
+        </form></div></main>`,
+    );
+  };
+
+  app.post<{ Params: { invoiceId: string }; Body: Record<string, string | undefined> }>(
+    '/_sandbox/hosted/:invoiceId/card',
+    async (request, reply) => {
+      const invoice = state.invoices.get(request.params.invoiceId);
+      const method = invoice?.paymentMethod != null ? findMethod(invoice.paymentMethod) : undefined;
+      if (!invoice || method?.behaviour !== 'card') return notFound(reply, 'Invoice not found.');
+      if (invoice.status === INVOICE_STATUS.paid) return notFound(reply, 'This invoice is already paid.');
+      const body = request.body ?? {};
+      const pan = String(body.pan ?? '').replace(/[\s-]/g, '');
+      const expiry = String(body.expirationDate ?? '').trim();
+      const cvv = String(body.cvv ?? '').trim();
+      const holderName = String(body.holderName ?? '').trim();
+      const problem = !(/^\d{12,19}$/.test(pan) && luhn(pan))
+        ? 'Invalid card number.'
+        : (expiryProblem(expiry) ??
+          (/^\d{3,4}$/.test(cvv) ? (holderName ? null : 'Enter the name on the card.') : 'Invalid CVV.'));
+      if (problem) return reply.code(422).type('text/html').send(cardPage(invoice.identifier, problem));
+      const { scenario, brand } = scenarioForPan(pan);
+      const tx = state.addTransaction({
+        invoiceIdentifier: invoice.identifier,
+        amount: invoice.amount,
+        currency: invoice.currency,
+        paymentMethod: method.identifier,
+        customer: { email: invoice.payer.email, name: invoice.payer.name },
+        card: { bin: pan.slice(0, 6), lastDigits: pan.slice(-4), brand, holderName, scenario },
+        pendingAction: null,
+        checkStatusUrl: invoice.resultUrl,
+      });
+      // The same outcomes as the direct API: test cards decide; 3-D Secure goes through the bank's page.
+      startTransaction(tx, ctx);
+      const fill = (url: string) => fillTemplate(url, { invoiceId: invoice.identifier, txid: tx.identifier });
+      const action = tx.pendingAction as TransactionRecord['pendingAction'];
+      if (action?.kind === 'acs') {
+        return reply.type('text/html').send(
+          page(
+            '3-D Secure',
+            html`<main><div class="card" role="main"><h1>Your bank asks you to confirm</h1>
+            <form method="post" action="/_sandbox/acs/${tx.identifier}">
+              ${Object.entries(action.fields).map(([k, v]) => html`<input type="hidden" name="${k}" value="${v}">`)}
+              <div class="actions"><button class="primary" type="submit">Continue to your bank</button></div>
+            </form></div></main>`,
+          ),
+        );
+      }
+      const failed = tx.state !== TX_STATE.accepted && tx.state !== TX_STATE.pending;
+      return reply.redirect(fill(failed ? invoice.failPath : invoice.resultUrl), 303);
     },
   );
 

@@ -55,7 +55,7 @@ export function cardTokenRoutes(app: FastifyInstance, ctx: SandboxContext): void
   );
 }
 
-function luhn(digits: string): boolean {
+export function luhn(digits: string): boolean {
   let sum = 0;
   for (let i = 0; i < digits.length; i++) {
     let d = Number(digits[digits.length - 1 - i]);
@@ -68,7 +68,7 @@ function luhn(digits: string): boolean {
   return sum % 10 === 0;
 }
 
-function expiryProblem(value: string, now = new Date()): string | null {
+export function expiryProblem(value: string, now = new Date()): string | null {
   const m = /^(0[1-9]|1[0-2])\/(\d{2})$/.exec(value);
   if (!m) return 'Invalid expiration date. Use the MM/YY format.';
   const month = Number(m[1]);

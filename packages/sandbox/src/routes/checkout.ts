@@ -138,7 +138,7 @@ export function checkoutRoutes(app: FastifyInstance, ctx: SandboxContext): void 
 }
 
 /** The first move of a new transaction, by method and test card. */
-function startTransaction(tx: TransactionRecord, ctx: SandboxContext): void {
+export function startTransaction(tx: TransactionRecord, ctx: SandboxContext): void {
   const method = findMethod(tx.paymentMethod);
   const { state } = ctx;
   switch (method?.behaviour) {

@@ -11,6 +11,11 @@ export interface PluginContext {
   methods: () => Promise<PaymentMethod[]>;
   /** Status checks coalesced per txid. */
   statuses: SingleFlight<TransactionStatus>;
+  /**
+   * Per order: which transaction each of its invoices has at Paydo (txid → invoice id),
+   * read once per few seconds however many unknown txids are asked about.
+   */
+  invoiceTransactions: SingleFlight<Map<string, string>>;
   /** Pay attempts running here, by Idempotency-Key: concurrent twins wait for the first. */
   inFlight: Map<string, Promise<StoredResponse>>;
 }
@@ -24,6 +29,7 @@ export function createContext(options: ResolvedPluginOptions): PluginContext {
     statuses: new SingleFlight<TransactionStatus>(options.statusCacheMs, {
       cacheable: (status) => status.form === null,
     }),
+    invoiceTransactions: new SingleFlight<Map<string, string>>(5_000),
     inFlight: new Map(),
   };
 }

@@ -1,20 +1,7 @@
 import type { PluginContext } from './context.ts';
-import { CheckoutHttpError } from './http-error.ts';
 import type { PaydoOrder } from './options.ts';
+import { alreadyPaid } from './payment-gate.ts';
 import { withTxidParam } from './return-url.ts';
-
-/** Refuses to start a payment for an order that is paid (by the merchant's records or a confirmed transaction). */
-export async function assertNotPaid(ctx: PluginContext, orderRef: string, order: PaydoOrder): Promise<void> {
-  const paid = order.paid ? 'order' : await ctx.options.store.paidTransaction(orderRef);
-  if (paid) {
-    throw new CheckoutHttpError(
-      409,
-      'already_paid',
-      'This order is already paid.',
-      paid === 'order' ? {} : { txid: paid },
-    );
-  }
-}
 
 /**
  * The order's invoice stored under `invoiceKey`, if Paydo can still take a
@@ -29,7 +16,7 @@ export async function reusableInvoice(
   const invoiceId = known ?? (await ctx.options.store.findInvoice(invoiceKey));
   if (!invoiceId) return null;
   const invoice = await ctx.options.client.invoices.retrieve(invoiceId);
-  if (invoice.status === 1) throw new CheckoutHttpError(409, 'already_paid', 'This order is already paid.');
+  if (invoice.status === 1) throw alreadyPaid(invoice.transactionIdentifier);
   if (invoice.status !== 0) return null;
   return { invoiceId, transactionIdentifier: invoice.transactionIdentifier ?? null };
 }

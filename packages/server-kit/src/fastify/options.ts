@@ -1,7 +1,9 @@
+import { isIP } from 'node:net';
 import type { FastifyRequest } from 'fastify';
 import { PaydoClient } from '../client/client.ts';
 import { PAYDO_IPN_SOURCE_ADDRESSES } from '../client/schemas/ipn.ts';
 import type { Transaction } from '../client/schemas/transactions.ts';
+import { normalizeIp } from './client-address.ts';
 import { MemoryStore } from './store/memory-store.ts';
 import type { PaydoStore } from './store/store.ts';
 
@@ -32,7 +34,17 @@ export interface PaymentUpdate {
   txid: string;
   /** Paydo transaction state: 2 accepted; 3, 5, 15 failed. */
   state: number;
-  status: 'paid' | 'failed';
+  /**
+   * `paid`: the order is paid by this transaction. `failed`: this attempt failed.
+   * `duplicate`: an accepted transaction for an order another transaction
+   * (`duplicateOf`) already paid — never mark the order paid again; with
+   * `refundDuplicateCharges` (default) it has been refunded in full (`refundId`).
+   */
+  status: 'paid' | 'failed' | 'duplicate';
+  /** For `status: 'duplicate'`: the transaction that paid the order first. */
+  duplicateOf?: string;
+  /** For `status: 'duplicate'`: Paydo's id of the full refund the kit made, or null when it made none. */
+  refundId?: string | null;
   amount: string;
   currency: string;
   /** Why it failed, in Paydo's words. */
@@ -57,6 +69,11 @@ export interface IpnRecord {
   /** The state the IPN claimed, and the state Paydo confirmed. */
   claimedState: number | null;
   verifiedState: number | null;
+}
+
+/** What `@fastify/rate-limit` needs of a Redis client: an `ioredis` instance has it. */
+export interface RateLimitRedis {
+  defineCommand(name: string, definition: { numberOfKeys: number; lua: string }): void;
 }
 
 export interface RateLimitWindow {
@@ -102,10 +119,53 @@ export interface PaydoPluginOptions {
   pollIntervalMs?: number | undefined;
   /** How long one status answer serves all pollers of a transaction. Default 1000. */
   statusCacheMs?: number | undefined;
-  /** Rate limits on paying (card testing). `false` turns them off. */
-  rateLimit?: { perIp?: RateLimitWindow; perOrder?: RateLimitWindow } | false | undefined;
-  /** Largest accepted request body. Default 16 KiB. */
+  /**
+   * Rate limits. `perIp` and `perOrder` count payment attempts (card testing);
+   * `perIpReads` counts order loads and status polls. `false` turns them off.
+   */
+  rateLimit?:
+    | {
+        perIp?: RateLimitWindow;
+        perOrder?: RateLimitWindow;
+        perIpReads?: RateLimitWindow;
+        /**
+         * An `ioredis` client: the counters live in Redis, shared by every
+         * instance (without it each process counts alone). Create it with
+         * `maxRetriesPerRequest: 1, enableOfflineQueue: false` so that a Redis
+         * outage answers 503 at once instead of holding requests.
+         */
+        redis?: RateLimitRedis | undefined;
+        /** Prefix of the Redis keys. Default `paydo-rate-limit:`. */
+        redisPrefix?: string | undefined;
+      }
+    | false
+    | undefined;
+  /**
+   * Where payers enter their card. `direct`: the widget's card fields, tokenized from your
+   * server (Paydo enables this only for merchants with a PCI DSS certificate). `hosted`:
+   * Paydo's own page for the card method (no card data touches your server). `auto`
+   * (default): direct until Paydo answers that tokenization is not available, then hosted
+   * for good (remembered in the store).
+   */
+  cardPayments?: 'auto' | 'direct' | 'hosted' | undefined;
+  /** Largest accepted request body of the browser routes. Default 16 KiB. */
   bodyLimit?: number | undefined;
+  /**
+   * Largest accepted IPN body. Paydo echoes the invoice's metadata (up to 800 kB) in
+   * every IPN, so this route alone takes more. Default 1 MiB.
+   */
+  ipnBodyLimit?: number | undefined;
+  /**
+   * How long one payment attempt holds its order's lock before another may take it,
+   * should this process die. Renewed while the attempt is in flight. Default 60 s.
+   */
+  orderLockLeaseMs?: number | undefined;
+  /**
+   * When a second accepted transaction arrives for an order that is already paid
+   * (a payer who also paid in another tab), refund it in full through Paydo.
+   * Default true. Either way `onPaymentUpdate` gets it with `status: 'duplicate'`.
+   */
+  refundDuplicateCharges?: boolean | undefined;
   /** Hears every IPN and what became of it. */
   onIpn?: ((record: IpnRecord) => void | Promise<void>) | undefined;
 }
@@ -125,13 +185,25 @@ export interface ResolvedPluginOptions {
   methodsCacheTtlMs: number;
   pollIntervalMs: number;
   statusCacheMs: number;
-  rateLimit: { perIp: RateLimitWindow; perOrder: RateLimitWindow } | false;
+  rateLimit:
+    | {
+        perIp: RateLimitWindow;
+        perOrder: RateLimitWindow;
+        perIpReads: RateLimitWindow;
+        redis: RateLimitRedis | undefined;
+        redisPrefix: string;
+      }
+    | false;
+  cardPayments: 'auto' | 'direct' | 'hosted';
   bodyLimit: number;
+  ipnBodyLimit: number;
+  orderLockLeaseMs: number;
+  refundDuplicateCharges: boolean;
   onIpn: PaydoPluginOptions['onIpn'];
 }
 
 const NAME = '@paydo-checkout/server-kit';
-const LOOPBACK = ['127.0.0.1', '::1', '::ffff:127.0.0.1'];
+const LOOPBACK = ['127.0.0.1', '::1'];
 
 /** Validates the options at registration: one TypeError listing every problem. */
 export function resolvePluginOptions(options: PaydoPluginOptions): ResolvedPluginOptions {
@@ -158,6 +230,14 @@ export function resolvePluginOptions(options: PaydoPluginOptions): ResolvedPlugi
   const pollIntervalMs = positive('pollIntervalMs', o.pollIntervalMs, 5_000);
   const statusCacheMs = positive('statusCacheMs', o.statusCacheMs, 1_000);
   const bodyLimit = positive('bodyLimit', o.bodyLimit, 16_384);
+  const ipnBodyLimit = positive('ipnBodyLimit', o.ipnBodyLimit, 1_048_576);
+  const orderLockLeaseMs = positive('orderLockLeaseMs', o.orderLockLeaseMs, 60_000);
+  if (o.cardPayments !== undefined && !['auto', 'direct', 'hosted'].includes(o.cardPayments)) {
+    problems.push('`cardPayments` must be "auto", "direct" or "hosted"');
+  }
+  if (o.refundDuplicateCharges !== undefined && typeof o.refundDuplicateCharges !== 'boolean') {
+    problems.push('`refundDuplicateCharges` must be true or false');
+  }
   const origins = (name: string, list: readonly string[] | undefined) => {
     const out: string[] = [];
     for (const value of list ?? []) {
@@ -174,6 +254,11 @@ export function resolvePluginOptions(options: PaydoPluginOptions): ResolvedPlugi
   if (o.hostedPageOrigin !== undefined) origins('hostedPageOrigin', [o.hostedPageOrigin]);
   if (o.ipnSourceAddresses !== undefined && !Array.isArray(o.ipnSourceAddresses)) {
     problems.push('`ipnSourceAddresses` must be a list of IP addresses');
+  } else {
+    for (const a of o.ipnSourceAddresses ?? []) {
+      if (typeof a !== 'string' || !isIP(a))
+        problems.push(`\`ipnSourceAddresses\` has "${a}", which is not an IP address`);
+    }
   }
 
   let client: PaydoClient | undefined = o.client;
@@ -196,9 +281,14 @@ export function resolvePluginOptions(options: PaydoPluginOptions): ResolvedPlugi
   const local = ['127.0.0.1', 'localhost', '[::1]'].includes(api.hostname);
   // The sandbox serves its 3-D Secure, wallet and hosted pages on its own origin.
   if (api.protocol === 'http:') allowedRedirectOrigins.add(api.origin);
-  const ipn = new Set(o.ipnSourceAddresses ?? PAYDO_IPN_SOURCE_ADDRESSES);
+  const ipn = new Set((o.ipnSourceAddresses ?? PAYDO_IPN_SOURCE_ADDRESSES).map(normalizeIp));
   if (local && o.ipnSourceAddresses === undefined) for (const a of LOOPBACK) ipn.add(a);
-  const defaultRate = { perIp: { max: 10, timeWindowMs: 60_000 }, perOrder: { max: 20, timeWindowMs: 600_000 } };
+  const defaultRate = {
+    perIp: { max: 10, timeWindowMs: 60_000 },
+    perOrder: { max: 20, timeWindowMs: 600_000 },
+    // A widget polls every 5 s; a few tabs behind one address stay well inside this.
+    perIpReads: { max: 120, timeWindowMs: 60_000 },
+  };
 
   return {
     prefix,
@@ -220,8 +310,22 @@ export function resolvePluginOptions(options: PaydoPluginOptions): ResolvedPlugi
     methodsCacheTtlMs,
     pollIntervalMs,
     statusCacheMs,
-    rateLimit: o.rateLimit === false ? false : { ...defaultRate, ...o.rateLimit },
+    rateLimit:
+      o.rateLimit === false
+        ? false
+        : { ...defaultRate, redis: undefined, redisPrefix: 'paydo-rate-limit:', ...definedOnly(o.rateLimit ?? {}) },
+    cardPayments: o.cardPayments ?? 'auto',
     bodyLimit,
+    ipnBodyLimit,
+    orderLockLeaseMs,
+    refundDuplicateCharges: o.refundDuplicateCharges ?? true,
     onIpn: o.onIpn,
+  };
+}
+
+/** Drops `undefined` members, so that `{ perIp: undefined }` keeps the default. */
+function definedOnly<T extends object>(value: T): { [K in keyof T]?: Exclude<T[K], undefined> } {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as {
+    [K in keyof T]?: Exclude<T[K], undefined>;
   };
 }

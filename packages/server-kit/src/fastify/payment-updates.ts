@@ -66,13 +66,31 @@ export async function applyVerifiedTransaction(
     };
   }
   try {
+    let status: PaymentUpdate['status'] = tx.outcome === 'success' ? 'paid' : 'failed';
+    let duplicate: Pick<PaymentUpdate, 'duplicateOf' | 'refundId'> = {};
+    if (status === 'paid') {
+      // The first accepted transaction pays the order; any later one is a second charge.
+      const holder = await store.claimOrderPayment(orderRef, txid);
+      if (holder !== txid) {
+        status = 'duplicate';
+        const refundId = ctx.options.refundDuplicateCharges ? await refundDuplicateCharge(ctx, tx) : null;
+        duplicate = { duplicateOf: holder, refundId };
+        request.log.warn(
+          { txid, duplicateOf: holder, orderRef, refundId },
+          refundId
+            ? 'paydo: a second charge for a paid order was refunded in full'
+            : 'paydo: a second charge for a paid order (refundDuplicateCharges is off: refund it yourself)',
+        );
+      }
+    }
     await onPaymentUpdate({
       orderRef,
       orderId: order.id,
       invoiceId,
       txid,
       state: tx.state,
-      status: tx.outcome === 'success' ? 'paid' : 'failed',
+      status,
+      ...duplicate,
       amount: order.amount,
       currency: order.currency,
       errorMessage: tx.errorMessage,
@@ -84,10 +102,37 @@ export async function applyVerifiedTransaction(
     const reason = error instanceof PaydoError ? error.message : 'onPaymentUpdate threw';
     request.log.error(
       { err: error, txid, orderRef },
-      'paydo: onPaymentUpdate failed; the result will be applied on the next delivery',
+      'paydo: applying the result failed; it will be applied on the next delivery',
     );
     return { outcome: 'failed', reason, retryable: true, state: tx.state };
   }
   await store.completePaymentUpdate(txid, tx.state);
   return { outcome: 'applied', state: tx.state, errorMessage: tx.errorMessage };
+}
+
+/**
+ * Refunds a duplicate charge in full, once. Runs under the transaction's update
+ * claim, so one delivery at a time gets here. A refund asked for whose answer
+ * was lost is looked up among Paydo's refunds before asking again.
+ */
+async function refundDuplicateCharge(ctx: PluginContext, tx: Transaction): Promise<string> {
+  const { client, store } = ctx.options;
+  const known = await store.findDuplicateRefund(tx.identifier);
+  if (known?.refundId) return known.refundId;
+  if (known) {
+    const earlier = (await client.refunds.list()).find((r) => r.transactionIdentifier === tx.identifier);
+    if (earlier) {
+      await store.saveDuplicateRefund(tx.identifier, earlier.identifier);
+      return earlier.identifier;
+    }
+  }
+  await store.saveDuplicateRefund(tx.identifier, null);
+  const { refundId } = await client.refunds.create({
+    transactionIdentifier: tx.identifier,
+    refundType: 1,
+    amount: String(tx.amount ?? tx.orderAmount),
+    metadata: { reason: 'duplicate charge', paidBy: 'another transaction of the same order' },
+  });
+  await store.saveDuplicateRefund(tx.identifier, refundId);
+  return refundId;
 }

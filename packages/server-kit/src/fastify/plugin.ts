@@ -1,16 +1,23 @@
 import cors from '@fastify/cors';
 import rateLimit from '@fastify/rate-limit';
-import type { FastifyInstance, FastifyPluginAsync, FastifyRequest, onRequestHookHandler } from 'fastify';
+import type { FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest, onRequestHookHandler } from 'fastify';
 import fp from 'fastify-plugin';
 import type { PaydoClient } from '../client/client.ts';
+import { clientIp } from './client-address.ts';
 import { createContext } from './context.ts';
-import { CheckoutHttpError } from './http-error.ts';
-import { type PaydoPluginOptions, type ResolvedPluginOptions, resolvePluginOptions } from './options.ts';
+import { CheckoutHttpError, storeUnavailable } from './http-error.ts';
+import {
+  type PaydoPluginOptions,
+  type RateLimitWindow,
+  type ResolvedPluginOptions,
+  resolvePluginOptions,
+} from './options.ts';
 import { checkoutRoute } from './routes/checkout.ts';
 import { hostedRoute } from './routes/hosted.ts';
 import { ipnRoute } from './routes/ipn.ts';
 import { nextRoute } from './routes/next.ts';
 import { payRoute } from './routes/pay.ts';
+import { isStoreUnavailable, StoreUnavailableError } from './store/store.ts';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -74,30 +81,56 @@ async function routes(app: FastifyInstance, options: ResolvedPluginOptions): Pro
     throw new CheckoutHttpError(403, 'forbidden', 'Requests from this site are not allowed.');
   });
 
-  const limits: onRequestHookHandler[] = [];
-  if (options.rateLimit) {
-    const { perIp, perOrder } = options.rateLimit;
-    // @fastify/rate-limit runs one limiter per request and registration, so each
-    // window gets its own (encapsulated) registration, and both hooks go on the route.
-    for (const [window, keyOf] of [
-      [perIp, (r: FastifyRequest) => `ip:${r.ip}`],
-      [perOrder, (r: FastifyRequest) => `order:${(r.params as { orderRef?: string }).orderRef ?? ''}`],
-    ] as const) {
-      await app.register(async (scope) => {
-        await scope.register(rateLimit, {
-          global: false,
-          errorResponseBuilder: (_request, context) =>
-            new CheckoutHttpError(429, 'rate_limited', `Too many payment attempts. Try again in ${context.after}.`, {
-              retryable: true,
-            }),
-        });
-        limits.push(scope.rateLimit({ max: window.max, timeWindow: window.timeWindowMs, keyGenerator: keyOf }));
+  // @fastify/rate-limit runs one limiter per request and registration, so each
+  // window gets its own (encapsulated) registration, and the hooks go on the routes.
+  const limiter = async (name: string, window: RateLimitWindow, keyOf: (r: FastifyRequest) => string) => {
+    if (!options.rateLimit) throw new Error('unreachable: rate limits are off');
+    const { redis, redisPrefix } = options.rateLimit;
+    let hook: onRequestHookHandler | undefined;
+    await app.register(async (scope) => {
+      await scope.register(rateLimit, {
+        global: false,
+        // Shared by every instance when given; one namespace per window so they never share a counter.
+        ...(redis && { redis, nameSpace: `${redisPrefix}${options.prefix}:${name}:` }),
+        errorResponseBuilder: (_request, context) =>
+          new CheckoutHttpError(429, 'rate_limited', `Too many requests. Try again in ${context.after}.`, {
+            retryable: true,
+          }),
       });
-    }
+      hook = scope.rateLimit({ max: window.max, timeWindow: window.timeWindowMs, keyGenerator: keyOf });
+    });
+    const limit = hook as (request: FastifyRequest, reply: FastifyReply) => Promise<void>;
+    // A limiter that cannot count (Redis down) refuses with 503 rather than letting card testers through.
+    const guarded: onRequestHookHandler = async (request, reply) => {
+      try {
+        await limit(request, reply);
+      } catch (error) {
+        if (error instanceof CheckoutHttpError) throw error;
+        throw new StoreUnavailableError('The rate-limit store is not reachable right now.', { cause: error });
+      }
+    };
+    return guarded;
+  };
+  const byIp = (r: FastifyRequest) => `ip:${clientIp(r)}`;
+  const byOrder = (r: FastifyRequest) => `order:${(r.params as { orderRef?: string }).orderRef ?? ''}`;
+  const payLimits: onRequestHookHandler[] = [];
+  const readLimits: onRequestHookHandler[] = [];
+  if (options.rateLimit) {
+    payLimits.push(
+      await limiter('pay-ip', options.rateLimit.perIp, byIp),
+      await limiter('pay-order', options.rateLimit.perOrder, byOrder),
+    );
+    // Reading an order or polling a payment is cheap for a payer and costly to scrape or to
+    // flood with made-up txids: a wider window, still per address.
+    readLimits.push(await limiter('read-ip', options.rateLimit.perIpReads, byIp));
   }
 
   app.setErrorHandler((error: Error & { statusCode?: number; code?: string }, request, reply) => {
     if (error instanceof CheckoutHttpError) return reply.code(error.statusCode).send(error.body);
+    if (isStoreUnavailable(error)) {
+      request.log.warn({ err: error }, 'paydo: the store is unavailable');
+      return reply.code(503).send(storeUnavailable().body);
+    }
     if (error.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') {
       return reply
         .code(415)
@@ -117,10 +150,10 @@ async function routes(app: FastifyInstance, options: ResolvedPluginOptions): Pro
     reply.code(404).send({ error: 'not_found', message: 'No such Paydo route.' }),
   );
 
-  checkoutRoute(app, ctx);
-  payRoute(app, ctx, limits);
-  hostedRoute(app, ctx, limits);
-  nextRoute(app, ctx);
+  checkoutRoute(app, ctx, readLimits);
+  payRoute(app, ctx, payLimits);
+  hostedRoute(app, ctx, payLimits);
+  nextRoute(app, ctx, readLimits);
   ipnRoute(app, ctx);
 }
 

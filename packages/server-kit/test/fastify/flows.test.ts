@@ -109,7 +109,7 @@ describe('paying with a card', () => {
     expect(step.fields.TermUrl).toBe(`http://shop.test/checkout/${ref}?paydo_txid=${res.body.txid}`);
     const back = await decide(h, 'acs', res.body.txid, 'approve');
     expect(back).toBe(`http://shop.test/checkout/${ref}?paydo_txid=${res.body.txid}`);
-    expect((await next(h, res.body.txid)).body).toEqual({
+    expect((await next(h, res.body.txid, ref)).body).toEqual({
       txid: res.body.txid,
       next: { type: 'done', status: 'success' },
     });
@@ -119,7 +119,7 @@ describe('paying with a card', () => {
     const ref = addOrder(h);
     const res = await pay(h, ref, cardBody('4000000000003220'));
     await decide(h, 'acs', res.body.txid, 'decline');
-    expect((await next(h, res.body.txid)).body.next).toEqual({
+    expect((await next(h, res.body.txid, ref)).body.next).toEqual({
       type: 'done',
       status: 'fail',
       message: '3-D Secure authentication failed',
@@ -143,7 +143,7 @@ describe('paying with a card', () => {
     const ref = addOrder(h);
     const res = await pay(h, ref, cardBody('4000000000000119'));
     expect(res.body.next).toEqual({ type: 'wait', afterMs: 100 });
-    const settled = await pollUntilSettled(h, res.body.txid);
+    const settled = await pollUntilSettled(h, res.body.txid, ref);
     expect(settled.body.next).toEqual({ type: 'done', status: 'success' });
   });
 
@@ -209,7 +209,7 @@ describe('other methods', () => {
     expect(await decide(h, 'wallet', res.body.txid, 'approve')).toBe(
       `http://shop.test/checkout/${ref}?paydo_txid=${res.body.txid}`,
     );
-    expect((await next(h, res.body.txid)).body.next).toEqual({ type: 'done', status: 'success' });
+    expect((await next(h, res.body.txid, ref)).body.next).toEqual({ type: 'done', status: 'success' });
   });
 
   it('hosted fallback: Paydo asks the payer to authenticate → the hosted page of the invoice', async () => {
@@ -234,7 +234,8 @@ describe('other methods', () => {
       redirect: 'manual',
     });
     const txid = new URL(done.headers.get('location') as string).searchParams.get('paydo_txid') as string;
-    expect((await next(h, txid)).status).toBe(404); // without the order: no oracle
+    expect((await next(h, txid, null)).status).toBe(400); // the order is required: no oracle
+    expect((await next(h, txid, addOrder(h))).status).toBe(404); // another order's txid: not found
     const found = await h.app.inject({ method: 'GET', url: `/paydo/transactions/${txid}/next?order=${ref}` });
     expect(found.json()).toEqual({ txid, next: { type: 'done', status: 'success' } });
     expect(h.updates.filter((u) => u.orderRef === ref).map((u) => u.status)).toEqual(['paid']);
@@ -292,7 +293,7 @@ describe('POST /checkout/:orderRef/hosted (the manual fallback)', () => {
 
 describe('GET /transactions/:txid/next', () => {
   it('answers 404 for a transaction this server did not start', async () => {
-    const res = await next(h, 'someone-elses-txid');
+    const res = await next(h, 'someone-elses-txid', addOrder(h));
     expect(res.status).toBe(404);
     expect(res.body.error).toBe('not_found');
   });

@@ -1,5 +1,5 @@
 import { createSandbox, type Sandbox, type SandboxOptions } from '@paydo-checkout/sandbox';
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import {
   type IpnRecord,
   type PaydoOrder,
@@ -44,6 +44,10 @@ export async function startHarness(
     plugin?: Partial<PaydoPluginOptions>;
     client?: Partial<PaydoClientOptions>;
     sandboxInstance?: Sandbox;
+    /** Fastify's own options (e.g. `trustProxy`). */
+    fastify?: FastifyServerOptions;
+    /** Where the app listens. Default 127.0.0.1. */
+    host?: string;
   } = {},
 ): Promise<Harness> {
   const sandbox = options.sandboxInstance ?? (await createSandbox({ pendingMs: 300, ...options.sandbox }));
@@ -60,6 +64,7 @@ export async function startHarness(
   });
   const app = Fastify({
     logger: { level: 'info', stream: { write: (line: string) => logs.push(line) } },
+    ...options.fastify,
   });
   await app.register(paydo, {
     prefix: '/paydo',
@@ -83,7 +88,7 @@ export async function startHarness(
     statusCacheMs: 0,
     ...options.plugin,
   });
-  await app.listen({ port: 0, host: '127.0.0.1' });
+  await app.listen({ port: 0, host: options.host ?? '127.0.0.1' });
   const address = app.server.address() as { port: number };
   const url = `http://127.0.0.1:${address.port}`;
   if (!options.sandboxInstance && options.sandbox?.ipnUrl === undefined)
@@ -139,19 +144,22 @@ export async function pay(
     headers: { 'content-type': 'application/json', 'idempotency-key': key, ...headers },
     payload: JSON.stringify(body),
   });
-  return { status: res.statusCode, body: res.json() as Json, headers: res.headers };
+  // Date is the transport's clock, not part of the answer: a replay a second later differs there.
+  const { date: _date, ...headers_ } = res.headers;
+  return { status: res.statusCode, body: res.json() as Json, headers: headers_ };
 }
 
-export async function next(h: Harness, txid: string) {
-  const res = await h.app.inject({ method: 'GET', url: `/paydo/transactions/${txid}/next` });
+export async function next(h: Harness, txid: string, orderRef: string | null) {
+  const query = orderRef === null ? '' : `?order=${encodeURIComponent(orderRef)}`;
+  const res = await h.app.inject({ method: 'GET', url: `/paydo/transactions/${txid}/next${query}` });
   return { status: res.statusCode, body: res.json() as Json };
 }
 
 /** Polls the next step the way the widget does, until it is not `wait`. */
-export async function pollUntilSettled(h: Harness, txid: string, timeoutMs = 5000) {
+export async function pollUntilSettled(h: Harness, txid: string, orderRef: string, timeoutMs = 5000) {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const res = await next(h, txid);
+    const res = await next(h, txid, orderRef);
     if (res.body.next?.type !== 'wait' || Date.now() > deadline) return res;
     await new Promise((r) => setTimeout(r, res.body.next.afterMs));
   }

@@ -122,11 +122,12 @@ describe('security floor', () => {
   it('coalesces 100 concurrent polls of one transaction into one status call', async () => {
     h = await startHarness({ plugin: { rateLimit: false, statusCacheMs: 1000 }, sandbox: { pendingMs: 60_000 } });
     const harness = h;
-    const res = await pay(harness, addOrder(harness), cardBody('4000000000000119'));
+    const ref = addOrder(harness);
+    const res = await pay(harness, ref, cardBody('4000000000000119'));
     const spy = vi.spyOn(harness.client.transactions, 'checkStatus');
     const polls = await Promise.all(
       Array.from({ length: 100 }, () =>
-        harness.app.inject({ method: 'GET', url: `/paydo/transactions/${res.body.txid}/next` }),
+        harness.app.inject({ method: 'GET', url: `/paydo/transactions/${res.body.txid}/next?order=${ref}` }),
       ),
     );
     expect(polls.every((p) => p.json().next.type === 'wait')).toBe(true);

@@ -272,7 +272,7 @@ export class PaydoCheckout extends LitElement {
       payer: { email: v.email ?? '', ...(v.name && { name: v.name }), ...(v.phone && { phone: v.phone }), extraFields },
       language: this.#paydoLanguage,
     };
-    if (method.formType === 'cards') {
+    if (this.#cardHere(method)) {
       body.card = {
         pan: digitsOnly(v['card.pan'] ?? ''),
         expirationDate: v['card.expirationDate'] ?? '',
@@ -302,7 +302,9 @@ export class PaydoCheckout extends LitElement {
         if (txid) this.#wait(txid, false, step.afterMs);
         return;
       case 'hosted':
-        this.#show({ name: 'hosted', url: step.url }, t.hosted);
+        // A card payer pressed Pay to enter the card on Paydo's page: go there, no second click.
+        if (this.selected?.formType === 'cards') this.#redirect({ type: 'redirect', url: step.url });
+        else this.#show({ name: 'hosted', url: step.url }, t.hosted);
         return;
       case 'done':
         clearTimeout(this.#timer);
@@ -439,7 +441,7 @@ export class PaydoCheckout extends LitElement {
       } else if (f.name === 'email' && !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(value)) errors[f.name] = t.invalidEmail;
       else if (f.pattern && !safeTest(f.pattern, value)) errors[f.name] = t.invalidFormat;
     }
-    if (method.formType === 'cards') {
+    if (this.#cardHere(method)) {
       const digits = digitsOnly(v['card.pan'] ?? '');
       const brand = detectBrand(digits);
       const pan = checkCardNumber(digits);
@@ -595,10 +597,21 @@ export class PaydoCheckout extends LitElement {
         </fieldset>
         ${method ? this.#fields(method) : nothing}
         <button part="submit-button" type="submit" ?disabled=${busy}>
-          ${busy ? html`<span class="spinner" aria-hidden="true"></span>${t.paying}` : t.pay(this.#amount())}
+          ${
+            busy
+              ? html`<span class="spinner" aria-hidden="true"></span>${t.paying}`
+              : method?.formType === 'cards' && !this.#cardHere(method)
+                ? t.payOnCardPage(this.#amount())
+                : t.pay(this.#amount())
+          }
         </button>
         <button part="fallback-button" class="link" type="button" ?disabled=${busy} @click=${this.#payOnPaydo}>${t.payOnPaydo}</button>
       </form>`;
+  }
+
+  /** Whether the card is typed here; in hosted card mode Paydo's page takes it. */
+  #cardHere(method: CheckoutMethod): boolean {
+    return method.formType === 'cards' && this.checkout?.cardMode !== 'hosted';
   }
 
   #fields(method: CheckoutMethod): TemplateResult {
@@ -617,7 +630,7 @@ export class PaydoCheckout extends LitElement {
       }),
     )}
     ${
-      method.formType === 'cards'
+      this.#cardHere(method)
         ? html`<div part="card-form">
           ${this.#input(CARD_FIELDS[0], t.cardNumber, { autocomplete: 'cc-number', inputmode: 'numeric', brand: brand.brand === 'unknown' ? '' : brand.brand, maxlength: 23 })}
           <div class="row">

@@ -12,6 +12,7 @@ export const en = {
   cvv: 'Security code',
   holder: 'Name on card',
   pay: (amount: string) => `Pay ${amount}`,
+  payOnCardPage: (amount: string) => `Pay ${amount} — enter the card on Paydo's secure page`,
   paying: 'Processing your payment…',
   required: 'This field is required.',
   invalidEmail: 'Enter an e-mail address like name@example.com.',

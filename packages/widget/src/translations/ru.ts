@@ -14,6 +14,7 @@ export const ru: Strings = {
   cvv: 'Код безопасности',
   holder: 'Имя на карте',
   pay: (amount) => `Оплатить ${amount}`,
+  payOnCardPage: (amount) => `Оплатить ${amount} — карта вводится на защищённой странице Paydo`,
   paying: 'Проводим платёж…',
   required: 'Заполните это поле.',
   invalidEmail: 'Введите адрес вида name@example.com.',

@@ -1,9 +1,12 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, onRequestHookHandler } from 'fastify';
 import type { PaymentMethod } from '../../client/schemas/payment-methods.ts';
 import type { CheckoutMethod, CheckoutResponse } from '../../protocol.ts';
+import { cardMode } from '../card-mode.ts';
 import type { PluginContext } from '../context.ts';
 import { fromPaydoError, notFound } from '../http-error.ts';
 import { hostedPageUrl } from '../next-step.ts';
+import type { PaydoOrder } from '../options.ts';
+import { orderRefOf } from '../params.ts';
 
 const TOP_LEVEL = new Set(['email', 'name', 'phone']);
 
@@ -30,9 +33,9 @@ export function methodsForCurrency(methods: PaymentMethod[], currency: string): 
   return methods.filter((m) => m.currencies.length === 0 || m.currencies.includes(currency));
 }
 
-export function checkoutRoute(app: FastifyInstance, ctx: PluginContext): void {
-  app.get<{ Params: { orderRef: string } }>('/checkout/:orderRef', async (request, reply) => {
-    const { orderRef } = request.params;
+export function checkoutRoute(app: FastifyInstance, ctx: PluginContext, limits: onRequestHookHandler[]): void {
+  app.get('/checkout/:orderRef', { onRequest: limits }, async (request, reply) => {
+    const orderRef = orderRefOf(request);
     const { resolveOrder, store } = ctx.options;
     const order = await resolveOrder(orderRef, request);
     if (!order) throw notFound();
@@ -56,13 +59,23 @@ export function checkoutRoute(app: FastifyInstance, ctx: PluginContext): void {
         items: order.items ?? [],
       },
       methods: methodsForCurrency(methods, order.currency).map(checkoutMethod),
-      payer: { ...order.payer },
+      // Only what prefills the payer fields, never whatever else the merchant's record holds.
+      payer: pick(order.payer),
       language,
       status,
       txid: paidTxid ?? (status === 'pending' ? (latest?.txid ?? null) : null),
       hostedUrl: latest ? hostedPageUrl(ctx.options.hostedPageOrigin, latest.invoiceId, language) : null,
+      cardMode: await cardMode(ctx),
     };
     reply.header('cache-control', 'no-store');
     return body;
   });
+}
+
+function pick(payer: PaydoOrder['payer']): CheckoutResponse['payer'] {
+  const out: CheckoutResponse['payer'] = {};
+  if (typeof payer?.email === 'string') out.email = payer.email;
+  if (typeof payer?.name === 'string') out.name = payer.name;
+  if (typeof payer?.phone === 'string') out.phone = payer.phone;
+  return out;
 }

@@ -2,8 +2,10 @@ import type { FastifyInstance, onRequestHookHandler } from 'fastify';
 import { HostedRequest, type PayResponse } from '../../protocol.ts';
 import type { PluginContext } from '../context.ts';
 import { emailProblem, fromPaydoError, notFound, validationError } from '../http-error.ts';
-import { assertNotPaid, createInvoice, reusableInvoice } from '../invoices.ts';
+import { createInvoice, reusableInvoice } from '../invoices.ts';
 import { hostedPageUrl } from '../next-step.ts';
+import { orderRefOf } from '../params.ts';
+import { assertNoPaymentUnderway, withOrderLock } from '../payment-gate.ts';
 
 /**
  * The manual fallback: an invoice without a payment method, paid on Paydo's
@@ -11,35 +13,40 @@ import { hostedPageUrl } from '../next-step.ts';
  * amount is reused; its result arrives by IPN like any other.
  */
 export function hostedRoute(app: FastifyInstance, ctx: PluginContext, limits: onRequestHookHandler[]): void {
-  app.post<{ Params: { orderRef: string } }>('/checkout/:orderRef/hosted', { onRequest: limits }, async (request) => {
+  app.post('/checkout/:orderRef/hosted', { onRequest: limits }, async (request) => {
     const parsed = HostedRequest.safeParse(request.body ?? {});
     if (!parsed.success) throw validationError({ body: ['The request is not valid.'] });
-    const { orderRef } = request.params;
+    const orderRef = orderRefOf(request);
     const { resolveOrder, hostedPageOrigin } = ctx.options;
     const order = await resolveOrder(orderRef, request);
     if (!order) throw notFound();
-    await assertNotPaid(ctx, orderRef, order);
     const email = parsed.data.payer.email || order.payer?.email || '';
     const emailError = emailProblem(email);
     if (emailError) throw validationError({ email: [emailError] });
     const language = parsed.data.language ?? order.language ?? 'en';
     const invoiceKey = `${orderRef}|hosted|${order.amount}|${order.currency}`;
     try {
-      const invoiceId =
-        (await reusableInvoice(ctx, invoiceKey))?.invoiceId ??
-        (await createInvoice(ctx, {
-          orderRef,
-          invoiceKey,
-          order,
-          payer: { email, name: order.payer?.name },
-          language,
-        }));
-      const body: PayResponse = {
-        invoiceId,
-        txid: null,
-        next: { type: 'hosted', url: hostedPageUrl(hostedPageOrigin, invoiceId, language) },
-      };
-      return body;
+      // The same lock and the same "paid or pending at Paydo?" check as pay: one order, one charge.
+      return await withOrderLock(ctx, orderRef, async (lock) => {
+        await assertNoPaymentUnderway(ctx, orderRef, order);
+        let invoiceId = (await reusableInvoice(ctx, invoiceKey))?.invoiceId;
+        if (!invoiceId) {
+          await lock.confirm();
+          invoiceId = await createInvoice(ctx, {
+            orderRef,
+            invoiceKey,
+            order,
+            payer: { email, name: order.payer?.name },
+            language,
+          });
+        }
+        const body: PayResponse = {
+          invoiceId,
+          txid: null,
+          next: { type: 'hosted', url: hostedPageUrl(hostedPageOrigin, invoiceId, language) },
+        };
+        return body;
+      });
     } catch (error) {
       throw fromPaydoError(error);
     }

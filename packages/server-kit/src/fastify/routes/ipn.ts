@@ -1,5 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { IpnPayload } from '../../client/schemas/ipn.ts';
+import { outcomeOfState } from '../../client/schemas/transactions.ts';
+import { clientIp } from '../client-address.ts';
 import type { PluginContext } from '../context.ts';
 import type { IpnRecord } from '../options.ts';
 import { applyVerifiedTransaction } from '../payment-updates.ts';
@@ -12,13 +14,14 @@ import { applyVerifiedTransaction } from '../payment-updates.ts';
  * that Paydo delivers again.
  */
 export function ipnRoute(app: FastifyInstance, ctx: PluginContext): void {
-  app.post('/ipn', async (request, reply) => {
+  // Paydo echoes the invoice's metadata (< 800 kB) in every IPN: this route alone takes large bodies.
+  app.post('/ipn', { bodyLimit: ctx.options.ipnBodyLimit }, async (request, reply) => {
     const { store, ipnSourceAddresses, onIpn } = ctx.options;
     const record: IpnRecord = {
       at: new Date(),
       outcome: 'rejected',
       reason: null,
-      sourceIp: request.ip,
+      sourceIp: clientIp(request),
       txid: null,
       invoiceId: null,
       orderRef: null,
@@ -41,8 +44,8 @@ export function ipnRoute(app: FastifyInstance, ctx: PluginContext): void {
         : { error: statusCode === 403 ? 'forbidden' : statusCode >= 500 ? 'internal' : 'validation', message: reason };
     };
 
-    if (!ipnSourceAddresses.has(request.ip)) {
-      return finish(403, 'rejected', `Source address ${request.ip} is not an allowed IPN source.`);
+    if (!ipnSourceAddresses.has(record.sourceIp)) {
+      return finish(403, 'rejected', `Source address ${record.sourceIp} is not an allowed IPN source.`);
     }
     const parsed = IpnPayload.safeParse(request.body);
     if (!parsed.success) {
@@ -65,6 +68,28 @@ export function ipnRoute(app: FastifyInstance, ctx: PluginContext): void {
     if (!orderRef) return finish(404, 'rejected', `Invoice ${ipn.invoice.id} was not created by this shop.`);
     record.orderRef = orderRef;
 
+    // The transaction must belong to that invoice: an IPN naming one order's invoice with
+    // another payment's transaction (a reused order id, a replay) applies nothing.
+    const known = await store.findTransaction(ipn.transaction.id);
+    if (known && (known.invoiceId !== ipn.invoice.id || known.orderRef !== orderRef)) {
+      return finish(422, 'rejected', `Transaction ${ipn.transaction.id} belongs to another invoice of this shop.`);
+    }
+    if (!known) {
+      let invoiceTxid: string | null | undefined;
+      try {
+        invoiceTxid = (await ctx.options.client.invoices.retrieve(ipn.invoice.id)).transactionIdentifier;
+      } catch (error) {
+        return finish(503, 'failed', `Could not confirm the invoice with Paydo: ${(error as Error).message}`);
+      }
+      if (invoiceTxid !== ipn.transaction.id) {
+        return finish(
+          422,
+          'rejected',
+          `Paydo says invoice ${ipn.invoice.id} has no transaction ${ipn.transaction.id}.`,
+        );
+      }
+    }
+
     const result = await applyVerifiedTransaction(ctx, ipn.transaction.id, orderRef, ipn.invoice.id, 'ipn', request);
     record.verifiedState = result.state ?? null;
     switch (result.outcome) {
@@ -72,6 +97,11 @@ export function ipnRoute(app: FastifyInstance, ctx: PluginContext): void {
       case 'duplicate':
         return finish(200, result.outcome, null);
       case 'ignored':
+        // The IPN says final, Paydo still says pending: answer so that Paydo delivers again
+        // (its retries end after 24 hours), or the real final state could be missed.
+        if (outcomeOfState(ipn.transaction.state) !== 'pending') {
+          return finish(503, 'failed', `The IPN says state ${ipn.transaction.state}, Paydo still says pending.`);
+        }
         return finish(200, 'ignored', result.reason);
       case 'rejected':
         return finish(422, 'rejected', result.reason);

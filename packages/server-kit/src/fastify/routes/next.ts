@@ -1,4 +1,5 @@
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyRequest, onRequestHookHandler } from 'fastify';
+import { z } from 'zod';
 import type { NextResponse, NextStep } from '../../protocol.ts';
 import type { PluginContext } from '../context.ts';
 import { CheckoutHttpError, fromPaydoError, notFound } from '../http-error.ts';
@@ -51,37 +52,52 @@ export async function resolveNext(
 
 /**
  * A transaction made on Paydo's hosted page is not known here until its IPN
- * arrives. When the payer is back first, Paydo's own invoice says whether the
- * txid belongs to one of the order's invoices.
+ * arrives. When the payer is back first, Paydo's own invoices say whether the
+ * txid is one of the order's. The order's invoices are read once per few
+ * seconds (shared by every request), so made-up txids cost no upstream calls.
  */
-async function adoptFromInvoices(ctx: PluginContext, txid: string, orderRef: string | undefined) {
-  if (!orderRef) return null;
+async function adoptFromInvoices(ctx: PluginContext, txid: string, orderRef: string) {
   const { store, client } = ctx.options;
-  const invoices = (await store.findInvoicesByOrder(orderRef)).slice(-5);
-  for (const invoiceId of invoices.reverse()) {
-    const invoice = await client.invoices.retrieve(invoiceId).catch(() => null);
-    if (invoice?.transactionIdentifier === txid) {
-      await store.saveTransaction({ txid, orderRef, invoiceId });
-      return { txid, orderRef, invoiceId, state: null };
-    }
-  }
-  return null;
+  const byTxid = await ctx.invoiceTransactions.run(orderRef, async () => {
+    const map = new Map<string, string>();
+    const invoices = (await store.findInvoicesByOrder(orderRef)).slice(-5);
+    await Promise.all(
+      invoices.map(async (invoiceId) => {
+        const invoice = await client.invoices.retrieve(invoiceId).catch(() => null);
+        if (invoice?.transactionIdentifier) map.set(invoice.transactionIdentifier, invoiceId);
+      }),
+    );
+    return map;
+  });
+  const invoiceId = byTxid.get(txid);
+  if (!invoiceId) return null;
+  await store.saveTransaction({ txid, orderRef, invoiceId });
+  return { txid, orderRef, invoiceId, state: null };
 }
 
-export function nextRoute(app: FastifyInstance, ctx: PluginContext): void {
-  app.get<{ Params: { txid: string }; Querystring: { order?: string } }>(
-    '/transactions/:txid/next',
-    async (request, reply) => {
-      const { txid } = request.params;
-      if (!/^[\w-]{1,128}$/.test(txid)) throw notFound('This transaction');
-      // Only transactions of this server's invoices: the route is no oracle for other people's payments.
-      const tx =
-        (await ctx.options.store.findTransaction(txid)) ?? (await adoptFromInvoices(ctx, txid, request.query.order));
-      if (!tx) throw notFound('This transaction');
-      const next = await resolveNext(ctx, request, tx);
-      reply.header('cache-control', 'no-store');
-      const body: NextResponse = { txid, next };
-      return body;
-    },
-  );
+const NextParams = z.object({ txid: z.string().regex(/^[\w-]{1,128}$/) });
+// A repeated `order` arrives as an array and is refused like any other malformed query.
+const NextQuery = z.looseObject({ order: z.string().min(1).max(256) });
+
+export function nextRoute(app: FastifyInstance, ctx: PluginContext, limits: onRequestHookHandler[]): void {
+  app.get('/transactions/:txid/next', { onRequest: limits }, async (request, reply) => {
+    const params = NextParams.safeParse(request.params);
+    if (!params.success) throw notFound('This transaction');
+    const query = NextQuery.safeParse(request.query);
+    if (!query.success) {
+      throw new CheckoutHttpError(400, 'validation', 'Give the order once: ?order=<order reference>.', {
+        fields: { order: ['Give the order reference once.'] },
+      });
+    }
+    const { txid } = params.data;
+    const orderRef = query.data.order;
+    // Only this order's transactions: a crafted link cannot show another order's result.
+    const known = await ctx.options.store.findTransaction(txid);
+    const tx = known ? (known.orderRef === orderRef ? known : null) : await adoptFromInvoices(ctx, txid, orderRef);
+    if (!tx) throw notFound('This transaction');
+    const next = await resolveNext(ctx, request, tx);
+    reply.header('cache-control', 'no-store');
+    const body: NextResponse = { txid, next };
+    return body;
+  });
 }

@@ -1,50 +1,49 @@
-import { createHash, randomUUID } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import type { FastifyInstance, FastifyRequest, onRequestHookHandler } from 'fastify';
 import type { PaymentMethod } from '../../client/schemas/payment-methods.ts';
 import { requiresHostedPage } from '../../client/schemas/transactions.ts';
 import { IdempotencyKey, PayRequest, type PayResponse } from '../../protocol.ts';
+import { cardMode, isTokenizationRefused, switchToHostedCards } from '../card-mode.ts';
+import { clientIp } from '../client-address.ts';
 import type { PluginContext } from '../context.ts';
 import { CheckoutHttpError, emailProblem, fromPaydoError, notFound, validationError } from '../http-error.ts';
-import { assertNotPaid, createInvoice, reusableInvoice } from '../invoices.ts';
+import { createInvoice, reusableInvoice } from '../invoices.ts';
 import { hostedPageUrl } from '../next-step.ts';
 import type { PaydoOrder } from '../options.ts';
+import { orderRefOf } from '../params.ts';
+import { assertNoPaymentUnderway, type OrderLock, withOrderLock } from '../payment-gate.ts';
 import { withTxidParam } from '../return-url.ts';
-import type { AttemptProgress, StoredResponse } from '../store/store.ts';
+import { type AttemptProgress, releaseSoon, type StoredResponse } from '../store/store.ts';
 import { methodsForCurrency } from './checkout.ts';
 import { resolveNext } from './next.ts';
 
 const KEY_LEASE_MS = 60_000;
-const ORDER_LOCK_MS = 60_000;
 const WAIT_FOR_TWIN_MS = 15_000;
 
 type PayBody = ReturnType<typeof PayRequest.parse>;
 
 export function payRoute(app: FastifyInstance, ctx: PluginContext, limits: onRequestHookHandler[]): void {
-  app.post<{ Params: { orderRef: string } }>(
-    '/checkout/:orderRef/pay',
-    { onRequest: limits },
-    async (request, reply) => {
-      const key = IdempotencyKey.safeParse(request.headers['idempotency-key']);
-      if (!key.success) {
-        throw validationError({
-          'Idempotency-Key': ['A header Idempotency-Key of 8–128 letters, digits, - or _ is required.'],
-        });
+  app.post('/checkout/:orderRef/pay', { onRequest: limits }, async (request, reply) => {
+    const key = IdempotencyKey.safeParse(request.headers['idempotency-key']);
+    if (!key.success) {
+      throw validationError({
+        'Idempotency-Key': ['A header Idempotency-Key of 8–128 letters, digits, - or _ is required.'],
+      });
+    }
+    const parsed = PayRequest.safeParse(request.body);
+    if (!parsed.success) {
+      const fields: Record<string, string[]> = {};
+      for (const issue of parsed.error.issues) {
+        const name = issue.path.join('.').replace(/^payer\.(extraFields\.)?/, '') || 'body';
+        fields[name] = [...(fields[name] ?? []), issue.message];
       }
-      const parsed = PayRequest.safeParse(request.body);
-      if (!parsed.success) {
-        const fields: Record<string, string[]> = {};
-        for (const issue of parsed.error.issues) {
-          const name = issue.path.join('.').replace(/^payer\.(extraFields\.)?/, '') || 'body';
-          fields[name] = [...(fields[name] ?? []), issue.message];
-        }
-        throw validationError(fields, 'The payment request is not valid.');
-      }
-      const { orderRef } = request.params;
-      const response = await payOnce(ctx, request, orderRef, key.data, parsed.data);
-      reply.code(response.statusCode);
-      return response.body;
-    },
-  );
+      throw validationError(fields, 'The payment request is not valid.');
+    }
+    const orderRef = orderRefOf(request);
+    const response = await payOnce(ctx, request, orderRef, key.data, parsed.data);
+    reply.code(response.statusCode);
+    return response.body;
+  });
 }
 
 /** Runs an attempt once per Idempotency-Key; twins (same key) get the first one's answer. */
@@ -54,6 +53,7 @@ async function payOnce(
   orderRef: string,
   key: string,
   body: PayBody,
+  reclaimed = false,
 ): Promise<StoredResponse> {
   const { store } = ctx.options;
   // The fingerprint ties a key to its request, without keeping card data: only the last four digits.
@@ -69,6 +69,7 @@ async function payOnce(
     .digest('hex');
   const storeKey = `${orderRef}:${key}`;
 
+  const claimedAt = Date.now();
   const claim = await store.claimIdempotencyKey(storeKey, fingerprint, KEY_LEASE_MS);
   if (claim.status === 'mismatch') {
     throw new CheckoutHttpError(
@@ -81,7 +82,12 @@ async function payOnce(
   if (claim.status === 'in_progress') {
     // A twin in this process: share its answer (or its error). Elsewhere: wait for the store.
     const running = ctx.inFlight.get(storeKey);
-    return running ? running : waitForTwin(ctx, storeKey, fingerprint);
+    if (running) return running;
+    const answer = await waitForTwin(ctx, storeKey, fingerprint);
+    if (answer) return answer;
+    // The holder gave the key back (it failed retryably, or its lease ran out): claim it again, once.
+    if (reclaimed) throw stillInProgress();
+    return payOnce(ctx, request, orderRef, key, body, true);
   }
 
   const attempt = (async (): Promise<StoredResponse> => {
@@ -93,7 +99,8 @@ async function payOnce(
       const httpError = fromPaydoError(error);
       if (httpError.body.retryable || httpError.statusCode >= 500) {
         // Nothing final happened: the same key may try again, resuming from the saved progress.
-        await store.releaseIdempotencyKey(storeKey);
+        // When the store itself is down, the key is given back as soon as it answers again.
+        await releaseSoon(() => store.releaseIdempotencyKey(storeKey), claimedAt + KEY_LEASE_MS / 2);
         if (!(error instanceof CheckoutHttpError))
           request.log.warn({ err: error, orderRef }, 'paydo: payment attempt failed');
         throw httpError;
@@ -111,16 +118,23 @@ async function payOnce(
   }
 }
 
-/** Another instance (or a crashed one) holds the key: wait for its answer, bounded. */
-async function waitForTwin(ctx: PluginContext, storeKey: string, fingerprint: string): Promise<StoredResponse> {
+/**
+ * Another instance (or a crashed one) holds the key: wait for its answer,
+ * bounded. Null when the key was given back without an answer.
+ */
+async function waitForTwin(ctx: PluginContext, storeKey: string, fingerprint: string): Promise<StoredResponse | null> {
   const deadline = Date.now() + WAIT_FOR_TWIN_MS;
   while (Date.now() < deadline) {
     await new Promise((r) => setTimeout(r, 50));
     const state = await ctx.options.store.readIdempotencyKey(storeKey, fingerprint);
     if (state?.status === 'completed') return state.response;
-    if (!state) break;
+    if (!state) return null;
   }
-  throw new CheckoutHttpError(
+  throw stillInProgress();
+}
+
+function stillInProgress(): CheckoutHttpError {
+  return new CheckoutHttpError(
     409,
     'payment_in_progress',
     'This payment is still being processed. Please wait a moment.',
@@ -138,26 +152,20 @@ async function runAttempt(
   body: PayBody,
   saved: AttemptProgress,
 ): Promise<StoredResponse> {
-  const { store, resolveOrder } = ctx.options;
+  const { resolveOrder } = ctx.options;
   // The browser never sets an amount: the order comes from the merchant's records, every time.
   const order = await resolveOrder(orderRef, request);
   if (!order) throw notFound();
   const methods = methodsForCurrency(await ctx.methods(), order.currency);
   const method = methods.find((m) => m.identifier === body.method);
   if (!method) throw validationError({ method: ['This payment method is not available for this order.'] });
-  const payment = checkPaymentFields(method, body, order);
+  // Where the card is entered: in our fields (tokenized here) or on Paydo's page.
+  const mode = method.formType === 'cards' ? await cardMode(ctx) : 'direct';
+  const payment = checkPaymentFields(method, body, order, mode === 'direct');
 
-  const owner = randomUUID();
-  if (!(await store.acquireOrderLock(orderRef, owner, ORDER_LOCK_MS))) {
-    throw new CheckoutHttpError(409, 'payment_in_progress', 'Another payment for this order is being processed.', {
-      retryable: true,
-    });
-  }
-  try {
-    return await pay(ctx, request, { orderRef, storeKey, order, method, payment, progress: { ...saved } });
-  } finally {
-    await store.releaseOrderLock(orderRef, owner);
-  }
+  return withOrderLock(ctx, orderRef, (lock) =>
+    pay(ctx, request, lock, { orderRef, storeKey, order, method, payment, progress: { ...saved } }),
+  );
 }
 
 interface CheckedPayment {
@@ -167,7 +175,12 @@ interface CheckedPayment {
 }
 
 /** The method's payer fields (required, pattern) and the card, checked before anything is sent to Paydo. */
-export function checkPaymentFields(method: PaymentMethod, body: PayBody, order: PaydoOrder): CheckedPayment {
+export function checkPaymentFields(
+  method: PaymentMethod,
+  body: PayBody,
+  order: PaydoOrder,
+  cardHere = true,
+): CheckedPayment {
   const fields: Record<string, string[]> = {};
   const add = (name: string, message: string) => {
     fields[name] = [...(fields[name] ?? []), message];
@@ -200,7 +213,8 @@ export function checkPaymentFields(method: PaymentMethod, body: PayBody, order: 
   if (emailError) add('email', emailError);
 
   let card: CheckedPayment['card'];
-  if (method.formType === 'cards') {
+  // In hosted mode a card the browser sent anyway is never read: Paydo's page takes it.
+  if (method.formType === 'cards' && cardHere) {
     if (!body.card) add('card.pan', 'Enter the card number.');
     else {
       const pan = body.card.pan.replace(/[\s-]/g, '');
@@ -255,7 +269,12 @@ interface PayInput {
 }
 
 /** Invoice (created or reused), card token, transaction, one status check: one browser round trip. */
-async function pay(ctx: PluginContext, request: FastifyRequest, input: PayInput): Promise<StoredResponse> {
+async function pay(
+  ctx: PluginContext,
+  request: FastifyRequest,
+  lock: OrderLock,
+  input: PayInput,
+): Promise<StoredResponse> {
   const { client, store, checkoutPageUrl, hostedPageOrigin } = ctx.options;
   const { orderRef, storeKey, order, method, payment, progress } = input;
   const save = () => store.saveAttemptProgress(storeKey, progress);
@@ -275,26 +294,15 @@ async function pay(ctx: PluginContext, request: FastifyRequest, input: PayInput)
 
   const pageUrl = withTxidParam(checkoutPageUrl(orderRef));
   if (!txid) {
-    await assertNotPaid(ctx, orderRef, order);
-    const latest = await store.latestTransaction(orderRef);
-    if (latest && latest.state === null) {
-      // A payment started earlier and its result is not known yet: only one at a time.
-      const status = await client.transactions.checkStatus(latest.txid);
-      if (status.status === 'pending') {
-        throw new CheckoutHttpError(409, 'payment_in_progress', 'A payment for this order is already in progress.', {
-          txid: latest.txid,
-        });
-      }
-      if (status.status === 'success') {
-        throw new CheckoutHttpError(409, 'already_paid', 'This order is already paid.', { txid: latest.txid });
-      }
-    }
+    // The same check as every other route that starts a payment, over all the order's invoices.
+    await assertNoPaymentUnderway(ctx, orderRef, order);
     const invoiceKey = `${orderRef}|${method.identifier}|${order.amount}|${order.currency}`;
     const reusable = await reusableInvoice(ctx, invoiceKey, invoiceId);
     if (reusable) {
       invoiceId = reusable.invoiceId;
       progress.transactionBefore = reusable.transactionIdentifier;
     } else {
+      await lock.confirm();
       invoiceId = await createInvoice(ctx, {
         orderRef,
         invoiceKey,
@@ -311,16 +319,36 @@ async function pay(ctx: PluginContext, request: FastifyRequest, input: PayInput)
   }
 
   if (!invoiceId) throw new Error('unreachable: no invoice');
+  const onPaydoPage = (): StoredResponse => {
+    // The invoice carries the card method and the payer's fields: Paydo's page opens on the card form.
+    const body: PayResponse = {
+      invoiceId: invoiceId as string,
+      txid: null,
+      next: { type: 'hosted', url: hostedPageUrl(hostedPageOrigin, invoiceId as string, payment.language) },
+    };
+    return { statusCode: 200, body };
+  };
+  if (!txid && method.formType === 'cards' && !payment.card) return onPaydoPage();
   if (!txid) {
-    const cardToken = payment.card
-      ? (await client.cardTokens.create({ invoiceIdentifier: invoiceId, ...payment.card })).token
-      : undefined;
+    let cardToken: string | undefined;
+    if (payment.card) {
+      try {
+        cardToken = (await client.cardTokens.create({ invoiceIdentifier: invoiceId, ...payment.card })).token;
+      } catch (error) {
+        // `auto`: Paydo refuses tokenization to this project, so this payer (and every later one)
+        // goes on to Paydo's card page with the same invoice; only the card is typed again.
+        if (ctx.options.cardPayments !== 'auto' || !isTokenizationRefused(error)) throw error;
+        await switchToHostedCards(ctx, request.log);
+        return onPaydoPage();
+      }
+    }
     progress.invoiceId = invoiceId;
     progress.transactionRequested = true;
     await save();
+    await lock.confirm();
     const result = await client.transactions.create({
       invoiceIdentifier: invoiceId,
-      customer: { ...payment.customer, ip: request.ip },
+      customer: { ...payment.customer, ip: clientIp(request) },
       checkStatusUrl: pageUrl,
       paymentMethod: method.identifier,
       ...(cardToken && { cardToken }),

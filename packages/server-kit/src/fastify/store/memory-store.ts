@@ -27,6 +27,9 @@ export class MemoryStore implements PaydoStore {
   readonly #invoices = new Map<string, { orderRef: string; invoiceId: string }>();
   readonly #transactions = new Map<string, TransactionRecord & { seq: number }>();
   readonly #updates = new Map<string, { applied: boolean; leaseUntil: number }>();
+  readonly #orderPayments = new Map<string, string>();
+  readonly #settings = new Map<string, string>();
+  readonly #duplicateRefunds = new Map<string, string | null>();
   #seq = 0;
 
   /** `keyRetentionMs`: how long an Idempotency-Key and its answer are kept (default 1 day). */
@@ -132,6 +135,31 @@ export class MemoryStore implements PaydoStore {
       if (tx.orderRef === orderRef && tx.state === ACCEPTED_STATE) return tx.txid;
     }
     return null;
+  }
+
+  async readSetting(name: string): Promise<string | null> {
+    return this.#settings.get(name) ?? null;
+  }
+
+  async saveSetting(name: string, value: string): Promise<boolean> {
+    if (this.#settings.get(name) === value) return false;
+    this.#settings.set(name, value);
+    return true;
+  }
+
+  async claimOrderPayment(orderRef: string, txid: string): Promise<string> {
+    const holder = this.#orderPayments.get(orderRef);
+    if (holder) return holder;
+    this.#orderPayments.set(orderRef, txid);
+    return txid;
+  }
+
+  async findDuplicateRefund(txid: string): Promise<{ refundId: string | null } | null> {
+    return this.#duplicateRefunds.has(txid) ? { refundId: this.#duplicateRefunds.get(txid) ?? null } : null;
+  }
+
+  async saveDuplicateRefund(txid: string, refundId: string | null): Promise<void> {
+    this.#duplicateRefunds.set(txid, refundId);
   }
 
   async claimPaymentUpdate(txid: string, state: number, leaseMs: number): Promise<UpdateClaim> {

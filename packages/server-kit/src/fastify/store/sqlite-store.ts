@@ -45,6 +45,18 @@ CREATE TABLE IF NOT EXISTS paydo_payment_updates (
   lease_until INTEGER NOT NULL,
   PRIMARY KEY (txid, state)
 );
+CREATE TABLE IF NOT EXISTS paydo_order_payments (
+  order_ref TEXT PRIMARY KEY,
+  txid TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS paydo_settings (
+  name TEXT PRIMARY KEY,
+  value TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS paydo_duplicate_refunds (
+  txid TEXT PRIMARY KEY,
+  refund_id TEXT
+);
 `;
 
 interface TxRow {
@@ -229,6 +241,48 @@ export class SqliteStore implements PaydoStore {
       .prepare('SELECT txid FROM paydo_transactions WHERE order_ref = ? AND state = ? LIMIT 1')
       .get(orderRef, ACCEPTED_STATE) as { txid: string } | undefined;
     return row?.txid ?? null;
+  }
+
+  async readSetting(name: string): Promise<string | null> {
+    const row = this.#db.prepare('SELECT value FROM paydo_settings WHERE name = ?').get(name) as
+      | { value: string }
+      | undefined;
+    return row?.value ?? null;
+  }
+
+  async saveSetting(name: string, value: string): Promise<boolean> {
+    // Changes only a different value: the one caller that changed it learns so.
+    const result = this.#db
+      .prepare(
+        'INSERT INTO paydo_settings (name, value) VALUES (?, ?) ON CONFLICT(name) DO UPDATE SET value = excluded.value WHERE value <> excluded.value',
+      )
+      .run(name, value);
+    return Number(result.changes) > 0;
+  }
+
+  async claimOrderPayment(orderRef: string, txid: string): Promise<string> {
+    // One statement: the first txid stays; every caller reads the holder.
+    const row = this.#db
+      .prepare(
+        'INSERT INTO paydo_order_payments (order_ref, txid) VALUES (?, ?) ON CONFLICT(order_ref) DO UPDATE SET txid = txid RETURNING txid',
+      )
+      .get(orderRef, txid) as { txid: string };
+    return row.txid;
+  }
+
+  async findDuplicateRefund(txid: string): Promise<{ refundId: string | null } | null> {
+    const row = this.#db.prepare('SELECT refund_id FROM paydo_duplicate_refunds WHERE txid = ?').get(txid) as
+      | { refund_id: string | null }
+      | undefined;
+    return row ? { refundId: row.refund_id } : null;
+  }
+
+  async saveDuplicateRefund(txid: string, refundId: string | null): Promise<void> {
+    this.#db
+      .prepare(
+        'INSERT INTO paydo_duplicate_refunds (txid, refund_id) VALUES (?, ?) ON CONFLICT(txid) DO UPDATE SET refund_id = excluded.refund_id',
+      )
+      .run(txid, refundId);
   }
 
   async claimPaymentUpdate(txid: string, state: number, leaseMs: number): Promise<UpdateClaim> {

@@ -68,12 +68,62 @@ export interface PaydoStore {
   /** The order's accepted transaction, if it is paid. */
   paidTransaction(orderRef: string): Promise<string | null>;
 
+  /**
+   * Records `txid` as the transaction that paid the order unless another one
+   * did first; answers the txid that holds the order (insert-or-read, never
+   * released: an accepted transaction stays accepted).
+   */
+  claimOrderPayment(orderRef: string, txid: string): Promise<string>;
+  /**
+   * The kit's full refund of a duplicate charge: null when none was asked for;
+   * `refundId: null` when it was asked for and the answer is not known.
+   */
+  findDuplicateRefund(txid: string): Promise<{ refundId: string | null } | null>;
+  saveDuplicateRefund(txid: string, refundId: string | null): Promise<void>;
+
+  /** A project-wide setting the kit learned (e.g. `cardMode`), shared by every instance. */
+  readSetting(name: string): Promise<string | null>;
+  /** Saves it; answers true when this call changed it (so one instance reports the change). */
+  saveSetting(name: string, value: string): Promise<boolean>;
+
   /** Claims applying `state` to `txid`: `duplicate` when it was applied already. */
   claimPaymentUpdate(txid: string, state: number, leaseMs: number): Promise<UpdateClaim>;
   completePaymentUpdate(txid: string, state: number): Promise<void>;
   releasePaymentUpdate(txid: string, state: number): Promise<void>;
 
   close?(): Promise<void>;
+}
+
+/**
+ * Thrown by a store when its database cannot be reached right now (refused,
+ * cut, timed out). The routes answer 503 `service_unavailable` with
+ * `retryable: true`; nothing was half-written, so the same request may simply
+ * be sent again. Stores of your own can throw it too.
+ */
+export class StoreUnavailableError extends Error {
+  override name = 'StoreUnavailableError';
+  readonly code = 'PAYDO_ERR_STORE_UNAVAILABLE';
+  readonly retryable = true;
+}
+
+/** Whether `error` is a `StoreUnavailableError` (also from another loaded copy of the kit). */
+export function isStoreUnavailable(error: unknown): boolean {
+  return (error as { code?: unknown } | null)?.code === 'PAYDO_ERR_STORE_UNAVAILABLE';
+}
+
+/**
+ * Gives a claim back; when the store is down, keeps trying in the background
+ * until `deadline` (kept inside the claim's lease, so a late release can never
+ * free a claim someone else has taken since). Never throws: the caller is
+ * already answering with the original error.
+ */
+export function releaseSoon(release: () => Promise<void>, deadline: number): Promise<void> {
+  const attempt = (delayMs: number): Promise<void> =>
+    release().catch(() => {
+      if (Date.now() + delayMs >= deadline) return;
+      setTimeout(() => void attempt(Math.min(delayMs * 2, 2_000)), delayMs).unref();
+    });
+  return attempt(100);
 }
 
 /** Transaction state 2: accepted (paid). */

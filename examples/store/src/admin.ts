@@ -1,0 +1,282 @@
+// The shop's back office: login, the orders page and refunds. It can move money,
+// so it needs a password, a signed session cookie, CSRF tokens (registered in
+// server.ts for every form) and a confirmation step before a refund.
+import { createHash, timingSafeEqual } from 'node:crypto';
+import { PaydoError } from '@paydo-checkout/server-kit';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { formatMoney } from './catalog.ts';
+import type { Order, StoreDb } from './db.ts';
+import { type Html, html, layout } from './html.ts';
+
+const SESSION_COOKIE = 'store_admin';
+const SESSION_MS = 8 * 60 * 60 * 1000;
+
+export const STATUS_LABEL: Record<Order['status'], string> = {
+  awaiting_payment: 'awaiting payment',
+  paid: 'paid',
+  payment_failed: 'payment failed',
+  partially_refunded: 'partially refunded',
+  refunded: 'refunded',
+};
+const REFUND_STATUS: Record<string, string> = { '1': 'processing', '2': 'refunded' };
+const REFUND_LABEL: Record<string, string> = {
+  requesting: 'being requested',
+  processing: 'processing at Paydo',
+  refunded: 'refunded',
+};
+const IPN_OUTCOME: Record<string, string> = {
+  applied: 'Applied',
+  duplicate: 'Repeat (already applied)',
+  ignored: 'Not final yet',
+  rejected: 'Rejected',
+  failed: 'Failed, Paydo will retry',
+};
+const STATE_LABEL: Record<number, string> = {
+  1: 'new',
+  2: 'accepted',
+  3: 'failed',
+  4: 'pending',
+  5: 'failed',
+  9: 'pre-approved',
+  15: 'timed out',
+};
+
+/** The only texts `?ok=` and `?error=` can put on the page: a link cannot make the shop say anything else. */
+export const NOTICES = {
+  refund_requested: 'The refund was requested from Paydo. Its status updates below.',
+  not_refundable: 'Only a paid order can be refunded.',
+  bad_amount: 'Enter the amount to refund, e.g. 5.00 or 5,00.',
+  too_much: 'That is more than can still be refunded for this order (see "refundable").',
+  refund_failed: 'Paydo did not accept the refund. Nothing was refunded; the reason is in the server log.',
+  wrong_password: 'That password is not right.',
+  signed_out: 'You are signed out.',
+} as const;
+type NoticeCode = keyof typeof NOTICES;
+const isNotice = (code: unknown): code is NoticeCode => typeof code === 'string' && Object.hasOwn(NOTICES, code);
+
+export interface AdminOptions {
+  /** The back office's password (from ADMIN_PASSWORD, or generated and printed for the sandbox). */
+  password: string;
+  /** Cookies are marked Secure when the shop is served over https. */
+  secureCookies: boolean;
+}
+
+export const toCents = (amount: string) => Math.round(Number(amount) * 100);
+export const fromCents = (cents: number) => `${Math.floor(cents / 100)}.${String(cents % 100).padStart(2, '0')}`;
+
+/** "5", "5.0", "5.00" and, where the decimal separator is a comma, "5,00". */
+export function parseRefundAmount(text: string): string | null {
+  const normalized = text.trim().replace(',', '.');
+  return /^\d{1,9}(\.\d{1,2})?$/.test(normalized) && toCents(normalized) > 0 ? normalized : null;
+}
+
+function samePassword(given: string, expected: string): boolean {
+  // Hashing first makes the comparison constant-time whatever the lengths.
+  const a = createHash('sha256').update(given).digest();
+  const b = createHash('sha256').update(expected).digest();
+  return timingSafeEqual(a, b);
+}
+
+export function registerAdmin(app: FastifyInstance, db: StoreDb, options: AdminOptions): void {
+  const cookieOptions = {
+    path: '/admin',
+    httpOnly: true,
+    sameSite: 'strict' as const,
+    secure: options.secureCookies,
+    signed: true,
+  };
+  const signedIn = (request: FastifyRequest): boolean => {
+    const raw = request.cookies[SESSION_COOKIE];
+    if (!raw) return false;
+    const unsigned = request.unsignCookie(raw);
+    return unsigned.valid && Number(unsigned.value) > Date.now();
+  };
+  const page = (reply: FastifyReply, title: string, body: Html, code = 200) =>
+    reply.code(code).type('text/html; charset=utf-8').header('cache-control', 'no-store').send(layout(title, body));
+  const back = (reply: FastifyReply, key: 'ok' | 'error', code: NoticeCode) =>
+    reply.redirect(`/admin/orders?${key}=${code}`, 303);
+  const csrfField = (reply: FastifyReply) => html`<input type="hidden" name="_csrf" value="${reply.generateCsrf()}">`;
+
+  // Everything under /admin but the login form needs a session.
+  app.addHook('onRequest', async (request, reply) => {
+    const path = request.url.split('?')[0] ?? '';
+    if (!path.startsWith('/admin') || path === '/admin/login') return;
+    if (signedIn(request)) return;
+    if (request.method === 'GET') return reply.redirect('/admin/login', 303);
+    return reply.code(403).type('text/plain').send('Sign in to the back office first.');
+  });
+
+  app.get<{ Querystring: { error?: string; ok?: string } }>('/admin/login', async (request, reply) => {
+    if (signedIn(request)) return reply.redirect('/admin/orders', 303);
+    const error = isNotice(request.query.error) ? NOTICES[request.query.error] : null;
+    const ok = isNotice(request.query.ok) ? NOTICES[request.query.ok] : null;
+    return page(
+      reply,
+      'Sign in',
+      html`<h1>Back office</h1>
+      ${error ? html`<p class="notice error" role="alert">${error}</p>` : ''}
+      ${ok ? html`<p class="notice success" role="status">${ok}</p>` : ''}
+      <form class="login" method="post" action="/admin/login">
+        ${csrfField(reply)}
+        <p><label>Password <input type="password" name="password" autocomplete="current-password" required></label></p>
+        <p><button type="submit">Sign in</button></p>
+      </form>`,
+    );
+  });
+
+  app.post<{ Body: { password?: string } }>('/admin/login', async (request, reply) => {
+    if (!samePassword(String(request.body?.password ?? ''), options.password)) {
+      request.log.warn({ ip: request.ip }, 'store: a wrong back-office password');
+      return reply.redirect('/admin/login?error=wrong_password', 303);
+    }
+    return reply
+      .setCookie(SESSION_COOKIE, String(Date.now() + SESSION_MS), { ...cookieOptions, maxAge: SESSION_MS / 1000 })
+      .redirect('/admin/orders', 303);
+  });
+
+  app.post('/admin/logout', async (_request, reply) =>
+    reply.clearCookie(SESSION_COOKIE, { path: '/admin' }).redirect('/admin/login?ok=signed_out', 303),
+  );
+
+  app.get<{ Querystring: { error?: string; ok?: string } }>('/admin/orders', async (request, reply) => {
+    const orders = db.listOrders();
+    await refreshRefunds(app, db, orders);
+    const error = isNotice(request.query.error) ? NOTICES[request.query.error] : null;
+    const ok = isNotice(request.query.ok) ? NOTICES[request.query.ok] : null;
+    const csrf = csrfField(reply);
+    return page(
+      reply,
+      'Orders',
+      html`<div class="admin-head"><h1>Orders</h1>
+        <form method="post" action="/admin/logout">${csrf}<button class="secondary" type="submit">Sign out</button></form></div>
+      ${error ? html`<p class="notice error" role="alert">${error}</p>` : ''}
+      ${ok ? html`<p class="notice success" role="status">${ok}</p>` : ''}
+      <div class="table-scroll"><table class="orders"><thead><tr><th>Order</th><th>Amount</th><th>Status</th><th>Paydo</th><th>IPN history</th><th>Refunds</th></tr></thead><tbody>
+      ${orders.map((o) => adminRow(o, db, csrf))}
+      </tbody></table></div>`,
+    );
+  });
+
+  /** Step 1 of a refund: check it, then ask for confirmation (nothing is sent to Paydo yet). */
+  app.post<{ Params: { ref: string }; Body: { kind?: string; amount?: string } }>(
+    '/admin/orders/:ref/refund',
+    async (request, reply) => {
+      const checked = checkRefund(db, request.params.ref, request.body?.kind, request.body?.amount);
+      if ('error' in checked) return back(reply, 'error', checked.error);
+      const { order, amount, kind, remaining } = checked;
+      return page(
+        reply,
+        'Confirm refund',
+        html`<h1>Refund order #${order.number}?</h1>
+        <p>Refund <strong>${formatMoney(amount, order.currency)}</strong> (${kind === 'full' ? 'everything still refundable' : 'part'})
+          of order #${order.number}, paid ${formatMoney(order.amount, order.currency)}; refundable now ${formatMoney(fromCents(remaining), order.currency)}.
+          The money goes back to the payer's card or account; this cannot be undone.</p>
+        <form method="post" action="/admin/orders/${order.ref}/refund/confirm" class="confirm">
+          ${csrfField(reply)}
+          <input type="hidden" name="kind" value="${kind}"><input type="hidden" name="amount" value="${amount}">
+          <button type="submit">Confirm refund of ${formatMoney(amount, order.currency)}</button>
+          <a href="/admin/orders">Cancel</a>
+        </form>`,
+      );
+    },
+  );
+
+  /** Step 2: reserve the amount (one refund per order at a time, in the database), then ask Paydo. */
+  app.post<{ Params: { ref: string }; Body: { kind?: string; amount?: string } }>(
+    '/admin/orders/:ref/refund/confirm',
+    async (request, reply) => {
+      const checked = checkRefund(db, request.params.ref, request.body?.kind, request.body?.amount);
+      if ('error' in checked) return back(reply, 'error', checked.error);
+      const { order, amount, kind } = checked;
+      const reservation = db.reserveRefund(order.ref, order.txid as string, amount, kind, toCents(order.amount));
+      if (!reservation) return back(reply, 'error', 'too_much');
+      try {
+        const { refundId } = await app.paydo.refunds.create({
+          transactionIdentifier: order.txid as string,
+          refundType: kind === 'full' ? 1 : 2,
+          amount,
+          metadata: { order: `ORD-${order.number}` },
+        });
+        db.confirmRefund(reservation, refundId, toCents(order.amount));
+        return back(reply, 'ok', 'refund_requested');
+      } catch (error) {
+        db.cancelRefund(reservation);
+        request.log.warn(
+          { err: error, order: order.ref, reason: error instanceof PaydoError ? error.message : undefined },
+          'store: refund failed',
+        );
+        return back(reply, 'error', 'refund_failed');
+      }
+    },
+  );
+}
+
+type CheckedRefund =
+  | { error: NoticeCode }
+  | { order: Order; amount: string; kind: 'full' | 'partial'; remaining: number };
+
+function checkRefund(db: StoreDb, ref: string, kindField: unknown, amountField: unknown): CheckedRefund {
+  const order = db.findOrder(ref);
+  if (!order?.txid || (order.status !== 'paid' && order.status !== 'partially_refunded')) {
+    return { error: 'not_refundable' };
+  }
+  const remaining = toCents(order.amount) - db.refundedCents(order.ref);
+  const kind = kindField === 'partial' ? 'partial' : 'full';
+  if (kind === 'full' && remaining <= 0) return { error: 'not_refundable' };
+  const amount = kind === 'full' ? fromCents(remaining) : parseRefundAmount(String(amountField ?? ''));
+  if (!amount) return { error: 'bad_amount' };
+  if (toCents(amount) > remaining) return { error: 'too_much' };
+  return { order, amount, kind, remaining };
+}
+
+function adminRow(o: Order, db: StoreDb, csrf: Html) {
+  const ipns = db.ipnLog(o.ref);
+  const refunds = db.refunds(o.ref);
+  const refundable = o.status === 'paid' || o.status === 'partially_refunded';
+  const remaining = toCents(o.amount) - db.refundedCents(o.ref);
+  return html`<tr data-order="${o.ref}">
+    <td data-label="Order"><a href="/orders/${o.ref}">#${o.number}</a><br><span class="muted">${o.createdAt.slice(0, 19).replace('T', ' ')}</span></td>
+    <td data-label="Amount">${formatMoney(o.amount, o.currency)}</td>
+    <td data-label="Status"><span class="badge ${o.status}" data-status="${o.status}">${STATUS_LABEL[o.status]}</span></td>
+    <td data-label="Paydo">${o.invoiceId ? html`invoice <code>${o.invoiceId}</code><br>` : ''}${o.txid ? html`tx <code>${o.txid}</code>` : html`<span class="muted">—</span>`}</td>
+    <td data-label="IPN history">${
+      ipns.length
+        ? html`<ul class="ipn">${ipns.map(
+            (i) =>
+              html`<li data-outcome="${i.outcome}"><strong>${IPN_OUTCOME[i.outcome] ?? i.outcome}</strong> ${i.at.slice(11, 19)}${i.verifiedState != null ? ` · payment ${STATE_LABEL[i.verifiedState] ?? `state ${i.verifiedState}`}` : ''}${i.reason ? html` — ${i.reason}` : ''}</li>`,
+          )}</ul>`
+        : html`<span class="muted">none</span>`
+    }</td>
+    <td data-label="Refunds">${refunds.map(
+      (r) =>
+        html`<div data-refund="${r.status}">${r.kind} ${formatMoney(r.amount, o.currency)} · ${REFUND_LABEL[r.status] ?? r.status}</div>`,
+    )}
+      ${
+        refundable
+          ? html`<form class="refund-form" method="post" action="/admin/orders/${o.ref}/refund">
+          ${csrf}
+          <label><input type="radio" name="kind" value="full" checked> full</label>
+          <label><input type="radio" name="kind" value="partial"> partial</label>
+          <label>Amount <input name="amount" inputmode="decimal" placeholder="5.00" aria-label="Refund amount for order ${o.number}"></label>
+          <span class="muted">refundable ${formatMoney(fromCents(remaining), o.currency)}</span>
+          <button class="secondary" type="submit">Refund</button></form>`
+          : ''
+      }</td>
+  </tr>`;
+}
+
+/** Asks Paydo for refunds still processing (a handful per page view). */
+async function refreshRefunds(app: FastifyInstance, db: StoreDb, orders: Order[]): Promise<void> {
+  const pending = orders.flatMap((o) => db.refunds(o.ref)).filter((r) => r.status === 'processing');
+  await Promise.all(
+    pending.slice(0, 20).map(async (r) => {
+      try {
+        const refund = await app.paydo.refunds.retrieve(r.refundId, { signal: AbortSignal.timeout(3_000) });
+        const status = REFUND_STATUS[String(refund?.status)];
+        if (status && status !== r.status) db.setRefundStatus(r.refundId, status);
+      } catch {
+        // Paydo unreachable: the status stays as it is and is asked again next time.
+      }
+    }),
+  );
+}

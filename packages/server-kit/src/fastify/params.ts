@@ -1,0 +1,19 @@
+import type { FastifyRequest } from 'fastify';
+import { z } from 'zod';
+import { notFound } from './http-error.ts';
+
+// Order references are the merchant's own; anything longer or with control characters is no order of theirs.
+const OrderParams = z.object({
+  orderRef: z
+    .string()
+    .min(1)
+    .max(256)
+    .regex(/^[^\p{Cc}]+$/u),
+});
+
+/** The route's `:orderRef`, checked by its schema; an impossible one is an unknown order. */
+export function orderRefOf(request: FastifyRequest): string {
+  const parsed = OrderParams.safeParse(request.params);
+  if (!parsed.success) throw notFound();
+  return parsed.data.orderRef;
+}

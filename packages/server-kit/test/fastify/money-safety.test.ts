@@ -1,0 +1,317 @@
+// Attacks and accidents that would lose money, each reproduced end to end against the emulator.
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { MemoryStore, SqliteStore } from '../../src/fastify/index.ts';
+import { addOrder, cardBody, decide, type Harness, newKey, next, pay, startHarness } from './harness.ts';
+
+let h: Harness | undefined;
+afterEach(async () => {
+  await h?.close();
+  h = undefined;
+});
+
+const accepted = (harness: Harness) => harness.sandbox.control.snapshot().transactions.filter((t) => t.state === 2);
+
+async function hosted(harness: Harness, ref: string) {
+  const res = await harness.app.inject({
+    method: 'POST',
+    url: `/paydo/checkout/${ref}/hosted`,
+    headers: { 'content-type': 'application/json' },
+    payload: JSON.stringify({ payer: { email: 'ada@example.com' } }),
+  });
+  return { status: res.statusCode, body: res.json() };
+}
+
+/** The payer finishes Paydo's own page for an invoice (approve); answers the new txid. */
+async function payOnHostedPage(harness: Harness, invoiceId: string): Promise<string> {
+  const done = await fetch(`${harness.sandbox.url}/_sandbox/hosted/${invoiceId}/complete`, {
+    method: 'POST',
+    body: new URLSearchParams({ decision: 'approve' }),
+    redirect: 'manual',
+  });
+  return new URL(done.headers.get('location') as string).searchParams.get('paydo_txid') as string;
+}
+
+function ipnBody(invoiceId: string, txid: string, state: number, orderId: string, metadata: unknown = {}) {
+  return {
+    invoice: { id: invoiceId, txid, status: state === 2 ? 1 : 4, metadata },
+    transaction: { id: txid, state, order: { id: orderId }, error: { message: '', code: '' } },
+  };
+}
+
+async function postIpn(harness: Harness, body: unknown, remoteAddress = '127.0.0.1', headers = {}) {
+  const res = await harness.app.inject({
+    method: 'POST',
+    url: '/paydo/ipn',
+    headers: { 'content-type': 'application/json', ...headers },
+    payload: JSON.stringify(body),
+    remoteAddress,
+  });
+  return { status: res.statusCode, body: res.json() };
+}
+
+describe('one order, one charge: every route that starts a payment goes through one gate', () => {
+  it('the hosted fallback refuses while a 3-D Secure payment is pending; finishing it leaves one charge', async () => {
+    h = await startHarness({ plugin: { rateLimit: false } });
+    const ref = addOrder(h);
+    const card = await pay(h, ref, cardBody('4000000000003220'));
+    expect(card.body.next.type).toBe('post');
+    const fallback = await hosted(h, ref);
+    expect(fallback.status).toBe(409);
+    expect(fallback.body).toMatchObject({ error: 'payment_in_progress', txid: card.body.txid });
+    await decide(h, 'acs', card.body.txid, 'approve');
+    await h.sandbox.control.ipnIdle();
+    expect(accepted(h)).toHaveLength(1);
+    expect(h.updates.map((u) => u.status)).toEqual(['paid']);
+  });
+
+  it('paid on Paydo’s page first (no IPN yet): paying by card is refused as already paid', async () => {
+    h = await startHarness({ plugin: { rateLimit: false } });
+    h.sandbox.control.configure({ ipnUrl: null });
+    const ref = addOrder(h);
+    const page = await hosted(h, ref);
+    expect(page.status).toBe(200);
+    const txid = await payOnHostedPage(h, page.body.invoiceId);
+    const card = await pay(h, ref, cardBody('4242424242424242'));
+    expect(card.status).toBe(409);
+    expect(card.body).toMatchObject({ error: 'already_paid', txid });
+    expect(accepted(h)).toHaveLength(1);
+  });
+
+  it('an order lock lease shorter than a slow Paydo call is renewed: a second attempt still waits its turn', async () => {
+    h = await startHarness({ plugin: { rateLimit: false, orderLockLeaseMs: 150 } });
+    h.sandbox.control.addFault({ endpoint: 'invoices.create', kind: 'latency', value: 500 });
+    const ref = addOrder(h);
+    const first = pay(h, ref, cardBody('4000000000003220'));
+    await new Promise((r) => setTimeout(r, 300)); // past the lease, while invoices/create is in flight
+    const second = await pay(h, ref, cardBody('4000000000003220'));
+    expect(second.status).toBe(409);
+    expect(second.body.error).toBe('payment_in_progress');
+    expect((await first).status).toBe(200);
+    expect(h.sandbox.control.snapshot().transactions).toHaveLength(1);
+  });
+});
+
+describe('a second charge the gate could not see (another tab on Paydo’s page)', () => {
+  for (const refund of [true, false]) {
+    it(`is flagged as a duplicate, never pays the order again${refund ? ', and is refunded in full once' : ' (refunds off)'}`, async () => {
+      h = await startHarness({ plugin: { rateLimit: false, refundDuplicateCharges: refund } });
+      const harness = h;
+      const ref = addOrder(harness);
+      const page = await hosted(harness, ref); // tab 1 opens Paydo's page and leaves it open
+      const card = await pay(harness, ref, cardBody('4242424242424242')); // tab 2 pays by card
+      expect(card.body.next).toEqual({ type: 'done', status: 'success' });
+      const second = await payOnHostedPage(harness, page.body.invoiceId); // tab 1 pays too
+      await harness.sandbox.control.ipnIdle();
+      harness.sandbox.control.resendIpn(second);
+      await harness.sandbox.control.ipnIdle();
+
+      const updates = harness.updates.filter((u) => u.orderRef === ref);
+      expect(updates.map((u) => [u.txid, u.status])).toEqual([
+        [card.body.txid, 'paid'],
+        [second, 'duplicate'],
+      ]);
+      expect(updates[1]?.duplicateOf).toBe(card.body.txid);
+      const refunds = harness.sandbox.control.snapshot().refunds;
+      if (refund) {
+        expect(refunds).toHaveLength(1);
+        expect(refunds[0]).toMatchObject({ transactionIdentifier: second, amount: '12.50' });
+        expect(updates[1]?.refundId).toBe(refunds[0]?.identifier);
+      } else {
+        expect(refunds).toHaveLength(0);
+        expect(updates[1]?.refundId).toBeNull();
+      }
+      expect(harness.logs.filter((l) => l.includes('second charge'))).toHaveLength(1);
+    });
+  }
+
+  it('a refund that fails is retried with the next delivery, and made once', async () => {
+    h = await startHarness({ plugin: { rateLimit: false } });
+    const ref = addOrder(h);
+    const page = await hosted(h, ref);
+    const card = await pay(h, ref, cardBody('4242424242424242'));
+    h.sandbox.control.addFault({ endpoint: 'refunds.create', kind: 'error', value: 500, phase: 'after', times: 1 });
+    const second = await payOnHostedPage(h, page.body.invoiceId);
+    await h.sandbox.control.ipnIdle();
+    const attempts = h.sandbox.control.ipnAttempts(second).map((a) => a.statusCode);
+    expect(attempts.at(0)).toBe(503); // the refund's answer was lost: Paydo delivers again
+    expect(attempts.at(-1)).toBe(200);
+    expect(h.sandbox.control.snapshot().refunds).toHaveLength(1); // found, not made twice
+    expect(h.updates.map((u) => u.status)).toEqual(['paid', 'duplicate']);
+    expect(h.updates[0]?.txid).toBe(card.body.txid);
+  });
+});
+
+describe('IPNs bind to their own order', () => {
+  it('an IPN naming one invoice with a transaction of another is refused and applies nothing', async () => {
+    h = await startHarness({ plugin: { rateLimit: false } });
+    h.sandbox.control.configure({ ipnUrl: null });
+    // Two orders with one order id (ids reused after a data reset), the same amount.
+    const a = addOrder(h, { id: 'ORD-1' });
+    const b = addOrder(h, { id: 'ORD-1' });
+    const paidA = await pay(h, a, cardBody('4000000000000119'));
+    h.sandbox.control.advance(paidA.body.txid, 2);
+    const openB = await hosted(h, b);
+    const crossed = await postIpn(h, ipnBody(openB.body.invoiceId, paidA.body.txid, 2, 'ORD-1'));
+    expect(crossed.status).toBe(422);
+    expect(crossed.body.message).toMatch(/belongs to another invoice/);
+
+    // The same with a transaction this server never saw (made by another shop's server).
+    const other = await h.client.invoices.create({
+      order: { id: 'ORD-1', amount: '12.50', currency: 'EUR', description: '', items: [] },
+      payer: { email: 'eve@example.com' },
+      language: 'en',
+      resultUrl: 'http://elsewhere.test/',
+      failPath: 'http://elsewhere.test/',
+      paymentMethod: 200002,
+    });
+    const foreign = await h.client.transactions.create({
+      invoiceIdentifier: other.invoiceId,
+      customer: { email: 'eve@example.com', name: 'Eve', extraFields: { nationalid: '1234567890' } },
+      checkStatusUrl: 'http://elsewhere.test/',
+      paymentMethod: 200002,
+    });
+    const stranger = await postIpn(h, ipnBody(openB.body.invoiceId, foreign.txid as string, 2, 'ORD-1'));
+    expect(stranger.status).toBe(422);
+    expect(h.updates).toHaveLength(0);
+  });
+
+  it('an IPN claiming a final state while Paydo says pending is answered so that Paydo retries', async () => {
+    h = await startHarness({ plugin: { rateLimit: false }, sandbox: { pendingMs: 60_000 } });
+    h.sandbox.control.configure({ ipnUrl: null });
+    const ref = addOrder(h);
+    const res = await pay(h, ref, cardBody('4000000000000119'));
+    const orderId = h.orders.get(ref)?.id as string;
+    const early = await postIpn(h, ipnBody(res.body.invoiceId, res.body.txid, 2, orderId));
+    expect(early.status).toBe(503);
+    const pendingClaim = await postIpn(h, ipnBody(res.body.invoiceId, res.body.txid, 4, orderId));
+    expect(pendingClaim).toEqual({ status: 200, body: { ok: true, outcome: 'ignored' } });
+    h.sandbox.control.advance(res.body.txid, 2);
+    const late = await postIpn(h, ipnBody(res.body.invoiceId, res.body.txid, 2, orderId));
+    expect(late.status).toBe(200);
+    expect(h.updates.map((u) => u.status)).toEqual(['paid']);
+  });
+
+  it('a malformed IPN (an id no Paydo id can be) is a 400, not a retry', async () => {
+    h = await startHarness({ plugin: { rateLimit: false } });
+    h.sandbox.control.configure({ ipnUrl: null });
+    const ref = addOrder(h);
+    const paid = await pay(h, ref, cardBody('4242424242424242'));
+    const long = 't'.repeat(200);
+    const res = await postIpn(h, ipnBody(paid.body.invoiceId, long, 2, h.orders.get(ref)?.id as string));
+    expect(res.status).toBe(400);
+    expect((await postIpn(h, ipnBody('i'.repeat(129), 'tx', 2, 'x'))).status).toBe(400);
+  });
+
+  it('takes IPNs with Paydo’s large metadata (20 kB and 700 kB) while the browser routes keep their 16 KiB limit', async () => {
+    h = await startHarness({ plugin: { rateLimit: false } });
+    h.sandbox.control.configure({ ipnUrl: null });
+    for (const size of [20_000, 700_000]) {
+      const ref = addOrder(h);
+      const res = await pay(h, ref, cardBody('4000000000000119'));
+      h.sandbox.control.advance(res.body.txid, 2);
+      const orderId = h.orders.get(ref)?.id as string;
+      const ipn = await postIpn(h, ipnBody(res.body.invoiceId, res.body.txid, 2, orderId, { note: 'x'.repeat(size) }));
+      expect(ipn.status).toBe(200);
+    }
+    expect(h.updates).toHaveLength(2);
+    const big = await pay(h, addOrder(h), { ...cardBody('4242424242424242'), padding: 'x'.repeat(20_000) });
+    expect(big.status).toBe(413);
+  });
+});
+
+describe('who is the client', () => {
+  it('a forged X-Forwarded-For from an untrusted peer changes nothing; the trusted proxy’s is honoured', async () => {
+    h = await startHarness({
+      plugin: { ipnSourceAddresses: ['18.199.249.46'], rateLimit: { perIp: { max: 2, timeWindowMs: 60_000 } } },
+      fastify: { trustProxy: ['10.0.0.1'] },
+    });
+    h.sandbox.control.configure({ ipnUrl: null });
+    const ref = addOrder(h);
+    const res = await pay(h, ref, cardBody('4000000000000119'));
+    h.sandbox.control.advance(res.body.txid, 2);
+    const body = ipnBody(res.body.invoiceId, res.body.txid, 2, h.orders.get(ref)?.id as string);
+    const forged = await postIpn(h, body, '198.51.100.7', { 'x-forwarded-for': '18.199.249.46' });
+    expect(forged.status).toBe(403);
+    expect(h.ipns.at(-1)?.sourceIp).toBe('198.51.100.7');
+    const proxied = await postIpn(h, body, '10.0.0.1', { 'x-forwarded-for': '18.199.249.46' });
+    expect(proxied.status).toBe(200);
+
+    // Rotating forged addresses does not escape the per-address limit.
+    const statuses: number[] = [];
+    for (let i = 0; i < 4; i++) {
+      const r = await h.app.inject({
+        method: 'POST',
+        url: `/paydo/checkout/${addOrder(h)}/pay`,
+        headers: {
+          'content-type': 'application/json',
+          'idempotency-key': newKey(),
+          'x-forwarded-for': `203.0.113.${i}`,
+        },
+        payload: JSON.stringify(cardBody('4000000000000002')),
+        remoteAddress: '198.51.100.9',
+      });
+      statuses.push(r.statusCode);
+    }
+    expect(statuses.filter((s) => s === 429)).toHaveLength(2);
+  });
+
+  it('on a dual-stack listener (::) an IPv4 source matches an IPv4 allowlist', async () => {
+    h = await startHarness({ plugin: { rateLimit: false, ipnSourceAddresses: ['127.0.0.1'] }, host: '::' });
+    const ref = addOrder(h);
+    const res = await pay(h, ref, cardBody('4242424242424242'));
+    await h.sandbox.control.ipnIdle();
+    const attempts = h.sandbox.control.ipnAttempts(res.body.txid);
+    expect(attempts.length).toBeGreaterThan(0);
+    expect(attempts.every((a) => a.statusCode === 200)).toBe(true);
+    expect(h.ipns.at(-1)?.sourceIp).toBe('127.0.0.1');
+  });
+});
+
+describe('next and checkout', () => {
+  for (const [name, makeStore] of [
+    ['memory', () => new MemoryStore()],
+    ['sqlite', () => new SqliteStore(':memory:')],
+  ] as const) {
+    it(`a repeated ?order= is a 400, and a txid is only answered for its own order (${name})`, async () => {
+      h = await startHarness({ plugin: { rateLimit: false, store: makeStore() } });
+      const ref = addOrder(h);
+      const res = await pay(h, ref, cardBody('4242424242424242'));
+      const twice = await h.app.inject({
+        method: 'GET',
+        url: `/paydo/transactions/${res.body.txid}/next?order=${ref}&order=other`,
+      });
+      expect(twice.statusCode).toBe(400);
+      expect(twice.json().error).toBe('validation');
+      expect((await next(h, res.body.txid, addOrder(h))).status).toBe(404);
+      expect((await next(h, res.body.txid, ref)).body.next).toEqual({ type: 'done', status: 'success' });
+    });
+  }
+
+  it('made-up txids cost no upstream call each: the order’s invoices are read once', async () => {
+    h = await startHarness({ plugin: { rateLimit: false } });
+    const ref = addOrder(h);
+    await hosted(h, ref);
+    await pay(h, ref, cardBody('4000000000000002'));
+    const spy = vi.spyOn(h.client.invoices, 'retrieve');
+    for (let i = 0; i < 200; i++) expect((await next(h, `made-up-${i}`, ref)).status).toBe(404);
+    expect(spy.mock.calls.length).toBeLessThanOrEqual(2); // two invoices, read once
+  });
+
+  it('next and checkout are rate limited per address', async () => {
+    h = await startHarness({ plugin: { rateLimit: { perIpReads: { max: 3, timeWindowMs: 60_000 } } } });
+    const ref = addOrder(h);
+    const codes: number[] = [];
+    for (let i = 0; i < 3; i++) codes.push((await h.app.inject({ url: `/paydo/checkout/${ref}` })).statusCode);
+    codes.push((await next(h, 'any-txid', ref)).status);
+    expect(codes).toEqual([200, 200, 200, 429]);
+  });
+
+  it('checkout gives the payer fields only, not whatever else the order record holds', async () => {
+    h = await startHarness({ plugin: { rateLimit: false } });
+    const ref = addOrder(h, {
+      payer: { email: 'ada@example.com', name: 'Ada', address: '1 Secret Lane' } as never,
+    });
+    const res = await h.app.inject({ url: `/paydo/checkout/${ref}` });
+    expect(res.json().payer).toEqual({ email: 'ada@example.com', name: 'Ada' });
+  });
+});
