@@ -96,7 +96,10 @@ const views: [string, (s: FakeServer) => void, (el: PaydoCheckout) => Promise<vo
         answer({ type: 'hosted', url: 'https://checkout.paydo.com/en/payment/invoice-preprocessing/inv-1' }),
       ),
     async (el) => {
-      await fillCard(el);
+      // A bank transfer: for a card, the widget goes straight to Paydo's page instead of this view.
+      qa<HTMLInputElement>(el, '[part~="method"] input[type="radio"]')[1]?.click();
+      await el.updateComplete;
+      await type(el, 'nationalid', '1234567890');
       await submit(el);
       await until(() => q(el, '[part~="link-button"]'));
     },
