@@ -23,6 +23,7 @@ export default {
   // Firefox and WebKit start slowly on a busy CI machine.
   browserStartTimeout: 120_000,
   testsStartTimeout: 120_000,
-  testFramework: { config: { timeout: 10000 } },
+  // Generous: Firefox and WebKit run axe-core's first pass slowly on a busy machine.
+  testFramework: { config: { timeout: 30_000 } },
   reporters: [defaultReporter(), countingReporter()],
 };
