@@ -40,6 +40,8 @@ export interface StoreOptions {
   rateLimit?: PaydoPluginOptions['rateLimit'];
   /** Where the kit keeps its state (default: SQLite in `dataDir`); a `PostgresStore` for several instances. */
   paydoStore?: PaydoStore | undefined;
+  /** Where payers type the card (PAYDO_CARD_PAYMENTS): `auto` (default), `direct` or `hosted`. */
+  cardPayments?: PaydoPluginOptions['cardPayments'];
   /** The back office's password (ADMIN_PASSWORD). */
   adminPassword: string;
   /** Signs the cart and session cookies (COOKIE_SECRET); random per start when not given, which signs everyone out on restart. */
@@ -122,6 +124,7 @@ export async function buildStore(options: StoreOptions): Promise<{ app: FastifyI
     store: options.paydoStore ?? new SqliteStore(join(options.dataDir, 'paydo.sqlite')),
     pollIntervalMs: options.pollIntervalMs ?? 5_000,
     rateLimit: options.rateLimit,
+    cardPayments: options.cardPayments,
     resolveOrder: async (ref) => {
       const order = db.findOrder(ref);
       if (!order) return null;
