@@ -73,7 +73,8 @@ describe.skipIf(!postgresUrl || !redisUrl)('two store instances on PostgreSQL an
     expect(b.db.findOrder(order.ref)).toMatchObject({ status: 'paid', txid });
     // Applied once, by whichever came first: the pay's status check on A or the IPN on B.
     expect(b.db.paymentEvents(order.ref).filter((e) => e.status === 'paid')).toHaveLength(1);
-    expect(b.db.ipnLog(order.ref).map((e) => e.outcome)).toEqual([expect.stringMatching(/^(applied|duplicate)$/)]);
+    // The IPN may first find the result being applied by A's status check (503, delivered again).
+    expect(b.db.ipnLog(order.ref).at(-1)?.outcome).toMatch(/^(applied|duplicate)$/);
 
     const kitState = new PostgresStore({ connectionString: postgresUrl, schema });
     expect(await kitState.findTransaction(txid)).toMatchObject({ orderRef: order.ref, state: 2 });
