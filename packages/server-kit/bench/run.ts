@@ -244,6 +244,19 @@ async function ok(p: Promise<{ status: number; body: unknown }>) {
 async function benchPay() {
   for (const store of STORES) {
     const rig = await startRig(store);
+    before = upstreamCalls;
+    await pluginPay(rig, addOrder(rig));
+    const pluginCalls = upstreamCalls - before;
+    before = upstreamCalls;
+    await directPay(rig, `d${++orderSeq}`);
+    const directCalls = upstreamCalls - before;
+    if (store === 'memory')
+      report({
+        measured: 'upstream calls per card payment: plugin / direct (methods cached)',
+        value: `${pluginCalls} / ${directCalls}`,
+        goal: 'the same',
+        met: pluginCalls <= directCalls,
+      });
     const t = await interleaved(
       { plugin: () => pluginPay(rig, addOrder(rig)), direct: () => directPay(rig, `d${++orderSeq}`) },
       N.pay,
@@ -628,7 +641,9 @@ if (process.argv.includes('--rss-child')) {
       // `--only=<name>` runs one benchmark (for working on it); the doc is written only by a full run.
       if (only && only !== name) continue;
       const t = performance.now();
+      const reported = rows.length;
       await fn();
+      if (rows.length === reported) throw new Error(`bench: ${name} reported nothing`);
       console.log(`  (${name}: ${((performance.now() - t) / 1000).toFixed(1)} s)`);
     }
     if (quick) console.log(`bench --quick: ${rows.length} results, every benchmark ran`);
