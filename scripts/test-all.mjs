@@ -110,6 +110,18 @@ for (const found of missingEngines) {
   });
 }
 
+// 4. `pnpm bench --quick`: every benchmark runs and reports (a smoke test: the figures are not judged here).
+{
+  const code = await run(process.execPath, ['--conditions=source', 'packages/server-kit/bench/run.ts', '--quick']);
+  results.push({
+    runner: 'bench --quick',
+    exitCode: code,
+    passed: code === 0 ? 1 : 0,
+    failed: code === 0 ? 0 : 1,
+    skipped: 0,
+  });
+}
+
 rmSync(work, { recursive: true, force: true });
 
 let passed = 0;

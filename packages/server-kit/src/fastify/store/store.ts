@@ -3,6 +3,11 @@
  * store) instances. Every operation that decides "who goes first" is one
  * atomic claim, never a read followed by a write, so a PostgreSQL store can
  * implement it with one statement or one transaction.
+ *
+ * Cost: every lookup runs on a hot path (checkout, each poll, each IPN), so
+ * each should be one index lookup whose cost does not grow with the history,
+ * and a duplicate (`saveTransaction` of a known txid, `claimPaymentUpdate` of
+ * an applied state) should be recognised by a read, without a write.
  */
 
 export interface StoredResponse {
