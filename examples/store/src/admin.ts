@@ -4,7 +4,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { PaydoError } from '@paydo-checkout/server-kit';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { formatMoney } from './catalog.ts';
+import { formatMoney, fromCents, toCents } from './catalog.ts';
 import type { Order, StoreDb } from './db.ts';
 import { type Html, html, layout } from './html.ts';
 
@@ -61,9 +61,6 @@ export interface AdminOptions {
   secureCookies: boolean;
 }
 
-export const toCents = (amount: string) => Math.round(Number(amount) * 100);
-export const fromCents = (cents: number) => `${Math.floor(cents / 100)}.${String(cents % 100).padStart(2, '0')}`;
-
 /** "5", "5.0", "5.00" and, where the decimal separator is a comma, "5,00". */
 export function parseRefundAmount(text: string): string | null {
   const normalized = text.trim().replace(',', '.');
@@ -92,7 +89,11 @@ export function registerAdmin(app: FastifyInstance, db: StoreDb, options: AdminO
     return unsigned.valid && Number(unsigned.value) > Date.now();
   };
   const page = (reply: FastifyReply, title: string, body: Html, code = 200) =>
-    reply.code(code).type('text/html; charset=utf-8').header('cache-control', 'no-store').send(layout(title, body));
+    reply
+      .code(code)
+      .type('text/html; charset=utf-8')
+      .header('cache-control', 'no-store')
+      .send(layout(title, body, { wide: true }));
   const back = (reply: FastifyReply, key: 'ok' | 'error', code: NoticeCode) =>
     reply.redirect(`/admin/orders?${key}=${code}`, 303);
   const csrfField = (reply: FastifyReply) => html`<input type="hidden" name="_csrf" value="${reply.generateCsrf()}">`;
@@ -238,7 +239,7 @@ function adminRow(o: Order, db: StoreDb, csrf: Html) {
     <td data-label="Order"><a href="/orders/${o.ref}">#${o.number}</a><br><span class="muted">${o.createdAt.slice(0, 19).replace('T', ' ')}</span></td>
     <td data-label="Amount">${formatMoney(o.amount, o.currency)}</td>
     <td data-label="Status"><span class="badge ${o.status}" data-status="${o.status}">${STATUS_LABEL[o.status]}</span></td>
-    <td data-label="Paydo">${o.invoiceId ? html`invoice <code>${o.invoiceId}</code><br>` : ''}${o.txid ? html`tx <code>${o.txid}</code>` : html`<span class="muted">—</span>`}</td>
+    <td data-label="Paydo">${o.invoiceId ? html`invoice <code>${o.invoiceId}</code><br>` : ''}${o.txid ? html`tx <code>${o.txid}</code>` : html`<span class="muted">—</span>`}${o.payment.method ? html`<br><span class="muted">${paymentLine(o)}</span>` : ''}</td>
     <td data-label="IPN history">${
       ipns.length
         ? html`<ul class="ipn">${ipns.map(
@@ -264,6 +265,27 @@ function adminRow(o: Order, db: StoreDb, csrf: Html) {
       }</td>
   </tr>`;
 }
+
+/** "Visa •••• 4242 (Bank card)" or the method's name alone, for the receipt and the orders page. */
+export function paymentLine(o: Order): string {
+  const { method, cardBrand, cardLast4 } = o.payment;
+  if (cardLast4) return `${brandName(cardBrand)} •••• ${cardLast4}${method ? ` (${method})` : ''}`;
+  return method ?? 'Paydo';
+}
+
+const BRANDS: Record<string, string> = {
+  VISA: 'Visa',
+  MASTERCARD: 'Mastercard',
+  MAESTRO: 'Maestro',
+  MIR: 'Mir',
+  AMEX: 'American Express',
+  'AMERICAN EXPRESS': 'American Express',
+  DISCOVER: 'Discover',
+  JCB: 'JCB',
+  UNIONPAY: 'UnionPay',
+};
+/** Paydo names card schemes in capitals ("VISA"); people read "Visa". */
+const brandName = (brand: string | null) => (brand ? (BRANDS[brand.toUpperCase()] ?? brand) : 'Card');
 
 /** Asks Paydo for refunds still processing (a handful per page view). */
 async function refreshRefunds(app: FastifyInstance, db: StoreDb, orders: Order[]): Promise<void> {
