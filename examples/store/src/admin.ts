@@ -12,11 +12,11 @@ const SESSION_COOKIE = 'store_admin';
 const SESSION_MS = 8 * 60 * 60 * 1000;
 
 export const STATUS_LABEL: Record<Order['status'], string> = {
-  awaiting_payment: 'awaiting payment',
-  paid: 'paid',
-  payment_failed: 'payment failed',
-  partially_refunded: 'partially refunded',
-  refunded: 'refunded',
+  awaiting_payment: 'Awaiting payment',
+  paid: 'Paid',
+  payment_failed: 'Payment failed',
+  partially_refunded: 'Partly refunded',
+  refunded: 'Refunded',
 };
 const REFUND_STATUS: Record<string, string> = { '1': 'processing', '2': 'refunded' };
 const REFUND_LABEL: Record<string, string> = {
@@ -114,14 +114,16 @@ export function registerAdmin(app: FastifyInstance, db: StoreDb, options: AdminO
     return page(
       reply,
       'Sign in',
-      html`<h1>Back office</h1>
+      html`<section class="card narrow">
+      <h1>Store admin</h1>
+      <p class="muted">Sign in to see the orders and refund payments.</p>
       ${error ? html`<p class="notice error" role="alert">${error}</p>` : ''}
       ${ok ? html`<p class="notice success" role="status">${ok}</p>` : ''}
       <form class="login" method="post" action="/admin/login">
         ${csrfField(reply)}
         <p><label>Password <input type="password" name="password" autocomplete="current-password" required></label></p>
-        <p><button type="submit">Sign in</button></p>
-      </form>`,
+        <p><button class="block" type="submit">Sign in</button></p>
+      </form></section>`,
     );
   });
 
@@ -168,16 +170,21 @@ export function registerAdmin(app: FastifyInstance, db: StoreDb, options: AdminO
       return page(
         reply,
         'Confirm refund',
-        html`<h1>Refund order #${order.number}?</h1>
-        <p>Refund <strong>${formatMoney(amount, order.currency)}</strong> (${kind === 'full' ? 'everything still refundable' : 'part'})
-          of order #${order.number}, paid ${formatMoney(order.amount, order.currency)}; refundable now ${formatMoney(fromCents(remaining), order.currency)}.
-          The money goes back to the payer's card or account; this cannot be undone.</p>
+        html`<section class="card narrow">
+        <h1>Refund order #${order.number}?</h1>
+        <dl class="facts">
+          <dt>Refund</dt><dd><strong>${formatMoney(amount, order.currency)}</strong> (${kind === 'full' ? 'everything still refundable' : 'part'})</dd>
+          <dt>Order total</dt><dd>${formatMoney(order.amount, order.currency)}</dd>
+          <dt>Refundable now</dt><dd>${formatMoney(fromCents(remaining), order.currency)}</dd>
+          <dt>Paid with</dt><dd>${paymentLine(order)}</dd>
+        </dl>
+        <p>The money goes back to the payer's card or account. This cannot be undone.</p>
         <form method="post" action="/admin/orders/${order.ref}/refund/confirm" class="confirm">
           ${csrfField(reply)}
           <input type="hidden" name="kind" value="${kind}"><input type="hidden" name="amount" value="${amount}">
-          <button type="submit">Confirm refund of ${formatMoney(amount, order.currency)}</button>
-          <a href="/admin/orders">Cancel</a>
-        </form>`,
+          <button class="danger" type="submit">Confirm refund of ${formatMoney(amount, order.currency)}</button>
+          <a class="button secondary" href="/admin/orders">Cancel</a>
+        </form></section>`,
       );
     },
   );

@@ -45,6 +45,7 @@ export function layout(title: string, body: Html, options: PageOptions = {}): st
     <div class="top-inner${options.wide ? ' wide' : ''}">
       <a class="brand" href="/"><img src="/favicon.svg" alt="" width="28" height="28">Field &amp; Paper</a>
       <nav aria-label="Main">
+        ${options.wide ? html`<a href="/admin/orders">Orders</a>` : ''}
         <a href="/">Shop</a>
         <a class="cart-link" href="/cart">Cart${count ? html` <span class="count" aria-label="${count} items">${count}</span>` : ''}</a>
       </nav>

@@ -339,6 +339,7 @@ export async function buildStore(options: StoreOptions): Promise<{ app: FastifyI
     const order = db.findOrder(request.params.ref);
     if (!order) return notFoundPage(reply, 'order');
     const refunded = formatMoney(fromCents(db.refundedCents(order.ref)), order.currency);
+    const paidAt = db.paymentEvents(order.ref).find((e) => e.status === 'paid' && e.txid === order.txid)?.at;
     return page(
       reply,
       `Order #${order.number}`,
@@ -353,7 +354,7 @@ export async function buildStore(options: StoreOptions): Promise<{ app: FastifyI
           isPaid(order)
             ? html`<dl class="facts">
             <dt>Paid with</dt><dd>${paymentLine(order)}</dd>
-            <dt>Paid on</dt><dd>${order.updatedAt.slice(0, 16).replace('T', ' ')} UTC</dd>
+            ${paidAt ? html`<dt>Paid on</dt><dd>${paidAt.slice(0, 16).replace('T', ' ')} UTC</dd>` : ''}
             ${order.invoiceId ? html`<dt>Paydo invoice</dt><dd><code>${order.invoiceId}</code></dd>` : ''}
             ${order.txid ? html`<dt>Paydo transaction</dt><dd><code>${order.txid}</code></dd>` : ''}
           </dl>`
