@@ -215,7 +215,7 @@ export async function buildStore(options: StoreOptions): Promise<{ app: FastifyI
             <p class="muted">${p.description}</p>
             <div class="product-foot">
               <span class="price">${formatMoney(p.price, p.currency)}</span>
-              <form method="post" action="/cart/add">${token}<input type="hidden" name="productId" value="${p.id}"><button type="submit" aria-label="Add ${p.name} to cart">Add to cart</button></form>
+              <form method="post" action="/cart/add">${token}<input type="hidden" name="productId" value="${p.id}"><button type="submit" aria-label="Add to cart: ${p.name}">Add to cart</button></form>
             </div>
           </div>
         </article>`,
