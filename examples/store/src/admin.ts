@@ -10,6 +10,9 @@ import { type Html, html, layout } from './html.ts';
 
 const SESSION_COOKIE = 'store_admin';
 const SESSION_MS = 8 * 60 * 60 * 1000;
+/** Wrong passwords allowed per client address in a window, before sign-in is refused for the rest of it. */
+const MAX_FAILED_LOGINS = 10;
+const FAILED_LOGIN_WINDOW_MS = 15 * 60 * 1000;
 
 export const STATUS_LABEL: Record<Order['status'], string> = {
   awaiting_payment: 'Awaiting payment',
@@ -49,6 +52,7 @@ export const NOTICES = {
   too_much: 'That is more than can still be refunded for this order (see "refundable").',
   refund_failed: 'Paydo did not accept the refund. Nothing was refunded; the reason is in the server log.',
   wrong_password: 'That password is not right.',
+  too_many_tries: 'Too many wrong passwords from this address. Wait 15 minutes, then try again.',
   signed_out: 'You are signed out.',
 } as const;
 type NoticeCode = keyof typeof NOTICES;
@@ -127,11 +131,24 @@ export function registerAdmin(app: FastifyInstance, db: StoreDb, options: AdminO
     );
   });
 
+  // Guessing the password is slowed to ten tries per address per 15 minutes.
+  const failures = new Map<string, { count: number; resetAt: number }>();
   app.post<{ Body: { password?: string } }>('/admin/login', async (request, reply) => {
+    const now = Date.now();
+    const failed = failures.get(request.ip);
+    if (failed && failed.resetAt <= now) failures.delete(request.ip);
+    if ((failures.get(request.ip)?.count ?? 0) >= MAX_FAILED_LOGINS) {
+      return reply.redirect('/admin/login?error=too_many_tries', 303);
+    }
     if (!samePassword(String(request.body?.password ?? ''), options.password)) {
       request.log.warn({ ip: request.ip }, 'store: a wrong back-office password');
+      if (failures.size > 10_000) failures.clear(); // bounded memory under a spray of addresses
+      const entry = failures.get(request.ip) ?? { count: 0, resetAt: now + FAILED_LOGIN_WINDOW_MS };
+      entry.count += 1;
+      failures.set(request.ip, entry);
       return reply.redirect('/admin/login?error=wrong_password', 303);
     }
+    failures.delete(request.ip);
     return reply
       .setCookie(SESSION_COOKIE, String(Date.now() + SESSION_MS), { ...cookieOptions, maxAge: SESSION_MS / 1000 })
       .redirect('/admin/orders', 303);

@@ -327,3 +327,26 @@ describe('the store looks and reads like a shop', () => {
     expect(page).toMatch(/Applied<\/strong> [\d:]+ · payment accepted/);
   });
 });
+
+describe('guessing the back-office password', () => {
+  it('is stopped after ten wrong passwords from one address, even for the right one', async () => {
+    const v = new Visitor();
+    await v.get('/admin/login');
+    const login = (password: string, remoteAddress: string) =>
+      app.inject({
+        method: 'POST',
+        url: '/admin/login',
+        remoteAddress,
+        headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: v.header() },
+        payload: new URLSearchParams({ password, _csrf: v.token }).toString(),
+      });
+    const answers: string[] = [];
+    for (let i = 0; i < 10; i++) answers.push(String((await login(`guess-${i}`, '203.0.113.7')).headers.location));
+    expect(new Set(answers)).toEqual(new Set(['/admin/login?error=wrong_password']));
+    expect((await login(ADMIN_PASSWORD, '203.0.113.7')).headers.location).toBe('/admin/login?error=too_many_tries');
+    // Another address is not locked out by this one.
+    expect((await login(ADMIN_PASSWORD, '203.0.113.8')).headers.location).toBe('/admin/orders');
+    const page = await v.get('/admin/login?error=too_many_tries');
+    expect(page.body).toContain('Too many wrong passwords from this address.');
+  });
+});
