@@ -1,5 +1,5 @@
 import { Agent, type Dispatcher } from 'undici';
-import type { z } from 'zod';
+import { z } from 'zod';
 import { type FieldErrors, PaydoUnexpectedResponseError, PaydoValidationError } from '../errors.ts';
 import { signInvoice } from '../signature.ts';
 import { type CallOptions, type PaydoAnswer, parseAnswer, RequestSender } from './request-sender.ts';
@@ -175,6 +175,32 @@ export class PaydoClient {
       });
       return parseAnswer(Transaction, answer.data, 'get transaction');
     },
+    /** Several transactions by id (`transactions/filter`, needs the JWT); unknown ids are simply absent. */
+    filter: async (txids: readonly string[], options: CallOptions = {}) => {
+      if (txids.length === 0) return [];
+      const ids = txids.map((id) => encodeId(id)).join(',');
+      const answer = await this.#sender.send({
+        method: 'GET',
+        path: `/transactions/filter?query[identifiers]=${ids}`,
+        auth: true,
+        ...options,
+      });
+      return parseAnswer(z.array(Transaction), answer.data, 'filter transactions');
+    },
+    /**
+     * Cancels the invoice's pending transaction (`checkout/void`), so the payer can
+     * start again on a fresh invoice. Not retried.
+     */
+    void: async (invoiceIdentifier: string, options: CallOptions = {}) => {
+      encodeId(invoiceIdentifier);
+      const answer = await this.#sender.send({
+        method: 'POST',
+        path: '/checkout/void',
+        body: { invoiceIdentifier },
+        ...options,
+      });
+      return parseAnswer(CheckoutTransactionResult, answer.data, 'void transaction');
+    },
   };
 
   readonly refunds = {
@@ -221,9 +247,13 @@ function encodeId(id: string): string {
   return encodeURIComponent(id);
 }
 
-/** The `identifier` header first; a string `data` as the fallback real answers allow. */
+/**
+ * The `identifier` header first; then an `identifier` beside `data` (Paydo's
+ * createRefund example) or a string `data` (invoice creation).
+ */
 function createdId(answer: PaydoAnswer, what: string): string {
   if (answer.identifier) return answer.identifier;
+  if (answer.bodyIdentifier) return answer.bodyIdentifier;
   if (typeof answer.data === 'string' && answer.data !== '') return answer.data;
   throw new PaydoUnexpectedResponseError(
     `Paydo's answer to ${what} has no id (no identifier header, empty data).`,

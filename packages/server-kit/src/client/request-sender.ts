@@ -50,6 +50,8 @@ export interface PaydoAnswer {
   statusCode: number;
   /** The `identifier` header, where Paydo puts the id of what it created. */
   identifier: string | undefined;
+  /** An `identifier` beside `data` in the body (Paydo's createRefund example). */
+  bodyIdentifier: string | undefined;
   data: unknown;
 }
 
@@ -114,7 +116,12 @@ export class RequestSender {
           { statusCode },
         );
       }
-      return { statusCode, identifier: identifier || undefined, data: envelope.data.data };
+      return {
+        statusCode,
+        identifier: identifier || undefined,
+        bodyIdentifier: envelope.data.identifier || undefined,
+        data: envelope.data.data,
+      };
     }
     throw this.#answerError(statusCode, body, response.headers['retry-after']);
   }
@@ -141,11 +148,7 @@ export class RequestSender {
     if (statusCode === 404) return new PaydoNotFoundError(sentence ?? 'Not found.', options);
     if (statusCode === 422) {
       if (message && typeof message === 'object' && !('message' in message && typeof message.message === 'string')) {
-        const fields: FieldErrors = {};
-        for (const [field, value] of Object.entries(message as Record<string, unknown>)) {
-          const list = Array.isArray(value) ? value : [value];
-          fields[field] = list.map((v) => clean(String(v)));
-        }
+        const fields = fieldErrorsOf(message, clean);
         const summary = Object.entries(fields)
           .map(([f, m]) => `${f}: ${m.join(' ')}`)
           .join('; ');
@@ -184,6 +187,38 @@ export class RequestSender {
       requestSent: !notSent,
     });
   }
+}
+
+/**
+ * A 422 field map, flat (`{"pan": ["…"]}`) or nested (`{"payer": {"email": ["…"]}}`,
+ * lists of objects too), as dotted field paths → sentences.
+ */
+export function fieldErrorsOf(message: object, clean: (s: string) => string = (s) => s): FieldErrors {
+  const fields: FieldErrors = {};
+  const add = (path: string, sentence: string) => {
+    const key = path || '(root)';
+    fields[key] = [...(fields[key] ?? []), clean(sentence)];
+  };
+  const walk = (value: unknown, path: string, depth: number): void => {
+    if (value == null) return;
+    if (typeof value !== 'object') {
+      add(path, String(value));
+      return;
+    }
+    if (depth > 8) {
+      add(path, JSON.stringify(value));
+      return;
+    }
+    if (Array.isArray(value)) {
+      value.forEach((item, i) => {
+        walk(item, item !== null && typeof item === 'object' ? `${path}.${i}` : path, depth + 1);
+      });
+      return;
+    }
+    for (const [key, child] of Object.entries(value)) walk(child, path ? `${path}.${key}` : key, depth + 1);
+  };
+  walk(message, '', 0);
+  return fields;
 }
 
 function parseJson(text: string): unknown {

@@ -71,6 +71,11 @@ export interface IpnRecord {
   verifiedState: number | null;
 }
 
+/** What `@fastify/rate-limit` needs of a Redis client: an `ioredis` instance has it. */
+export interface RateLimitRedis {
+  defineCommand(name: string, definition: { numberOfKeys: number; lua: string }): void;
+}
+
 export interface RateLimitWindow {
   max: number;
   timeWindowMs: number;
@@ -118,7 +123,23 @@ export interface PaydoPluginOptions {
    * Rate limits. `perIp` and `perOrder` count payment attempts (card testing);
    * `perIpReads` counts order loads and status polls. `false` turns them off.
    */
-  rateLimit?: { perIp?: RateLimitWindow; perOrder?: RateLimitWindow; perIpReads?: RateLimitWindow } | false | undefined;
+  rateLimit?:
+    | {
+        perIp?: RateLimitWindow;
+        perOrder?: RateLimitWindow;
+        perIpReads?: RateLimitWindow;
+        /**
+         * An `ioredis` client: the counters live in Redis, shared by every
+         * instance (without it each process counts alone). Create it with
+         * `maxRetriesPerRequest: 1, enableOfflineQueue: false` so that a Redis
+         * outage answers 503 at once instead of holding requests.
+         */
+        redis?: RateLimitRedis | undefined;
+        /** Prefix of the Redis keys. Default `paydo-rate-limit:`. */
+        redisPrefix?: string | undefined;
+      }
+    | false
+    | undefined;
   /**
    * Where payers enter their card. `direct`: the widget's card fields, tokenized from your
    * server (Paydo enables this only for merchants with a PCI DSS certificate). `hosted`:
@@ -139,6 +160,12 @@ export interface PaydoPluginOptions {
    * should this process die. Renewed while the attempt is in flight. Default 60 s.
    */
   orderLockLeaseMs?: number | undefined;
+  /**
+   * How long a claim an instance makes (a payment attempt's Idempotency-Key, a
+   * payment result being applied) stays with it, should it die, before another
+   * instance takes over and resumes. Default 60 s.
+   */
+  claimLeaseMs?: number | undefined;
   /**
    * When a second accepted transaction arrives for an order that is already paid
    * (a payer who also paid in another tab), refund it in full through Paydo.
@@ -164,11 +191,20 @@ export interface ResolvedPluginOptions {
   methodsCacheTtlMs: number;
   pollIntervalMs: number;
   statusCacheMs: number;
-  rateLimit: { perIp: RateLimitWindow; perOrder: RateLimitWindow; perIpReads: RateLimitWindow } | false;
+  rateLimit:
+    | {
+        perIp: RateLimitWindow;
+        perOrder: RateLimitWindow;
+        perIpReads: RateLimitWindow;
+        redis: RateLimitRedis | undefined;
+        redisPrefix: string;
+      }
+    | false;
   cardPayments: 'auto' | 'direct' | 'hosted';
   bodyLimit: number;
   ipnBodyLimit: number;
   orderLockLeaseMs: number;
+  claimLeaseMs: number;
   refundDuplicateCharges: boolean;
   onIpn: PaydoPluginOptions['onIpn'];
 }
@@ -203,6 +239,7 @@ export function resolvePluginOptions(options: PaydoPluginOptions): ResolvedPlugi
   const bodyLimit = positive('bodyLimit', o.bodyLimit, 16_384);
   const ipnBodyLimit = positive('ipnBodyLimit', o.ipnBodyLimit, 1_048_576);
   const orderLockLeaseMs = positive('orderLockLeaseMs', o.orderLockLeaseMs, 60_000);
+  const claimLeaseMs = positive('claimLeaseMs', o.claimLeaseMs, 60_000);
   if (o.cardPayments !== undefined && !['auto', 'direct', 'hosted'].includes(o.cardPayments)) {
     problems.push('`cardPayments` must be "auto", "direct" or "hosted"');
   }
@@ -281,12 +318,23 @@ export function resolvePluginOptions(options: PaydoPluginOptions): ResolvedPlugi
     methodsCacheTtlMs,
     pollIntervalMs,
     statusCacheMs,
-    rateLimit: o.rateLimit === false ? false : { ...defaultRate, ...o.rateLimit },
+    rateLimit:
+      o.rateLimit === false
+        ? false
+        : { ...defaultRate, redis: undefined, redisPrefix: 'paydo-rate-limit:', ...definedOnly(o.rateLimit ?? {}) },
     cardPayments: o.cardPayments ?? 'auto',
     bodyLimit,
     ipnBodyLimit,
     orderLockLeaseMs,
+    claimLeaseMs,
     refundDuplicateCharges: o.refundDuplicateCharges ?? true,
     onIpn: o.onIpn,
+  };
+}
+
+/** Drops `undefined` members, so that `{ perIp: undefined }` keeps the default. */
+function definedOnly<T extends object>(value: T): { [K in keyof T]?: Exclude<T[K], undefined> } {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as {
+    [K in keyof T]?: Exclude<T[K], undefined>;
   };
 }

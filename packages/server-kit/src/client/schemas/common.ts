@@ -4,15 +4,15 @@ import { z } from 'zod';
 export const SuccessEnvelope = z.looseObject({
   data: z.unknown(),
   status: z.union([z.number(), z.string()]).optional(),
+  /** Paydo's createRefund example puts the new refund's id here, beside `data`. */
+  identifier: z.union([z.string(), z.number().transform(String)]).optional(),
 });
 
 /** Paydo's error envelope: a sentence, a field map, or `{isSuccess: false, message}`. */
 export const ErrorEnvelope = z.looseObject({
-  message: z.union([
-    z.string(),
-    z.record(z.string(), z.union([z.array(z.string()), z.string()])),
-    z.looseObject({ isSuccess: z.literal(false).optional(), message: z.string() }),
-  ]),
+  // A sentence; `{isSuccess: false, message}`; or a field map, possibly nested
+  // (`{"payer": {"email": ["…"]}}`), flattened by the request sender.
+  message: z.union([z.string(), z.record(z.string(), z.unknown())]),
 });
 
 /** A decimal amount as text, exactly as it is signed: "12.50", "100". */
@@ -27,3 +27,22 @@ export const UnixSeconds = z.union([z.number(), z.string().regex(/^\d+$/).transf
 
 /** A Paydo amount in an answer: a number or a numeric string. */
 export const AnswerAmount = z.union([z.number(), z.string()]).transform((v) => String(v));
+
+//// liberal answer shapes ////
+// Paydo's PHP side serializes an empty associative array as `[]`, writes ids as
+// numbers on some pages and states as digit strings on others. These helpers
+// accept each documented form and hand callers one shape.
+
+/** `[]` where an object was expected (PHP's empty array) becomes `{}`. */
+export function emptyArrayAsObject<S extends z.ZodType>(schema: S) {
+  return z.preprocess((v) => (Array.isArray(v) && v.length === 0 ? {} : v), schema);
+}
+
+/** An id: a string, or a number written as one (`"134666"`). */
+export const AnswerId = z.union([z.string(), z.number().transform(String)]);
+
+/** A small integer code (state, status, type): a number or a string of digits. */
+export const AnswerCode = z.union([z.number().int(), z.string().regex(/^\d+$/).transform(Number)]);
+
+/** Arbitrary merchant data as the docs show it: an object, or a list of objects (Paydo's example), or `[]`. */
+export const Metadata = z.union([z.record(z.string(), z.unknown()), z.array(z.unknown())]);

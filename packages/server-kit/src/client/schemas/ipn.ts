@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { AnswerAmount, AnswerCode, AnswerId } from './common.ts';
 
 /**
  * The IPN body exactly as Paydo posts it. It has no signature: a receiver
@@ -16,8 +17,9 @@ export const IpnPayload = z.looseObject({
   }),
   transaction: z.looseObject({
     id: PaydoId,
-    state: z.union([z.number().int(), z.string().regex(/^\d+$/).transform(Number)]),
-    order: z.looseObject({ id: z.string().min(1) }),
+    state: AnswerCode,
+    // Payop's demo app sends a numeric order id; Paydo echoes what it got.
+    order: z.looseObject({ id: AnswerId.pipe(z.string().min(1)) }),
     error: z
       .looseObject({
         message: z.string().nullish(),
@@ -27,6 +29,29 @@ export const IpnPayload = z.looseObject({
   }),
 });
 export type IpnPayload = z.output<typeof IpnPayload>;
+
+/**
+ * The refund IPN (Payop's IPN and refund pages): the refund as `transaction`
+ * with its `refundId`, and the refunded `sourceTransaction`. Unsigned like the
+ * payment IPN: confirm it by looking the refund up before acting.
+ */
+export const RefundIpnPayload = z.looseObject({
+  transaction: z.looseObject({
+    refundId: PaydoId,
+    state: AnswerCode,
+    amount: AnswerAmount.nullish(),
+    currency: z.string().nullish(),
+    metadata: z.unknown().optional(),
+    error: z
+      .looseObject({
+        message: z.string().nullish(),
+        code: z.union([z.string(), z.number()]).nullish(),
+      })
+      .nullish(),
+  }),
+  sourceTransaction: z.looseObject({ id: PaydoId, state: AnswerCode.nullish() }),
+});
+export type RefundIpnPayload = z.output<typeof RefundIpnPayload>;
 
 /** Paydo's published IPN source addresses (current pages). Configuration, not a rule. */
 export const PAYDO_IPN_SOURCE_ADDRESSES: readonly string[] = [

@@ -1,5 +1,13 @@
 import { z } from 'zod';
-import { AnswerAmount, DecimalAmount, UnixSeconds } from './common.ts';
+import {
+  AnswerAmount,
+  AnswerCode,
+  AnswerId,
+  DecimalAmount,
+  emptyArrayAsObject,
+  Metadata,
+  UnixSeconds,
+} from './common.ts';
 
 export const RefundType = { full: 1, partial: 2 } as const;
 
@@ -8,21 +16,31 @@ export const CreateRefundParams = z.object({
   refundType: z.union([z.literal(1), z.literal(2)]),
   /** In the parent transaction's currency. */
   amount: z.union([DecimalAmount, z.number().positive().transform(String)]),
-  metadata: z.record(z.string(), z.unknown()).default({}),
+  metadata: Metadata.default({}),
 });
 export type CreateRefundParams = z.input<typeof CreateRefundParams>;
 
-export const Refund = z.looseObject({
-  identifier: z.string(),
-  status: z.union([z.number(), z.string()]).nullish(),
-  state: z.union([z.number(), z.string()]).nullish(),
-  type: z.union([z.number(), z.string()]).nullish(),
-  amount: AnswerAmount.nullish(),
-  currency: z.string().nullish(),
-  transactionIdentifier: z.string().nullish(),
-  createdAt: UnixSeconds.nullish(),
-  updatedAt: UnixSeconds.nullish(),
-});
-export type Refund = z.infer<typeof Refund>;
+export const Refund = z
+  .looseObject({
+    identifier: AnswerId,
+    /** The examples show 1 (new, waiting for acceptance) and 2 (accepted); no page lists them all. */
+    status: AnswerCode.nullish(),
+    state: AnswerCode.nullish(),
+    type: AnswerCode.nullish(),
+    amount: AnswerAmount.nullish(),
+    currency: z.string().nullish(),
+    transactionIdentifier: AnswerId.nullish(),
+    /** The refunded transaction (the examples carry it here, not in `transactionIdentifier`). */
+    sourceTransaction: emptyArrayAsObject(z.looseObject({ identifier: AnswerId.optional() })).nullish(),
+    metadata: Metadata.nullish(),
+    createdAt: UnixSeconds.nullish(),
+    updatedAt: UnixSeconds.nullish(),
+  })
+  // The documented answers name the refunded transaction only in `sourceTransaction`.
+  .transform((r) => ({
+    ...r,
+    transactionIdentifier: r.transactionIdentifier ?? r.sourceTransaction?.identifier ?? null,
+  }));
+export type Refund = z.output<typeof Refund>;
 
 export const RefundList = z.array(Refund);

@@ -1,13 +1,15 @@
 import { z } from 'zod';
-import { AnswerAmount, CurrencyCode, UnixSeconds } from './common.ts';
+import { AnswerAmount, AnswerCode, AnswerId, CurrencyCode, emptyArrayAsObject, UnixSeconds } from './common.ts';
+import { MethodId } from './invoices.ts';
 
-export const Customer = z.object({
+/** The payer for `checkout/create`; like the invoice's payer, `name`/`phone` may be `""`. */
+export const Customer = z.looseObject({
   email: z.email('must be an e-mail address'),
-  name: z.string().min(1).max(255).optional(),
-  phone: z.string().min(3).max(32).optional(),
+  name: z.string().max(255).optional(),
+  phone: z.string().max(64).optional(),
   /** The payer's IP. Without it Paydo takes the merchant server's. */
-  ip: z.string().min(2).max(64).optional(),
-  extraFields: z.record(z.string(), z.string()).optional(),
+  ip: z.string().max(64).optional(),
+  extraFields: z.union([z.record(z.string(), z.unknown()), z.literal(''), z.array(z.unknown()).length(0)]).optional(),
 });
 export type Customer = z.infer<typeof Customer>;
 
@@ -17,8 +19,8 @@ export const CreateCheckoutTransactionParams = z.object({
   /** Where the payer returns after an off-site step; may hold `{{txid}}`. */
   checkStatusUrl: z.string().min(1),
   payCurrency: CurrencyCode.optional(),
-  paymentMethod: z.union([z.number().int(), z.string().regex(/^\d+$/)]).optional(),
-  cardToken: z.string().min(1).optional(),
+  paymentMethod: MethodId.optional(),
+  cardToken: z.string().min(1).nullable().optional(),
 });
 export type CreateCheckoutTransactionParams = z.input<typeof CreateCheckoutTransactionParams>;
 
@@ -36,8 +38,8 @@ export function requiresHostedPage(code: number | null | undefined): boolean {
 export const CheckoutTransactionResult = z.looseObject({
   isSuccess: z.boolean().optional(),
   message: z.string().nullish(),
-  txid: z.string().nullish(),
-  code: z.union([z.number(), z.string().regex(/^\d+$/).transform(Number)]).nullish(),
+  txid: AnswerId.nullish(),
+  code: AnswerCode.nullish(),
 });
 export type CheckoutTransactionResult = z.infer<typeof CheckoutTransactionResult>;
 
@@ -49,14 +51,15 @@ const StatusForm = z
   .union([
     z.array(z.unknown()).length(0),
     z.looseObject({
-      method: z.string().optional(),
-      url: z.string().min(1),
+      method: z.string().nullish(),
+      url: z.string().nullish(),
       fields: z.union([z.array(z.unknown()).length(0), z.record(z.string(), z.unknown())]).optional(),
     }),
   ])
   .nullish()
   .transform((form) => {
-    if (!form || Array.isArray(form)) return null;
+    // An empty `url` (seen with `status: pending`) is no step to take.
+    if (!form || Array.isArray(form) || !form.url) return null;
     const method = (form.method ?? 'GET').toUpperCase() === 'POST' ? 'POST' : 'GET';
     const fields: Record<string, string> = {};
     if (form.fields && !Array.isArray(form.fields)) {
@@ -73,7 +76,7 @@ export const TransactionStatus = z.looseObject({
     .string()
     .nullish()
     .transform((u) => (u ? u : null)),
-  txid: z.string().nullish(),
+  txid: AnswerId.nullish(),
 });
 export type TransactionStatus = z.output<typeof TransactionStatus>;
 
@@ -99,34 +102,36 @@ export function outcomeOfState(state: number): TransactionOutcome {
 
 export const Transaction = z
   .looseObject({
-    identifier: z.string(),
-    type: z.union([z.number(), z.string()]).nullish(),
+    identifier: AnswerId,
+    type: AnswerCode.nullish(),
     amount: AnswerAmount.nullish(),
     currency: z.string().nullish(),
     payAmount: AnswerAmount.nullish(),
     payCurrency: z.string().nullish(),
     productAmount: AnswerAmount.nullish(),
     productCurrency: z.string().nullish(),
-    state: z.number(),
-    error: z.union([z.string(), z.looseObject({ message: z.string().nullish() })]).nullish(),
-    orderId: z.string().nullish(),
-    orderIdentifier: z.string().nullish(),
+    state: AnswerCode,
+    error: z.union([z.string(), z.looseObject({ message: z.string().nullish() }), z.array(z.unknown())]).nullish(),
+    orderId: AnswerId.nullish(),
+    orderIdentifier: AnswerId.nullish(),
     paymentMethodIdentifier: z.union([z.number(), z.string()]).nullish(),
-    cardMetadata: z
-      .looseObject({
+    cardMetadata: emptyArrayAsObject(
+      z.looseObject({
         bin: z.string().nullish(),
         lastDigits: z.string().nullish(),
         paymentSystem: z.string().nullish(),
         country: z.string().nullish(),
         holderName: z.string().nullish(),
-      })
-      .nullish(),
-    payerInformation: z.array(z.looseObject({ type: z.number(), value: z.unknown() })).nullish(),
+      }),
+    ).nullish(),
+    payerInformation: z.array(z.looseObject({ type: AnswerCode, value: z.unknown() })).nullish(),
     resultUrl: z.string().nullish(),
     failUrl: z.string().nullish(),
     createdAt: UnixSeconds.nullish(),
     updatedAt: UnixSeconds.nullish(),
-    application: z.looseObject({ identifier: z.string(), name: z.string().nullish() }).nullish(),
+    application: emptyArrayAsObject(
+      z.looseObject({ identifier: AnswerId.optional(), name: z.string().nullish() }),
+    ).nullish(),
   })
   .transform((t, ctx) => {
     // Clients fall back across productAmount/amount and orderId/orderIdentifier.
@@ -136,7 +141,8 @@ export const Transaction = z
     if (orderAmount == null) ctx.addIssue({ code: 'custom', path: ['amount'], message: 'missing' });
     if (orderCurrency == null) ctx.addIssue({ code: 'custom', path: ['currency'], message: 'missing' });
     if (orderId == null) ctx.addIssue({ code: 'custom', path: ['orderId'], message: 'missing' });
-    const errorMessage = typeof t.error === 'string' ? t.error : (t.error?.message ?? null);
+    const errorMessage =
+      typeof t.error === 'string' ? t.error : Array.isArray(t.error) ? null : (t.error?.message ?? null);
     return {
       ...t,
       orderAmount: orderAmount ?? '',
