@@ -80,7 +80,7 @@ describe('the store’s pages in every mode', () => {
           await page.waitForURL('**/cart');
           await page.getByLabel('Quantity of Enamel mug').fill('2');
           await page.getByRole('button', { name: 'Update' }).click();
-          await expect.poll(() => page.locator('.cart-summary').textContent()).toContain('€25.00');
+          await expect.poll(() => page.locator('.cart-summary').textContent(), { timeout: 15_000 }).toContain('€25.00');
           await audit(page, 'cart');
           await page.goto('/nothing-here');
           await audit(page, '404');
