@@ -65,8 +65,10 @@ describe.each(STORE_KINDS)('PaydoStore contract: $name', (kind) => {
     expect(claims.filter((c) => c.status === 'claimed')).toHaveLength(1);
     expect(claims.filter((c) => c.status === 'in_progress')).toHaveLength(19);
     expect(await store.readIdempotencyKey('k', 'f')).toEqual({ status: 'in_progress' });
+    expect(await store.renewIdempotencyKey('k', 60_000)).toBe(true); // a slow attempt keeps its key
     await store.saveAttemptProgress('k', { invoiceId: 'inv-1', transactionRequested: true });
     await store.releaseIdempotencyKey('k');
+    expect(await store.renewIdempotencyKey('k', 60_000)).toBe(false); // given back: no longer held
     expect(await store.readIdempotencyKey('k', 'f')).toBeNull();
     expect(await store.claimIdempotencyKey('k', 'f', 60_000)).toEqual({
       status: 'claimed',
@@ -74,6 +76,7 @@ describe.each(STORE_KINDS)('PaydoStore contract: $name', (kind) => {
     });
     expect((await store.claimIdempotencyKey('k', 'other', 60_000)).status).toBe('mismatch');
     await store.completeIdempotencyKey('k', { statusCode: 200, body: { ok: 1, b: [2], a: 'x' } });
+    expect(await store.renewIdempotencyKey('k', 60_000)).toBe(false); // answered
     const completed = await store.claimIdempotencyKey('k', 'f', 60_000);
     expect(completed).toEqual({ status: 'completed', response: { statusCode: 200, body: { ok: 1, b: [2], a: 'x' } } });
     // A replayed answer is the same bytes as the first one: key order kept.
