@@ -4,19 +4,22 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { PaydoError } from '@paydo-checkout/server-kit';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { formatMoney } from './catalog.ts';
+import { formatMoney, fromCents, toCents } from './catalog.ts';
 import type { Order, StoreDb } from './db.ts';
 import { type Html, html, layout } from './html.ts';
 
 const SESSION_COOKIE = 'store_admin';
 const SESSION_MS = 8 * 60 * 60 * 1000;
+/** Wrong passwords allowed per client address in a window, before sign-in is refused for the rest of it. */
+const MAX_FAILED_LOGINS = 10;
+const FAILED_LOGIN_WINDOW_MS = 15 * 60 * 1000;
 
 export const STATUS_LABEL: Record<Order['status'], string> = {
-  awaiting_payment: 'awaiting payment',
-  paid: 'paid',
-  payment_failed: 'payment failed',
-  partially_refunded: 'partially refunded',
-  refunded: 'refunded',
+  awaiting_payment: 'Awaiting payment',
+  paid: 'Paid',
+  payment_failed: 'Payment failed',
+  partially_refunded: 'Partly refunded',
+  refunded: 'Refunded',
 };
 const REFUND_STATUS: Record<string, string> = { '1': 'processing', '2': 'refunded' };
 const REFUND_LABEL: Record<string, string> = {
@@ -49,6 +52,7 @@ export const NOTICES = {
   too_much: 'That is more than can still be refunded for this order (see "refundable").',
   refund_failed: 'Paydo did not accept the refund. Nothing was refunded; the reason is in the server log.',
   wrong_password: 'That password is not right.',
+  too_many_tries: 'Too many wrong passwords from this address. Wait 15 minutes, then try again.',
   signed_out: 'You are signed out.',
 } as const;
 type NoticeCode = keyof typeof NOTICES;
@@ -60,9 +64,6 @@ export interface AdminOptions {
   /** Cookies are marked Secure when the shop is served over https. */
   secureCookies: boolean;
 }
-
-export const toCents = (amount: string) => Math.round(Number(amount) * 100);
-export const fromCents = (cents: number) => `${Math.floor(cents / 100)}.${String(cents % 100).padStart(2, '0')}`;
 
 /** "5", "5.0", "5.00" and, where the decimal separator is a comma, "5,00". */
 export function parseRefundAmount(text: string): string | null {
@@ -92,7 +93,11 @@ export function registerAdmin(app: FastifyInstance, db: StoreDb, options: AdminO
     return unsigned.valid && Number(unsigned.value) > Date.now();
   };
   const page = (reply: FastifyReply, title: string, body: Html, code = 200) =>
-    reply.code(code).type('text/html; charset=utf-8').header('cache-control', 'no-store').send(layout(title, body));
+    reply
+      .code(code)
+      .type('text/html; charset=utf-8')
+      .header('cache-control', 'no-store')
+      .send(layout(title, body, { wide: true }));
   const back = (reply: FastifyReply, key: 'ok' | 'error', code: NoticeCode) =>
     reply.redirect(`/admin/orders?${key}=${code}`, 303);
   const csrfField = (reply: FastifyReply) => html`<input type="hidden" name="_csrf" value="${reply.generateCsrf()}">`;
@@ -113,22 +118,37 @@ export function registerAdmin(app: FastifyInstance, db: StoreDb, options: AdminO
     return page(
       reply,
       'Sign in',
-      html`<h1>Back office</h1>
+      html`<section class="card narrow">
+      <h1>Store admin</h1>
+      <p class="muted">Sign in to see the orders and refund payments.</p>
       ${error ? html`<p class="notice error" role="alert">${error}</p>` : ''}
       ${ok ? html`<p class="notice success" role="status">${ok}</p>` : ''}
       <form class="login" method="post" action="/admin/login">
         ${csrfField(reply)}
         <p><label>Password <input type="password" name="password" autocomplete="current-password" required></label></p>
-        <p><button type="submit">Sign in</button></p>
-      </form>`,
+        <p><button class="block" type="submit">Sign in</button></p>
+      </form></section>`,
     );
   });
 
+  // Guessing the password is slowed to ten tries per address per 15 minutes.
+  const failures = new Map<string, { count: number; resetAt: number }>();
   app.post<{ Body: { password?: string } }>('/admin/login', async (request, reply) => {
+    const now = Date.now();
+    const failed = failures.get(request.ip);
+    if (failed && failed.resetAt <= now) failures.delete(request.ip);
+    if ((failures.get(request.ip)?.count ?? 0) >= MAX_FAILED_LOGINS) {
+      return reply.redirect('/admin/login?error=too_many_tries', 303);
+    }
     if (!samePassword(String(request.body?.password ?? ''), options.password)) {
       request.log.warn({ ip: request.ip }, 'store: a wrong back-office password');
+      if (failures.size > 10_000) failures.clear(); // bounded memory under a spray of addresses
+      const entry = failures.get(request.ip) ?? { count: 0, resetAt: now + FAILED_LOGIN_WINDOW_MS };
+      entry.count += 1;
+      failures.set(request.ip, entry);
       return reply.redirect('/admin/login?error=wrong_password', 303);
     }
+    failures.delete(request.ip);
     return reply
       .setCookie(SESSION_COOKIE, String(Date.now() + SESSION_MS), { ...cookieOptions, maxAge: SESSION_MS / 1000 })
       .redirect('/admin/orders', 303);
@@ -167,16 +187,21 @@ export function registerAdmin(app: FastifyInstance, db: StoreDb, options: AdminO
       return page(
         reply,
         'Confirm refund',
-        html`<h1>Refund order #${order.number}?</h1>
-        <p>Refund <strong>${formatMoney(amount, order.currency)}</strong> (${kind === 'full' ? 'everything still refundable' : 'part'})
-          of order #${order.number}, paid ${formatMoney(order.amount, order.currency)}; refundable now ${formatMoney(fromCents(remaining), order.currency)}.
-          The money goes back to the payer's card or account; this cannot be undone.</p>
+        html`<section class="card narrow">
+        <h1>Refund order #${order.number}?</h1>
+        <dl class="facts">
+          <dt>Refund</dt><dd><strong>${formatMoney(amount, order.currency)}</strong> (${kind === 'full' ? 'everything still refundable' : 'part'})</dd>
+          <dt>Order total</dt><dd>${formatMoney(order.amount, order.currency)}</dd>
+          <dt>Refundable now</dt><dd>${formatMoney(fromCents(remaining), order.currency)}</dd>
+          <dt>Paid with</dt><dd>${paymentLine(order)}</dd>
+        </dl>
+        <p>The money goes back to the payer's card or account. This cannot be undone.</p>
         <form method="post" action="/admin/orders/${order.ref}/refund/confirm" class="confirm">
           ${csrfField(reply)}
           <input type="hidden" name="kind" value="${kind}"><input type="hidden" name="amount" value="${amount}">
-          <button type="submit">Confirm refund of ${formatMoney(amount, order.currency)}</button>
-          <a href="/admin/orders">Cancel</a>
-        </form>`,
+          <button class="danger" type="submit">Confirm refund of ${formatMoney(amount, order.currency)}</button>
+          <a class="button secondary" href="/admin/orders">Cancel</a>
+        </form></section>`,
       );
     },
   );
@@ -238,7 +263,7 @@ function adminRow(o: Order, db: StoreDb, csrf: Html) {
     <td data-label="Order"><a href="/orders/${o.ref}">#${o.number}</a><br><span class="muted">${o.createdAt.slice(0, 19).replace('T', ' ')}</span></td>
     <td data-label="Amount">${formatMoney(o.amount, o.currency)}</td>
     <td data-label="Status"><span class="badge ${o.status}" data-status="${o.status}">${STATUS_LABEL[o.status]}</span></td>
-    <td data-label="Paydo">${o.invoiceId ? html`invoice <code>${o.invoiceId}</code><br>` : ''}${o.txid ? html`tx <code>${o.txid}</code>` : html`<span class="muted">—</span>`}</td>
+    <td data-label="Paydo">${o.invoiceId ? html`invoice <code>${o.invoiceId}</code><br>` : ''}${o.txid ? html`tx <code>${o.txid}</code>` : html`<span class="muted">—</span>`}${o.payment.method ? html`<br><span class="muted">${paymentLine(o)}</span>` : ''}</td>
     <td data-label="IPN history">${
       ipns.length
         ? html`<ul class="ipn">${ipns.map(
@@ -264,6 +289,27 @@ function adminRow(o: Order, db: StoreDb, csrf: Html) {
       }</td>
   </tr>`;
 }
+
+/** "Visa •••• 4242 (Bank card)" or the method's name alone, for the receipt and the orders page. */
+export function paymentLine(o: Order): string {
+  const { method, cardBrand, cardLast4 } = o.payment;
+  if (cardLast4) return `${brandName(cardBrand)} •••• ${cardLast4}${method ? ` (${method})` : ''}`;
+  return method ?? 'Paydo';
+}
+
+const BRANDS: Record<string, string> = {
+  VISA: 'Visa',
+  MASTERCARD: 'Mastercard',
+  MAESTRO: 'Maestro',
+  MIR: 'Mir',
+  AMEX: 'American Express',
+  'AMERICAN EXPRESS': 'American Express',
+  DISCOVER: 'Discover',
+  JCB: 'JCB',
+  UNIONPAY: 'UnionPay',
+};
+/** Paydo names card schemes in capitals ("VISA"); people read "Visa". */
+const brandName = (brand: string | null) => (brand ? (BRANDS[brand.toUpperCase()] ?? brand) : 'Card');
 
 /** Asks Paydo for refunds still processing (a handful per page view). */
 async function refreshRefunds(app: FastifyInstance, db: StoreDb, orders: Order[]): Promise<void> {

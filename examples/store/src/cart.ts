@@ -63,4 +63,5 @@ export const CART_NOTICES = {
   currency: 'Items in another currency go in a separate order: check out this cart first.',
   cart_invalid: 'Your cart could not be read and was emptied. Please add the items again.',
   max_quantity: `At most ${MAX_QUANTITY} of one item per order.`,
+  bad_quantity: 'A quantity is a whole number: 0 removes the item.',
 } as const;

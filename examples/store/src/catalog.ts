@@ -5,7 +5,6 @@ export interface Product {
   description: string;
   price: string;
   currency: string;
-  emoji: string;
 }
 
 export const CATALOG: readonly Product[] = [
@@ -15,7 +14,6 @@ export const CATALOG: readonly Product[] = [
     description: 'A camp mug that survives every trip.',
     price: '12.50',
     currency: 'EUR',
-    emoji: '☕',
   },
   {
     id: 'tee',
@@ -23,7 +21,6 @@ export const CATALOG: readonly Product[] = [
     description: 'Soft cotton, printed in Lisbon.',
     price: '25.00',
     currency: 'EUR',
-    emoji: '👕',
   },
   {
     id: 'notebook',
@@ -31,7 +28,6 @@ export const CATALOG: readonly Product[] = [
     description: '120 pages, lays flat.',
     price: '9.00',
     currency: 'EUR',
-    emoji: '📓',
   },
   {
     id: 'stickers',
@@ -39,7 +35,6 @@ export const CATALOG: readonly Product[] = [
     description: 'Twelve weatherproof stickers.',
     price: '4.90',
     currency: 'EUR',
-    emoji: '🏷️',
   },
   {
     id: 'poster',
@@ -47,7 +42,6 @@ export const CATALOG: readonly Product[] = [
     description: 'A3 risograph print, shipped from Kyiv.',
     price: '450.00',
     currency: 'UAH',
-    emoji: '🖼️',
   },
 ];
 
@@ -55,12 +49,24 @@ export function findProduct(id: string): Product | undefined {
   return CATALOG.find((p) => p.id === id);
 }
 
+/** Exact cents of a decimal text with at most two decimals ("12.5" → 1250). */
+export function toCents(amount: string): number {
+  const [units = '0', fraction = ''] = amount.split('.');
+  return Number(units) * 100 + Number(fraction.padEnd(2, '0').slice(0, 2));
+}
+
+export function fromCents(cents: number): string {
+  return `${Math.floor(cents / 100)}.${String(cents % 100).padStart(2, '0')}`;
+}
+
 /** Sums decimal prices exactly (in cents). */
 export function total(lines: { price: string; quantity: number }[]): string {
-  const cents = lines.reduce((sum, l) => sum + BigInt(Math.round(Number(l.price) * 100)) * BigInt(l.quantity), 0n);
-  return `${cents / 100n}.${String(cents % 100n).padStart(2, '0')}`;
+  return fromCents(lines.reduce((sum, l) => sum + toCents(l.price) * l.quantity, 0));
 }
 
 export function formatMoney(amount: string, currency: string): string {
   return new Intl.NumberFormat('en', { style: 'currency', currency }).format(Number(amount));
 }
+
+/** The product's picture, an SVG in public/products. */
+export const imageOf = (product: Product) => `/assets/products/${product.id}.svg`;

@@ -22,6 +22,8 @@ export interface Order {
   status: OrderStatus;
   txid: string | null;
   invoiceId: string | null;
+  /** How it was paid, from the confirmed transaction (for the receipt). */
+  payment: { method: string | null; cardBrand: string | null; cardLast4: string | null };
   createdAt: string;
   updatedAt: string;
 }
@@ -102,9 +104,15 @@ interface OrderRow {
   status: OrderStatus;
   txid: string | null;
   invoice_id: string | null;
+  pay_method: string | null;
+  card_brand: string | null;
+  card_last4: string | null;
   created_at: string;
   updated_at: string;
 }
+
+/** Columns added after the first release: added in place to an existing database file. */
+const ADDED_COLUMNS = ['pay_method TEXT', 'card_brand TEXT', 'card_last4 TEXT'];
 
 const toOrder = (r: OrderRow): Order => ({
   ref: r.ref,
@@ -116,6 +124,7 @@ const toOrder = (r: OrderRow): Order => ({
   status: r.status,
   txid: r.txid,
   invoiceId: r.invoice_id,
+  payment: { method: r.pay_method ?? null, cardBrand: r.card_brand ?? null, cardLast4: r.card_last4 ?? null },
   createdAt: r.created_at,
   updatedAt: r.updated_at,
 });
@@ -129,6 +138,11 @@ export class StoreDb {
     this.#db = new DatabaseSync(join(dataDir, 'store.sqlite'));
     this.#db.exec('PRAGMA journal_mode = WAL; PRAGMA busy_timeout = 5000;');
     this.#db.exec(SCHEMA);
+    const columns = new Set(
+      (this.#db.prepare('PRAGMA table_info(orders)').all() as { name: string }[]).map((c) => c.name),
+    );
+    for (const column of ADDED_COLUMNS)
+      if (!columns.has(column.split(' ')[0] as string)) this.#db.exec(`ALTER TABLE orders ADD COLUMN ${column}`);
   }
 
   createOrder(lines: OrderLine[], amount: string, currency: string): Order {
@@ -168,6 +182,8 @@ export class StoreDb {
       status: 'paid' | 'failed' | 'duplicate';
       source: string;
       message: string | null;
+      /** Method and card of a paid one, for the receipt. */
+      payment?: Order['payment'] | undefined;
     },
   ): void {
     const now = new Date().toISOString();
@@ -181,9 +197,17 @@ export class StoreDb {
       if (update.status === 'paid') {
         this.#db
           .prepare(
-            "UPDATE orders SET status = 'paid', txid = ?, invoice_id = ?, updated_at = ? WHERE ref = ? AND status IN ('awaiting_payment', 'payment_failed')",
+            "UPDATE orders SET status = 'paid', txid = ?, invoice_id = ?, pay_method = ?, card_brand = ?, card_last4 = ?, updated_at = ? WHERE ref = ? AND status IN ('awaiting_payment', 'payment_failed')",
           )
-          .run(update.txid, update.invoiceId, now, ref);
+          .run(
+            update.txid,
+            update.invoiceId,
+            update.payment?.method ?? null,
+            update.payment?.cardBrand ?? null,
+            update.payment?.cardLast4 ?? null,
+            now,
+            ref,
+          );
       } else if (update.status === 'failed') {
         this.#db
           .prepare(

@@ -21,28 +21,38 @@ export function html(strings: TemplateStringsArray, ...values: unknown[]): Html 
   return new Html(strings.reduce((out, s, i) => out + s + (i < values.length ? render(values[i]) : ''), ''));
 }
 
-export function layout(title: string, body: Html, options: { cartCount?: number } = {}): string {
+export interface PageOptions {
+  cartCount?: number;
+  /** The back office uses the full width. */
+  wide?: boolean;
+}
+
+export function layout(title: string, body: Html, options: PageOptions = {}): string {
+  const count = options.cartCount ?? 0;
   return `<!doctype html>${
     html`<html lang="en">
 <head>
   <meta charset="utf-8">
   <meta name="viewport" content="width=device-width, initial-scale=1">
-  <title>${title} — Paydo Demo Store</title>
+  <title>${title} — Field & Paper</title>
+  <link rel="icon" href="/favicon.svg" type="image/svg+xml">
   <link rel="stylesheet" href="/assets/store.css">
   <script type="module" src="/assets/paydo-checkout.js"></script>
   <script type="module" src="/assets/store.js"></script>
 </head>
 <body>
   <header class="top">
-    <a class="brand" href="/">Paydo Demo Store</a>
-    <nav aria-label="Main">
-      <a href="/">Shop</a>
-      <a href="/cart">Cart${options.cartCount ? ` (${options.cartCount})` : ''}</a>
-      <a href="/admin/orders">Orders</a>
-    </nav>
+    <div class="top-inner${options.wide ? ' wide' : ''}">
+      <a class="brand" href="/"><img src="/favicon.svg" alt="" width="28" height="28">Field &amp; Paper</a>
+      <nav aria-label="Main">
+        ${options.wide ? html`<a href="/admin/orders">Orders</a>` : ''}
+        <a href="/">Shop</a>
+        <a class="cart-link" href="/cart">Cart${count ? html` <span class="count" aria-label="${count} items">${count}</span>` : ''}</a>
+      </nav>
+    </div>
   </header>
-  <main>${body}</main>
-  <footer class="foot">A demo shop for <code>@paydo-checkout</code>. Payments run on the local Paydo sandbox unless real keys are set.</footer>
+  <main class="${options.wide ? 'wide' : ''}">${body}</main>
+  <footer class="foot">A demo shop for <code>@paydo-checkout</code>. Payments run on the local Paydo sandbox unless real keys are set. · <a href="/admin/orders">Store admin</a></footer>
 </body>
 </html>`.value
   }`;

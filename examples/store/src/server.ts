@@ -14,11 +14,11 @@ import {
   SqliteStore,
 } from '@paydo-checkout/server-kit/fastify';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
-import { registerAdmin, STATUS_LABEL } from './admin.ts';
+import { paymentLine, registerAdmin, STATUS_LABEL } from './admin.ts';
 import { CART_NOTICES, type Cart, checkCart, MAX_QUANTITY, readCart, writeCart } from './cart.ts';
-import { CATALOG, findProduct, formatMoney, total } from './catalog.ts';
-import { StoreDb } from './db.ts';
-import { html, layout } from './html.ts';
+import { CATALOG, findProduct, formatMoney, fromCents, imageOf, total } from './catalog.ts';
+import { type Order, StoreDb } from './db.ts';
+import { type Html, html, layout, type PageOptions } from './html.ts';
 
 export interface StoreOptions {
   dataDir: string;
@@ -106,17 +106,21 @@ export async function buildStore(options: StoreOptions): Promise<{ app: FastifyI
     request.log.error({ err: error }, 'store: unexpected error');
     return reply.code(500).type('text/plain').send('Something went wrong on our side.');
   });
-  app.setNotFoundHandler((_request, reply) =>
-    reply
-      .code(404)
-      .type('text/html; charset=utf-8')
-      .send(
-        layout(
-          'Not found',
-          html`<h1>Page not found</h1><p>There is nothing at this address.</p><p><a href="/">Back to the shop</a></p>`,
-        ),
-      ),
-  );
+  app.setNotFoundHandler((_request, reply) => notFoundPage(reply, 'page'));
+
+  // The payment method's name for the receipt, from Paydo's list (asked once per unknown id).
+  const methodTitles = new Map<string, string>();
+  const methodTitle = async (id: string | number | null | undefined): Promise<string | null> => {
+    if (id == null) return null;
+    if (!methodTitles.has(String(id))) {
+      try {
+        for (const m of await app.paydo.paymentMethods.listAvailable()) methodTitles.set(String(m.identifier), m.title);
+      } catch {
+        // The receipt then names no method; the payment itself is not affected.
+      }
+    }
+    return methodTitles.get(String(id)) ?? null;
+  };
 
   await app.register(paydo, {
     prefix: '/paydo',
@@ -138,7 +142,16 @@ export async function buildStore(options: StoreOptions): Promise<{ app: FastifyI
       };
     },
     onPaymentUpdate: async (update) => {
+      const card = update.transaction.cardMetadata;
       db.applyPayment(update.orderRef, {
+        payment:
+          update.status === 'paid'
+            ? {
+                method: await methodTitle(update.transaction.paymentMethodIdentifier),
+                cardBrand: card?.paymentSystem ?? null,
+                cardLast4: card?.lastDigits && /^\d{4}$/.test(card.lastDigits) ? card.lastDigits : null,
+              }
+            : undefined,
         txid: update.txid,
         invoiceId: update.invoiceId,
         state: update.state,
@@ -176,26 +189,50 @@ export async function buildStore(options: StoreOptions): Promise<{ app: FastifyI
   app.get('/assets/paydo-checkout.js', asset(WIDGET, 'text/javascript; charset=utf-8'));
   app.get('/assets/store.js', asset(join(PUBLIC, 'store.js'), 'text/javascript; charset=utf-8'));
   app.get('/assets/store.css', asset(join(PUBLIC, 'store.css'), 'text/css; charset=utf-8'));
+  app.get('/favicon.svg', asset(join(PUBLIC, 'favicon.svg'), 'image/svg+xml'));
+  app.get('/favicon.ico', (_request, reply) => reply.redirect('/favicon.svg', 301));
+  for (const product of CATALOG)
+    app.get(imageOf(product), asset(join(PUBLIC, 'products', `${product.id}.svg`), 'image/svg+xml'));
 
   const cartOf = (request: FastifyRequest): Cart => readCart(request);
   const count = (cart: Cart) => Object.values(cart).reduce((a, b) => a + b, 0);
+  function notFoundPage(reply: FastifyReply, what: 'page' | 'order' | 'product') {
+    return reply
+      .code(404)
+      .type('text/html; charset=utf-8')
+      .send(
+        layout(
+          'Not found',
+          html`<section class="empty card">
+            <h1>We could not find that ${what}</h1>
+            <p class="muted">The link may be mistyped, or the ${what} is no longer here.</p>
+            <p><a class="button" href="/">Back to the shop</a></p>
+          </section>`,
+        ),
+      );
+  }
   const csrfField = (reply: FastifyReply) => html`<input type="hidden" name="_csrf" value="${reply.generateCsrf()}">`;
-  const page = (reply: FastifyReply, title: string, body: ReturnType<typeof html>, cart?: Cart) =>
-    reply.type('text/html; charset=utf-8').send(layout(title, body, { cartCount: cart ? count(cart) : 0 }));
+  const page = (reply: FastifyReply, title: string, body: Html, cart?: Cart, options: PageOptions = {}) =>
+    reply.type('text/html; charset=utf-8').send(layout(title, body, { ...options, cartCount: cart ? count(cart) : 0 }));
 
   app.get('/', async (request, reply) => {
     const token = csrfField(reply);
     return page(
       reply,
       'Shop',
-      html`<h1>Shop</h1>
+      html`<section class="hero"><h1>Small goods, made well</h1>
+      <p class="muted">Mugs, shirts and paper from small workshops in Lisbon and Kyiv.</p></section>
       <div class="grid">${CATALOG.map(
         (p) => html`<article class="product">
-          <div class="emoji" aria-hidden="true">${p.emoji}</div>
-          <h2>${p.name}</h2>
-          <p class="muted">${p.description}</p>
-          <div class="price">${formatMoney(p.price, p.currency)}</div>
-          <form method="post" action="/cart/add">${token}<input type="hidden" name="productId" value="${p.id}"><button type="submit" aria-label="Add ${p.name} to cart">Add to cart</button></form>
+          <img class="product-image" src="${imageOf(p)}" alt="" width="320" height="240">
+          <div class="product-body">
+            <h2>${p.name}</h2>
+            <p class="muted">${p.description}</p>
+            <div class="product-foot">
+              <span class="price">${formatMoney(p.price, p.currency)}</span>
+              <form method="post" action="/cart/add">${token}<input type="hidden" name="productId" value="${p.id}"><button type="submit" aria-label="Add to cart: ${p.name}">Add to cart</button></form>
+            </div>
+          </div>
         </article>`,
       )}</div>`,
       cartOf(request),
@@ -204,16 +241,25 @@ export async function buildStore(options: StoreOptions): Promise<{ app: FastifyI
 
   app.post<{ Body: { productId?: string } }>('/cart/add', async (request, reply) => {
     const product = findProduct(String(request.body?.productId ?? ''));
-    if (!product)
-      return reply
-        .code(400)
-        .type('text/html')
-        .send(layout('Not found', html`<p class="notice error">No such product.</p>`));
+    if (!product) return notFoundPage(reply, 'product');
     const cart = cartOf(request);
     const checked = checkCart({ ...cart, [product.id]: 1 });
     if ('error' in checked) return reply.redirect(`/cart?error=${checked.error}`, 303);
     if ((cart[product.id] ?? 0) >= MAX_QUANTITY) return reply.redirect('/cart?error=max_quantity', 303);
     cart[product.id] = (cart[product.id] ?? 0) + 1;
+    return writeCart(reply, cart, secure).redirect('/cart', 303);
+  });
+
+  /** Sets a line's quantity; 0 removes it. */
+  app.post<{ Body: { productId?: string; quantity?: string } }>('/cart/update', async (request, reply) => {
+    const cart = cartOf(request);
+    const id = String(request.body?.productId ?? '');
+    const quantity = Number(request.body?.quantity ?? 0);
+    if (!Object.hasOwn(cart, id)) return reply.redirect('/cart', 303);
+    if (!Number.isInteger(quantity) || quantity < 0) return reply.redirect('/cart?error=bad_quantity', 303);
+    if (quantity > MAX_QUANTITY) return reply.redirect('/cart?error=max_quantity', 303);
+    if (quantity === 0) delete cart[id];
+    else cart[id] = quantity;
     return writeCart(reply, cart, secure).redirect('/cart', 303);
   });
 
@@ -236,20 +282,33 @@ export async function buildStore(options: StoreOptions): Promise<{ app: FastifyI
     return page(
       reply,
       'Cart',
-      html`<h1>Cart</h1>
+      html`<h1>Your cart</h1>
       ${notice ? html`<p class="notice" role="alert">${notice}</p>` : ''}
       ${
         lines.length === 0
-          ? html`<p>Your cart is empty. <a href="/">Browse the shop</a>.</p>`
-          : html`<table><thead><tr><th>Item</th><th>Qty</th><th>Price</th><th></th></tr></thead><tbody>
+          ? html`<section class="empty card"><p>Your cart is empty.</p><p><a class="button" href="/">Browse the shop</a></p></section>`
+          : html`<div class="cart">
+          <ul class="cart-lines">
           ${lines.map(
-            (
-              l,
-            ) => html`<tr><td>${l.product.name}</td><td>${l.quantity}</td><td>${formatMoney(l.product.price, l.product.currency)}</td>
-            <td><form method="post" action="/cart/remove">${token}<input type="hidden" name="productId" value="${l.product.id}"><button class="secondary" type="submit">Remove</button></form></td></tr>`,
+            (l) => html`<li class="cart-line">
+              <img src="${imageOf(l.product)}" alt="" width="96" height="72">
+              <div class="cart-item"><strong>${l.product.name}</strong><span class="muted small">${formatMoney(l.product.price, l.product.currency)} each</span></div>
+              <form method="post" action="/cart/update" class="qty">${token}
+                <input type="hidden" name="productId" value="${l.product.id}">
+                <label class="visually-hidden" for="qty-${l.product.id}">Quantity of ${l.product.name}</label>
+                <input id="qty-${l.product.id}" type="number" name="quantity" min="0" max="${MAX_QUANTITY}" value="${l.quantity}" inputmode="numeric">
+                <button class="secondary small" type="submit">Update</button>
+              </form>
+              <strong class="line-total">${formatMoney(total([{ price: l.product.price, quantity: l.quantity }]), l.product.currency)}</strong>
+              <form method="post" action="/cart/remove" class="remove">${token}<input type="hidden" name="productId" value="${l.product.id}"><button class="link" type="submit" aria-label="Remove ${l.product.name}">Remove</button></form>
+            </li>`,
           )}
-          <tr><th colspan="2">Total</th><th>${formatMoney(sum, currency)}</th><td></td></tr></tbody></table>
-          <form method="post" action="/checkout">${token}<p><button type="submit">Check out</button></p></form>`
+          </ul>
+          <aside class="card cart-summary">
+            <div class="row"><span>Total</span><strong>${formatMoney(sum, currency)}</strong></div>
+            <form method="post" action="/checkout">${token}<button class="block" type="submit">Check out</button></form>
+            <a href="/" class="small">Continue shopping</a>
+          </aside></div>`
       }`,
       cart,
     );
@@ -273,19 +332,18 @@ export async function buildStore(options: StoreOptions): Promise<{ app: FastifyI
 
   app.get<{ Params: { ref: string } }>('/checkout/:ref', async (request, reply) => {
     const order = db.findOrder(request.params.ref);
-    if (!order) return reply.callNotFound();
-    if (order.status !== 'awaiting_payment' && order.status !== 'payment_failed') {
-      return reply.redirect(`/orders/${order.ref}`, 303);
-    }
+    if (!order) return notFoundPage(reply, 'order');
+    // Paid already (Back from the order page, a reload, a second tab): the receipt is the way on.
+    if (isPaid(order)) return reply.redirect(`/orders/${order.ref}`, 303);
     return page(
       reply,
       `Checkout #${order.number}`,
-      html`<h1>Checkout — order #${order.number}</h1>
+      html`<h1>Checkout</h1>
       <div class="checkout">
-        <section class="summary" aria-label="Order summary">
-          <table><tbody>${order.lines.map((l) => html`<tr><td>${l.quantity} × ${l.name}</td><td>${formatMoney(total([l]), order.currency)}</td></tr>`)}
-          <tr><th>Total</th><th>${formatMoney(order.amount, order.currency)}</th></tr></tbody></table>
-          <p class="muted">Sandbox test card: 4242 4242 4242 4242, any future date, any CVC.</p>
+        <section class="card summary" aria-label="Order summary">
+          <h2>Order #${order.number}</h2>
+          ${itemsTable(order)}
+          <p class="muted small">Sandbox test card: 4242 4242 4242 4242, any future date, any CVC.</p>
         </section>
         <paydo-checkout api="/paydo" order="${order.ref}" lang="en"></paydo-checkout>
       </div>`,
@@ -294,20 +352,59 @@ export async function buildStore(options: StoreOptions): Promise<{ app: FastifyI
 
   app.get<{ Params: { ref: string } }>('/orders/:ref', async (request, reply) => {
     const order = db.findOrder(request.params.ref);
-    if (!order) return reply.code(404).type('text/html').send(layout('Not found', html`<h1>Order not found</h1>`));
-    const paid = order.status !== 'awaiting_payment' && order.status !== 'payment_failed';
+    if (!order) return notFoundPage(reply, 'order');
+    const refunded = formatMoney(fromCents(db.refundedCents(order.ref)), order.currency);
+    const paidAt = db.paymentEvents(order.ref).find((e) => e.status === 'paid' && e.txid === order.txid)?.at;
     return page(
       reply,
       `Order #${order.number}`,
-      html`<h1>Order #${order.number}</h1>
-      <p>Status: <span class="badge ${order.status}" data-status="${order.status}">${STATUS_LABEL[order.status]}</span></p>
-      <p>${paid ? 'Thank you! Your payment is confirmed.' : html`Not paid yet. <a href="/checkout/${order.ref}">Go to checkout</a>.`}</p>
-      <p>Total: ${formatMoney(order.amount, order.currency)}</p>
-      <p><a href="/">Back to the shop</a></p>`,
+      html`<section class="receipt card">
+        <header class="receipt-head">
+          <h1>Order #${order.number}</h1>
+          <span class="badge ${order.status}" data-status="${order.status}">${STATUS_LABEL[order.status]}</span>
+        </header>
+        <p class="lead">${headline(order, refunded)}</p>
+        ${itemsTable(order)}
+        ${
+          isPaid(order)
+            ? html`<dl class="facts">
+            <dt>Paid with</dt><dd>${paymentLine(order)}</dd>
+            ${paidAt ? html`<dt>Paid on</dt><dd>${paidAt.slice(0, 16).replace('T', ' ')} UTC</dd>` : ''}
+            ${order.invoiceId ? html`<dt>Paydo invoice</dt><dd><code>${order.invoiceId}</code></dd>` : ''}
+            ${order.txid ? html`<dt>Paydo transaction</dt><dd><code>${order.txid}</code></dd>` : ''}
+          </dl>`
+            : html`<p><a class="button" href="/checkout/${order.ref}">Go to checkout</a></p>`
+        }
+      </section>
+      <p class="center"><a href="/">Back to the shop</a></p>`,
     );
   });
 
   registerAdmin(app, db, { password: options.adminPassword, secureCookies: secure });
 
   return { app, db };
+}
+
+const isPaid = (order: Order) => order.status !== 'awaiting_payment' && order.status !== 'payment_failed';
+
+/** The order page's first sentence: a refunded order does not thank anyone for a payment. */
+function headline(order: Order, refunded: string): string {
+  switch (order.status) {
+    case 'paid':
+      return 'Thank you! Your payment is confirmed.';
+    case 'partially_refunded':
+      return `Part of this order was refunded: ${refunded} goes back to the card or account it was paid with.`;
+    case 'refunded':
+      return `This order was refunded in full (${refunded}). The money goes back to the card or account it was paid with; banks can take a few days to show it.`;
+    case 'payment_failed':
+      return 'The payment did not go through. You can try again with another card or method.';
+    default:
+      return 'This order is not paid yet.';
+  }
+}
+
+function itemsTable(order: Order): Html {
+  return html`<table class="items"><tbody>
+    ${order.lines.map((l) => html`<tr><td>${l.name} <span class="muted">× ${l.quantity}</span></td><td class="num">${formatMoney(total([l]), order.currency)}</td></tr>`)}
+    </tbody><tfoot><tr><th scope="row">Total</th><th class="num">${formatMoney(order.amount, order.currency)}</th></tr></tfoot></table>`;
 }

@@ -264,3 +264,116 @@ describe('the store under attack', () => {
     expect(cart.body).not.toContain('stolen');
   });
 });
+
+describe('the store looks and reads like a shop', () => {
+  it('the order page is a receipt: items, method, the card’s last four digits and the Paydo ids', async () => {
+    const order = await paidOrder();
+    const page = (await app.inject({ method: 'GET', url: `/orders/${order.ref}` })).body;
+    expect(page).toContain('Thank you! Your payment is confirmed.');
+    expect(page).toContain('Organic T-shirt');
+    expect(order.payment).toEqual({ method: 'Bank card', cardBrand: 'VISA', cardLast4: '4242' });
+    expect(page).toContain('Visa •••• 4242 (Bank card)');
+    expect(page).toContain(order.invoiceId as string);
+    expect(page).toContain(order.txid as string);
+    expect(page).not.toContain('4242424242424242');
+  });
+
+  it('a refunded order says so, and no longer thanks for a confirmed payment', async () => {
+    const v = await admin();
+    const order = await paidOrder();
+    await refund(v, order.ref, { kind: 'partial', amount: '5.00' });
+    const partly = (await app.inject({ method: 'GET', url: `/orders/${order.ref}` })).body;
+    expect(partly).toContain('Part of this order was refunded: €5.00');
+    await refund(v, order.ref, { kind: 'full' });
+    const full = (await app.inject({ method: 'GET', url: `/orders/${order.ref}` })).body;
+    expect(full).toContain('This order was refunded in full (€25.00)');
+    expect(full).not.toContain('Thank you! Your payment is confirmed.');
+    expect(full).toContain('data-status="refunded"');
+  });
+
+  it('a paid order’s checkout page goes to the order page', async () => {
+    const order = await paidOrder();
+    const res = await app.inject({ method: 'GET', url: `/checkout/${order.ref}` });
+    expect(res.statusCode).toBe(303);
+    expect(res.headers.location).toBe(`/orders/${order.ref}`);
+  });
+
+  it('an unknown page or order is a 404 page with a way back to the shop', async () => {
+    for (const url of ['/no-such-page', '/orders/no-such-order', '/checkout/no-such-order']) {
+      const res = await app.inject({ method: 'GET', url });
+      expect(res.statusCode, url).toBe(404);
+      expect(res.headers['content-type'], url).toContain('text/html');
+      expect(res.body, url).toContain('<a class="button" href="/">Back to the shop</a>');
+    }
+  });
+
+  it('products have SVG pictures (no emoji) and the shop has a favicon', async () => {
+    const home = (await app.inject({ method: 'GET', url: '/' })).body;
+    expect(home).not.toMatch(/\p{Extended_Pictographic}/u);
+    const images = [...home.matchAll(/<img class="product-image" src="([^"]+)"/g)].map((m) => m[1] as string);
+    expect(images).toHaveLength(5);
+    for (const src of [...images, '/favicon.svg']) {
+      const res = await app.inject({ method: 'GET', url: src });
+      expect(res.statusCode, src).toBe(200);
+      expect(res.headers['content-type'], src).toBe('image/svg+xml');
+      expect(res.body, src).toMatch(/^<svg xmlns="http:\/\/www.w3.org\/2000\/svg"/);
+    }
+    expect(home).toContain('<link rel="icon" href="/favicon.svg" type="image/svg+xml">');
+  });
+
+  it('cart quantities can be changed; 0 removes the line; more than the limit is refused', async () => {
+    const v = new Visitor();
+    await v.get('/');
+    await v.post('/cart/add', { productId: 'notebook' });
+    await v.post('/cart/add', { productId: 'stickers' });
+    await v.get('/cart');
+    expect((await v.post('/cart/update', { productId: 'notebook', quantity: '3' })).headers.location).toBe('/cart');
+    expect((await v.post('/cart/update', { productId: 'stickers', quantity: '0' })).headers.location).toBe('/cart');
+    expect((await v.post('/cart/update', { productId: 'notebook', quantity: '500' })).headers.location).toBe(
+      '/cart?error=max_quantity',
+    );
+    expect((await v.post('/cart/update', { productId: 'notebook', quantity: '1.5' })).headers.location).toBe(
+      '/cart?error=bad_quantity',
+    );
+    const cart = (await v.get('/cart')).body;
+    expect(cart).toContain('value="3"');
+    expect(cart).not.toContain('Sticker pack');
+    expect(cart).toContain('€27.00');
+    const checkout = await v.post('/checkout', {});
+    const ref = String(checkout.headers.location).split('/').pop() as string;
+    expect(db.findOrder(ref)).toMatchObject({ amount: '27.00', lines: [{ productId: 'notebook', quantity: 3 }] });
+  });
+
+  it('the orders page: refunds with their currency, IPN states in words, a success notice styled as success', async () => {
+    const v = await admin();
+    const order = await paidOrder();
+    const done = await refund(v, order.ref, { kind: 'partial', amount: '2,50' });
+    const page = (await v.get(String(done.headers.location))).body;
+    expect(page).toContain('<p class="notice success" role="status">');
+    expect(page).toContain('partial €2.50');
+    expect(page).toMatch(/Applied<\/strong> [\d:]+ · payment accepted/);
+  });
+});
+
+describe('guessing the back-office password', () => {
+  it('is stopped after ten wrong passwords from one address, even for the right one', async () => {
+    const v = new Visitor();
+    await v.get('/admin/login');
+    const login = (password: string, remoteAddress: string) =>
+      app.inject({
+        method: 'POST',
+        url: '/admin/login',
+        remoteAddress,
+        headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: v.header() },
+        payload: new URLSearchParams({ password, _csrf: v.token }).toString(),
+      });
+    const answers: string[] = [];
+    for (let i = 0; i < 10; i++) answers.push(String((await login(`guess-${i}`, '203.0.113.7')).headers.location));
+    expect(new Set(answers)).toEqual(new Set(['/admin/login?error=wrong_password']));
+    expect((await login(ADMIN_PASSWORD, '203.0.113.7')).headers.location).toBe('/admin/login?error=too_many_tries');
+    // Another address is not locked out by this one.
+    expect((await login(ADMIN_PASSWORD, '203.0.113.8')).headers.location).toBe('/admin/orders');
+    const page = await v.get('/admin/login?error=too_many_tries');
+    expect(page.body).toContain('Too many wrong passwords from this address.');
+  });
+});
