@@ -119,6 +119,7 @@ export type CheckoutErrorCode =
   | 'payment_rejected'
   | 'rate_limited'
   | 'upstream_unavailable'
+  | 'service_unavailable'
   | 'forbidden'
   | 'unsupported_media_type'
   | 'internal';

@@ -1,5 +1,6 @@
 import { PaydoError, PaydoValidationError } from '../errors.ts';
 import type { CheckoutError, CheckoutErrorCode } from '../protocol.ts';
+import { isStoreUnavailable } from './store/store.ts';
 
 /** An error answer of the plugin: HTTP status plus the protocol's `{error, message, …}` body. */
 export class CheckoutHttpError extends Error {
@@ -45,6 +46,7 @@ export function widgetFieldName(paydoField: string): string {
  */
 export function fromPaydoError(error: unknown): CheckoutHttpError {
   if (error instanceof CheckoutHttpError) return error;
+  if (isStoreUnavailable(error)) return storeUnavailable();
   if (error instanceof PaydoValidationError) {
     const fields: Record<string, string[]> = {};
     for (const [name, messages] of Object.entries(error.fields)) {
@@ -84,5 +86,15 @@ export function fromPaydoError(error: unknown): CheckoutHttpError {
     500,
     'internal',
     'Something went wrong on our side. Nothing was charged twice; please try again.',
+  );
+}
+
+/** The kit's own database (the `PaydoStore`) is not reachable: nothing was written, try again. */
+export function storeUnavailable(): CheckoutHttpError {
+  return new CheckoutHttpError(
+    503,
+    'service_unavailable',
+    'The shop cannot record payments for a moment. Please try again: nothing is charged twice.',
+    { retryable: true },
   );
 }

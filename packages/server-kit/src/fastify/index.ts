@@ -4,6 +4,7 @@ export type {
   PaydoOrder,
   PaydoPluginOptions,
   PaymentUpdate,
+  RateLimitRedis,
   RateLimitWindow,
 } from './options.ts';
 export { paydo as default, paydo, paydoRedactPaths } from './plugin.ts';
@@ -17,3 +18,4 @@ export type {
   TransactionRecord,
   UpdateClaim,
 } from './store/store.ts';
+export { isStoreUnavailable, StoreUnavailableError } from './store/store.ts';

@@ -71,6 +71,11 @@ export interface IpnRecord {
   verifiedState: number | null;
 }
 
+/** What `@fastify/rate-limit` needs of a Redis client: an `ioredis` instance has it. */
+export interface RateLimitRedis {
+  defineCommand(name: string, definition: { numberOfKeys: number; lua: string }): void;
+}
+
 export interface RateLimitWindow {
   max: number;
   timeWindowMs: number;
@@ -118,7 +123,23 @@ export interface PaydoPluginOptions {
    * Rate limits. `perIp` and `perOrder` count payment attempts (card testing);
    * `perIpReads` counts order loads and status polls. `false` turns them off.
    */
-  rateLimit?: { perIp?: RateLimitWindow; perOrder?: RateLimitWindow; perIpReads?: RateLimitWindow } | false | undefined;
+  rateLimit?:
+    | {
+        perIp?: RateLimitWindow;
+        perOrder?: RateLimitWindow;
+        perIpReads?: RateLimitWindow;
+        /**
+         * An `ioredis` client: the counters live in Redis, shared by every
+         * instance (without it each process counts alone). Create it with
+         * `maxRetriesPerRequest: 1, enableOfflineQueue: false` so that a Redis
+         * outage answers 503 at once instead of holding requests.
+         */
+        redis?: RateLimitRedis | undefined;
+        /** Prefix of the Redis keys. Default `paydo-rate-limit:`. */
+        redisPrefix?: string | undefined;
+      }
+    | false
+    | undefined;
   /**
    * Where payers enter their card. `direct`: the widget's card fields, tokenized from your
    * server (Paydo enables this only for merchants with a PCI DSS certificate). `hosted`:
@@ -164,7 +185,15 @@ export interface ResolvedPluginOptions {
   methodsCacheTtlMs: number;
   pollIntervalMs: number;
   statusCacheMs: number;
-  rateLimit: { perIp: RateLimitWindow; perOrder: RateLimitWindow; perIpReads: RateLimitWindow } | false;
+  rateLimit:
+    | {
+        perIp: RateLimitWindow;
+        perOrder: RateLimitWindow;
+        perIpReads: RateLimitWindow;
+        redis: RateLimitRedis | undefined;
+        redisPrefix: string;
+      }
+    | false;
   cardPayments: 'auto' | 'direct' | 'hosted';
   bodyLimit: number;
   ipnBodyLimit: number;
@@ -281,12 +310,22 @@ export function resolvePluginOptions(options: PaydoPluginOptions): ResolvedPlugi
     methodsCacheTtlMs,
     pollIntervalMs,
     statusCacheMs,
-    rateLimit: o.rateLimit === false ? false : { ...defaultRate, ...o.rateLimit },
+    rateLimit:
+      o.rateLimit === false
+        ? false
+        : { ...defaultRate, redis: undefined, redisPrefix: 'paydo-rate-limit:', ...definedOnly(o.rateLimit ?? {}) },
     cardPayments: o.cardPayments ?? 'auto',
     bodyLimit,
     ipnBodyLimit,
     orderLockLeaseMs,
     refundDuplicateCharges: o.refundDuplicateCharges ?? true,
     onIpn: o.onIpn,
+  };
+}
+
+/** Drops `undefined` members, so that `{ perIp: undefined }` keeps the default. */
+function definedOnly<T extends object>(value: T): { [K in keyof T]?: Exclude<T[K], undefined> } {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as {
+    [K in keyof T]?: Exclude<T[K], undefined>;
   };
 }

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { PluginContext } from './context.ts';
 import { CheckoutHttpError } from './http-error.ts';
 import type { PaydoOrder } from './options.ts';
+import { releaseSoon } from './store/store.ts';
 
 /**
  * The one way into "start a payment for this order". Every route that can make
@@ -61,7 +62,8 @@ export async function withOrderLock<T>(
     return await work(lock);
   } finally {
     clearInterval(timer);
-    await store.releaseOrderLock(orderRef, owner);
+    // Renewed at most a third of a lease ago: half a lease from now is still ours to give back.
+    await releaseSoon(() => store.releaseOrderLock(orderRef, owner), Date.now() + orderLockLeaseMs / 2);
   }
 }
 

@@ -1,11 +1,11 @@
 import cors from '@fastify/cors';
 import rateLimit from '@fastify/rate-limit';
-import type { FastifyInstance, FastifyPluginAsync, FastifyRequest, onRequestHookHandler } from 'fastify';
+import type { FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest, onRequestHookHandler } from 'fastify';
 import fp from 'fastify-plugin';
 import type { PaydoClient } from '../client/client.ts';
 import { clientIp } from './client-address.ts';
 import { createContext } from './context.ts';
-import { CheckoutHttpError } from './http-error.ts';
+import { CheckoutHttpError, storeUnavailable } from './http-error.ts';
 import {
   type PaydoPluginOptions,
   type RateLimitWindow,
@@ -17,6 +17,7 @@ import { hostedRoute } from './routes/hosted.ts';
 import { ipnRoute } from './routes/ipn.ts';
 import { nextRoute } from './routes/next.ts';
 import { payRoute } from './routes/pay.ts';
+import { isStoreUnavailable, StoreUnavailableError } from './store/store.ts';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -82,11 +83,15 @@ async function routes(app: FastifyInstance, options: ResolvedPluginOptions): Pro
 
   // @fastify/rate-limit runs one limiter per request and registration, so each
   // window gets its own (encapsulated) registration, and the hooks go on the routes.
-  const limiter = async (window: RateLimitWindow, keyOf: (r: FastifyRequest) => string) => {
+  const limiter = async (name: string, window: RateLimitWindow, keyOf: (r: FastifyRequest) => string) => {
+    if (!options.rateLimit) throw new Error('unreachable: rate limits are off');
+    const { redis, redisPrefix } = options.rateLimit;
     let hook: onRequestHookHandler | undefined;
     await app.register(async (scope) => {
       await scope.register(rateLimit, {
         global: false,
+        // Shared by every instance when given; one namespace per window so they never share a counter.
+        ...(redis && { redis, nameSpace: `${redisPrefix}${options.prefix}:${name}:` }),
         errorResponseBuilder: (_request, context) =>
           new CheckoutHttpError(429, 'rate_limited', `Too many requests. Try again in ${context.after}.`, {
             retryable: true,
@@ -94,21 +99,38 @@ async function routes(app: FastifyInstance, options: ResolvedPluginOptions): Pro
       });
       hook = scope.rateLimit({ max: window.max, timeWindow: window.timeWindowMs, keyGenerator: keyOf });
     });
-    return hook as onRequestHookHandler;
+    const limit = hook as (request: FastifyRequest, reply: FastifyReply) => Promise<void>;
+    // A limiter that cannot count (Redis down) refuses with 503 rather than letting card testers through.
+    const guarded: onRequestHookHandler = async (request, reply) => {
+      try {
+        await limit(request, reply);
+      } catch (error) {
+        if (error instanceof CheckoutHttpError) throw error;
+        throw new StoreUnavailableError('The rate-limit store is not reachable right now.', { cause: error });
+      }
+    };
+    return guarded;
   };
   const byIp = (r: FastifyRequest) => `ip:${clientIp(r)}`;
   const byOrder = (r: FastifyRequest) => `order:${(r.params as { orderRef?: string }).orderRef ?? ''}`;
   const payLimits: onRequestHookHandler[] = [];
   const readLimits: onRequestHookHandler[] = [];
   if (options.rateLimit) {
-    payLimits.push(await limiter(options.rateLimit.perIp, byIp), await limiter(options.rateLimit.perOrder, byOrder));
+    payLimits.push(
+      await limiter('pay-ip', options.rateLimit.perIp, byIp),
+      await limiter('pay-order', options.rateLimit.perOrder, byOrder),
+    );
     // Reading an order or polling a payment is cheap for a payer and costly to scrape or to
     // flood with made-up txids: a wider window, still per address.
-    readLimits.push(await limiter(options.rateLimit.perIpReads, byIp));
+    readLimits.push(await limiter('read-ip', options.rateLimit.perIpReads, byIp));
   }
 
   app.setErrorHandler((error: Error & { statusCode?: number; code?: string }, request, reply) => {
     if (error instanceof CheckoutHttpError) return reply.code(error.statusCode).send(error.body);
+    if (isStoreUnavailable(error)) {
+      request.log.warn({ err: error }, 'paydo: the store is unavailable');
+      return reply.code(503).send(storeUnavailable().body);
+    }
     if (error.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') {
       return reply
         .code(415)

@@ -1,94 +1,154 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { createSandbox, type Sandbox } from '@paydo-checkout/sandbox';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { MemoryStore, SqliteStore } from '../../src/fastify/index.ts';
+import { STORE_KINDS } from '../services/stores.ts';
 import { addOrder, cardBody, type Harness, newKey, pay, startHarness } from './harness.ts';
 
-let dir: string;
 let sandbox: Sandbox;
 beforeEach(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'paydo-sqlite-'));
   sandbox = await createSandbox({ pendingMs: 100 });
 });
 afterEach(async () => {
   await sandbox.close();
-  rmSync(dir, { recursive: true, force: true });
 });
 
-describe('PaydoStore implementations', () => {
-  it('keeps idempotency and IPN dedupe across a restart', async () => {
-    const file = join(dir, 'paydo.sqlite');
-    const start = () =>
-      startHarness({ sandboxInstance: sandbox, plugin: { rateLimit: false, store: new SqliteStore(file) } });
-    let h: Harness = await start();
-    sandbox.control.configure({ ipnUrl: `${h.url}/paydo/ipn` });
-    const orders = h.orders;
-    const ref = addOrder(h);
-    const key = newKey();
-    const first = await pay(h, ref, cardBody('4242424242424242'), key);
-    await sandbox.control.ipnIdle();
-    expect(h.updates).toHaveLength(1);
-    await h.close();
+// The same contract for every store: MemoryStore, SqliteStore and PostgresStore.
+describe.each(STORE_KINDS)('PaydoStore contract: $name', (kind) => {
+  it.skipIf(kind.skip !== null || !kind.place().persistent)(
+    'keeps idempotency and IPN dedupe across a restart',
+    async () => {
+      const place = kind.place();
+      const start = () => startHarness({ sandboxInstance: sandbox, plugin: { rateLimit: false, store: place.open() } });
+      let h: Harness = await start();
+      sandbox.control.configure({ ipnUrl: `${h.url}/paydo/ipn` });
+      const orders = h.orders;
+      const ref = addOrder(h);
+      const key = newKey();
+      const first = await pay(h, ref, cardBody('4242424242424242'), key);
+      await sandbox.control.ipnIdle();
+      expect(h.updates).toHaveLength(1);
+      await h.close();
 
-    h = await start(); // a new process, the same file
-    for (const [k, v] of orders) h.orders.set(k, v);
-    sandbox.control.configure({ ipnUrl: `${h.url}/paydo/ipn` });
-    const again = await pay(h, ref, cardBody('4242424242424242'), key);
-    expect(again).toEqual(first);
-    sandbox.control.resendIpn(first.body.txid);
-    await sandbox.control.ipnIdle();
-    expect(h.updates).toHaveLength(0); // applied before the restart: a duplicate now
-    expect(h.ipns.at(-1)?.outcome).toBe('duplicate');
-    const otherKey = await pay(h, ref, cardBody('4242424242424242'));
-    expect(otherKey.body.error).toBe('already_paid');
-    expect(sandbox.control.snapshot().transactions).toHaveLength(1);
-    await h.close();
+      h = await start(); // a new process, the same database
+      for (const [k, v] of orders) h.orders.set(k, v);
+      sandbox.control.configure({ ipnUrl: `${h.url}/paydo/ipn` });
+      const again = await pay(h, ref, cardBody('4242424242424242'), key);
+      expect(again).toEqual(first);
+      sandbox.control.resendIpn(first.body.txid);
+      await sandbox.control.ipnIdle();
+      expect(h.updates).toHaveLength(0); // applied before the restart: a duplicate now
+      expect(h.ipns.at(-1)?.outcome).toBe('duplicate');
+      const otherKey = await pay(h, ref, cardBody('4242424242424242'));
+      expect(otherKey.body.error).toBe('already_paid');
+      expect(sandbox.control.snapshot().transactions).toHaveLength(1);
+      await h.close();
+    },
+  );
+
+  it.skipIf(kind.skip !== null)('forgets Idempotency-Keys after their retention', async () => {
+    const store = kind.place({ keyRetentionMs: 1_000 }).open();
+    await store.claimIdempotencyKey('old', 'f', 60_000);
+    await store.completeIdempotencyKey('old', { statusCode: 200, body: {} });
+    await store.purge(Date.now() + 500);
+    expect((await store.claimIdempotencyKey('old', 'f', 60_000)).status).toBe('completed');
+    await store.purge(Date.now() + 5_000);
+    expect((await store.claimIdempotencyKey('old', 'f', 60_000)).status).toBe('claimed');
+    await store.close?.();
   });
 
-  it('forgets Idempotency-Keys after their retention (memory and sqlite)', async () => {
-    for (const store of [
-      new SqliteStore(join(dir, 'purge.sqlite'), { keyRetentionMs: 1_000 }),
-      new MemoryStore({ keyRetentionMs: 1_000 }),
-    ]) {
-      await store.claimIdempotencyKey('old', 'f', 60_000);
-      await store.completeIdempotencyKey('old', { statusCode: 200, body: {} });
-      store.purge(Date.now() + 500);
-      expect((await store.claimIdempotencyKey('old', 'f', 60_000)).status).toBe('completed');
-      store.purge(Date.now() + 5_000);
-      expect((await store.claimIdempotencyKey('old', 'f', 60_000)).status).toBe('claimed');
-      if (store instanceof SqliteStore) await store.close();
-    }
+  it.skipIf(kind.skip !== null)('gives one winner to concurrent claims and releases a key for a retry', async () => {
+    const store = kind.place().open();
+    const claims = await Promise.all(Array.from({ length: 20 }, () => store.claimIdempotencyKey('k', 'f', 60_000)));
+    expect(claims.filter((c) => c.status === 'claimed')).toHaveLength(1);
+    expect(claims.filter((c) => c.status === 'in_progress')).toHaveLength(19);
+    expect(await store.readIdempotencyKey('k', 'f')).toEqual({ status: 'in_progress' });
+    await store.saveAttemptProgress('k', { invoiceId: 'inv-1', transactionRequested: true });
+    await store.releaseIdempotencyKey('k');
+    expect(await store.readIdempotencyKey('k', 'f')).toBeNull();
+    expect(await store.claimIdempotencyKey('k', 'f', 60_000)).toEqual({
+      status: 'claimed',
+      progress: { invoiceId: 'inv-1', transactionRequested: true },
+    });
+    expect((await store.claimIdempotencyKey('k', 'other', 60_000)).status).toBe('mismatch');
+    await store.completeIdempotencyKey('k', { statusCode: 200, body: { ok: 1, b: [2], a: 'x' } });
+    const completed = await store.claimIdempotencyKey('k', 'f', 60_000);
+    expect(completed).toEqual({ status: 'completed', response: { statusCode: 200, body: { ok: 1, b: [2], a: 'x' } } });
+    // A replayed answer is the same bytes as the first one: key order kept.
+    expect(JSON.stringify(completed)).toBe(
+      JSON.stringify({ status: 'completed', response: { statusCode: 200, body: { ok: 1, b: [2], a: 'x' } } }),
+    );
+
+    const updates = await Promise.all(Array.from({ length: 10 }, () => store.claimPaymentUpdate('tx', 2, 60_000)));
+    expect(updates.filter((c) => c === 'claimed')).toHaveLength(1);
+    expect(await store.claimPaymentUpdate('tx', 2, 60_000)).toBe('busy');
+    await store.releasePaymentUpdate('tx', 2);
+    expect(await store.claimPaymentUpdate('tx', 2, 60_000)).toBe('claimed');
+    await store.saveTransaction({ txid: 'tx', orderRef: 'o', invoiceId: 'inv-1' });
+    await store.completePaymentUpdate('tx', 2);
+    expect(await store.claimPaymentUpdate('tx', 2, 60_000)).toBe('duplicate');
+    expect(await store.findTransaction('tx')).toEqual({ txid: 'tx', orderRef: 'o', invoiceId: 'inv-1', state: 2 });
+    expect(await store.paidTransaction('o')).toBe('tx');
+
+    const locks = await Promise.all(['a', 'b', 'c', 'd'].map((owner) => store.acquireOrderLock('o', owner, 60_000)));
+    expect(locks.filter(Boolean)).toHaveLength(1);
+    const holder = ['a', 'b', 'c', 'd'][locks.indexOf(true)] as string;
+    expect(await store.acquireOrderLock('o', holder, 60_000)).toBe(true); // renewal
+    await store.releaseOrderLock('o', 'someone-else');
+    expect(await store.acquireOrderLock('o', 'e', 60_000)).toBe(false);
+    await store.releaseOrderLock('o', holder);
+    expect(await store.acquireOrderLock('o', 'e', 60_000)).toBe(true);
+    await store.close?.();
   });
 
-  it('gives one winner to concurrent claims and releases a key for a retry (memory and sqlite)', async () => {
-    for (const store of [new SqliteStore(join(dir, 'claims.sqlite')), new MemoryStore()]) {
-      const claims = await Promise.all(Array.from({ length: 20 }, () => store.claimIdempotencyKey('k', 'f', 60_000)));
-      expect(claims.filter((c) => c.status === 'claimed')).toHaveLength(1);
-      await store.saveAttemptProgress('k', { invoiceId: 'inv-1', transactionRequested: true });
-      await store.releaseIdempotencyKey('k');
-      expect(await store.claimIdempotencyKey('k', 'f', 60_000)).toEqual({
-        status: 'claimed',
-        progress: { invoiceId: 'inv-1', transactionRequested: true },
+  it.skipIf(kind.skip !== null)('lets a lease run out: a crashed holder does not block forever', async () => {
+    const store = kind.place().open();
+    expect((await store.claimIdempotencyKey('k', 'f', 1)).status).toBe('claimed');
+    expect(await store.acquireOrderLock('o', 'a', 1)).toBe(true);
+    expect(await store.claimPaymentUpdate('tx', 3, 1)).toBe('claimed');
+    await new Promise((r) => setTimeout(r, 20));
+    expect(await store.readIdempotencyKey('k', 'f')).toBeNull();
+    expect((await store.claimIdempotencyKey('k', 'f', 60_000)).status).toBe('claimed');
+    expect(await store.acquireOrderLock('o', 'b', 60_000)).toBe(true);
+    expect(await store.claimPaymentUpdate('tx', 3, 60_000)).toBe('claimed');
+    await store.close?.();
+  });
+
+  it.skipIf(kind.skip !== null)(
+    'keeps invoices, transactions, the paying transaction and duplicate refunds',
+    async () => {
+      const store = kind.place().open();
+      await store.saveInvoice('o|1|EUR', 'o', 'inv-1');
+      await store.saveInvoice('o|2|EUR', 'o', 'inv-2');
+      await store.saveInvoice('p|1|EUR', 'p', 'inv-3');
+      expect(await store.findInvoice('o|2|EUR')).toBe('inv-2');
+      expect(await store.findInvoice('nope')).toBeNull();
+      expect(await store.findOrderByInvoice('inv-3')).toBe('p');
+      expect(await store.findInvoicesByOrder('o')).toEqual(['inv-1', 'inv-2']);
+      await store.saveTransaction({ txid: 't1', orderRef: 'o', invoiceId: 'inv-1' });
+      await store.saveTransaction({ txid: 't2', orderRef: 'o', invoiceId: 'inv-2' });
+      await store.saveTransaction({ txid: 't1', orderRef: 'o', invoiceId: 'inv-1' }); // again: no change
+      expect(await store.latestTransaction('o')).toEqual({
+        txid: 't2',
+        orderRef: 'o',
+        invoiceId: 'inv-2',
+        state: null,
       });
-      expect((await store.claimIdempotencyKey('k', 'other', 60_000)).status).toBe('mismatch');
-      await store.completeIdempotencyKey('k', { statusCode: 200, body: { ok: 1 } });
-      expect(await store.claimIdempotencyKey('k', 'f', 60_000)).toEqual({
-        status: 'completed',
-        response: { statusCode: 200, body: { ok: 1 } },
-      });
-      expect(await store.claimPaymentUpdate('tx', 2, 60_000)).toBe('claimed');
-      expect(await store.claimPaymentUpdate('tx', 2, 60_000)).toBe('busy');
-      await store.releasePaymentUpdate('tx', 2);
-      expect(await store.claimPaymentUpdate('tx', 2, 60_000)).toBe('claimed');
-      await store.completePaymentUpdate('tx', 2);
-      expect(await store.claimPaymentUpdate('tx', 2, 60_000)).toBe('duplicate');
-      expect(await store.acquireOrderLock('o', 'a', 60_000)).toBe(true);
-      expect(await store.acquireOrderLock('o', 'b', 60_000)).toBe(false);
-      await store.releaseOrderLock('o', 'a');
-      expect(await store.acquireOrderLock('o', 'b', 60_000)).toBe(true);
-      if (store instanceof SqliteStore) await store.close();
-    }
-  });
+      expect(await store.latestTransaction('nope')).toBeNull();
+      expect(await store.paidTransaction('o')).toBeNull();
+      const holders = await Promise.all(['t1', 't2', 't1', 't2'].map((t) => store.claimOrderPayment('o', t)));
+      expect(new Set(holders).size).toBe(1);
+      expect(await store.claimOrderPayment('o', 't3')).toBe(holders[0]);
+      expect(await store.findDuplicateRefund('t2')).toBeNull();
+      await store.saveDuplicateRefund('t2', null);
+      expect(await store.findDuplicateRefund('t2')).toEqual({ refundId: null });
+      await store.saveDuplicateRefund('t2', 'r-1');
+      expect(await store.findDuplicateRefund('t2')).toEqual({ refundId: 'r-1' });
+      // A learned setting: of concurrent savers of one value, exactly one is told it changed it.
+      expect(await store.readSetting('cardMode')).toBeNull();
+      const changed = await Promise.all([1, 2, 3].map(() => store.saveSetting('cardMode', 'hosted')));
+      expect(changed.filter(Boolean)).toHaveLength(1);
+      expect(await store.readSetting('cardMode')).toBe('hosted');
+      expect(await store.saveSetting('cardMode', 'direct')).toBe(true);
+      await store.close?.();
+    },
+  );
 });

@@ -13,7 +13,7 @@ import type { PaydoOrder } from '../options.ts';
 import { orderRefOf } from '../params.ts';
 import { assertNoPaymentUnderway, type OrderLock, withOrderLock } from '../payment-gate.ts';
 import { withTxidParam } from '../return-url.ts';
-import type { AttemptProgress, StoredResponse } from '../store/store.ts';
+import { type AttemptProgress, releaseSoon, type StoredResponse } from '../store/store.ts';
 import { methodsForCurrency } from './checkout.ts';
 import { resolveNext } from './next.ts';
 
@@ -53,6 +53,7 @@ async function payOnce(
   orderRef: string,
   key: string,
   body: PayBody,
+  reclaimed = false,
 ): Promise<StoredResponse> {
   const { store } = ctx.options;
   // The fingerprint ties a key to its request, without keeping card data: only the last four digits.
@@ -68,6 +69,7 @@ async function payOnce(
     .digest('hex');
   const storeKey = `${orderRef}:${key}`;
 
+  const claimedAt = Date.now();
   const claim = await store.claimIdempotencyKey(storeKey, fingerprint, KEY_LEASE_MS);
   if (claim.status === 'mismatch') {
     throw new CheckoutHttpError(
@@ -80,7 +82,12 @@ async function payOnce(
   if (claim.status === 'in_progress') {
     // A twin in this process: share its answer (or its error). Elsewhere: wait for the store.
     const running = ctx.inFlight.get(storeKey);
-    return running ? running : waitForTwin(ctx, storeKey, fingerprint);
+    if (running) return running;
+    const answer = await waitForTwin(ctx, storeKey, fingerprint);
+    if (answer) return answer;
+    // The holder gave the key back (it failed retryably, or its lease ran out): claim it again, once.
+    if (reclaimed) throw stillInProgress();
+    return payOnce(ctx, request, orderRef, key, body, true);
   }
 
   const attempt = (async (): Promise<StoredResponse> => {
@@ -92,7 +99,8 @@ async function payOnce(
       const httpError = fromPaydoError(error);
       if (httpError.body.retryable || httpError.statusCode >= 500) {
         // Nothing final happened: the same key may try again, resuming from the saved progress.
-        await store.releaseIdempotencyKey(storeKey);
+        // When the store itself is down, the key is given back as soon as it answers again.
+        await releaseSoon(() => store.releaseIdempotencyKey(storeKey), claimedAt + KEY_LEASE_MS / 2);
         if (!(error instanceof CheckoutHttpError))
           request.log.warn({ err: error, orderRef }, 'paydo: payment attempt failed');
         throw httpError;
@@ -110,16 +118,23 @@ async function payOnce(
   }
 }
 
-/** Another instance (or a crashed one) holds the key: wait for its answer, bounded. */
-async function waitForTwin(ctx: PluginContext, storeKey: string, fingerprint: string): Promise<StoredResponse> {
+/**
+ * Another instance (or a crashed one) holds the key: wait for its answer,
+ * bounded. Null when the key was given back without an answer.
+ */
+async function waitForTwin(ctx: PluginContext, storeKey: string, fingerprint: string): Promise<StoredResponse | null> {
   const deadline = Date.now() + WAIT_FOR_TWIN_MS;
   while (Date.now() < deadline) {
     await new Promise((r) => setTimeout(r, 50));
     const state = await ctx.options.store.readIdempotencyKey(storeKey, fingerprint);
     if (state?.status === 'completed') return state.response;
-    if (!state) break;
+    if (!state) return null;
   }
-  throw new CheckoutHttpError(
+  throw stillInProgress();
+}
+
+function stillInProgress(): CheckoutHttpError {
+  return new CheckoutHttpError(
     409,
     'payment_in_progress',
     'This payment is still being processed. Please wait a moment.',

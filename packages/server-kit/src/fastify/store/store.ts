@@ -94,5 +94,37 @@ export interface PaydoStore {
   close?(): Promise<void>;
 }
 
+/**
+ * Thrown by a store when its database cannot be reached right now (refused,
+ * cut, timed out). The routes answer 503 `service_unavailable` with
+ * `retryable: true`; nothing was half-written, so the same request may simply
+ * be sent again. Stores of your own can throw it too.
+ */
+export class StoreUnavailableError extends Error {
+  override name = 'StoreUnavailableError';
+  readonly code = 'PAYDO_ERR_STORE_UNAVAILABLE';
+  readonly retryable = true;
+}
+
+/** Whether `error` is a `StoreUnavailableError` (also from another loaded copy of the kit). */
+export function isStoreUnavailable(error: unknown): boolean {
+  return (error as { code?: unknown } | null)?.code === 'PAYDO_ERR_STORE_UNAVAILABLE';
+}
+
+/**
+ * Gives a claim back; when the store is down, keeps trying in the background
+ * until `deadline` (kept inside the claim's lease, so a late release can never
+ * free a claim someone else has taken since). Never throws: the caller is
+ * already answering with the original error.
+ */
+export function releaseSoon(release: () => Promise<void>, deadline: number): Promise<void> {
+  const attempt = (delayMs: number): Promise<void> =>
+    release().catch(() => {
+      if (Date.now() + delayMs >= deadline) return;
+      setTimeout(() => void attempt(Math.min(delayMs * 2, 2_000)), delayMs).unref();
+    });
+  return attempt(100);
+}
+
 /** Transaction state 2: accepted (paid). */
 export const ACCEPTED_STATE = 2;
