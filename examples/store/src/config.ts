@@ -1,3 +1,4 @@
+import { parseIpnSourceAddresses } from '@paydo-checkout/server-kit';
 /**
  * The store's settings from the environment. Without Paydo keys it runs on the
  * embedded emulator; with them, against Paydo. Any problem is reported in one
@@ -15,6 +16,8 @@ export interface StoreConfig {
   cardPayments: 'auto' | 'direct' | 'hosted';
   /** Sandbox only: whether the emulated project may tokenize cards directly (PAYDO_CARD_TOKENIZATION). */
   sandboxCardTokenization: boolean;
+  /** Addresses IPNs are accepted from (PAYDO_IPN_SOURCE_ADDRESSES); Paydo's published list when not set. */
+  ipnSourceAddresses: string[] | undefined;
   /** Signs the cart and session cookies; set it so sessions survive restarts. */
   cookieSecret: string | undefined;
   paydo:
@@ -87,6 +90,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   const tokenization = env.PAYDO_CARD_TOKENIZATION || 'true';
   if (!/^(true|false)$/.test(tokenization))
     problems.push(`PAYDO_CARD_TOKENIZATION must be true or false (got "${tokenization}")`);
+  const ipnSourceAddresses = parseIpnSourceAddresses(env.PAYDO_IPN_SOURCE_ADDRESSES, problems);
   const cookieSecret = env.COOKIE_SECRET || undefined;
   if (cookieSecret !== undefined && cookieSecret.length < 32)
     problems.push('COOKIE_SECRET must be at least 32 characters');
@@ -100,6 +104,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     adminPassword,
     cookieSecret,
     cardPayments,
+    ipnSourceAddresses,
     sandboxCardTokenization: tokenization === 'true',
     paydo,
   };

@@ -34,6 +34,7 @@ try {
     adminPassword,
     cookieSecret: config.cookieSecret,
     cardPayments: config.cardPayments,
+    ipnSourceAddresses: config.ipnSourceAddresses,
     dataDir: config.dataDir,
     publicUrl: () => publicUrl,
     paydo: paydoKeys,

@@ -34,6 +34,8 @@ export interface StoreOptions {
   rateLimit?: PaydoPluginOptions['rateLimit'];
   /** Where payers type the card (PAYDO_CARD_PAYMENTS): `auto` (default), `direct` or `hosted`. */
   cardPayments?: PaydoPluginOptions['cardPayments'];
+  /** Addresses IPNs are accepted from (PAYDO_IPN_SOURCE_ADDRESSES); the plugin's default when not given. */
+  ipnSourceAddresses?: readonly string[] | undefined;
   /** The back office's password (ADMIN_PASSWORD). */
   adminPassword: string;
   /** Signs the cart and session cookies (COOKIE_SECRET); random per start when not given, which signs everyone out on restart. */
@@ -117,6 +119,7 @@ export async function buildStore(options: StoreOptions): Promise<{ app: FastifyI
     pollIntervalMs: options.pollIntervalMs ?? 5_000,
     rateLimit: options.rateLimit,
     cardPayments: options.cardPayments,
+    ipnSourceAddresses: options.ipnSourceAddresses,
     resolveOrder: async (ref) => {
       const order = db.findOrder(ref);
       if (!order) return null;

@@ -47,7 +47,7 @@ export function doctorConfigFromEnv(env: Record<string, string | undefined>): Do
     problems.push(`PAYDO_CARD_PAYMENTS must be auto, direct or hosted (got "${env.PAYDO_CARD_PAYMENTS}")`);
   }
   const publicUrl = env.PUBLIC_URL ? env.PUBLIC_URL.replace(/\/+$/, '') : undefined;
-  const ipnSourceAddresses = parseAddressList(env.PAYDO_IPN_SOURCE_ADDRESSES, problems);
+  const ipnSourceAddresses = parseIpnSourceAddresses(env.PAYDO_IPN_SOURCE_ADDRESSES, problems);
   if (problems.length) throw new DoctorConfigError(problems.map((p) => `  - ${p}`).join('\n'));
   return {
     publicKey: env.PAYDO_PUBLIC_KEY as string,
@@ -66,7 +66,7 @@ export function doctorConfigFromEnv(env: Record<string, string | undefined>): Do
  * `PAYDO_IPN_SOURCE_ADDRESSES`: comma-separated IPs, `+` in front to add to
  * Paydo's published list instead of replacing it. Unset: Paydo's list.
  */
-export function parseAddressList(value: string | undefined, problems: string[]): string[] | undefined {
+export function parseIpnSourceAddresses(value: string | undefined, problems: string[]): string[] | undefined {
   if (value === undefined || value.trim() === '') return undefined;
   const add = value.trim().startsWith('+');
   const given = value
