@@ -28,6 +28,8 @@ export interface StoreOptions {
   /** The sandbox's origin, allowed in the page's CSP for its logos and 3-D Secure page. */
   sandboxOrigin?: string | undefined;
   logger?: boolean;
+  /** Where log lines go when `logger` is on (default: stdout); tests read the plugin's warnings from it. */
+  logStream?: { write(line: string): void } | undefined;
   /** Paydo's advice is 5–10 s; tests and the sandbox use shorter. */
   pollIntervalMs?: number;
   /** The plugin's rate limits on paying (defaults: 10/min per IP, 20/10 min per order). */
@@ -48,7 +50,13 @@ const PUBLIC = fileURLToPath(new URL('../public/', import.meta.url));
 export async function buildStore(options: StoreOptions): Promise<{ app: FastifyInstance; db: StoreDb }> {
   const db = new StoreDb(options.dataDir);
   const app = Fastify({
-    logger: options.logger ? { level: process.env.LOG_LEVEL ?? 'warn', redact: paydoRedactPaths } : false,
+    logger: options.logger
+      ? {
+          level: process.env.LOG_LEVEL ?? 'warn',
+          redact: paydoRedactPaths,
+          ...(options.logStream && { stream: options.logStream }),
+        }
+      : false,
   });
   app.addHook('onClose', async () => db.close());
 

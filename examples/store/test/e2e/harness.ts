@@ -15,6 +15,8 @@ export interface Shop {
   sandbox: Sandbox;
   db: StoreDb;
   browser: Browser;
+  /** The shop's log lines (level warn and above). */
+  logs: string[];
   close(): Promise<void>;
 }
 
@@ -26,7 +28,10 @@ export async function startShop(
   const sandbox = await createSandbox({ pendingMs: 2_500, cardTokenization: options.cardTokenization ?? true });
   const dataDir = mkdtempSync(join(tmpdir(), 'paydo-store-e2e-'));
   let url = '';
+  const logs: string[] = [];
   const { app, db } = await buildStore({
+    logger: true,
+    logStream: { write: (line) => logs.push(line) },
     adminPassword: ADMIN_PASSWORD,
     cardPayments: options.cardPayments,
     dataDir,
@@ -44,6 +49,7 @@ export async function startShop(
     sandbox,
     db,
     browser,
+    logs,
     close: async () => {
       await browser.close();
       await app.close();
