@@ -36,7 +36,7 @@ export interface StoreOptions {
   rateLimit?: PaydoPluginOptions['rateLimit'];
   /** Where payers type the card (PAYDO_CARD_PAYMENTS): `auto` (default), `direct` or `hosted`. */
   cardPayments?: PaydoPluginOptions['cardPayments'];
-  /** Addresses IPNs are accepted from (PAYDO_IPN_SOURCE_ADDRESSES); the plugin's default when not given. */
+  /** Addresses IPNs are accepted from (PAYDO_IPN_SOURCES); the plugin's default when not given. */
   ipnSourceAddresses?: readonly string[] | undefined;
   /** The back office's password (ADMIN_PASSWORD). */
   adminPassword: string;

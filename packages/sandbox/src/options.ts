@@ -1,4 +1,5 @@
 import type { FaultRule } from './faults.ts';
+import { resolveVariants, type SandboxVariants } from './variants.ts';
 
 export interface SandboxProject {
   publicKey: string;
@@ -27,6 +28,13 @@ export interface SandboxOptions {
   pendingMs?: number;
   /** Card tokenization enabled for the project (403 when not). */
   cardTokenization?: boolean;
+  /**
+   * How long a new refund waits before it is accepted (then its refund IPN is
+   * sent). `null`: only when accepted through the control API. Default 300 ms.
+   */
+  refundAcceptMs?: number | null;
+  /** Answer shapes where Paydo's sources disagree; see `VARIANT_CHOICES`. Default: the current Paydo pages. */
+  variants?: Partial<SandboxVariants>;
   faults?: FaultRule[];
   /** Seed for deterministic ids and fault decisions. */
   seed?: number | undefined;
@@ -60,6 +68,8 @@ export interface ResolvedOptions {
   ipnOnPending: boolean;
   pendingMs: number;
   cardTokenization: boolean;
+  refundAcceptMs: number | null;
+  variants: SandboxVariants;
   faults: FaultRule[];
   seed: number | undefined;
   publicOrigin: string | undefined;
@@ -91,6 +101,9 @@ export function resolveOptions(options: SandboxOptions = {}): ResolvedOptions {
     problems.push('ipn duplicates must be 0–100');
   const pendingMs = options.pendingMs ?? 1_500;
   if (!Number.isFinite(pendingMs) || pendingMs < 0) problems.push('pending ms must be ≥ 0');
+  const refundAcceptMs = options.refundAcceptMs === undefined ? 300 : options.refundAcceptMs;
+  if (refundAcceptMs !== null && (!Number.isFinite(refundAcceptMs) || refundAcceptMs < 0))
+    problems.push('refund accept ms must be ≥ 0 or null');
   if (problems.length) throw new TypeError(`paydo-sandbox: invalid options: ${problems.join('; ')}.`);
   return {
     port,
@@ -102,6 +115,8 @@ export function resolveOptions(options: SandboxOptions = {}): ResolvedOptions {
     ipnOnPending: options.ipnOnPending ?? false,
     pendingMs,
     cardTokenization: options.cardTokenization ?? true,
+    refundAcceptMs,
+    variants: resolveVariants(options.variants),
     faults: options.faults ?? [],
     seed: options.seed,
     publicOrigin: options.publicOrigin?.replace(/\/+$/, ''),

@@ -83,7 +83,7 @@ export interface RefundRecord {
   currency: string;
   metadata: unknown;
   createdAt: number;
-  updatedAt: number;
+  updatedAt: number | null;
 }
 
 export type StateChangeListener = (tx: TransactionRecord, previousState: number) => void;

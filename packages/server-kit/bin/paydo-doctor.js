@@ -8,4 +8,4 @@ try {
   if (error?.code !== 'ERR_MODULE_NOT_FOUND') throw error;
   cli = await import('../src/doctor/cli.ts');
 }
-process.exitCode = await cli.main(process.argv.slice(2), process.env, process.stdout, process.stderr);
+process.exitCode = await cli.main();

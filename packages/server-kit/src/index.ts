@@ -13,6 +13,5 @@ export * from './client/schemas/ipn.ts';
 export * from './client/schemas/payment-methods.ts';
 export * from './client/schemas/refunds.ts';
 export * from './client/schemas/transactions.ts';
-export { parseIpnSourceAddresses } from './doctor/config.ts';
 export * from './errors.ts';
 export { signInvoice } from './signature.ts';

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { SandboxContext } from '../context.ts';
 import { scenarioForPan } from '../test-data.ts';
-import { asObject, FieldErrors, MESSAGES, sendData, sendError } from './common.ts';
+import { asObject, createdStatus, FieldErrors, MESSAGES, sendData, sendError } from './common.ts';
 
 const TOKEN_TTL_SECONDS = 15 * 60;
 
@@ -50,7 +50,7 @@ export function cardTokenRoutes(app: FastifyInstance, ctx: SandboxContext): void
           scenario,
         },
       });
-      return sendData(reply, { token, expired_at: expiresAt }, { status: 201 });
+      return sendData(reply, { token, expired_at: expiresAt }, { status: createdStatus(ctx) });
     },
   );
 }

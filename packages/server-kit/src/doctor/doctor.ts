@@ -1,334 +1,245 @@
+// `paydo-doctor`: checks a merchant's Paydo setup against the real service, read-only but for one
+// small unpaid invoice. Each answer is parsed with the client's own schemas, so a field Paydo
+// sends differently from what the kit relies on shows up here, not at a payer's first Pay.
 import { isIP } from 'node:net';
-import { Agent, type Dispatcher } from 'undici';
-import type { z } from 'zod';
-import { PAYDO_BASE_URL } from '../client/client.ts';
-import { type PaydoAnswer, RequestSender } from '../client/request-sender.ts';
-import { defaultRetryPolicy } from '../client/retry.ts';
-import { Invoice } from '../client/schemas/invoices.ts';
+import { PaydoClient } from '../client/client.ts';
 import { PAYDO_IPN_SOURCE_ADDRESSES } from '../client/schemas/ipn.ts';
-import { type PaymentMethod, PaymentMethodList } from '../client/schemas/payment-methods.ts';
-import { TransactionStatus } from '../client/schemas/transactions.ts';
+import type { PaymentMethod } from '../client/schemas/payment-methods.ts';
 import {
   PaydoAuthenticationError,
   PaydoError,
   PaydoForbiddenError,
   PaydoNotFoundError,
-  PaydoValidationError,
+  PaydoUnexpectedResponseError,
 } from '../errors.ts';
-import { isTokenizationRefused } from '../fastify/card-mode.ts';
-import { signInvoice } from '../signature.ts';
-import type { DoctorConfig } from './config.ts';
-import { driftOf } from './drift.ts';
 
-export type Verdict = 'ok' | 'warn' | 'fail' | 'skip';
+export type Verdict = 'ok' | 'warn' | 'fail';
 
-export interface DoctorLine {
+export interface DoctorRow {
   check: string;
   verdict: Verdict;
   detail: string;
 }
 
-export interface DoctorReport {
-  baseUrl: string;
-  projectId: string;
-  lines: DoctorLine[];
-  /** A line marked `fail`: payments would not work (or not safely) with this setup. */
-  blocking: boolean;
-  /** The card mode `cardPayments: 'auto'` will use, when the probe could tell. */
-  autoCardMode: 'direct' | 'hosted' | undefined;
-  /** The one unpaid invoice the doctor created (it expires unpaid after 24 hours). */
-  invoiceId: string | undefined;
+export interface DoctorEnv {
+  PAYDO_PUBLIC_KEY?: string | undefined;
+  PAYDO_SECRET_KEY?: string | undefined;
+  PAYDO_JWT?: string | undefined;
+  PAYDO_PROJECT_ID?: string | undefined;
+  PAYDO_BASE_URL?: string | undefined;
+  /** The shop's public origin: the IPN URL is `PUBLIC_URL` + `/paydo/ipn` unless PAYDO_IPN_URL says otherwise. */
+  PUBLIC_URL?: string | undefined;
+  PAYDO_IPN_URL?: string | undefined;
+  /** Comma-separated extra or replacement IPN source addresses, as given to `ipnSourceAddresses`. */
+  PAYDO_IPN_SOURCES?: string | undefined;
 }
 
-const JWT_SOON_DAYS = 14;
+const why = (error: unknown) =>
+  error instanceof PaydoUnexpectedResponseError
+    ? `contract drift: ${error.message}`
+    : error instanceof Error
+      ? error.message
+      : String(error);
 
-/**
- * Checks a setup against Paydo (or the sandbox): read-only, except one small
- * unpaid invoice, which is what proves the public and secret keys. The card
- * tokenization probe sends no card data: an empty card tells "refused for this
- * project" (403) from "allowed, the fields are wrong" (422) without making a token.
- */
-export async function runDoctor(
-  config: DoctorConfig,
-  options: { dispatcher?: Dispatcher; now?: Date } = {},
-): Promise<DoctorReport> {
-  const baseUrl = (config.baseUrl ?? PAYDO_BASE_URL).replace(/\/+$/, '');
-  const projectId = config.projectId ?? config.publicKey.replace(/^application-/, '');
-  const owned = options.dispatcher ? undefined : new Agent({ connect: { timeout: 5_000 } });
-  const sender = new RequestSender({
-    baseUrl,
-    dispatcher: options.dispatcher ?? (owned as Agent),
-    jwt: config.jwt,
-    headersTimeoutMs: 15_000,
-    bodyTimeoutMs: 15_000,
-    retry: { ...defaultRetryPolicy, maxRetries: 1 },
-    userAgent: 'paydo-doctor/0.1',
-    secrets: [config.secretKey, config.jwt],
-  });
-  const now = options.now ?? new Date();
-  const lines: DoctorLine[] = [];
-  const line = (check: string, verdict: Verdict, detail: string) => lines.push({ check, verdict, detail });
-  const drift: string[] = [];
-  const newFields: string[] = [];
-  const compare = (what: string, schema: z.ZodType, data: unknown) => {
-    const d = driftOf(schema, data);
-    drift.push(...d.problems.map((p) => `${what}: ${p}`));
-    newFields.push(...d.newFields.map((f) => `${what}: ${f}`));
-  };
-  const reason = (error: unknown) => (error instanceof PaydoError ? error.message : String(error));
-  let autoCardMode: DoctorReport['autoCardMode'];
-  let invoiceId: string | undefined;
-
+/** Seconds until the JWT's `exp`, or null when it carries none (or is not a JWT). */
+function jwtExpiry(jwt: string): number | null {
   try {
-    //// JWT: its own claims first, then Paydo's word on it (the methods list needs it) ////
-    const claims = jwtClaims(config.jwt);
-    let jwtNote: string;
-    let jwtVerdict: Verdict = 'ok';
-    if (claims === null) jwtNote = 'its expiry cannot be read (not a standard JWT)';
-    else if (typeof claims.exp !== 'number') jwtNote = 'carries no expiry';
-    else {
-      const days = (claims.exp * 1000 - now.getTime()) / 86_400_000;
-      const date = new Date(claims.exp * 1000).toISOString().slice(0, 10);
-      if (days <= 0) {
-        jwtVerdict = 'fail';
-        jwtNote = `expired on ${date}: create a new one in the Paydo account`;
-      } else if (days < JWT_SOON_DAYS) {
-        jwtVerdict = 'warn';
-        jwtNote = `expires on ${date} (in ${Math.ceil(days)} days): plan its replacement`;
-      } else jwtNote = `expires on ${date}`;
-    }
-
-    let methods: PaymentMethod[] | undefined;
-    let methodsError: unknown;
-    try {
-      const answer = await sender.send({
-        method: 'GET',
-        path: `/instrument-settings/payment-methods/available-for-application/${encodeURIComponent(projectId)}`,
-        auth: true,
-      });
-      compare('payment methods', PaymentMethodList, answer.data);
-      const parsed = PaymentMethodList.safeParse(answer.data);
-      methods = parsed.success ? parsed.data : [];
-    } catch (error) {
-      methodsError = error;
-    }
-    if (methodsError instanceof PaydoAuthenticationError) {
-      line('JWT', 'fail', `Paydo refused it (${reason(methodsError)}); ${jwtNote}`);
-    } else if (methodsError instanceof PaydoForbiddenError) {
-      line('JWT', jwtVerdict, `${jwtNote}`);
-    } else if (methodsError && !(methodsError instanceof PaydoError && methodsError.statusCode)) {
-      throw methodsError; // Paydo could not be reached: the catch below says so once
-    } else line('JWT', jwtVerdict, methodsError ? jwtNote : `accepted; ${jwtNote}`);
-
-    //// The test invoice: proves the public key and the secret key (the signature) ////
-    const card = methods?.find((m) => m.formType === 'cards');
-    const currency = card?.currencies[0] ?? methods?.find((m) => m.currencies.length)?.currencies[0] ?? 'EUR';
-    const orderId = `paydo-doctor-${now.getTime()}`;
-    const amount = '1.00';
-    const returnTo = config.publicUrl ?? 'https://example.com/';
-    let invoice: z.output<typeof Invoice> | undefined;
-    try {
-      const created = await sender.send({
-        method: 'POST',
-        path: '/invoices/create',
-        body: {
-          publicKey: config.publicKey,
-          order: { id: orderId, amount, currency, description: 'paydo-doctor setup check (never paid)', items: [] },
-          payer: { email: 'paydo-doctor@example.com' },
-          language: 'en',
-          resultUrl: returnTo,
-          failPath: returnTo,
-          ...(card && { paymentMethod: card.identifier }),
-          metadata: { paydoDoctor: true },
-          signature: signInvoice(amount, currency, orderId, config.secretKey),
-        },
-      });
-      invoiceId = createdId(created);
-      line('public key', 'ok', `Paydo knows ${config.publicKey}`);
-      line('secret key', 'ok', 'the invoice signature was accepted');
-    } catch (error) {
-      if (error instanceof PaydoNotFoundError) {
-        line('public key', 'fail', `Paydo answered "${reason(error)}": check PAYDO_PUBLIC_KEY`);
-        line('secret key', 'skip', 'needs a known public key');
-      } else if (/signature/i.test(reason(error))) {
-        line('public key', 'ok', `Paydo knows ${config.publicKey}`);
-        line('secret key', 'fail', `Paydo answered "${reason(error)}": PAYDO_SECRET_KEY is not this project's`);
-      } else if (error instanceof PaydoError && error.statusCode) {
-        line('public key', 'warn', `the test invoice was refused: ${reason(error)}`);
-        line('secret key', 'skip', 'needs the test invoice');
-      } else throw error;
-    }
-    if (invoiceId) {
-      const answer = await sender.send({ method: 'GET', path: `/invoices/${encodeURIComponent(invoiceId)}` });
-      compare('get invoice', Invoice, answer.data);
-      const parsed = Invoice.safeParse(answer.data);
-      invoice = parsed.success ? parsed.data : undefined;
-      const status = await sender.send({
-        method: 'GET',
-        path: `/checkout/check-invoice-status/${encodeURIComponent(invoiceId)}`,
-      });
-      compare('check invoice status', TransactionStatus, status.data);
-    }
-
-    //// Project id: the methods path and the invoice's project must be the same one ////
-    const owner = invoice?.applicationIdentifier == null ? undefined : String(invoice.applicationIdentifier);
-    if (methodsError instanceof PaydoForbiddenError) {
-      line(
-        'project id',
-        'fail',
-        `Paydo refused the methods of project ${projectId} to this JWT: set PAYDO_PROJECT_ID to the project the JWT belongs to`,
-      );
-    } else if (owner && owner !== projectId) {
-      line('project id', 'fail', `the keys belong to project ${owner}, not ${projectId}: check PAYDO_PROJECT_ID`);
-    } else if (owner) line('project id', 'ok', `${projectId} (the invoice's project)`);
-    else line('project id', methodsError ? 'skip' : 'ok', methodsError ? 'needs the JWT' : projectId);
-
-    //// Methods and their currencies ////
-    if (!methods) {
-      const needsKeys = methodsError instanceof PaydoAuthenticationError || methodsError instanceof PaydoForbiddenError;
-      line(
-        'payment methods',
-        needsKeys ? 'skip' : 'fail',
-        needsKeys ? 'needs the JWT and the project id' : reason(methodsError),
-      );
-    } else if (methods.length === 0)
-      line('payment methods', 'fail', 'none enabled for this project: enable some in the Paydo account');
-    else {
-      line(
-        'payment methods',
-        'ok',
-        methods.map((m) => `${m.title} [${m.identifier}] (${m.currencies.join(', ') || 'no currency'})`).join('; '),
-      );
-    }
-
-    //// Direct card tokenization: which card mode `auto` will use ////
-    if (!card)
-      line(
-        'card payments',
-        methods ? 'warn' : 'skip',
-        methods ? 'no card method is enabled' : 'needs the methods list',
-      );
-    else if (!invoiceId) line('card payments', 'skip', 'needs the test invoice');
-    else {
-      let refused: boolean | undefined;
-      let note = '';
-      try {
-        await sender.send({
-          method: 'POST',
-          path: '/payment-tools/card-token/create',
-          body: { invoiceIdentifier: invoiceId, pan: '', expirationDate: '', cvv: '', holderName: '' },
-        });
-        refused = false;
-      } catch (error) {
-        if (isTokenizationRefused(error)) refused = true;
-        else if (error instanceof PaydoValidationError) refused = false;
-        else note = reason(error);
-      }
-      const set = config.cardPayments;
-      if (refused === undefined) {
-        line('card payments', 'warn', `could not tell whether direct tokenization is allowed: ${note}`);
-      } else {
-        autoCardMode = refused ? 'hosted' : 'direct';
-        const allowed = refused
-          ? 'direct tokenization not allowed (Paydo enables it for PCI DSS certified merchants)'
-          : 'direct tokenization allowed';
-        if (set === 'direct' && refused) {
-          line(
-            'card payments',
-            'fail',
-            `${allowed}, but PAYDO_CARD_PAYMENTS=direct: every card payment would fail; use auto or hosted`,
-          );
-        } else if (set === 'auto') {
-          line(
-            'card payments',
-            'ok',
-            `${allowed}: auto uses ${refused ? 'Paydo’s card page (hosted)' : 'your card fields (direct)'}`,
-          );
-        } else line('card payments', 'ok', `${allowed}; PAYDO_CARD_PAYMENTS=${set}`);
-      }
-    }
-  } catch (error) {
-    if (!(error instanceof PaydoError) || error.statusCode) throw error;
-    line('Paydo API', 'fail', `cannot reach ${baseUrl}: ${reason(error)}`);
-  } finally {
-    await owned?.close();
-  }
-
-  //// Local settings: the IPN URL and the addresses IPNs are accepted from ////
-  line('IPN URL', ...ipnUrlVerdict(config.ipnUrl));
-  const list = config.ipnSourceAddresses ?? PAYDO_IPN_SOURCE_ADDRESSES;
-  const bad = list.filter((a) => !isIP(a));
-  if (bad.length) line('IPN allowlist', 'fail', `not IP addresses: ${bad.join(', ')}`);
-  else if (list.length === 0) line('IPN allowlist', 'fail', 'empty: every IPN would be refused');
-  else {
-    line(
-      'IPN allowlist',
-      'ok',
-      `${config.ipnSourceAddresses ? 'PAYDO_IPN_SOURCE_ADDRESSES' : 'Paydo’s published addresses'}: ${list.join(', ')}`,
-    );
-  }
-
-  //// Contract drift: every answer above against the client's schemas ////
-  if (!lines.some((l) => l.check === 'Paydo API')) {
-    if (drift.length) line('contract', 'fail', `the kit cannot read: ${drift.join('; ')}`);
-    else if (newFields.length)
-      line('contract', 'warn', `answers match; fields the kit does not know: ${newFields.join(', ')}`);
-    else line('contract', 'ok', 'every answer matches the client’s schemas');
-  }
-  if (invoiceId) line('test invoice', 'ok', `${invoiceId} (1.00, never paid; Paydo marks it overdue after 24 hours)`);
-
-  return { baseUrl, projectId, lines, blocking: lines.some((l) => l.verdict === 'fail'), autoCardMode, invoiceId };
-}
-
-function createdId(answer: PaydoAnswer): string {
-  const id = answer.identifier ?? (typeof answer.data === 'string' && answer.data ? answer.data : undefined);
-  if (!id) throw new Error('Paydo created the invoice but sent no identifier (header or data)');
-  return id;
-}
-
-/** The payload of a JWT, when it is one (Paydo's tokens may carry `exp`). */
-export function jwtClaims(jwt: string): Record<string, unknown> | null {
-  const part = jwt.split('.')[1];
-  if (jwt.split('.').length !== 3 || !part) return null;
-  try {
-    const claims: unknown = JSON.parse(Buffer.from(part, 'base64url').toString('utf8'));
-    return claims && typeof claims === 'object' ? (claims as Record<string, unknown>) : null;
+    const payload = JSON.parse(Buffer.from(jwt.split('.')[1] ?? '', 'base64url').toString('utf8')) as {
+      exp?: unknown;
+    };
+    return typeof payload.exp === 'number' ? payload.exp - Math.floor(Date.now() / 1000) : null;
   } catch {
     return null;
   }
 }
 
-/** Paydo must reach the IPN URL from the internet, over https. */
-export function ipnUrlVerdict(ipnUrl: string | undefined): [Verdict, string] {
-  if (!ipnUrl) return ['fail', 'not set: set PUBLIC_URL (the IPN URL is PUBLIC_URL/paydo/ipn) or PAYDO_IPN_URL'];
-  let url: URL;
-  try {
-    url = new URL(ipnUrl);
-  } catch {
-    return ['fail', `"${ipnUrl}" is not a URL`];
-  }
-  if (url.protocol !== 'https:') return ['fail', `${ipnUrl} is not https: Paydo posts IPNs to https URLs`];
-  const host = url.hostname.replace(/^\[|\]$/g, '');
-  if (isPrivateHost(host)) return ['fail', `${ipnUrl} is not reachable from the internet (${host})`];
-  return ['ok', ipnUrl];
-}
-
-function isPrivateHost(host: string): boolean {
-  const h = host.toLowerCase();
-  if (h === 'localhost' || h.endsWith('.localhost') || h.endsWith('.local') || h.endsWith('.internal')) return true;
-  if (!h.includes('.') && !isIP(h)) return true; // a bare machine name
+/** Whether a host name or address is reachable from the internet (not loopback, private or link-local). */
+function isPublicHost(host: string): boolean {
+  const h = host.replace(/^\[|\]$/g, '').toLowerCase();
+  if (h === 'localhost' || h.endsWith('.localhost') || h.endsWith('.local') || h.endsWith('.internal')) return false;
   if (isIP(h) === 4) {
     const [a, b] = h.split('.').map(Number) as [number, number];
-    return (
+    return !(
       a === 10 ||
       a === 127 ||
       a === 0 ||
       (a === 169 && b === 254) ||
       (a === 172 && b >= 16 && b <= 31) ||
-      (a === 192 && b === 168) ||
-      (a === 100 && b >= 64 && b <= 127)
+      (a === 192 && b === 168)
     );
   }
-  if (isIP(h) === 6) return h === '::1' || h === '::' || /^f[cd]/.test(h) || h.startsWith('fe80');
-  return false;
+  if (isIP(h) === 6) return !(h === '::1' || h.startsWith('fc') || h.startsWith('fd') || h.startsWith('fe80'));
+  return h.includes('.');
+}
+
+export async function runDoctor(env: DoctorEnv): Promise<DoctorRow[]> {
+  const rows: DoctorRow[] = [];
+  const add = (check: string, verdict: Verdict, detail: string) => rows.push({ check, verdict, detail });
+
+  const missing = (['PAYDO_PUBLIC_KEY', 'PAYDO_SECRET_KEY', 'PAYDO_JWT'] as const).filter((k) => !env[k]);
+  if (missing.length) {
+    add('settings', 'fail', `${missing.join(', ')} missing (the same variables as the store's .env)`);
+    return rows;
+  }
+  let client: PaydoClient;
+  try {
+    client = new PaydoClient({
+      publicKey: env.PAYDO_PUBLIC_KEY as string,
+      secretKey: env.PAYDO_SECRET_KEY as string,
+      jwt: env.PAYDO_JWT as string,
+      projectId: env.PAYDO_PROJECT_ID || undefined,
+      baseUrl: env.PAYDO_BASE_URL || undefined,
+      retry: false,
+    });
+  } catch (error) {
+    add('settings', 'fail', why(error));
+    return rows;
+  }
+  add('API', 'ok', client.baseUrl);
+
+  try {
+    // JWT expiry, when the token carries one (Paydo's may not).
+    const left = jwtExpiry(env.PAYDO_JWT as string);
+    if (left === null) add('JWT expiry', 'ok', 'the token carries no expiry');
+    else if (left <= 0)
+      add(
+        'JWT expiry',
+        'fail',
+        `expired ${Math.round(-left / 86_400)} day(s) ago: create a new JWT in the Paydo account`,
+      );
+    else if (left < 14 * 86_400)
+      add('JWT expiry', 'warn', `expires in ${Math.ceil(left / 86_400)} day(s): plan a new one`);
+    else add('JWT expiry', 'ok', `expires in ${Math.floor(left / 86_400)} days`);
+
+    // Methods: the JWT and the project id at once.
+    let methods: PaymentMethod[] = [];
+    try {
+      methods = await client.paymentMethods.listAvailable();
+      add('JWT', 'ok', 'accepted');
+      add('project id', 'ok', `${client.projectId} matches the JWT's account`);
+      add(
+        'payment methods',
+        methods.length ? 'ok' : 'fail',
+        methods.length
+          ? methods
+              .map((m) => `${m.identifier} ${m.title} (${m.formType}; ${m.currencies.join('/') || 'any currency'})`)
+              .join('; ')
+          : 'none enabled: enable methods in the Paydo account',
+      );
+    } catch (error) {
+      if (error instanceof PaydoAuthenticationError)
+        add('JWT', 'fail', 'refused (401): create a new JWT in the Paydo account');
+      else if (error instanceof PaydoNotFoundError || error instanceof PaydoForbiddenError)
+        add(
+          'project id',
+          'fail',
+          `${client.projectId} is not this JWT's project (${why(error)}): check PAYDO_PROJECT_ID / PAYDO_PUBLIC_KEY`,
+        );
+      else add('payment methods', 'fail', why(error));
+    }
+
+    // One small unpaid invoice: the public key and the signature (secret key).
+    const card = methods.find((m) => m.formType === 'cards');
+    const currency = card?.currencies[0] ?? methods[0]?.currencies[0] ?? 'EUR';
+    let invoiceId: string | null = null;
+    try {
+      ({ invoiceId } = await client.invoices.create({
+        order: {
+          id: `paydo-doctor-${Date.now()}`,
+          amount: '1.00',
+          currency,
+          description: 'paydo-doctor check (never paid)',
+          items: [],
+        },
+        payer: { email: 'paydo-doctor@example.com' },
+        language: 'en',
+        resultUrl: 'https://example.com/paydo-doctor',
+        failPath: 'https://example.com/paydo-doctor',
+        ...(card && { paymentMethod: card.identifier }),
+      }));
+      const invoice = await client.invoices.retrieve(invoiceId);
+      add(
+        'keys',
+        'ok',
+        `public key and secret key sign invoices (test invoice ${invoice.identifier}, 1.00 ${currency}, unpaid)`,
+      );
+    } catch (error) {
+      const text = why(error);
+      if (/signature/i.test(text))
+        add('keys', 'fail', 'Paydo says "Wrong signature": PAYDO_SECRET_KEY is not this project\'s secret key');
+      else if (error instanceof PaydoNotFoundError)
+        add('keys', 'fail', 'Paydo does not know PAYDO_PUBLIC_KEY ("Application not found")');
+      else add('keys', error instanceof PaydoUnexpectedResponseError ? 'warn' : 'fail', text);
+    }
+
+    // Direct card tokenization, probed with an empty card: no card data is sent. 403 = not allowed.
+    if (!card) add('card mode', 'warn', 'no card method is enabled');
+    else if (invoiceId) {
+      const res = await fetch(`${client.baseUrl}/payment-tools/card-token/create`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', accept: 'application/json' },
+        body: JSON.stringify({ invoiceIdentifier: invoiceId, pan: '', expirationDate: '', cvv: '', holderName: '' }),
+        signal: AbortSignal.timeout(15_000),
+      });
+      await res.body?.cancel();
+      if (res.status === 403)
+        add(
+          'card mode',
+          'ok',
+          'direct tokenization is not allowed (no PCI DSS on file): cardPayments "auto" uses Paydo\'s card page',
+        );
+      else if (res.status === 422 || res.status === 400 || (res.status >= 200 && res.status < 300))
+        add(
+          'card mode',
+          'ok',
+          'direct tokenization is allowed: cardPayments "auto" uses the widget\'s card fields (PCI DSS scope: SAQ D)',
+        );
+      else
+        add(
+          'card mode',
+          'warn',
+          `could not tell (card-token/create answered ${res.status}); "auto" decides at the first payment`,
+        );
+    }
+
+    // The IPN URL Paydo must reach.
+    const ipnUrl = env.PAYDO_IPN_URL || (env.PUBLIC_URL ? `${env.PUBLIC_URL.replace(/\/+$/, '')}/paydo/ipn` : '');
+    if (!ipnUrl) add('IPN URL', 'warn', 'set PUBLIC_URL (or PAYDO_IPN_URL) to check it; Paydo posts results there');
+    else {
+      try {
+        const url = new URL(ipnUrl);
+        if (url.protocol !== 'https:')
+          add('IPN URL', 'fail', `${ipnUrl} is not https: Paydo's IPN carries payment results`);
+        else if (!isPublicHost(url.hostname))
+          add('IPN URL', 'fail', `${ipnUrl} is not reachable from the internet (local or private address)`);
+        else add('IPN URL', 'ok', `${ipnUrl} (set it in the Paydo account)`);
+      } catch {
+        add('IPN URL', 'fail', `"${ipnUrl}" is not a URL`);
+      }
+    }
+
+    const sources = env.PAYDO_IPN_SOURCES?.split(',')
+      .map((s) => s.trim())
+      .filter(Boolean);
+    const bad = sources?.filter((s) => !isIP(s)) ?? [];
+    if (bad.length) add('IPN sources', 'fail', `not IP addresses: ${bad.join(', ')}`);
+    else
+      add(
+        'IPN sources',
+        'ok',
+        `IPNs accepted only from ${(sources?.length ? sources : PAYDO_IPN_SOURCE_ADDRESSES).join(', ')}`,
+      );
+  } catch (error) {
+    add('Paydo', 'fail', `${why(error)}${error instanceof PaydoError && error.retryable ? ' (try again later)' : ''}`);
+  } finally {
+    await client.close();
+  }
+  return rows;
+}
+
+/** The rows as a short table; the exit code is 1 when any row failed. */
+export function formatRows(rows: DoctorRow[]): string {
+  const mark: Record<Verdict, string> = { ok: 'ok  ', warn: 'WARN', fail: 'FAIL' };
+  const width = Math.max(...rows.map((r) => r.check.length));
+  return rows.map((r) => `${mark[r.verdict]}  ${r.check.padEnd(width)}  ${r.detail}`).join('\n');
 }

@@ -161,6 +161,12 @@ export interface PaydoPluginOptions {
    */
   orderLockLeaseMs?: number | undefined;
   /**
+   * How long a claim an instance makes (a payment attempt's Idempotency-Key, a
+   * payment result being applied) stays with it, should it die, before another
+   * instance takes over and resumes. Default 60 s.
+   */
+  claimLeaseMs?: number | undefined;
+  /**
    * When a second accepted transaction arrives for an order that is already paid
    * (a payer who also paid in another tab), refund it in full through Paydo.
    * Default true. Either way `onPaymentUpdate` gets it with `status: 'duplicate'`.
@@ -198,6 +204,7 @@ export interface ResolvedPluginOptions {
   bodyLimit: number;
   ipnBodyLimit: number;
   orderLockLeaseMs: number;
+  claimLeaseMs: number;
   refundDuplicateCharges: boolean;
   onIpn: PaydoPluginOptions['onIpn'];
 }
@@ -232,6 +239,7 @@ export function resolvePluginOptions(options: PaydoPluginOptions): ResolvedPlugi
   const bodyLimit = positive('bodyLimit', o.bodyLimit, 16_384);
   const ipnBodyLimit = positive('ipnBodyLimit', o.ipnBodyLimit, 1_048_576);
   const orderLockLeaseMs = positive('orderLockLeaseMs', o.orderLockLeaseMs, 60_000);
+  const claimLeaseMs = positive('claimLeaseMs', o.claimLeaseMs, 60_000);
   if (o.cardPayments !== undefined && !['auto', 'direct', 'hosted'].includes(o.cardPayments)) {
     problems.push('`cardPayments` must be "auto", "direct" or "hosted"');
   }
@@ -318,6 +326,7 @@ export function resolvePluginOptions(options: PaydoPluginOptions): ResolvedPlugi
     bodyLimit,
     ipnBodyLimit,
     orderLockLeaseMs,
+    claimLeaseMs,
     refundDuplicateCharges: o.refundDuplicateCharges ?? true,
     onIpn: o.onIpn,
   };

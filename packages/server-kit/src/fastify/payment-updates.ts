@@ -11,8 +11,6 @@ export type UpdateResult =
   | { outcome: 'rejected'; reason: string; state?: number }
   | { outcome: 'failed'; reason: string; retryable: true; state?: number };
 
-const LEASE_MS = 60_000;
-
 /**
  * Confirms a transaction with Paydo (JWT) and applies its state once. Both the
  * IPN and the widget's status checks end here, so a result is never lost when
@@ -55,7 +53,7 @@ export async function applyVerifiedTransaction(
     return { outcome: 'ignored', state: tx.state, reason: 'The transaction is not final yet.' };
 
   await store.saveTransaction({ txid, orderRef, invoiceId });
-  const claim = await store.claimPaymentUpdate(txid, tx.state, LEASE_MS);
+  const claim = await store.claimPaymentUpdate(txid, tx.state, ctx.options.claimLeaseMs);
   if (claim === 'duplicate') return { outcome: 'duplicate', state: tx.state, errorMessage: tx.errorMessage };
   if (claim === 'busy') {
     return {

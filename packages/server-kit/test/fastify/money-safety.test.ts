@@ -114,7 +114,7 @@ describe('a second charge the gate could not see (another tab on Paydo’s page)
       const refunds = harness.sandbox.control.snapshot().refunds;
       if (refund) {
         expect(refunds).toHaveLength(1);
-        expect(refunds[0]).toMatchObject({ transactionIdentifier: second, amount: '12.50' });
+        expect(refunds[0]).toMatchObject({ sourceTransaction: { identifier: second }, amount: 12.5 });
         expect(updates[1]?.refundId).toBe(refunds[0]?.identifier);
       } else {
         expect(refunds).toHaveLength(0);
