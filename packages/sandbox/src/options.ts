@@ -42,6 +42,21 @@ export interface SandboxOptions {
   publicOrigin?: string | undefined;
   /** Fastify logging: off by default. */
   logger?: boolean;
+  /**
+   * What the emulator keeps, so a long test run or a long-lived dev sandbox
+   * stays bounded: the newest `maxInvoices` invoices (default 10,000) younger
+   * than `ttlMs` (default 24 hours), each with its card tokens, transactions
+   * and refunds; at least the newest `maxIpnAttempts` IPN attempts (default
+   * 10,000; trimmed in batches, so at most twice as many).
+   * A forgotten invoice is answered as an unknown one.
+   */
+  retain?: { maxInvoices?: number; ttlMs?: number; maxIpnAttempts?: number };
+}
+
+export interface Retention {
+  maxInvoices: number;
+  ttlMs: number;
+  maxIpnAttempts: number;
 }
 
 export const DEFAULT_PROJECT: SandboxProject = {
@@ -74,6 +89,7 @@ export interface ResolvedOptions {
   seed: number | undefined;
   publicOrigin: string | undefined;
   logger: boolean;
+  retain: Retention;
 }
 
 export function resolveOptions(options: SandboxOptions = {}): ResolvedOptions {
@@ -104,6 +120,14 @@ export function resolveOptions(options: SandboxOptions = {}): ResolvedOptions {
   const refundAcceptMs = options.refundAcceptMs === undefined ? 300 : options.refundAcceptMs;
   if (refundAcceptMs !== null && (!Number.isFinite(refundAcceptMs) || refundAcceptMs < 0))
     problems.push('refund accept ms must be ≥ 0 or null');
+  const retain: Retention = {
+    maxInvoices: options.retain?.maxInvoices ?? 10_000,
+    ttlMs: options.retain?.ttlMs ?? 24 * 60 * 60 * 1000,
+    maxIpnAttempts: options.retain?.maxIpnAttempts ?? 10_000,
+  };
+  for (const [name, value] of Object.entries(retain)) {
+    if (!Number.isInteger(value) || value < 1) problems.push(`retain.${name} must be a whole number ≥ 1`);
+  }
   if (problems.length) throw new TypeError(`paydo-sandbox: invalid options: ${problems.join('; ')}.`);
   return {
     port,
@@ -121,6 +145,7 @@ export function resolveOptions(options: SandboxOptions = {}): ResolvedOptions {
     seed: options.seed,
     publicOrigin: options.publicOrigin?.replace(/\/+$/, ''),
     logger: options.logger ?? false,
+    retain,
   };
 }
 

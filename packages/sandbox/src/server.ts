@@ -37,12 +37,13 @@ export function buildSandbox(options: ResolvedOptions): BuiltSandbox {
     bodyLimit: 1_048_576,
   });
   const random = createRandom(options.seed);
-  const state = new SandboxState(random);
+  const state = new SandboxState(random, options.retain);
   const ipn = new IpnDelivery(state, {
     url: options.ipnUrl,
     schedule: options.ipnSchedule,
     duplicates: options.ipnDuplicates,
     onPending: options.ipnOnPending,
+    maxAttempts: options.retain.maxIpnAttempts,
   });
   const faults = new FaultInjector(options.faults, random.next);
   const ctx: SandboxContext = {

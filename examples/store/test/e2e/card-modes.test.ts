@@ -7,6 +7,7 @@ import {
   fillCard,
   fillPayer,
   openPage,
+  type Page,
   pay,
   type Shop,
   startShop,
@@ -15,7 +16,7 @@ import {
 } from './harness.ts';
 
 /** On the sandbox's copy of Paydo's card page: type the card and pay. */
-async function payOnPaydoCardPage(page: import('playwright-core').Page, pan: string) {
+async function payOnPaydoCardPage(page: Page, pan: string) {
   await page.waitForURL('**/payment/invoice-preprocessing/**');
   await page.getByLabel('Card number').fill(pan);
   await page.getByLabel('Expiry (MM/YY)').fill('12/39');
@@ -36,10 +37,10 @@ describe('direct card mode: the widget’s card fields, tokenized through the sh
     await fillCard(page, '4242424242424242');
     await pay(page);
     await page.waitForURL(`**/orders/${ref}`);
-    expect(page.url().startsWith(shop.url)).toBe(true);
+    expect((await page.url()).startsWith(shop.url)).toBe(true);
     await waitForAdminStatus(page, ref, 'paid');
     expect(transactionsOf(shop, ref)).toHaveLength(1);
-    expect(page.problems).toEqual([]);
+    expect(await page.problems()).toEqual([]);
   });
 });
 
@@ -63,7 +64,7 @@ describe('hosted card mode: the card is typed on Paydo’s page, never in the sh
     await page.waitForURL(`**/orders/${ref}`);
     await waitForAdminStatus(page, ref, 'paid');
     expect(transactionsOf(shop, ref)).toHaveLength(1);
-    expect(page.problems).toEqual([]);
+    expect(await page.problems()).toEqual([]);
   });
 
   it('3-D Secure on Paydo’s card page, approved at the bank: paid', async () => {
@@ -107,7 +108,7 @@ describe('auto on a project without direct tokenization (most merchants)', () =>
     expect(transactionsOf(shop, nextRef)).toHaveLength(1);
     // The merchant is told once, by the payment that found out; not again by the next one.
     expect(shop.logs.filter((l) => l.includes('does not allow direct card tokenization'))).toHaveLength(1);
-    expect(page.problems).toEqual([]);
-    expect(next.problems).toEqual([]);
+    expect(await page.problems()).toEqual([]);
+    expect(await next.problems()).toEqual([]);
   });
 });

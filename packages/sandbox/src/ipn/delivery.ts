@@ -39,6 +39,8 @@ export interface IpnSettings {
   schedule: number[];
   duplicates: number;
   onPending: boolean;
+  /** The newest this many attempts are kept (oldest dropped). */
+  maxAttempts?: number;
 }
 
 const ATTEMPT_TIMEOUT_MS = 5_000;
@@ -63,6 +65,13 @@ export class IpnDelivery {
     state.onStateChange((tx) => {
       if (FINAL_STATES.has(tx.state) || (tx.state === TX_STATE.pending && this.settings.onPending)) this.notify(tx);
     });
+  }
+
+  #record(record: IpnAttempt): void {
+    this.attempts.push(record);
+    const max = this.settings.maxAttempts ?? 10_000;
+    // Trimmed in batches, so a full log costs one splice per `max` attempts, not one per attempt.
+    if (this.attempts.length >= max * 2) this.attempts.splice(0, this.attempts.length - max);
   }
 
   bodyFor(tx: TransactionRecord): IpnBody {
@@ -199,7 +208,7 @@ export class IpnDelivery {
     };
     if (!url) {
       record.error = 'No IPN URL is configured (--ipn-url).';
-      this.attempts.push(record);
+      this.#record(record);
       return false;
     }
     try {
@@ -215,7 +224,7 @@ export class IpnDelivery {
       record.error = error instanceof Error ? error.message : String(error);
     }
     record.durationMs = Date.now() - started;
-    this.attempts.push(record);
+    this.#record(record);
     return record.statusCode === 200;
   }
 }

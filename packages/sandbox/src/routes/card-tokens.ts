@@ -37,7 +37,7 @@ export function cardTokenRoutes(app: FastifyInstance, ctx: SandboxContext): void
       const token = ctx.state.newId();
       const expiresAt = Math.floor(Date.now() / 1000) + TOKEN_TTL_SECONDS;
       // Only what a real token vault would let the merchant see: never the full number or the CVV.
-      ctx.state.cardTokens.set(token, {
+      ctx.state.addCardToken({
         token,
         invoiceIdentifier: invoice.identifier,
         expiresAt,

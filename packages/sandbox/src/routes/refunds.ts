@@ -51,7 +51,7 @@ export function refundRoutes(app: FastifyInstance, ctx: SandboxContext): void {
       createdAt: at,
       updatedAt: null,
     };
-    ctx.state.refunds.set(refund.identifier, refund);
+    ctx.state.addRefund(refund);
     // A new refund waits for the acquirer; the sandbox accepts it after a delay or through the control API.
     const delay = ctx.options.refundAcceptMs;
     if (delay !== null) ctx.state.later(delay, () => acceptRefund(ctx, refund));

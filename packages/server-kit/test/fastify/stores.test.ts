@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { createSandbox, type Sandbox } from '@paydo-checkout/sandbox';
 import pg from 'pg';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { MemoryStore } from '../../src/fastify/index.ts';
 import { MIGRATIONS, PostgresStore, postgresSchemaSql } from '../../src/postgres/index.ts';
 import { postgresUrl, STORE_KINDS } from '../services/stores.ts';
 import { addOrder, cardBody, type Harness, newKey, pay, startHarness } from './harness.ts';
@@ -137,6 +138,14 @@ describe.each(STORE_KINDS)('PaydoStore contract: $name', (kind) => {
       });
       expect(await store.latestTransaction('nope')).toBeNull();
       expect(await store.paidTransaction('o')).toBeNull();
+      // An applied result shows in the order's lookups (indexed in MemoryStore, not a walk).
+      expect(await store.claimPaymentUpdate('t1', 2, 60_000)).toBe('claimed');
+      await store.completePaymentUpdate('t1', 2);
+      expect(await store.paidTransaction('o')).toBe('t1');
+      expect(await store.paidTransaction('p')).toBeNull();
+      expect((await store.findTransaction('t1'))?.state).toBe(2);
+      expect((await store.latestTransaction('o'))?.txid).toBe('t2');
+      expect(await store.claimPaymentUpdate('t1', 2, 60_000)).toBe('duplicate');
       const holders = await Promise.all(['t1', 't2', 't1', 't2'].map((t) => store.claimOrderPayment('o', t)));
       expect(new Set(holders).size).toBe(1);
       expect(await store.claimOrderPayment('o', 't3')).toBe(holders[0]);
@@ -206,5 +215,26 @@ describe.skipIf(!postgresUrl())('PostgresStore schema', () => {
       retryable: true,
     });
     await store.close();
+  });
+});
+
+describe('MemoryStore retention', () => {
+  it('forgets an order (invoices, transactions, results) after orderRetentionMs, and beyond maxOrders', async () => {
+    const store = new MemoryStore({ orderRetentionMs: 1_000, maxOrders: 2 });
+    await store.saveInvoice('a|1', 'a', 'inv-a');
+    await store.saveTransaction({ txid: 'ta', orderRef: 'a', invoiceId: 'inv-a' });
+    await store.claimPaymentUpdate('ta', 2, 60_000);
+    await store.completePaymentUpdate('ta', 2);
+    store.purge(Date.now() + 500);
+    expect(await store.paidTransaction('a')).toBe('ta');
+    store.purge(Date.now() + 5_000);
+    expect(await store.paidTransaction('a')).toBeNull();
+    expect(await store.findOrderByInvoice('inv-a')).toBeNull();
+    expect(await store.findTransaction('ta')).toBeNull();
+    expect(await store.claimPaymentUpdate('ta', 2, 60_000)).toBe('claimed');
+
+    for (const ref of ['b', 'c', 'd']) await store.saveInvoice(`${ref}|1`, ref, `inv-${ref}`);
+    expect(await store.findOrderByInvoice('inv-b')).toBeNull(); // the least recently changed went first
+    expect(await store.findInvoicesByOrder('d')).toEqual(['inv-d']);
   });
 });

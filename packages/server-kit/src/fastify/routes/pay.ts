@@ -347,7 +347,7 @@ async function pay(
     await lock.confirm();
     const result = await client.transactions.create({
       invoiceIdentifier: invoiceId,
-      customer: { ...payment.customer, ip: clientIp(request) },
+      customer: { ...payment.customer, ip: clientIp(request, ctx.options.trustProxy) },
       checkStatusUrl: pageUrl,
       paymentMethod: method.identifier,
       ...(cardToken && { cardToken }),
