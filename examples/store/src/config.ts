@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 /**
  * The store's settings from the environment. Without Paydo keys it runs on the
  * embedded emulator; with them, against Paydo. Any problem is reported in one
@@ -19,6 +20,8 @@ export interface StoreConfig {
   cardPayments: 'auto' | 'direct' | 'hosted';
   /** Sandbox only: whether the emulated project may tokenize cards directly (PAYDO_CARD_TOKENIZATION). */
   sandboxCardTokenization: boolean;
+  /** Addresses IPNs are accepted from (PAYDO_IPN_SOURCES, comma-separated); Paydo's published list when not set. */
+  ipnSourceAddresses: string[] | undefined;
   /** Signs the cart and session cookies; set it so sessions survive restarts. */
   cookieSecret: string | undefined;
   paydo:
@@ -91,6 +94,13 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   const tokenization = env.PAYDO_CARD_TOKENIZATION || 'true';
   if (!/^(true|false)$/.test(tokenization))
     problems.push(`PAYDO_CARD_TOKENIZATION must be true or false (got "${tokenization}")`);
+  // The same variable paydo-doctor reads, so the doctor reports the list the store uses.
+  const sources = env.PAYDO_IPN_SOURCES?.split(',')
+    .map((a) => a.trim())
+    .filter(Boolean);
+  for (const a of sources ?? [])
+    if (!isIP(a)) problems.push(`PAYDO_IPN_SOURCES has "${a}", which is not an IP address`);
+  const ipnSourceAddresses = sources?.length ? sources : undefined;
   const cookieSecret = env.COOKIE_SECRET || undefined;
   if (cookieSecret !== undefined && cookieSecret.length < 32)
     problems.push('COOKIE_SECRET must be at least 32 characters');
@@ -122,6 +132,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     adminPassword,
     cookieSecret,
     cardPayments,
+    ipnSourceAddresses,
     sandboxCardTokenization: tokenization === 'true',
     paydo,
   };

@@ -45,6 +45,7 @@ try {
     adminPassword,
     cookieSecret: config.cookieSecret,
     cardPayments: config.cardPayments,
+    ipnSourceAddresses: config.ipnSourceAddresses,
     dataDir: config.dataDir,
     publicUrl: () => publicUrl,
     paydo: paydoKeys,

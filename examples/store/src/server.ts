@@ -34,6 +34,8 @@ export interface StoreOptions {
   /** The sandbox's origin, allowed in the page's CSP for its logos and 3-D Secure page. */
   sandboxOrigin?: string | undefined;
   logger?: boolean;
+  /** Where log lines go when `logger` is on (default: stdout); tests read the plugin's warnings from it. */
+  logStream?: { write(line: string): void } | undefined;
   /** Paydo's advice is 5–10 s; tests and the sandbox use shorter. */
   pollIntervalMs?: number;
   /** The plugin's rate limits on paying (defaults: 10/min per IP, 20/10 min per order). */
@@ -42,6 +44,8 @@ export interface StoreOptions {
   paydoStore?: PaydoStore | undefined;
   /** Where payers type the card (PAYDO_CARD_PAYMENTS): `auto` (default), `direct` or `hosted`. */
   cardPayments?: PaydoPluginOptions['cardPayments'];
+  /** Addresses IPNs are accepted from (PAYDO_IPN_SOURCES); the plugin's default when not given. */
+  ipnSourceAddresses?: readonly string[] | undefined;
   /** The back office's password (ADMIN_PASSWORD). */
   adminPassword: string;
   /** Signs the cart and session cookies (COOKIE_SECRET); random per start when not given, which signs everyone out on restart. */
@@ -54,7 +58,13 @@ const PUBLIC = fileURLToPath(new URL('../public/', import.meta.url));
 export async function buildStore(options: StoreOptions): Promise<{ app: FastifyInstance; db: StoreDb }> {
   const db = new StoreDb(options.dataDir);
   const app = Fastify({
-    logger: options.logger ? { level: process.env.LOG_LEVEL ?? 'warn', redact: paydoRedactPaths } : false,
+    logger: options.logger
+      ? {
+          level: process.env.LOG_LEVEL ?? 'warn',
+          redact: paydoRedactPaths,
+          ...(options.logStream && { stream: options.logStream }),
+        }
+      : false,
   });
   app.addHook('onClose', async () => db.close());
 
@@ -129,6 +139,7 @@ export async function buildStore(options: StoreOptions): Promise<{ app: FastifyI
     pollIntervalMs: options.pollIntervalMs ?? 5_000,
     rateLimit: options.rateLimit,
     cardPayments: options.cardPayments,
+    ipnSourceAddresses: options.ipnSourceAddresses,
     resolveOrder: async (ref) => {
       const order = db.findOrder(ref);
       if (!order) return null;

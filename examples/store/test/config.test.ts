@@ -28,6 +28,15 @@ describe('store settings', () => {
     });
   });
 
+  it('takes the IPN senders from PAYDO_IPN_SOURCES (the same variable paydo-doctor checks)', () => {
+    expect(loadConfig({}).ipnSourceAddresses).toBeUndefined();
+    expect(loadConfig({ PAYDO_IPN_SOURCES: '203.0.113.7, 203.0.113.8' }).ipnSourceAddresses).toEqual([
+      '203.0.113.7',
+      '203.0.113.8',
+    ]);
+    expect(() => loadConfig({ PAYDO_IPN_SOURCES: 'paydo.com' })).toThrow(/"paydo.com", which is not an IP/);
+  });
+
   it('lists every problem in one message', () => {
     let message = '';
     try {

@@ -45,6 +45,29 @@ describe('paydo-doctor against the emulator', () => {
     }
   });
 
+  it('PAYDO_CARD_PAYMENTS=direct on a project without direct tokenization is a failing line (every card payment would fail)', async () => {
+    const other = await createSandbox({ cardTokenization: false });
+    try {
+      const direct = await runDoctor(envFor(other, { PAYDO_CARD_PAYMENTS: 'direct' }));
+      expect(row(direct, 'card mode')).toMatchObject({
+        verdict: 'fail',
+        detail: expect.stringContaining('use auto or hosted'),
+      });
+      const hosted = await runDoctor(envFor(other, { PAYDO_CARD_PAYMENTS: 'hosted' }));
+      expect(row(hosted, 'card mode')).toMatchObject({
+        verdict: 'ok',
+        detail: expect.stringContaining('PAYDO_CARD_PAYMENTS=hosted'),
+      });
+      // Allowed: direct is fine.
+      expect(row(await runDoctor(envFor(sandbox, { PAYDO_CARD_PAYMENTS: 'direct' })), 'card mode')?.verdict).toBe('ok');
+      expect(row(await runDoctor(envFor(sandbox, { PAYDO_CARD_PAYMENTS: 'sometimes' })), 'settings')?.verdict).toBe(
+        'fail',
+      );
+    } finally {
+      await other.close();
+    }
+  });
+
   it('broken keys, JWT and IPN URL each get a failing line that says what to fix', async () => {
     const wrongSecret = await runDoctor(envFor(sandbox, { PAYDO_SECRET_KEY: 'not-the-secret' }));
     expect(row(wrongSecret, 'keys')).toMatchObject({

@@ -1,5 +1,6 @@
-// Card payments in the two other modes (the default direct mode is in checkout.test.ts):
-// hosted (Paydo's card page) and auto on a project Paydo refuses tokenization to.
+// Card payments in every mode: direct (the widget's card fields; the default auto mode on a project
+// with direct tokenization is in checkout.test.ts), hosted (Paydo's card page) and auto on a project
+// Paydo refuses tokenization to (the switch).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   checkoutProduct,
@@ -22,6 +23,26 @@ async function payOnPaydoCardPage(page: Page, pan: string) {
   await page.getByLabel('CVV').fill('123');
   await page.getByRole('button', { name: /^Pay / }).click();
 }
+
+describe('direct card mode: the widget’s card fields, tokenized through the shop', () => {
+  let shop: Shop;
+  beforeAll(async () => {
+    shop = await startShop({ cardPayments: 'direct' });
+  });
+  afterAll(() => shop?.close());
+
+  it('the card typed in the widget pays the order without leaving the shop', async () => {
+    const page = await openPage(shop, 'direct-card');
+    const ref = await checkoutProduct(page);
+    await fillCard(page, '4242424242424242');
+    await pay(page);
+    await page.waitForURL(`**/orders/${ref}`);
+    expect((await page.url()).startsWith(shop.url)).toBe(true);
+    await waitForAdminStatus(page, ref, 'paid');
+    expect(transactionsOf(shop, ref)).toHaveLength(1);
+    expect(await page.problems()).toEqual([]);
+  });
+});
 
 describe('hosted card mode: the card is typed on Paydo’s page, never in the shop', () => {
   let shop: Shop;
@@ -77,8 +98,17 @@ describe('auto on a project without direct tokenization (most merchants)', () =>
     expect(transactionsOf(shop, ref)).toHaveLength(1);
 
     const next = await openPage(shop, 'auto-switch-next');
-    await checkoutProduct(next, 'tee');
+    const nextRef = await checkoutProduct(next, 'tee');
     expect(await next.locator('paydo-checkout input[name="card.pan"]').count()).toBe(0);
+    await fillPayer(next);
+    await pay(next);
+    await payOnPaydoCardPage(next, '5555555555554444');
+    await next.waitForURL(`**/orders/${nextRef}`);
+    await waitForAdminStatus(next, nextRef, 'paid');
+    expect(transactionsOf(shop, nextRef)).toHaveLength(1);
+    // The merchant is told once, by the payment that found out; not again by the next one.
+    expect(shop.logs.filter((l) => l.includes('does not allow direct card tokenization'))).toHaveLength(1);
     expect(await page.problems()).toEqual([]);
+    expect(await next.problems()).toEqual([]);
   });
 });

@@ -21,6 +21,8 @@ export interface Shop {
   sandbox: Sandbox;
   db: StoreDb;
   browser: EngineBrowser;
+  /** The shop's log lines (level warn and above). */
+  logs: string[];
   close(): Promise<void>;
 }
 
@@ -32,7 +34,10 @@ export async function startShop(
   const sandbox = await createSandbox({ pendingMs: 2_500, cardTokenization: options.cardTokenization ?? true });
   const dataDir = mkdtempSync(join(tmpdir(), 'paydo-store-e2e-'));
   let url = '';
+  const logs: string[] = [];
   const { app, db } = await buildStore({
+    logger: true,
+    logStream: { write: (line) => logs.push(line) },
     adminPassword: ADMIN_PASSWORD,
     cardPayments: options.cardPayments,
     dataDir,
@@ -50,6 +55,7 @@ export async function startShop(
     sandbox,
     db,
     browser,
+    logs,
     close: async () => {
       await browser.close();
       await app.close();

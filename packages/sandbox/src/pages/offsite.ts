@@ -6,6 +6,7 @@ import { fillTemplate } from '../routes/common.ts';
 import { INVOICE_STATUS, type TransactionRecord, TX_STATE } from '../state.ts';
 import { findMethod, SANDBOX_METHODS, scenarioForPan } from '../test-data.ts';
 import { html, page } from './html.ts';
+import { missingPayerFields, payerFieldRoutes, payerFieldsPage } from './payer-fields.ts';
 
 /**
  * The pages a payer sees away from the merchant: the bank's 3-D Secure (ACS)
@@ -13,6 +14,7 @@ import { html, page } from './html.ts';
  */
 export function offsitePages(app: FastifyInstance, ctx: SandboxContext): void {
   const { state } = ctx;
+  payerFieldRoutes(app, ctx);
 
   // The bank's 3-D Secure page (reached by the status answer's POST form: PaReq, MD, TermUrl)
   // and the wallet's approval page (reached by a GET redirect) differ only in words and outcome.
@@ -94,6 +96,9 @@ export function offsitePages(app: FastifyInstance, ctx: SandboxContext): void {
       }
       // An invoice made for a card method opens on that method: the payer only enters the card.
       const method = invoice.paymentMethod != null ? findMethod(invoice.paymentMethod) : undefined;
+      // Fields the method requires and the invoice lacks: Paydo's form asks for them first.
+      const missing = method ? missingPayerFields(invoice, method) : [];
+      if (missing.length) return reply.type('text/html').send(payerFieldsPage(invoice, missing, null));
       if (method?.behaviour === 'card') return reply.type('text/html').send(cardPage(invoice.identifier, null));
       return reply.type('text/html').send(
         page(
@@ -144,6 +149,12 @@ export function offsitePages(app: FastifyInstance, ctx: SandboxContext): void {
       const method = invoice?.paymentMethod != null ? findMethod(invoice.paymentMethod) : undefined;
       if (!invoice || method?.behaviour !== 'card') return notFound(reply, 'Invoice not found.');
       if (invoice.status === INVOICE_STATUS.paid) return notFound(reply, 'This invoice is already paid.');
+      const missing = missingPayerFields(invoice, method);
+      if (missing.length)
+        return reply
+          .code(422)
+          .type('text/html')
+          .send(payerFieldsPage(invoice, missing, null));
       const body = request.body ?? {};
       const pan = String(body.pan ?? '').replace(/[\s-]/g, '');
       const expiry = String(body.expirationDate ?? '').trim();

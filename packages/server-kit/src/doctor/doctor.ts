@@ -32,6 +32,8 @@ export interface DoctorEnv {
   PAYDO_IPN_URL?: string | undefined;
   /** Comma-separated extra or replacement IPN source addresses, as given to `ipnSourceAddresses`. */
   PAYDO_IPN_SOURCES?: string | undefined;
+  /** The plugin's `cardPayments` as the store reads it: auto (default), direct or hosted. */
+  PAYDO_CARD_PAYMENTS?: string | undefined;
 }
 
 const why = (error: unknown) =>
@@ -79,6 +81,10 @@ export async function runDoctor(env: DoctorEnv): Promise<DoctorRow[]> {
   const missing = (['PAYDO_PUBLIC_KEY', 'PAYDO_SECRET_KEY', 'PAYDO_JWT'] as const).filter((k) => !env[k]);
   if (missing.length) {
     add('settings', 'fail', `${missing.join(', ')} missing (the same variables as the store's .env)`);
+    return rows;
+  }
+  if (env.PAYDO_CARD_PAYMENTS && !['auto', 'direct', 'hosted'].includes(env.PAYDO_CARD_PAYMENTS)) {
+    add('settings', 'fail', `PAYDO_CARD_PAYMENTS must be auto, direct or hosted (got "${env.PAYDO_CARD_PAYMENTS}")`);
     return rows;
   }
   let client: PaydoClient;
@@ -182,11 +188,20 @@ export async function runDoctor(env: DoctorEnv): Promise<DoctorRow[]> {
         signal: AbortSignal.timeout(15_000),
       });
       await res.body?.cancel();
-      if (res.status === 403)
+      const setting = env.PAYDO_CARD_PAYMENTS || 'auto';
+      if (res.status === 403 && setting === 'direct')
+        add(
+          'card mode',
+          'fail',
+          'direct tokenization is not allowed (no PCI DSS on file), but PAYDO_CARD_PAYMENTS=direct: every card payment would fail; use auto or hosted',
+        );
+      else if (res.status === 403)
         add(
           'card mode',
           'ok',
-          'direct tokenization is not allowed (no PCI DSS on file): cardPayments "auto" uses Paydo\'s card page',
+          setting === 'hosted'
+            ? "direct tokenization is not allowed (no PCI DSS on file); PAYDO_CARD_PAYMENTS=hosted uses Paydo's card page"
+            : 'direct tokenization is not allowed (no PCI DSS on file): cardPayments "auto" uses Paydo\'s card page',
         );
       else if (res.status === 422 || res.status === 400 || (res.status >= 200 && res.status < 300))
         add(

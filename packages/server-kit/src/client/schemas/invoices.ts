@@ -108,6 +108,8 @@ export const Invoice = z.looseObject({
       .nullish(),
   ),
   isSeen: z.boolean().nullish(),
+  /** The hosted page's look, as set in the account; the kit does not read it. */
+  customization: z.unknown().optional(),
   createdAt: UnixSeconds.nullish(),
   updatedAt: UnixSeconds.nullish(),
   transactionIdentifier: AnswerId.nullish(),
