@@ -5,7 +5,8 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ensureChrome } from './ensure-chrome.mjs';
+import { ENGINE_TITLES, selectedEngines } from './engines.mjs';
+import { ensureEngines } from './ensure-engines.mjs';
 
 const root = new URL('..', import.meta.url).pathname;
 const work = mkdtempSync(join(tmpdir(), 'paydo-tests-'));
@@ -38,18 +39,17 @@ const results = [];
 }
 
 /** Runs vitest with a JSON report and records its counts. */
-async function vitest(runner, args) {
+async function vitest(runner, args, env = {}, kind = runner) {
   const out = join(work, `${runner}.json`);
-  const code = await run(bin('vitest'), [
-    'run',
-    ...args,
-    '--reporter=default',
-    '--reporter=json',
-    `--outputFile.json=${out}`,
-  ]);
+  const code = await run(
+    bin('vitest'),
+    ['run', ...args, '--reporter=default', '--reporter=json', `--outputFile.json=${out}`],
+    { env: { ...process.env, ...env } },
+  );
   const report = readJson(out);
   results.push({
     runner,
+    kind,
     exitCode: code,
     passed: report?.numPassedTests ?? 0,
     failed: report?.numFailedTests ?? 0,
@@ -60,29 +60,55 @@ async function vitest(runner, args) {
 // 1. vitest: server kit, emulator, store, widget bundle (Node).
 await vitest('vitest', []);
 
-// 2. web-test-runner: the widget in Chromium.
-{
-  const out = join(work, 'wtr.json');
-  let chrome;
-  try {
-    chrome = ensureChrome();
-  } catch (error) {
-    console.error(error.message);
+// 2 and 3, in every engine (PAYDO_ENGINES picks some): the widget's web-test-runner tests and
+// the end-to-end flows (catalog → widget → sandbox → IPN → admin page). An engine that is not
+// on this machine and cannot be installed is reported on one line, its tests counted as skipped.
+const engines = ensureEngines(selectedEngines());
+const timings = [];
+const missingEngines = [];
+for (const found of engines) {
+  const title = ENGINE_TITLES[found.engine];
+  if (found.missing) {
+    missingEngines.push(found);
+    continue;
   }
-  if (chrome) {
-    const code = await run(bin('web-test-runner', 'packages/widget'), [], {
-      cwd: join(root, 'packages/widget'),
-      env: { ...process.env, CHROME_PATH: chrome, WTR_COUNT_FILE: out },
-    });
-    const report = readJson(out);
-    results.push({ runner: 'web-test-runner', exitCode: code, ...(report ?? { passed: 0, failed: 0, skipped: 0 }) });
-  } else {
-    results.push({ runner: 'web-test-runner', exitCode: 1, passed: 0, failed: 1, skipped: 0 });
-  }
+  const started = Date.now();
+  const out = join(work, `wtr-${found.engine}.json`);
+  const code = await run(bin('web-test-runner', 'packages/widget'), [], {
+    cwd: join(root, 'packages/widget'),
+    env: { ...process.env, PAYDO_ENGINES: found.engine, WTR_COUNT_FILE: out },
+  });
+  const report = readJson(out);
+  results.push({
+    runner: `web-test-runner (${title})`,
+    kind: 'web-test-runner',
+    exitCode: code,
+    ...(report ?? { passed: 0, failed: 0, skipped: 0 }),
+  });
+  const widgetDone = Date.now();
+  await vitest(
+    `e2e (${title})`,
+    ['--config', 'examples/store/vitest.e2e.config.ts'],
+    { PAYDO_ENGINE: found.engine },
+    'e2e',
+  );
+  timings.push({ title, widget: widgetDone - started, e2e: Date.now() - widgetDone });
 }
-
-// 3. End to end: catalog → widget → sandbox → IPN → admin page, in Chromium (playwright-core).
-await vitest('e2e', ['--config', 'examples/store/vitest.e2e.config.ts']);
+// The same tests that ran in the other engines are the ones a missing engine skips.
+const ranTests = (kind) => {
+  const ran = results.find((r) => r.kind === kind);
+  return ran ? ran.passed + ran.failed + ran.skipped : 0;
+};
+for (const found of missingEngines) {
+  const skipped = ranTests('web-test-runner') + ranTests('e2e');
+  results.push({
+    line: `${ENGINE_TITLES[found.engine]}: not available here, ${skipped} widget and end-to-end tests skipped. ${found.missing}`,
+    exitCode: 0,
+    passed: 0,
+    failed: 0,
+    skipped,
+  });
+}
 
 // 4. `pnpm bench --quick`: every benchmark runs and reports (a smoke test: the figures are not judged here).
 {
@@ -106,11 +132,15 @@ for (const r of results) {
   // A runner that exited non-zero but reported no failed test still failed (crash, load error).
   const crashed = r.exitCode !== 0 && r.failed === 0 ? 1 : 0;
   console.log(
-    `${r.runner}: ${r.passed} passed, ${r.failed + crashed} failed, ${r.skipped} skipped (exit ${r.exitCode})`,
+    r.line ??
+      `${r.runner}: ${r.passed} passed, ${r.failed + crashed} failed, ${r.skipped} skipped (exit ${r.exitCode})`,
   );
   passed += r.passed;
   failed += r.failed + crashed;
   skipped += r.skipped;
+}
+for (const t of timings) {
+  console.log(`${t.title}: widget tests ${(t.widget / 1000).toFixed(1)} s, end-to-end ${(t.e2e / 1000).toFixed(1)} s`);
 }
 console.log(`${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}`);
 process.exit(failed > 0 || results.some((r) => r.exitCode !== 0) ? 1 : 0);

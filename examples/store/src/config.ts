@@ -9,6 +9,10 @@ export interface StoreConfig {
   /** Where the shop is reached from outside (IPN and return URLs). */
   publicUrl: string | undefined;
   dataDir: string;
+  /** DATABASE_URL: the kit's state in PostgreSQL, shared by several instances. Unset: SQLite in `dataDir`. */
+  databaseUrl: string | undefined;
+  /** REDIS_URL: rate limits counted in Redis, shared by several instances. Unset: per process. */
+  redisUrl: string | undefined;
   /** The back office's password; null means "generate one and print it" (sandbox only). */
   adminPassword: string | null;
   /** Where payers type the card: `auto` (default), `direct` or `hosted`. */
@@ -90,6 +94,22 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   const cookieSecret = env.COOKIE_SECRET || undefined;
   if (cookieSecret !== undefined && cookieSecret.length < 32)
     problems.push('COOKIE_SECRET must be at least 32 characters');
+  const serviceUrl = (name: string, value: string | undefined, schemes: string[], example: string) => {
+    if (!value) return undefined;
+    let ok = false;
+    try {
+      ok = schemes.includes(new URL(value).protocol);
+    } catch {}
+    if (!ok) problems.push(`${name} must be a URL like ${example}`);
+    return value;
+  };
+  const databaseUrl = serviceUrl(
+    'DATABASE_URL',
+    env.DATABASE_URL,
+    ['postgres:', 'postgresql:'],
+    'postgres://user:password@db.internal:5432/shop',
+  );
+  const redisUrl = serviceUrl('REDIS_URL', env.REDIS_URL, ['redis:', 'rediss:'], 'redis://redis.internal:6379');
   if (problems.length)
     throw new ConfigError(`The store's settings need attention:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
   return {
@@ -97,6 +117,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     host: env.HOST ?? '127.0.0.1',
     publicUrl,
     dataDir: env.DATA_DIR ?? '.data',
+    databaseUrl,
+    redisUrl,
     adminPassword,
     cookieSecret,
     cardPayments,

@@ -2,6 +2,8 @@
 // Paydo sandbox (no keys needed), or on Paydo when PAYDO_* keys are set.
 import { randomBytes } from 'node:crypto';
 import { createSandbox, type Sandbox, TEST_CARDS } from '@paydo-checkout/sandbox';
+import { PostgresStore } from '@paydo-checkout/server-kit/postgres';
+import { Redis } from 'ioredis';
 import { ConfigError, loadConfig } from './config.ts';
 import { buildStore } from './server.ts';
 
@@ -30,7 +32,16 @@ try {
       : (config.paydo as Extract<typeof config.paydo, { mode: 'paydo' }>);
   // Only the zero-config sandbox start may make up a password (config refuses real keys without one).
   const adminPassword = config.adminPassword ?? randomBytes(12).toString('base64url');
+  // Several instances: the kit's state in PostgreSQL and the rate limits in Redis, shared by all.
+  const paydoStore = config.databaseUrl
+    ? await PostgresStore.open({ connectionString: config.databaseUrl })
+    : undefined;
+  const redis = config.redisUrl
+    ? new Redis(config.redisUrl, { maxRetriesPerRequest: 1, enableOfflineQueue: false })
+    : undefined;
   const { app } = await buildStore({
+    paydoStore,
+    ...(redis && { rateLimit: { redis } }),
     adminPassword,
     cookieSecret: config.cookieSecret,
     cardPayments: config.cardPayments,
@@ -49,6 +60,7 @@ try {
     '',
     `  Store:            ${publicUrl}`,
     `  Orders (admin):   ${publicUrl}/admin/orders`,
+    `  Payment state:    ${config.databaseUrl ? 'PostgreSQL (DATABASE_URL)' : `SQLite in ${config.dataDir}`}; rate limits ${config.redisUrl ? 'in Redis (REDIS_URL)' : 'per process'}`,
     config.adminPassword
       ? '  Admin password:   from ADMIN_PASSWORD'
       : `  Admin password:   ${adminPassword}   (generated for this run; set ADMIN_PASSWORD to choose one)`,
@@ -64,6 +76,7 @@ try {
 
   const stop = async () => {
     await app.close();
+    redis?.disconnect();
     await sandbox?.close();
     process.exit(0);
   };

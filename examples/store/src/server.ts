@@ -6,7 +6,13 @@ import cookie from '@fastify/cookie';
 import csrf from '@fastify/csrf-protection';
 import formbody from '@fastify/formbody';
 import helmet from '@fastify/helmet';
-import { type PaydoPluginOptions, paydo, paydoRedactPaths, SqliteStore } from '@paydo-checkout/server-kit/fastify';
+import {
+  type PaydoPluginOptions,
+  type PaydoStore,
+  paydo,
+  paydoRedactPaths,
+  SqliteStore,
+} from '@paydo-checkout/server-kit/fastify';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { registerAdmin, STATUS_LABEL } from './admin.ts';
 import { CART_NOTICES, type Cart, checkCart, MAX_QUANTITY, readCart, writeCart } from './cart.ts';
@@ -32,6 +38,8 @@ export interface StoreOptions {
   pollIntervalMs?: number;
   /** The plugin's rate limits on paying (defaults: 10/min per IP, 20/10 min per order). */
   rateLimit?: PaydoPluginOptions['rateLimit'];
+  /** Where the kit keeps its state (default: SQLite in `dataDir`); a `PostgresStore` for several instances. */
+  paydoStore?: PaydoStore | undefined;
   /** Where payers type the card (PAYDO_CARD_PAYMENTS): `auto` (default), `direct` or `hosted`. */
   cardPayments?: PaydoPluginOptions['cardPayments'];
   /** The back office's password (ADMIN_PASSWORD). */
@@ -113,7 +121,7 @@ export async function buildStore(options: StoreOptions): Promise<{ app: FastifyI
   await app.register(paydo, {
     prefix: '/paydo',
     ...options.paydo,
-    store: new SqliteStore(join(options.dataDir, 'paydo.sqlite')),
+    store: options.paydoStore ?? new SqliteStore(join(options.dataDir, 'paydo.sqlite')),
     pollIntervalMs: options.pollIntervalMs ?? 5_000,
     rateLimit: options.rateLimit,
     cardPayments: options.cardPayments,
@@ -141,6 +149,10 @@ export async function buildStore(options: StoreOptions): Promise<{ app: FastifyI
             ? `Second charge (the order was paid by ${update.duplicateOf}); ${update.refundId ? `refunded in full: ${update.refundId}` : 'not refunded'}.`
             : update.errorMessage,
       });
+    },
+    // Paydo's refund IPN, confirmed by the kit: the refund is done (or still processing).
+    onRefundUpdate: async (update) => {
+      db.setRefundStatus(update.refundId, update.accepted ? 'refunded' : 'processing');
     },
     onIpn: (record) => {
       db.logIpn(record.orderRef, {

@@ -58,4 +58,14 @@ describe('store settings', () => {
       ]),
     ).toBe('5.20');
   });
+
+  it('takes DATABASE_URL and REDIS_URL for several instances, and refuses other URLs', () => {
+    expect(loadConfig({})).toMatchObject({ databaseUrl: undefined, redisUrl: undefined });
+    expect(
+      loadConfig({ DATABASE_URL: 'postgres://shop:pw@db:5432/shop', REDIS_URL: 'redis://cache:6379' }),
+    ).toMatchObject({ databaseUrl: 'postgres://shop:pw@db:5432/shop', redisUrl: 'redis://cache:6379' });
+    expect(() => loadConfig({ DATABASE_URL: 'mysql://db/shop', REDIS_URL: 'cache:6379' })).toThrow(
+      /DATABASE_URL must be a URL like postgres:.*\n.*REDIS_URL must be a URL like redis:/s,
+    );
+  });
 });

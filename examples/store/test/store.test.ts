@@ -1,7 +1,13 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createSandbox, type Sandbox } from '@paydo-checkout/sandbox';
+import {
+  createSandbox,
+  describeVariants,
+  type Sandbox,
+  type SandboxVariants,
+  switchedVariantSets,
+} from '@paydo-checkout/sandbox';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Order, StoreDb } from '../src/db.ts';
@@ -57,8 +63,9 @@ async function admin(): Promise<Visitor> {
   return v;
 }
 
-beforeAll(async () => {
-  sandbox = await createSandbox({ pendingMs: 100 });
+/** Starts the emulator (with the given variant switches) and the store against it. */
+async function start(variants: Partial<SandboxVariants> = {}, refundAcceptMs: number | null = 20) {
+  sandbox = await createSandbox({ pendingMs: 100, refundAcceptMs, variants });
   dataDir = mkdtempSync(join(tmpdir(), 'paydo-store-'));
   let url = '';
   ({ app, db } = await buildStore({
@@ -71,12 +78,13 @@ beforeAll(async () => {
   }));
   url = await app.listen({ port: 0, host: '127.0.0.1' });
   sandbox.control.configure({ ipnUrl: `${url}/paydo/ipn` });
-});
-afterAll(async () => {
-  await app.close();
+}
+async function stop() {
+  // The emulator first: no IPN is then on its way to a store that is closing.
   await sandbox.close();
+  await app.close();
   rmSync(dataDir, { recursive: true, force: true });
-});
+}
 
 async function paidOrder() {
   const order = db.createOrder(
@@ -110,60 +118,75 @@ async function refund(v: Visitor, ref: string, form: Record<string, string>) {
   });
 }
 
-describe('the store', () => {
-  it('serves its pages with a strict CSP and the widget bundle', async () => {
-    const home = await app.inject({ method: 'GET', url: '/' });
-    expect(home.headers['content-security-policy']).toContain("script-src 'self'");
-    expect(home.headers['content-security-policy']).toContain("style-src 'self'");
-    expect(home.body).toContain('Kyiv poster');
-    const widget = await app.inject({ method: 'GET', url: '/assets/paydo-checkout.js' });
-    expect(widget.statusCode).toBe(200);
-    expect(widget.body).toContain('paydo-checkout');
-  });
+// The store's flows run against the emulator's default answers and again with every variant switched.
+describe.each([{}, ...switchedVariantSets()].map((variants) => ({ variants, label: describeVariants(variants) })))(
+  'the store (emulator variants: $label)',
+  ({ variants }) => {
+    beforeAll(() => start(variants));
+    afterAll(stop);
 
-  it('keeps one currency per cart and creates the order from catalog prices', async () => {
-    const v = new Visitor();
-    await v.get('/');
-    expect((await v.post('/cart/add', { productId: 'mug' })).headers.location).toBe('/cart');
-    expect((await v.post('/cart/add', { productId: 'poster' })).headers.location).toBe('/cart?error=currency');
-    await v.get('/cart');
-    const checkout = await v.post('/checkout', {});
-    const ref = String(checkout.headers.location).split('/').pop() as string;
-    expect(db.findOrder(ref)).toMatchObject({ amount: '12.50', currency: 'EUR', status: 'awaiting_payment' });
-  });
+    it('serves its pages with a strict CSP and the widget bundle', async () => {
+      const home = await app.inject({ method: 'GET', url: '/' });
+      expect(home.headers['content-security-policy']).toContain("script-src 'self'");
+      expect(home.headers['content-security-policy']).toContain("style-src 'self'");
+      expect(home.body).toContain('Kyiv poster');
+      const widget = await app.inject({ method: 'GET', url: '/assets/paydo-checkout.js' });
+      expect(widget.statusCode).toBe(200);
+      expect(widget.body).toContain('paydo-checkout');
+    });
 
-  it('a full refund from the admin page refunds the rest of the order, after a confirmation', async () => {
-    const v = await admin();
-    const order = await paidOrder();
-    expect(db.findOrder(order.ref)?.status).toBe('paid');
-    const asked = await v.post(`/admin/orders/${order.ref}/refund`, { kind: 'partial', amount: '5,00' });
-    expect(asked.body).toContain('Confirm refund of €5.00');
-    expect(
-      sandbox.control.snapshot().refunds.filter((r) => r.sourceTransaction.identifier === order.txid),
-    ).toHaveLength(0);
-    expect((await refund(v, order.ref, { kind: 'partial', amount: '5.00' })).headers.location).toBe(
-      '/admin/orders?ok=refund_requested',
-    );
-    await refund(v, order.ref, { kind: 'full' });
-    expect(db.findOrder(order.ref)?.status).toBe('refunded');
-    expect(db.refunds(order.ref).map((r) => [r.kind, r.amount])).toEqual([
-      ['partial', '5.00'],
-      ['full', '20.00'],
-    ]);
-    const again = await refund(v, order.ref, { kind: 'full' });
-    expect(again.headers.location).toBe('/admin/orders?error=not_refundable');
-  });
+    it('keeps one currency per cart and creates the order from catalog prices', async () => {
+      const v = new Visitor();
+      await v.get('/');
+      expect((await v.post('/cart/add', { productId: 'mug' })).headers.location).toBe('/cart');
+      expect((await v.post('/cart/add', { productId: 'poster' })).headers.location).toBe('/cart?error=currency');
+      await v.get('/cart');
+      const checkout = await v.post('/checkout', {});
+      const ref = String(checkout.headers.location).split('/').pop() as string;
+      expect(db.findOrder(ref)).toMatchObject({ amount: '12.50', currency: 'EUR', status: 'awaiting_payment' });
+    });
 
-  it('refuses a bad refund amount without calling Paydo', async () => {
-    const v = await admin();
-    const order = await paidOrder();
-    const bad = await refund(v, order.ref, { kind: 'partial', amount: '-3' });
-    expect(bad.headers.location).toBe('/admin/orders?error=bad_amount');
-    expect(db.refunds(order.ref)).toEqual([]);
-  });
-});
+    it('a full refund from the admin page refunds the rest of the order, after a confirmation', async () => {
+      const v = await admin();
+      const order = await paidOrder();
+      expect(db.findOrder(order.ref)?.status).toBe('paid');
+      const asked = await v.post(`/admin/orders/${order.ref}/refund`, { kind: 'partial', amount: '5,00' });
+      expect(asked.body).toContain('Confirm refund of €5.00');
+      expect(
+        sandbox.control.snapshot().refunds.filter((r) => r.sourceTransaction.identifier === order.txid),
+      ).toHaveLength(0);
+      expect((await refund(v, order.ref, { kind: 'partial', amount: '5.00' })).headers.location).toBe(
+        '/admin/orders?ok=refund_requested',
+      );
+      await refund(v, order.ref, { kind: 'full' });
+      expect(db.findOrder(order.ref)?.status).toBe('refunded');
+      // Paydo accepts each refund later; its refund IPN, confirmed by the kit, marks it refunded.
+      await expect
+        .poll(() => db.refunds(order.ref).map((r) => r.status), { timeout: 5000, interval: 20 })
+        .toEqual(['refunded', 'refunded']);
+      expect(db.refunds(order.ref).map((r) => [r.kind, r.amount])).toEqual([
+        ['partial', '5.00'],
+        ['full', '20.00'],
+      ]);
+      const again = await refund(v, order.ref, { kind: 'full' });
+      expect(again.headers.location).toBe('/admin/orders?error=not_refundable');
+    });
+
+    it('refuses a bad refund amount without calling Paydo', async () => {
+      const v = await admin();
+      const order = await paidOrder();
+      const bad = await refund(v, order.ref, { kind: 'partial', amount: '-3' });
+      expect(bad.headers.location).toBe('/admin/orders?error=bad_amount');
+      expect(db.refunds(order.ref)).toEqual([]);
+    });
+  },
+);
 
 describe('the store under attack', () => {
+  // Refunds here are never accepted (no refund IPN): these tests are about the requests.
+  beforeAll(() => start({}, null));
+  afterAll(stop);
+
   it('the back office needs a password; its session cookie is signed, HttpOnly and SameSite', async () => {
     const stranger = new Visitor();
     expect((await stranger.get('/admin/orders')).headers.location).toBe('/admin/login');

@@ -62,10 +62,9 @@ describe('embedding', () => {
   });
 
   it('works under a strict Content-Security-Policy (no inline scripts or styles, no eval)', async () => {
+    // A page of its own (not srcdoc: Firefox gives a srcdoc document's 'self' no origin to match).
     const frame = document.createElement('iframe');
-    frame.srcdoc = `<!doctype html><html><head>
-      <meta http-equiv="Content-Security-Policy" content="default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:">
-      <script type="module" src="/src/index.ts"></script></head><body></body></html>`;
+    frame.src = new URL('./fixtures/strict-csp.html', import.meta.url).href;
     document.body.append(frame);
     const win = frame.contentWindow as Window & typeof globalThis;
     await until(() => win.customElements?.get('paydo-checkout'), 'the widget did not load under CSP', 10_000);

@@ -6,6 +6,7 @@ import {
   fillCard,
   fillPayer,
   openPage,
+  type Page,
   pay,
   type Shop,
   startShop,
@@ -14,7 +15,7 @@ import {
 } from './harness.ts';
 
 /** On the sandbox's copy of Paydo's card page: type the card and pay. */
-async function payOnPaydoCardPage(page: import('playwright-core').Page, pan: string) {
+async function payOnPaydoCardPage(page: Page, pan: string) {
   await page.waitForURL('**/payment/invoice-preprocessing/**');
   await page.getByLabel('Card number').fill(pan);
   await page.getByLabel('Expiry (MM/YY)').fill('12/39');
@@ -42,7 +43,7 @@ describe('hosted card mode: the card is typed on Paydo’s page, never in the sh
     await page.waitForURL(`**/orders/${ref}`);
     await waitForAdminStatus(page, ref, 'paid');
     expect(transactionsOf(shop, ref)).toHaveLength(1);
-    expect(page.problems).toEqual([]);
+    expect(await page.problems()).toEqual([]);
   });
 
   it('3-D Secure on Paydo’s card page, approved at the bank: paid', async () => {
@@ -78,6 +79,6 @@ describe('auto on a project without direct tokenization (most merchants)', () =>
     const next = await openPage(shop, 'auto-switch-next');
     await checkoutProduct(next, 'tee');
     expect(await next.locator('paydo-checkout input[name="card.pan"]').count()).toBe(0);
-    expect(page.problems).toEqual([]);
+    expect(await page.problems()).toEqual([]);
   });
 });

@@ -3,6 +3,7 @@ import {
   adminStatus,
   checkoutProduct,
   choose,
+  ENGINE_TITLE,
   expectText,
   fillCard,
   fillPayer,
@@ -21,7 +22,7 @@ beforeAll(async () => {
 });
 afterAll(() => shop?.close());
 
-describe('from the catalog to a paid order, in Chromium', () => {
+describe(`from the catalog to a paid order, in ${ENGINE_TITLE}`, () => {
   it('card 4242: paid; the IPN marks the order paid on the admin page', async () => {
     const page = await openPage(shop, 'card-4242');
     const ref = await checkoutProduct(page);
@@ -33,7 +34,7 @@ describe('from the catalog to a paid order, in Chromium', () => {
     await expect(page.locator(`tr[data-order="${ref}"] .ipn li`).first().getAttribute('data-outcome')).resolves.toMatch(
       /applied|duplicate/,
     );
-    expect(page.problems).toEqual([]);
+    expect(await page.problems()).toEqual([]);
   });
 
   it('3-D Secure 3220 approved on the ACS page: back on the checkout, resumed, paid', async () => {
@@ -45,7 +46,7 @@ describe('from the catalog to a paid order, in Chromium', () => {
     await page.getByRole('button', { name: 'Approve' }).click();
     await page.waitForURL(`**/orders/${ref}`);
     await waitForAdminStatus(page, ref, 'paid');
-    expect(page.problems).toEqual([]);
+    expect(await page.problems()).toEqual([]);
   });
 
   it('3-D Secure 3220 declined: the failure is shown, the order is not paid', async () => {
@@ -56,8 +57,41 @@ describe('from the catalog to a paid order, in Chromium', () => {
     await page.getByRole('button', { name: 'Decline' }).click();
     await page.waitForURL(`**/checkout/${ref}`);
     await expectText(widgetStatus(page), '3-D Secure authentication failed');
-    expect(new URL(page.url()).search).toBe(''); // ?paydo_txid= was removed
+    expect(new URL(await page.url()).search).toBe(''); // ?paydo_txid= was removed
     await waitForAdminStatus(page, ref, 'payment_failed');
+  });
+
+  it('keyboard only: Tab reaches every field, typing fills it, Enter pays the order', async () => {
+    const page = await openPage(shop, 'keyboard-only');
+    const ref = await checkoutProduct(page, 'notebook');
+    /** Presses Tab until `target` (as page.focused() names it) has the focus. */
+    const tabTo = async (target: string) => {
+      for (let i = 0; i < 40; i++) {
+        if ((await page.focused()) === target) return;
+        await page.keyboard.press('Tab');
+      }
+      throw new Error(`Tab never reached ${target}; the focus is on ${await page.focused()}`);
+    };
+    await tabTo('input[email]');
+    await page.keyboard.type('ada@example.com');
+    if (await page.locator('paydo-checkout input[name="name"]').count()) {
+      await tabTo('input[name]');
+      await page.keyboard.type('Ada Lovelace');
+    }
+    await tabTo('input[card.pan]');
+    await page.keyboard.type('4242424242424242');
+    await tabTo('input[card.expirationDate]');
+    await page.keyboard.type('1239');
+    await tabTo('input[card.cvv]');
+    await page.keyboard.type('123');
+    if (await page.locator('paydo-checkout input[name="card.holderName"]').count()) {
+      await tabTo('input[card.holderName]');
+      await page.keyboard.type('Ada Lovelace');
+    }
+    await page.keyboard.press('Enter');
+    await page.waitForURL(`**/orders/${ref}`);
+    await waitForAdminStatus(page, ref, 'paid');
+    expect(await page.problems()).toEqual([]);
   });
 
   it('a declined card gets a clear message, and a second try with a good card pays the same order', async () => {
@@ -150,7 +184,7 @@ describe('from the catalog to a paid order, in Chromium', () => {
     await page.getByRole('button', { name: 'Pay', exact: true }).click();
     await page.waitForURL(`**/orders/${ref}`);
     await waitForAdminStatus(page, ref, 'paid');
-    expect(page.problems).toEqual([]);
+    expect(await page.problems()).toEqual([]);
   });
 
   it('a double click on Pay makes one transaction', async () => {

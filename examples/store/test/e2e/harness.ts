@@ -2,19 +2,25 @@ import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createSandbox, type Sandbox } from '@paydo-checkout/sandbox';
-import { type Browser, chromium, type Locator, type Page } from 'playwright-core';
 import { expect, onTestFailed } from 'vitest';
-import { CHROME_ARGS, findChrome } from '../../../../scripts/chrome-path.mjs';
+import { ENGINE_TITLES } from '../../../../scripts/engines.mjs';
 import type { StoreDb } from '../../src/db.ts';
 import { buildStore } from '../../src/server.ts';
+import { currentEngine, type EngineBrowser, type Locator, launch, type Page } from './browser.ts';
 
-export const ARTIFACTS = join(process.cwd(), 'test-results', 'e2e');
+export type { Locator, Page };
+
+/** The engine these tests run in (PAYDO_ENGINE), and its name for test titles. */
+export const ENGINE = currentEngine();
+export const ENGINE_TITLE = ENGINE_TITLES[ENGINE];
+
+export const ARTIFACTS = join(process.cwd(), 'test-results', 'e2e', ENGINE);
 
 export interface Shop {
   url: string;
   sandbox: Sandbox;
   db: StoreDb;
-  browser: Browser;
+  browser: EngineBrowser;
   close(): Promise<void>;
 }
 
@@ -38,7 +44,7 @@ export async function startShop(
   });
   url = await app.listen({ port: 0, host: '127.0.0.1' });
   sandbox.control.configure({ ipnUrl: `${url}/paydo/ipn` });
-  const browser = await chromium.launch({ executablePath: findChrome(), args: CHROME_ARGS, headless: true });
+  const browser = await launch(ENGINE);
   return {
     url,
     sandbox,
@@ -53,14 +59,12 @@ export async function startShop(
   };
 }
 
-/** A fresh page; on failure its screenshot is kept in test-results/e2e. Page errors and CSP violations fail the test. */
-export async function openPage(shop: Shop, name: string): Promise<Page & { problems: string[] }> {
-  const page = (await shop.browser.newPage({ baseURL: shop.url })) as Page & { problems: string[] };
-  page.problems = [];
-  page.on('pageerror', (error) => page.problems.push(`page error: ${error.message}`));
-  page.on('console', (message) => {
-    if (/Content.Security.Policy|Refused to/i.test(message.text())) page.problems.push(`CSP: ${message.text()}`);
-  });
+/**
+ * A fresh page (own cookies and storage) in the engine under test; on failure its screenshot
+ * is kept in test-results/e2e/<engine>. `page.problems()` lists page errors and CSP violations.
+ */
+export async function openPage(shop: Shop, name: string): Promise<Page> {
+  const page = await shop.browser.newPage(shop.url);
   onTestFailed(async () => {
     mkdirSync(ARTIFACTS, { recursive: true });
     await page
@@ -78,7 +82,7 @@ export async function checkoutProduct(page: Page, product = 'mug'): Promise<stri
   await page.getByRole('button', { name: 'Check out' }).click();
   await page.waitForURL('**/checkout/*');
   await page.locator('paydo-checkout [part~="submit-button"]').waitFor();
-  return new URL(page.url()).pathname.split('/').pop() as string;
+  return new URL(await page.url()).pathname.split('/').pop() as string;
 }
 
 export async function choose(page: Page, method: string): Promise<void> {
@@ -120,7 +124,7 @@ export const widgetStatus = (page: Page) => page.locator('paydo-checkout [part~=
 /** The order's status on the admin page, as the IPN left it. */
 export async function adminStatus(page: Page, ref: string): Promise<string | null> {
   await page.goto('/admin/orders');
-  if (new URL(page.url()).pathname === '/admin/login') {
+  if (new URL(await page.url()).pathname === '/admin/login') {
     await page.getByLabel('Password').fill(ADMIN_PASSWORD);
     await page.getByRole('button', { name: 'Sign in' }).click();
     await page.waitForURL('**/admin/orders');

@@ -7,6 +7,7 @@ export type {
   PaymentUpdate,
   RateLimitRedis,
   RateLimitWindow,
+  RefundUpdate,
 } from './options.ts';
 export { paydo as default, paydo, paydoRedactPaths } from './plugin.ts';
 export { MemoryStore } from './store/memory-store.ts';

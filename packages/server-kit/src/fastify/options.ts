@@ -2,6 +2,7 @@ import { isIP } from 'node:net';
 import type { FastifyRequest } from 'fastify';
 import { PaydoClient } from '../client/client.ts';
 import { PAYDO_IPN_SOURCE_ADDRESSES } from '../client/schemas/ipn.ts';
+import type { Refund } from '../client/schemas/refunds.ts';
 import type { Transaction } from '../client/schemas/transactions.ts';
 import { compileTrustProxy, normalizeIp, type TrustFn, type TrustProxy } from './client-address.ts';
 import { MemoryStore } from './store/memory-store.ts';
@@ -59,6 +60,23 @@ export interface PaymentUpdate {
   transaction: Transaction;
 }
 
+/** A refund Paydo confirmed, given to `onRefundUpdate` once per refund and status. */
+export interface RefundUpdate {
+  orderRef: string;
+  invoiceId: string;
+  /** The refunded transaction. */
+  txid: string;
+  refundId: string;
+  /** Paydo's refund status (1 waiting for acceptance, 2 accepted in the examples). */
+  status: number;
+  /** `status === 2`: the money went back to the payer. */
+  accepted: boolean;
+  /** In the transaction's currency, as Paydo's refund lookup gives it. */
+  amount: string;
+  currency: string;
+  refund: Refund;
+}
+
 export type IpnOutcome = 'applied' | 'duplicate' | 'ignored' | 'rejected' | 'failed';
 
 /** One IPN as the receiver handled it (for an audit trail, e.g. an admin page). */
@@ -68,6 +86,9 @@ export interface IpnRecord {
   /** Why it was rejected, ignored or failed. */
   reason: string | null;
   sourceIp: string;
+  /** A payment IPN, or a refund IPN (then `refundId` is set and `txid` is the refunded transaction). */
+  kind: 'payment' | 'refund';
+  refundId: string | null;
   txid: string | null;
   invoiceId: string | null;
   orderRef: string | null;
@@ -106,6 +127,12 @@ export interface PaydoPluginOptions {
    * state; throw to have it retried (the IPN answers 5xx and Paydo delivers again).
    */
   onPaymentUpdate: (update: PaymentUpdate) => Promise<void>;
+  /**
+   * A refund IPN confirmed with Paydo (a refund of one of this shop's
+   * transactions waited for acceptance and was accepted, or changed status).
+   * Called once per refund and status; throw to have it retried.
+   */
+  onRefundUpdate?: ((update: RefundUpdate) => Promise<void>) | undefined;
   /** The page with `<paydo-checkout>` for an order: where the payer comes back after 3-D Secure or a redirect. */
   checkoutPageUrl: (orderRef: string) => string;
   /** Default: in memory (lost on restart). Use `SqliteStore` for one machine. */
@@ -196,6 +223,7 @@ export interface ResolvedPluginOptions {
   store: PaydoStore;
   resolveOrder: PaydoPluginOptions['resolveOrder'];
   onPaymentUpdate: PaydoPluginOptions['onPaymentUpdate'];
+  onRefundUpdate: PaydoPluginOptions['onRefundUpdate'];
   checkoutPageUrl: PaydoPluginOptions['checkoutPageUrl'];
   hostedPageOrigin: string;
   ipnSourceAddresses: ReadonlySet<string>;
@@ -232,6 +260,9 @@ export function resolvePluginOptions(options: PaydoPluginOptions): ResolvedPlugi
   const o = options ?? ({} as PaydoPluginOptions);
   for (const fn of ['resolveOrder', 'onPaymentUpdate', 'checkoutPageUrl'] as const) {
     if (typeof o[fn] !== 'function') problems.push(`\`${fn}\` must be a function`);
+  }
+  if (o.onRefundUpdate !== undefined && typeof o.onRefundUpdate !== 'function') {
+    problems.push('`onRefundUpdate` must be a function when given');
   }
   if (!o.client) {
     if (typeof o.publicKey !== 'string' || !o.publicKey) problems.push('`publicKey` is required');
@@ -332,6 +363,7 @@ export function resolvePluginOptions(options: PaydoPluginOptions): ResolvedPlugi
     store: o.store ?? new MemoryStore(),
     resolveOrder: o.resolveOrder,
     onPaymentUpdate: o.onPaymentUpdate,
+    onRefundUpdate: o.onRefundUpdate,
     checkoutPageUrl: o.checkoutPageUrl,
     hostedPageOrigin: new URL(
       o.hostedPageOrigin ??

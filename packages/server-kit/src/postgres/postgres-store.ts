@@ -207,6 +207,15 @@ export class PostgresStore implements PaydoStore {
     return row.leased ? { status: 'in_progress' } : null;
   }
 
+  async renewIdempotencyKey(key: string, leaseMs: number): Promise<boolean> {
+    const rows = await this.#query(
+      `UPDATE ${this.#t('paydo_idempotency')} SET lease_until = now() + $2 * interval '1 millisecond'
+       WHERE key = $1 AND response IS NULL AND lease_until > '-infinity' RETURNING 1`,
+      [key, leaseMs],
+    );
+    return rows.length === 1;
+  }
+
   async saveAttemptProgress(key: string, progress: AttemptProgress): Promise<void> {
     await this.#query(`UPDATE ${this.#t('paydo_idempotency')} SET progress = $2 WHERE key = $1`, [
       key,

@@ -6,6 +6,7 @@ import {
   type PaydoPluginOptions,
   type PaymentUpdate,
   paydo,
+  type RefundUpdate,
 } from '../../src/fastify/index.ts';
 import { PaydoClient, type PaydoClientOptions } from '../../src/index.ts';
 
@@ -15,6 +16,7 @@ export interface Harness {
   url: string;
   orders: Map<string, PaydoOrder>;
   updates: PaymentUpdate[];
+  refunds: RefundUpdate[];
   ipns: IpnRecord[];
   client: PaydoClient;
   /** Makes onPaymentUpdate throw this many more times. */
@@ -53,6 +55,7 @@ export async function startHarness(
   const sandbox = options.sandboxInstance ?? (await createSandbox({ pendingMs: 300, ...options.sandbox }));
   const orders = new Map<string, PaydoOrder>();
   const updates: PaymentUpdate[] = [];
+  const refunds: RefundUpdate[] = [];
   const ipns: IpnRecord[] = [];
   const logs: string[] = [];
   const failUpdates = { count: 0 };
@@ -80,6 +83,9 @@ export async function startHarness(
       }
       updates.push(update);
     },
+    onRefundUpdate: async (update) => {
+      refunds.push(update);
+    },
     checkoutPageUrl: (ref) => `http://shop.test/checkout/${ref}`,
     onIpn: (record) => {
       ipns.push(record);
@@ -99,6 +105,7 @@ export async function startHarness(
     url,
     orders,
     updates,
+    refunds,
     ipns,
     client,
     failUpdates,

@@ -123,3 +123,52 @@ describe('POST /ipn', () => {
       .toEqual(['failed', 'paid']);
   });
 });
+
+describe('POST /ipn with a refund IPN', () => {
+  function refundIpn(refundId: string, txid: string, state = 2) {
+    return {
+      transaction: { refundId, state, amount: 5, currency: 'EUR', metadata: {}, error: { message: '', code: '' } },
+      sourceTransaction: { id: txid, state: 2 },
+    };
+  }
+
+  it('is confirmed with Paydo and reported once, with the status Paydo gives, not the claimed one', async () => {
+    h = await startHarness({ plugin: { rateLimit: false }, sandbox: { refundAcceptMs: null } });
+    h.sandbox.control.configure({ ipnUrl: null });
+    const paid = await unappliedPayment(h);
+    expect((await postIpn(h, ipnBody(paid.invoiceId, paid.txid, 2, paid.orderId))).status).toBe(200);
+    const { refundId } = await h.client.refunds.create({
+      transactionIdentifier: paid.txid,
+      refundType: 2,
+      amount: '5',
+    });
+    // The IPN claims accepted; Paydo still says waiting (1): that is what is reported.
+    const first = await postIpn(h, refundIpn(refundId, paid.txid, 2));
+    expect(first).toEqual({ status: 200, body: { ok: true, outcome: 'applied' } });
+    expect(h.refunds).toEqual([expect.objectContaining({ refundId, status: 1, accepted: false, orderRef: paid.ref })]);
+    expect((await postIpn(h, refundIpn(refundId, paid.txid))).body.outcome).toBe('duplicate');
+    h.sandbox.control.acceptRefund(refundId);
+    expect((await postIpn(h, refundIpn(refundId, paid.txid))).body.outcome).toBe('applied');
+    expect(h.refunds.map((r) => [r.status, r.accepted])).toEqual([
+      [1, false],
+      [2, true],
+    ]);
+  });
+
+  it('a made-up refund id is rejected; a refund of a transaction this shop never saw is ignored with 200', async () => {
+    h = await startHarness({ plugin: { rateLimit: false } });
+    h.sandbox.control.configure({ ipnUrl: null });
+    const paid = await unappliedPayment(h);
+    expect((await postIpn(h, ipnBody(paid.invoiceId, paid.txid, 2, paid.orderId))).status).toBe(200);
+    const forged = await postIpn(h, refundIpn('00000000-0000-4000-8000-000000000000', paid.txid));
+    expect(forged.status).toBe(422);
+    const foreign = await postIpn(h, refundIpn('00000000-0000-4000-8000-000000000001', 'not-ours'));
+    expect(foreign).toEqual({ status: 200, body: { ok: true, outcome: 'ignored' } });
+    expect(h.refunds).toEqual([]);
+    expect(h.ipns.map((i) => [i.kind, i.outcome])).toEqual([
+      ['payment', 'applied'],
+      ['refund', 'rejected'],
+      ['refund', 'ignored'],
+    ]);
+  });
+});

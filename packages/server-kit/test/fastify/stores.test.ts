@@ -65,8 +65,10 @@ describe.each(STORE_KINDS)('PaydoStore contract: $name', (kind) => {
     expect(claims.filter((c) => c.status === 'claimed')).toHaveLength(1);
     expect(claims.filter((c) => c.status === 'in_progress')).toHaveLength(19);
     expect(await store.readIdempotencyKey('k', 'f')).toEqual({ status: 'in_progress' });
+    expect(await store.renewIdempotencyKey('k', 60_000)).toBe(true); // a slow attempt keeps its key
     await store.saveAttemptProgress('k', { invoiceId: 'inv-1', transactionRequested: true });
     await store.releaseIdempotencyKey('k');
+    expect(await store.renewIdempotencyKey('k', 60_000)).toBe(false); // given back: no longer held
     expect(await store.readIdempotencyKey('k', 'f')).toBeNull();
     expect(await store.claimIdempotencyKey('k', 'f', 60_000)).toEqual({
       status: 'claimed',
@@ -74,6 +76,7 @@ describe.each(STORE_KINDS)('PaydoStore contract: $name', (kind) => {
     });
     expect((await store.claimIdempotencyKey('k', 'other', 60_000)).status).toBe('mismatch');
     await store.completeIdempotencyKey('k', { statusCode: 200, body: { ok: 1, b: [2], a: 'x' } });
+    expect(await store.renewIdempotencyKey('k', 60_000)).toBe(false); // answered
     const completed = await store.claimIdempotencyKey('k', 'f', 60_000);
     expect(completed).toEqual({ status: 'completed', response: { statusCode: 200, body: { ok: 1, b: [2], a: 'x' } } });
     // A replayed answer is the same bytes as the first one: key order kept.
@@ -164,27 +167,6 @@ describe.each(STORE_KINDS)('PaydoStore contract: $name', (kind) => {
   );
 });
 
-describe('MemoryStore retention', () => {
-  it('forgets an order (invoices, transactions, results) after orderRetentionMs, and beyond maxOrders', async () => {
-    const store = new MemoryStore({ orderRetentionMs: 1_000, maxOrders: 2 });
-    await store.saveInvoice('a|1', 'a', 'inv-a');
-    await store.saveTransaction({ txid: 'ta', orderRef: 'a', invoiceId: 'inv-a' });
-    await store.claimPaymentUpdate('ta', 2, 60_000);
-    await store.completePaymentUpdate('ta', 2);
-    store.purge(Date.now() + 500);
-    expect(await store.paidTransaction('a')).toBe('ta');
-    store.purge(Date.now() + 5_000);
-    expect(await store.paidTransaction('a')).toBeNull();
-    expect(await store.findOrderByInvoice('inv-a')).toBeNull();
-    expect(await store.findTransaction('ta')).toBeNull();
-    expect(await store.claimPaymentUpdate('ta', 2, 60_000)).toBe('claimed');
-
-    for (const ref of ['b', 'c', 'd']) await store.saveInvoice(`${ref}|1`, ref, `inv-${ref}`);
-    expect(await store.findOrderByInvoice('inv-b')).toBeNull(); // the least recently changed went first
-    expect(await store.findInvoicesByOrder('d')).toEqual(['inv-d']);
-  });
-});
-
 describe.skipIf(!postgresUrl())('PostgresStore schema', () => {
   it('prints SQL a DBA can apply by hand (twice: idempotent), then runs on it without migrating', async () => {
     const schema = `dba_${randomUUID().replaceAll('-', '').slice(0, 12)}`;
@@ -236,5 +218,26 @@ describe.skipIf(!postgresUrl())('PostgresStore schema', () => {
       retryable: true,
     });
     await store.close();
+  });
+});
+
+describe('MemoryStore retention', () => {
+  it('forgets an order (invoices, transactions, results) after orderRetentionMs, and beyond maxOrders', async () => {
+    const store = new MemoryStore({ orderRetentionMs: 1_000, maxOrders: 2 });
+    await store.saveInvoice('a|1', 'a', 'inv-a');
+    await store.saveTransaction({ txid: 'ta', orderRef: 'a', invoiceId: 'inv-a' });
+    await store.claimPaymentUpdate('ta', 2, 60_000);
+    await store.completePaymentUpdate('ta', 2);
+    store.purge(Date.now() + 500);
+    expect(await store.paidTransaction('a')).toBe('ta');
+    store.purge(Date.now() + 5_000);
+    expect(await store.paidTransaction('a')).toBeNull();
+    expect(await store.findOrderByInvoice('inv-a')).toBeNull();
+    expect(await store.findTransaction('ta')).toBeNull();
+    expect(await store.claimPaymentUpdate('ta', 2, 60_000)).toBe('claimed');
+
+    for (const ref of ['b', 'c', 'd']) await store.saveInvoice(`${ref}|1`, ref, `inv-${ref}`);
+    expect(await store.findOrderByInvoice('inv-b')).toBeNull(); // the least recently changed went first
+    expect(await store.findInvoicesByOrder('d')).toEqual(['inv-d']);
   });
 });

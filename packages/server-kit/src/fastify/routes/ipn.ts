@@ -1,10 +1,11 @@
 import type { FastifyInstance } from 'fastify';
-import { IpnPayload } from '../../client/schemas/ipn.ts';
+import { IpnPayload, RefundIpnPayload } from '../../client/schemas/ipn.ts';
 import { outcomeOfState } from '../../client/schemas/transactions.ts';
 import { clientIp } from '../client-address.ts';
 import type { PluginContext } from '../context.ts';
 import type { IpnRecord } from '../options.ts';
 import { applyVerifiedTransaction } from '../payment-updates.ts';
+import { applyRefundIpn } from '../refund-updates.ts';
 
 /**
  * Paydo's IPN has no signature. It is accepted only from the configured
@@ -22,6 +23,8 @@ export function ipnRoute(app: FastifyInstance, ctx: PluginContext): void {
       outcome: 'rejected',
       reason: null,
       sourceIp: clientIp(request, ctx.options.trustProxy),
+      kind: 'payment',
+      refundId: null,
       txid: null,
       invoiceId: null,
       orderRef: null,
@@ -46,6 +49,22 @@ export function ipnRoute(app: FastifyInstance, ctx: PluginContext): void {
 
     if (!ipnSourceAddresses.has(record.sourceIp)) {
       return finish(403, 'rejected', `Source address ${record.sourceIp} is not an allowed IPN source.`);
+    }
+    // A refund IPN has no `invoice`: the refund as `transaction`, and the refunded `sourceTransaction`.
+    const body = request.body as { invoice?: unknown } | null;
+    if (body && typeof body === 'object' && body.invoice === undefined) {
+      const refundIpn = RefundIpnPayload.safeParse(body);
+      if (refundIpn.success) {
+        record.kind = 'refund';
+        record.refundId = refundIpn.data.transaction.refundId;
+        record.txid = refundIpn.data.sourceTransaction.id;
+        record.claimedState = refundIpn.data.transaction.state;
+        const result = await applyRefundIpn(ctx, refundIpn.data, request);
+        record.orderRef = result.orderRef;
+        record.verifiedState = result.status;
+        const status = result.outcome === 'rejected' ? 422 : result.outcome === 'failed' ? 503 : 200;
+        return finish(status, result.outcome, result.reason);
+      }
     }
     const parsed = IpnPayload.safeParse(request.body);
     if (!parsed.success) {

@@ -110,9 +110,16 @@ async function payOnce(
     }
   })();
   ctx.inFlight.set(storeKey, attempt);
+  // A slow attempt (Paydo taking its time) keeps its key: only a dead one lets a twin elsewhere take over.
+  const renew = setInterval(
+    () => void store.renewIdempotencyKey(storeKey, ctx.options.claimLeaseMs).catch(() => {}),
+    Math.max(10, Math.floor(ctx.options.claimLeaseMs / 3)),
+  );
+  renew.unref();
   try {
     return await attempt;
   } finally {
+    clearInterval(renew);
     ctx.inFlight.delete(storeKey);
   }
 }

@@ -139,6 +139,13 @@ export class MemoryStore implements PaydoStore {
     return entry.leaseUntil > Date.now() ? { status: 'in_progress' } : null;
   }
 
+  async renewIdempotencyKey(key: string, leaseMs: number): Promise<boolean> {
+    const entry = this.#keys.get(key);
+    if (!entry || entry.response || entry.leaseUntil === 0) return false;
+    entry.leaseUntil = Date.now() + leaseMs;
+    return true;
+  }
+
   async saveAttemptProgress(key: string, progress: AttemptProgress): Promise<void> {
     const entry = this.#keys.get(key);
     if (entry) entry.progress = { ...progress };

@@ -191,6 +191,13 @@ export class SqliteStore implements PaydoStore {
     return row.lease_until > Date.now() ? { status: 'in_progress' } : null;
   }
 
+  async renewIdempotencyKey(key: string, leaseMs: number): Promise<boolean> {
+    const result = this.#db
+      .prepare('UPDATE paydo_idempotency SET lease_until = ? WHERE key = ? AND response IS NULL AND lease_until > 0')
+      .run(Date.now() + leaseMs, key);
+    return Number(result.changes) > 0;
+  }
+
   async saveAttemptProgress(key: string, progress: AttemptProgress): Promise<void> {
     this.#q.saveProgress.run(JSON.stringify(progress), key);
   }

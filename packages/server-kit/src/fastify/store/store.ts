@@ -50,6 +50,11 @@ export interface PaydoStore {
   claimIdempotencyKey(key: string, fingerprint: string, leaseMs: number): Promise<IdempotencyClaim>;
   /** Where a claimed key stands now (for requests waiting on another one). */
   readIdempotencyKey(key: string, fingerprint: string): Promise<IdempotencyClaim | null>;
+  /**
+   * Extends a running attempt's lease (it is alive, only slow): answers false
+   * when the key is no longer held (answered, or given back).
+   */
+  renewIdempotencyKey(key: string, leaseMs: number): Promise<boolean>;
   saveAttemptProgress(key: string, progress: AttemptProgress): Promise<void>;
   completeIdempotencyKey(key: string, response: StoredResponse): Promise<void>;
   /** Gives the key back after a retryable failure; the progress stays. */
