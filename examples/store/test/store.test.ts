@@ -266,6 +266,8 @@ describe('the store under attack', () => {
 });
 
 describe('the store looks and reads like a shop', () => {
+  beforeAll(() => start({}, null));
+  afterAll(stop);
   it('the order page is a receipt: items, method, the card’s last four digits and the Paydo ids', async () => {
     const order = await paidOrder();
     const page = (await app.inject({ method: 'GET', url: `/orders/${order.ref}` })).body;
@@ -356,6 +358,8 @@ describe('the store looks and reads like a shop', () => {
 });
 
 describe('guessing the back-office password', () => {
+  beforeAll(() => start({}, null));
+  afterAll(stop);
   it('is stopped after ten wrong passwords from one address, even for the right one', async () => {
     const v = new Visitor();
     await v.get('/admin/login');
