@@ -21,7 +21,10 @@ function minifyTemplates(): Plugin {
       const edits: { start: number; end: number; text: string }[] = [];
       const visit = (node: unknown): void => {
         if (!node || typeof node !== 'object') return;
-        if (Array.isArray(node)) return node.forEach(visit);
+        if (Array.isArray(node)) {
+          for (const child of node) visit(child);
+          return;
+        }
         const n = node as Node;
         if (n.type === 'TaggedTemplateExpression') {
           const tag = (n.tag as { name?: string }).name;
