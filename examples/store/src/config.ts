@@ -11,6 +11,10 @@ export interface StoreConfig {
   dataDir: string;
   /** The back office's password; null means "generate one and print it" (sandbox only). */
   adminPassword: string | null;
+  /** Where payers type the card: `auto` (default), `direct` or `hosted`. */
+  cardPayments: 'auto' | 'direct' | 'hosted';
+  /** Sandbox only: whether the emulated project may tokenize cards directly (PAYDO_CARD_TOKENIZATION). */
+  sandboxCardTokenization: boolean;
   /** Signs the cart and session cookies; set it so sessions survive restarts. */
   cookieSecret: string | undefined;
   paydo:
@@ -77,6 +81,12 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     problems.push('ADMIN_PASSWORD must be at least 12 characters');
   if (paydo.mode === 'paydo' && adminPassword === null)
     problems.push('ADMIN_PASSWORD is required with real Paydo keys: the Orders page can refund money');
+  const cardPayments = (env.PAYDO_CARD_PAYMENTS || 'auto') as StoreConfig['cardPayments'];
+  if (!['auto', 'direct', 'hosted'].includes(cardPayments))
+    problems.push(`PAYDO_CARD_PAYMENTS must be auto, direct or hosted (got "${env.PAYDO_CARD_PAYMENTS}")`);
+  const tokenization = env.PAYDO_CARD_TOKENIZATION || 'true';
+  if (!/^(true|false)$/.test(tokenization))
+    problems.push(`PAYDO_CARD_TOKENIZATION must be true or false (got "${tokenization}")`);
   const cookieSecret = env.COOKIE_SECRET || undefined;
   if (cookieSecret !== undefined && cookieSecret.length < 32)
     problems.push('COOKIE_SECRET must be at least 32 characters');
@@ -89,6 +99,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     dataDir: env.DATA_DIR ?? '.data',
     adminPassword,
     cookieSecret,
+    cardPayments,
+    sandboxCardTokenization: tokenization === 'true',
     paydo,
   };
 }

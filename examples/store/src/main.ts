@@ -18,7 +18,11 @@ let sandbox: Sandbox | undefined;
 let publicUrl = config.publicUrl ?? `http://${config.host}:${config.port}`;
 try {
   if (config.paydo.mode === 'sandbox') {
-    sandbox = await createSandbox({ port: config.paydo.sandboxPort, pendingMs: 4_000 });
+    sandbox = await createSandbox({
+      port: config.paydo.sandboxPort,
+      pendingMs: 4_000,
+      cardTokenization: config.sandboxCardTokenization,
+    });
   }
   const paydoKeys =
     config.paydo.mode === 'sandbox' && sandbox
@@ -29,6 +33,7 @@ try {
   const { app } = await buildStore({
     adminPassword,
     cookieSecret: config.cookieSecret,
+    cardPayments: config.cardPayments,
     dataDir: config.dataDir,
     publicUrl: () => publicUrl,
     paydo: paydoKeys,

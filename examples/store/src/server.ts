@@ -32,6 +32,8 @@ export interface StoreOptions {
   pollIntervalMs?: number;
   /** The plugin's rate limits on paying (defaults: 10/min per IP, 20/10 min per order). */
   rateLimit?: PaydoPluginOptions['rateLimit'];
+  /** Where payers type the card (PAYDO_CARD_PAYMENTS): `auto` (default), `direct` or `hosted`. */
+  cardPayments?: PaydoPluginOptions['cardPayments'];
   /** The back office's password (ADMIN_PASSWORD). */
   adminPassword: string;
   /** Signs the cart and session cookies (COOKIE_SECRET); random per start when not given, which signs everyone out on restart. */
@@ -114,6 +116,7 @@ export async function buildStore(options: StoreOptions): Promise<{ app: FastifyI
     store: new SqliteStore(join(options.dataDir, 'paydo.sqlite')),
     pollIntervalMs: options.pollIntervalMs ?? 5_000,
     rateLimit: options.rateLimit,
+    cardPayments: options.cardPayments,
     resolveOrder: async (ref) => {
       const order = db.findOrder(ref);
       if (!order) return null;

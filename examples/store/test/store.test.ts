@@ -138,7 +138,9 @@ describe('the store', () => {
     expect(db.findOrder(order.ref)?.status).toBe('paid');
     const asked = await v.post(`/admin/orders/${order.ref}/refund`, { kind: 'partial', amount: '5,00' });
     expect(asked.body).toContain('Confirm refund of €5.00');
-    expect(sandbox.control.snapshot().refunds.filter((r) => r.transactionIdentifier === order.txid)).toHaveLength(0);
+    expect(
+      sandbox.control.snapshot().refunds.filter((r) => r.sourceTransaction.identifier === order.txid),
+    ).toHaveLength(0);
     expect((await refund(v, order.ref, { kind: 'partial', amount: '5.00' })).headers.location).toBe(
       '/admin/orders?ok=refund_requested',
     );
@@ -225,7 +227,9 @@ describe('the store under attack', () => {
       '/admin/orders?error=too_much',
       '/admin/orders?ok=refund_requested',
     ]);
-    expect(sandbox.control.snapshot().refunds.filter((r) => r.transactionIdentifier === order.txid)).toHaveLength(1);
+    expect(
+      sandbox.control.snapshot().refunds.filter((r) => r.sourceTransaction.identifier === order.txid),
+    ).toHaveLength(1);
   });
 
   it('?ok= and ?error= show only the shop’s own sentences', async () => {

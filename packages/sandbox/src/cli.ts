@@ -3,6 +3,11 @@ import { type FaultSpecError, parseFaults } from './faults.ts';
 import { createSandbox } from './index.ts';
 import type { SandboxOptions, SandboxProject } from './options.ts';
 import { TEST_CARDS } from './test-data.ts';
+import { parseVariantList, resolveVariants, VARIANT_CHOICES } from './variants.ts';
+
+const VARIANT_HELP = Object.entries(VARIANT_CHOICES)
+  .map(([name, values]) => `                         ${name}: ${values.join(' | ')}`)
+  .join('\n');
 
 const HELP = `paydo-sandbox — a local Paydo emulator
 
@@ -25,6 +30,11 @@ Usage: paydo-sandbox [options]
   --faults <spec>        Fault rules: endpoint:kind[=value][:rate=R][:after][:times=N], comma-separated
                          kinds: latency=ms, error=5xx, timeout, reset; endpoint * for all
                          e.g. --faults "checkout.create:error=503:rate=0.3,*:latency=200"
+  --refund-accept-ms <n> A new refund is accepted after n ms (default 300), then its IPN is sent;
+                         "manual": only through the control API
+  --variant <name=value> Answer like one source where Paydo's sources disagree (repeatable,
+                         or comma-separated; env PAYDO_SANDBOX_VARIANTS); first value is the default:
+${VARIANT_HELP}
   --seed <n>             Seed for deterministic ids and fault decisions
   --public-origin <url>  Origin the emulator's pages are reached at (behind a proxy)
   --log                  Log every request
@@ -97,6 +107,8 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv = process.env): 
       'pending-ms': { type: 'string' },
       faults: { type: 'string' },
       seed: { type: 'string' },
+      'refund-accept-ms': { type: 'string' },
+      variant: { type: 'string', multiple: true },
       'public-origin': { type: 'string' },
       log: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
@@ -145,6 +157,18 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv = process.env): 
   const seed = int('seed', values.seed, 0, 2 ** 32 - 1);
   if (seed !== undefined) options.seed = seed;
   if (values['public-origin'] !== undefined) options.publicOrigin = values['public-origin'];
+  const refundAccept = values['refund-accept-ms'];
+  if (refundAccept === 'manual') options.refundAcceptMs = null;
+  else if (refundAccept !== undefined)
+    options.refundAcceptMs = int('refund-accept-ms', refundAccept, 0, 86_400_000) ?? null;
+  const variantText = [env.PAYDO_SANDBOX_VARIANTS ?? '', ...(values.variant ?? [])].join(',');
+  if (variantText.replaceAll(',', '').trim() !== '') {
+    try {
+      options.variants = resolveVariants(parseVariantList(variantText));
+    } catch (error) {
+      throw new Error(`--variant: ${(error as Error).message.replace(/^paydo-sandbox: /, '')}`);
+    }
+  }
   const tokenizationEnv = env.PAYDO_CARD_TOKENIZATION;
   if (tokenizationEnv !== undefined && tokenizationEnv !== '' && !/^(true|false|1|0)$/.test(tokenizationEnv)) {
     throw new Error(`PAYDO_CARD_TOKENIZATION must be true or false, got "${tokenizationEnv}".`);

@@ -3,7 +3,7 @@ import { type FaultRule, validateFault } from './faults.ts';
 import type { IpnAttempt } from './ipn/delivery.ts';
 import { IPN_SCHEDULES, type IpnScheduleName } from './options.ts';
 import { invoiceView } from './routes/invoices.ts';
-import { refundView } from './routes/refunds.ts';
+import { acceptRefund, refundView } from './routes/refunds.ts';
 import { transactionView } from './routes/transactions.ts';
 import { FINAL_STATES, TX_STATE } from './state.ts';
 
@@ -120,6 +120,16 @@ export class SandboxControl {
     this.#ctx.state.setState(tx, state, err);
   }
 
+  /**
+   * Accepts a waiting refund now (as the acquirer would) and sends its refund
+   * IPN. Returns false when it was accepted already.
+   */
+  acceptRefund(refundId: string): boolean {
+    const refund = this.#ctx.state.refunds.get(refundId);
+    if (!refund) throw new SandboxControlError('not_found', `Refund ${refundId} not found.`);
+    return acceptRefund(this.#ctx, refund);
+  }
+
   /** Sends the transaction's IPN again, with its current state. Returns the notification id. */
   resendIpn(txid: string): number {
     const tx = this.#ctx.state.transactions.get(txid);
@@ -147,7 +157,7 @@ export class SandboxControl {
         history: t.history,
         refunded: t.refundedUnits.toString(),
       })),
-      refunds: [...state.refunds.values()].map(refundView),
+      refunds: [...state.refunds.values()].map((r) => refundView(r, this.#ctx)),
       ipnAttempts: this.ipnAttempts(),
       faults: this.faults(),
       settings: this.settings(),

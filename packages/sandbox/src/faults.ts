@@ -11,7 +11,9 @@ export const ENDPOINTS = [
   'card-token.create',
   'checkout.create',
   'checkout.status',
+  'checkout.void',
   'transactions.get',
+  'transactions.filter',
   'refunds.create',
   'refunds.get',
 ] as const;

@@ -36,3 +36,13 @@ export { ENDPOINTS, type EndpointName, type FaultKind, type FaultRule, FaultSpec
 export type { IpnAttempt, IpnBody } from './ipn/delivery.ts';
 export { DEFAULT_PROJECT, IPN_SCHEDULES, type SandboxOptions, type SandboxProject } from './options.ts';
 export { SANDBOX_METHODS, TEST_CARDS } from './test-data.ts';
+export {
+  DEFAULT_VARIANTS,
+  describeVariants,
+  parseVariantList,
+  resolveVariants,
+  type SandboxVariants,
+  switchedVariantSets,
+  VARIANT_CHOICES,
+  type VariantName,
+} from './variants.ts';

@@ -1,4 +1,5 @@
 import type { FaultRule } from './faults.ts';
+import { resolveVariants, type SandboxVariants } from './variants.ts';
 
 export interface SandboxProject {
   publicKey: string;
@@ -27,6 +28,13 @@ export interface SandboxOptions {
   pendingMs?: number;
   /** Card tokenization enabled for the project (403 when not). */
   cardTokenization?: boolean;
+  /**
+   * How long a new refund waits before it is accepted (then its refund IPN is
+   * sent). `null`: only when accepted through the control API. Default 300 ms.
+   */
+  refundAcceptMs?: number | null;
+  /** Answer shapes where Paydo's sources disagree; see `VARIANT_CHOICES`. Default: the current Paydo pages. */
+  variants?: Partial<SandboxVariants>;
   faults?: FaultRule[];
   /** Seed for deterministic ids and fault decisions. */
   seed?: number | undefined;
@@ -34,6 +42,21 @@ export interface SandboxOptions {
   publicOrigin?: string | undefined;
   /** Fastify logging: off by default. */
   logger?: boolean;
+  /**
+   * What the emulator keeps, so a long test run or a long-lived dev sandbox
+   * stays bounded: the newest `maxInvoices` invoices (default 10,000) younger
+   * than `ttlMs` (default 24 hours), each with its card tokens, transactions
+   * and refunds; at least the newest `maxIpnAttempts` IPN attempts (default
+   * 10,000; trimmed in batches, so at most twice as many).
+   * A forgotten invoice is answered as an unknown one.
+   */
+  retain?: { maxInvoices?: number; ttlMs?: number; maxIpnAttempts?: number };
+}
+
+export interface Retention {
+  maxInvoices: number;
+  ttlMs: number;
+  maxIpnAttempts: number;
 }
 
 export const DEFAULT_PROJECT: SandboxProject = {
@@ -60,10 +83,13 @@ export interface ResolvedOptions {
   ipnOnPending: boolean;
   pendingMs: number;
   cardTokenization: boolean;
+  refundAcceptMs: number | null;
+  variants: SandboxVariants;
   faults: FaultRule[];
   seed: number | undefined;
   publicOrigin: string | undefined;
   logger: boolean;
+  retain: Retention;
 }
 
 export function resolveOptions(options: SandboxOptions = {}): ResolvedOptions {
@@ -91,6 +117,17 @@ export function resolveOptions(options: SandboxOptions = {}): ResolvedOptions {
     problems.push('ipn duplicates must be 0–100');
   const pendingMs = options.pendingMs ?? 1_500;
   if (!Number.isFinite(pendingMs) || pendingMs < 0) problems.push('pending ms must be ≥ 0');
+  const refundAcceptMs = options.refundAcceptMs === undefined ? 300 : options.refundAcceptMs;
+  if (refundAcceptMs !== null && (!Number.isFinite(refundAcceptMs) || refundAcceptMs < 0))
+    problems.push('refund accept ms must be ≥ 0 or null');
+  const retain: Retention = {
+    maxInvoices: options.retain?.maxInvoices ?? 10_000,
+    ttlMs: options.retain?.ttlMs ?? 24 * 60 * 60 * 1000,
+    maxIpnAttempts: options.retain?.maxIpnAttempts ?? 10_000,
+  };
+  for (const [name, value] of Object.entries(retain)) {
+    if (!Number.isInteger(value) || value < 1) problems.push(`retain.${name} must be a whole number ≥ 1`);
+  }
   if (problems.length) throw new TypeError(`paydo-sandbox: invalid options: ${problems.join('; ')}.`);
   return {
     port,
@@ -102,10 +139,13 @@ export function resolveOptions(options: SandboxOptions = {}): ResolvedOptions {
     ipnOnPending: options.ipnOnPending ?? false,
     pendingMs,
     cardTokenization: options.cardTokenization ?? true,
+    refundAcceptMs,
+    variants: resolveVariants(options.variants),
     faults: options.faults ?? [],
     seed: options.seed,
     publicOrigin: options.publicOrigin?.replace(/\/+$/, ''),
     logger: options.logger ?? false,
+    retain,
   };
 }
 

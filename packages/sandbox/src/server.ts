@@ -14,7 +14,7 @@ import { controlRoutes } from './routes/control.ts';
 import { invoiceRoutes } from './routes/invoices.ts';
 import { paymentMethodRoutes } from './routes/payment-methods.ts';
 import { refundRoutes } from './routes/refunds.ts';
-import { transactionRoutes } from './routes/transactions.ts';
+import { transactionRoutes, transactionV2Routes } from './routes/transactions.ts';
 import { SandboxState } from './state.ts';
 
 declare module 'fastify' {
@@ -37,12 +37,13 @@ export function buildSandbox(options: ResolvedOptions): BuiltSandbox {
     bodyLimit: 1_048_576,
   });
   const random = createRandom(options.seed);
-  const state = new SandboxState(random);
+  const state = new SandboxState(random, options.retain);
   const ipn = new IpnDelivery(state, {
     url: options.ipnUrl,
     schedule: options.ipnSchedule,
     duplicates: options.ipnDuplicates,
     onPending: options.ipnOnPending,
+    maxAttempts: options.retain.maxIpnAttempts,
   });
   const faults = new FaultInjector(options.faults, random.next);
   const ctx: SandboxContext = {
@@ -75,58 +76,64 @@ export function buildSandbox(options: ResolvedOptions): BuiltSandbox {
     for (const release of hung) release();
   });
 
+  const apiScope = (routes: (api: FastifyInstance) => void) => async (api: FastifyInstance) => {
+    // Paydo answers 415 to any body that is not JSON.
+    api.addHook('onRequest', async (request, reply) => {
+      if (request.method !== 'POST' && request.method !== 'PUT') return;
+      const type = String(request.headers['content-type'] ?? '');
+      if (!/^application\/json\b/i.test(type)) return sendError(reply, 415, MESSAGES.unsupportedMediaType);
+    });
+    api.addHook('onRequest', async (request, reply) => {
+      const endpoint = request.routeOptions.config.endpoint;
+      if (!endpoint) return;
+      for (const fault of faults.pick(endpoint, 'before')) {
+        const handled = await applyFault(fault, endpoint, request, reply, hung);
+        if (handled) return reply;
+      }
+    });
+    api.addHook('onSend', async (request, reply, payload) => {
+      const endpoint = request.routeOptions.config.endpoint;
+      if (!endpoint || reply.statusCode >= 400) return payload;
+      for (const fault of faults.pick(endpoint, 'after')) {
+        // The call took effect; now its answer is lost.
+        if (fault.kind === 'latency') await sleep(fault.value ?? 1000);
+        else if (fault.kind === 'error') {
+          reply.code(fault.value ?? 500);
+          return JSON.stringify({ message: errorSentence(endpoint, fault.value ?? 500) });
+        } else if (fault.kind === 'reset') {
+          request.raw.socket.destroy();
+          return payload;
+        } else if (fault.kind === 'timeout') {
+          await new Promise<void>((resolve) => hung.add(resolve));
+          return payload;
+        }
+      }
+      return payload;
+    });
+    api.setNotFoundHandler((_request, reply) => sendError(reply, 404, MESSAGES.routeNotFound));
+    api.setErrorHandler((error: { statusCode?: number; code?: string }, request, reply) => {
+      if (error.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') return sendError(reply, 415, MESSAGES.unsupportedMediaType);
+      if (error.statusCode === 413) return sendError(reply, 413, 'Request body is too large.');
+      if (error.statusCode === 400) return sendError(reply, 400, 'The request body is not valid JSON.');
+      request.log.error(error);
+      return sendError(reply, 500, MESSAGES.serverError);
+    });
+    routes(api);
+  };
   app.register(
-    async (api) => {
-      // Paydo answers 415 to any body that is not JSON.
-      api.addHook('onRequest', async (request, reply) => {
-        if (request.method !== 'POST' && request.method !== 'PUT') return;
-        const type = String(request.headers['content-type'] ?? '');
-        if (!/^application\/json\b/i.test(type)) return sendError(reply, 415, MESSAGES.unsupportedMediaType);
-      });
-      api.addHook('onRequest', async (request, reply) => {
-        const endpoint = request.routeOptions.config.endpoint;
-        if (!endpoint) return;
-        for (const fault of faults.pick(endpoint, 'before')) {
-          const handled = await applyFault(fault, endpoint, request, reply, hung);
-          if (handled) return reply;
-        }
-      });
-      api.addHook('onSend', async (request, reply, payload) => {
-        const endpoint = request.routeOptions.config.endpoint;
-        if (!endpoint || reply.statusCode >= 400) return payload;
-        for (const fault of faults.pick(endpoint, 'after')) {
-          // The call took effect; now its answer is lost.
-          if (fault.kind === 'latency') await sleep(fault.value ?? 1000);
-          else if (fault.kind === 'error') {
-            reply.code(fault.value ?? 500);
-            return JSON.stringify({ message: errorSentence(endpoint, fault.value ?? 500) });
-          } else if (fault.kind === 'reset') {
-            request.raw.socket.destroy();
-            return payload;
-          } else if (fault.kind === 'timeout') {
-            await new Promise<void>((resolve) => hung.add(resolve));
-            return payload;
-          }
-        }
-        return payload;
-      });
-      api.setNotFoundHandler((_request, reply) => sendError(reply, 404, 'Not found'));
-      api.setErrorHandler((error: { statusCode?: number; code?: string }, request, reply) => {
-        if (error.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE')
-          return sendError(reply, 415, MESSAGES.unsupportedMediaType);
-        if (error.statusCode === 413) return sendError(reply, 413, 'Request body is too large.');
-        if (error.statusCode === 400) return sendError(reply, 400, 'The request body is not valid JSON.');
-        request.log.error(error);
-        return sendError(reply, 500, MESSAGES.serverError);
-      });
+    apiScope((api) => {
       paymentMethodRoutes(api, ctx);
       invoiceRoutes(api, ctx);
       cardTokenRoutes(api, ctx);
       checkoutRoutes(api, ctx);
       transactionRoutes(api, ctx);
       refundRoutes(api, ctx);
-    },
+    }),
     { prefix: '/v1' },
+  );
+  app.register(
+    apiScope((api) => transactionV2Routes(api, ctx)),
+    { prefix: '/v2' },
   );
 
   app.register(async (pages) => {
@@ -139,6 +146,8 @@ export function buildSandbox(options: ResolvedOptions): BuiltSandbox {
   });
   app.register(async (controlApi) => controlRoutes(controlApi, ctx, control));
   app.get('/', async (_request, reply) => reply.redirect('/_sandbox'));
+  // Unknown routes anywhere answer in Paydo's error envelope, not Fastify's.
+  app.setNotFoundHandler((_request, reply) => sendError(reply, 404, MESSAGES.routeNotFound));
 
   return { app, ctx, control };
 }

@@ -1,3 +1,4 @@
+import type { Retention } from './options.ts';
 import type { Random } from './random.ts';
 import type { CardScenario } from './test-data.ts';
 
@@ -83,7 +84,7 @@ export interface RefundRecord {
   currency: string;
   metadata: unknown;
   createdAt: number;
-  updatedAt: number;
+  updatedAt: number | null;
 }
 
 export type StateChangeListener = (tx: TransactionRecord, previousState: number) => void;
@@ -98,9 +99,50 @@ export class SandboxState {
   readonly #random: Random;
   readonly #listeners: StateChangeListener[] = [];
   readonly #timers = new Set<NodeJS.Timeout>();
+  readonly #retain: Pick<Retention, 'maxInvoices' | 'ttlMs'>;
+  /** What hangs off each invoice, so forgetting the invoice forgets it all. */
+  readonly #children = new Map<string, { tokens: string[]; txids: string[]; refunds: string[] }>();
 
-  constructor(random: Random) {
+  constructor(
+    random: Random,
+    retain: Pick<Retention, 'maxInvoices' | 'ttlMs'> = { maxInvoices: 10_000, ttlMs: 86_400_000 },
+  ) {
     this.#random = random;
+    this.#retain = retain;
+  }
+
+  #childrenOf(invoiceId: string) {
+    let children = this.#children.get(invoiceId);
+    if (!children) {
+      children = { tokens: [], txids: [], refunds: [] };
+      this.#children.set(invoiceId, children);
+    }
+    return children;
+  }
+
+  /** Forgets the oldest invoices beyond `maxInvoices` or older than `ttlMs` (Maps keep insertion order). */
+  #evict(): void {
+    const oldest = now() - this.#retain.ttlMs / 1000;
+    for (const invoice of this.invoices.values()) {
+      if (this.invoices.size <= this.#retain.maxInvoices && invoice.createdAt >= oldest) break;
+      this.invoices.delete(invoice.identifier);
+      const children = this.#children.get(invoice.identifier);
+      this.#children.delete(invoice.identifier);
+      for (const token of children?.tokens ?? []) this.cardTokens.delete(token);
+      for (const txid of children?.txids ?? []) this.transactions.delete(txid);
+      for (const id of children?.refunds ?? []) this.refunds.delete(id);
+    }
+  }
+
+  addCardToken(record: CardTokenRecord): void {
+    this.cardTokens.set(record.token, record);
+    this.#childrenOf(record.invoiceIdentifier).tokens.push(record.token);
+  }
+
+  addRefund(record: RefundRecord): void {
+    this.refunds.set(record.identifier, record);
+    const tx = this.transactions.get(record.transactionIdentifier);
+    if (tx) this.#childrenOf(tx.invoiceIdentifier).refunds.push(record.identifier);
   }
 
   newId(): string {
@@ -123,6 +165,7 @@ export class SandboxState {
       transactionIdentifier: null,
     };
     this.invoices.set(record.identifier, record);
+    this.#evict();
     return record;
   }
 
@@ -144,6 +187,7 @@ export class SandboxState {
       history: [{ state: TX_STATE.new, at }],
     };
     this.transactions.set(record.identifier, record);
+    this.#childrenOf(tx.invoiceIdentifier).txids.push(record.identifier);
     const invoice = this.invoices.get(tx.invoiceIdentifier);
     if (invoice) {
       invoice.transactionIdentifier = record.identifier;
@@ -191,6 +235,7 @@ export class SandboxState {
     for (const t of this.#timers) clearTimeout(t);
     this.#timers.clear();
     this.invoices.clear();
+    this.#children.clear();
     this.cardTokens.clear();
     this.transactions.clear();
     this.refunds.clear();

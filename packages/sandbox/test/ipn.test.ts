@@ -38,7 +38,8 @@ describe('IPN delivery', () => {
     await receiver.waitFor(1);
     expect(receiver.received[0]?.body.transaction).toMatchObject({
       state: 3,
-      error: { message: 'Insufficient funds', code: 'insufficient_funds' },
+      // As documented: the sentence, and `code` an empty string.
+      error: { message: 'Insufficient funds', code: '' },
     });
     expect(receiver.received[0]?.body.invoice.status).toBe(5);
   });

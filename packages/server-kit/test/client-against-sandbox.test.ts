@@ -75,7 +75,12 @@ describe('PaydoClient against the emulator', () => {
       refundType: 2,
       amount: '2.50',
     });
-    expect(await paydo.refunds.retrieve(refundId)).toMatchObject({ identifier: refundId, amount: '2.50' });
+    // The documented refund answer carries the amount as a number.
+    expect(await paydo.refunds.retrieve(refundId)).toMatchObject({
+      identifier: refundId,
+      amount: '2.5',
+      transactionIdentifier: full.identifier,
+    });
     expect((await paydo.refunds.list()).length).toBeGreaterThan(0);
   });
 

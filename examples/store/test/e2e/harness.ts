@@ -20,12 +20,15 @@ export interface Shop {
 
 export const ADMIN_PASSWORD = 'e2e admin password';
 
-export async function startShop(): Promise<Shop> {
-  const sandbox = await createSandbox({ pendingMs: 2_500 });
+export async function startShop(
+  options: { cardPayments?: 'auto' | 'direct' | 'hosted'; cardTokenization?: boolean } = {},
+): Promise<Shop> {
+  const sandbox = await createSandbox({ pendingMs: 2_500, cardTokenization: options.cardTokenization ?? true });
   const dataDir = mkdtempSync(join(tmpdir(), 'paydo-store-e2e-'));
   let url = '';
   const { app, db } = await buildStore({
     adminPassword: ADMIN_PASSWORD,
+    cardPayments: options.cardPayments,
     dataDir,
     publicUrl: () => url,
     paydo: { ...sandbox.project, baseUrl: sandbox.apiUrl },

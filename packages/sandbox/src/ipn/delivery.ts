@@ -1,10 +1,23 @@
-import type { SandboxState, TransactionRecord } from '../state.ts';
+import type { RefundRecord, SandboxState, TransactionRecord } from '../state.ts';
 import { FINAL_STATES, TX_STATE } from '../state.ts';
 
 /** The IPN body exactly as Paydo posts it. */
 export interface IpnBody {
   invoice: { id: string; txid: string; status: number; metadata: unknown };
   transaction: { id: string; state: number; order: { id: string }; error: { message: string; code: string } };
+}
+
+/** The refund IPN as Payop documents it: the refund as `transaction`, and the refunded one. */
+export interface RefundIpnBody {
+  transaction: {
+    refundId: string;
+    state: number;
+    amount: number;
+    currency: string;
+    metadata: unknown;
+    error: { message: string; code: string };
+  };
+  sourceTransaction: { id: string; state: number };
 }
 
 export interface IpnAttempt {
@@ -18,7 +31,7 @@ export interface IpnAttempt {
   statusCode: number | null;
   error: string | null;
   durationMs: number;
-  body: IpnBody;
+  body: IpnBody | RefundIpnBody;
 }
 
 export interface IpnSettings {
@@ -26,6 +39,8 @@ export interface IpnSettings {
   schedule: number[];
   duplicates: number;
   onPending: boolean;
+  /** The newest this many attempts are kept (oldest dropped). */
+  maxAttempts?: number;
 }
 
 const ATTEMPT_TIMEOUT_MS = 5_000;
@@ -52,6 +67,13 @@ export class IpnDelivery {
     });
   }
 
+  #record(record: IpnAttempt): void {
+    this.attempts.push(record);
+    const max = this.settings.maxAttempts ?? 10_000;
+    // Trimmed in batches, so a full log costs one splice per `max` attempts, not one per attempt.
+    if (this.attempts.length >= max * 2) this.attempts.splice(0, this.attempts.length - max);
+  }
+
   bodyFor(tx: TransactionRecord): IpnBody {
     const invoice = this.#state.invoices.get(tx.invoiceIdentifier);
     return {
@@ -65,7 +87,8 @@ export class IpnDelivery {
         id: tx.identifier,
         state: tx.state,
         order: { id: invoice?.orderId ?? '' },
-        error: tx.error ?? { message: '', code: '' },
+        // The documented IPN carries the sentence and an empty code, always.
+        error: { message: tx.error?.message ?? '', code: '' },
       },
     };
   }
@@ -75,6 +98,24 @@ export class IpnDelivery {
     const id = this.#nextId++;
     const body = this.bodyFor(tx);
     this.#track(this.#deliver(id, tx.identifier, body, 1, false));
+    return id;
+  }
+
+  /** Sends a refund's IPN (on acceptance); keyed by the refunded transaction's id. */
+  notifyRefund(refund: RefundRecord, source: TransactionRecord): number {
+    const id = this.#nextId++;
+    const body: RefundIpnBody = {
+      transaction: {
+        refundId: refund.identifier,
+        state: refund.status,
+        amount: Number(refund.amount),
+        currency: refund.currency,
+        metadata: refund.metadata,
+        error: { message: '', code: '' },
+      },
+      sourceTransaction: { id: source.identifier, state: source.state },
+    };
+    this.#track(this.#deliver(id, source.identifier, body, 1, false));
     return id;
   }
 
@@ -114,7 +155,13 @@ export class IpnDelivery {
     for (const w of waiters) w();
   }
 
-  async #deliver(id: number, txid: string, body: IpnBody, attempt: number, duplicate: boolean): Promise<void> {
+  async #deliver(
+    id: number,
+    txid: string,
+    body: IpnBody | RefundIpnBody,
+    attempt: number,
+    duplicate: boolean,
+  ): Promise<void> {
     if (this.#closed) return;
     const ok = await this.#post(id, txid, body, attempt, duplicate);
     if (this.#closed) return;
@@ -138,7 +185,13 @@ export class IpnDelivery {
     return this.#deliver(id, txid, body, attempt + 1, duplicate);
   }
 
-  async #post(id: number, txid: string, body: IpnBody, attempt: number, duplicate: boolean): Promise<boolean> {
+  async #post(
+    id: number,
+    txid: string,
+    body: IpnBody | RefundIpnBody,
+    attempt: number,
+    duplicate: boolean,
+  ): Promise<boolean> {
     const url = this.settings.url ?? null;
     const started = Date.now();
     const record: IpnAttempt = {
@@ -155,7 +208,7 @@ export class IpnDelivery {
     };
     if (!url) {
       record.error = 'No IPN URL is configured (--ipn-url).';
-      this.attempts.push(record);
+      this.#record(record);
       return false;
     }
     try {
@@ -171,7 +224,7 @@ export class IpnDelivery {
       record.error = error instanceof Error ? error.message : String(error);
     }
     record.durationMs = Date.now() - started;
-    this.attempts.push(record);
+    this.#record(record);
     return record.statusCode === 200;
   }
 }

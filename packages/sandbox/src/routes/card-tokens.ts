@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { SandboxContext } from '../context.ts';
 import { scenarioForPan } from '../test-data.ts';
-import { asObject, FieldErrors, MESSAGES, sendData, sendError } from './common.ts';
+import { asObject, createdStatus, FieldErrors, MESSAGES, sendData, sendError } from './common.ts';
 
 const TOKEN_TTL_SECONDS = 15 * 60;
 
@@ -37,7 +37,7 @@ export function cardTokenRoutes(app: FastifyInstance, ctx: SandboxContext): void
       const token = ctx.state.newId();
       const expiresAt = Math.floor(Date.now() / 1000) + TOKEN_TTL_SECONDS;
       // Only what a real token vault would let the merchant see: never the full number or the CVV.
-      ctx.state.cardTokens.set(token, {
+      ctx.state.addCardToken({
         token,
         invoiceIdentifier: invoice.identifier,
         expiresAt,
@@ -50,7 +50,7 @@ export function cardTokenRoutes(app: FastifyInstance, ctx: SandboxContext): void
           scenario,
         },
       });
-      return sendData(reply, { token, expired_at: expiresAt }, { status: 201 });
+      return sendData(reply, { token, expired_at: expiresAt }, { status: createdStatus(ctx) });
     },
   );
 }

@@ -131,10 +131,39 @@ export function checkoutRoutes(app: FastifyInstance, ctx: SandboxContext): void 
       const invoice = ctx.state.invoices.get(request.params.invoiceId);
       if (!invoice) return sendError(reply, 404, MESSAGES.invoiceNotFound);
       const tx = invoice.transactionIdentifier ? ctx.state.transactions.get(invoice.transactionIdentifier) : undefined;
-      if (!tx) return sendData(reply, { isSuccess: true, status: 'pending', form: [], url: '', txid: null });
+      if (!tx)
+        return sendData(
+          reply,
+          shapeEmptyForm({ isSuccess: true, status: 'pending', form: [], url: '', txid: null }, ctx),
+        );
       return sendData(reply, statusAnswer(tx, ctx));
     },
   );
+
+  // Payop's checkout page §7: cancels the invoice's pending transaction, so the
+  // merchant can start again with a fresh invoice. The void is final (an IPN follows).
+  app.post('/checkout/void', { config: { endpoint: 'checkout.void' } }, async (request, reply) => {
+    const body = asObject(request.body) ?? {};
+    const errors = new FieldErrors();
+    const invoiceId = errors.requireString('invoiceIdentifier', body.invoiceIdentifier);
+    if (errors.any) return sendError(reply, 422, errors.map);
+    const invoice = ctx.state.invoices.get(invoiceId as string);
+    if (!invoice) return sendError(reply, 404, MESSAGES.invoiceNotFound);
+    const tx = invoice.transactionIdentifier ? ctx.state.transactions.get(invoice.transactionIdentifier) : undefined;
+    if (!tx) return sendError(reply, 422, { isSuccess: false, message: 'Invoice has no transaction to void' });
+    if (FINAL_STATES.has(tx.state)) {
+      return sendError(reply, 422, { isSuccess: false, message: 'Only a pending transaction can be voided' });
+    }
+    ctx.state.setState(tx, TX_STATE.failed, { message: 'Transaction voided by the merchant', code: 'voided' });
+    return sendData(reply, { isSuccess: true, message: '', txid: tx.identifier });
+  });
+}
+
+/** `form: []` (Paydo's page) or no `form` key (Payop's page) when there is no step to take. */
+function shapeEmptyForm<T extends { form: unknown }>(answer: T, ctx: SandboxContext): T | Omit<T, 'form'> {
+  if (ctx.options.variants.emptyStatusForm === 'empty-array' || !Array.isArray(answer.form)) return answer;
+  const { form: _form, ...rest } = answer;
+  return rest;
 }
 
 /** The first move of a new transaction, by method and test card. */
@@ -181,6 +210,10 @@ export function startTransaction(tx: TransactionRecord, ctx: SandboxContext): vo
 
 /** `check-transaction-status`: form to follow, or pending, or the final url. */
 export function statusAnswer(tx: TransactionRecord, ctx: SandboxContext) {
+  return shapeEmptyForm(statusAnswerOf(tx, ctx), ctx);
+}
+
+function statusAnswerOf(tx: TransactionRecord, ctx: SandboxContext) {
   const invoice = ctx.state.invoices.get(tx.invoiceIdentifier);
   const fill = (url: string | undefined) =>
     url ? fillTemplate(url, { invoiceId: tx.invoiceIdentifier, txid: tx.identifier }) : '';

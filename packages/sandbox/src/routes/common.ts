@@ -8,6 +8,7 @@ export const MESSAGES = {
   forbidden: 'Access denied.',
   unsupportedMediaType: 'Unsupported media type. Only json allowed',
   invoiceNotFound: 'Invoice not found',
+  routeNotFound: 'Not found',
   transactionNotFound: 'Transaction not found',
   applicationNotFound: 'Application not found',
   wrongSignature: 'Wrong signature',
@@ -33,6 +34,11 @@ export function sendError(reply: FastifyReply, status: number, message: unknown)
 export function sendData(reply: FastifyReply, data: unknown, options: { status?: number; identifier?: string } = {}) {
   if (options.identifier) reply.header('identifier', options.identifier);
   return reply.code(options.status ?? 200).send({ data, status: 1 });
+}
+
+/** 200 (the pages) or 201 (Paydo's API tests) for card tokens and refunds, by variant. */
+export function createdStatus(ctx: { options: { variants: { createdStatus: string } } }): number {
+  return ctx.options.variants.createdStatus === '201' ? 201 : 200;
 }
 
 /** `Authorization: Bearer <JWT>`, or the deprecated `token: <JWT>` header Paydo still accepts. */

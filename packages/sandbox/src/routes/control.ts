@@ -58,6 +58,11 @@ export function controlRoutes(app: FastifyInstance, ctx: SandboxContext, control
     return done(request, reply, { notificationId });
   });
 
+  app.post<{ Params: { refundId: string } }>('/_sandbox/refunds/:refundId/accept', async (request, reply) => {
+    const accepted = control.acceptRefund(request.params.refundId);
+    return done(request, reply, { ok: true, accepted });
+  });
+
   app.setErrorHandler((error, request, reply) => {
     if (error instanceof SandboxControlError) {
       return reply.code(error.code === 'not_found' ? 404 : 422).send({ error: error.code, message: error.message });

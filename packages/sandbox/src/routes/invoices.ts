@@ -7,6 +7,13 @@ import { findMethod } from '../test-data.ts';
 import { amountLimitError, asObject, FieldErrors, MESSAGES, sendData, sendError } from './common.ts';
 
 const CURRENCY = /^[A-Z]{3}$/;
+/** The hosted page's languages (Payop's invoice page lists twelve). */
+const HOSTED_PAGE_LANGUAGES = new Set(['en', 'ru', 'es', 'it', 'pt', 'de', 'fr', 'sv', 'fi', 'tr', 'pl', 'nl']);
+
+/** 422 (newer pages) or 404 (older), by variant. */
+export function invoiceNotFoundStatus(ctx: SandboxContext): number {
+  return ctx.options.variants.invoiceNotFound === '404' ? 404 : 422;
+}
 
 export function invoiceRoutes(app: FastifyInstance, ctx: SandboxContext): void {
   app.post('/invoices/create', { config: { endpoint: 'invoices.create' } }, async (request, reply) => {
@@ -19,7 +26,11 @@ export function invoiceRoutes(app: FastifyInstance, ctx: SandboxContext): void {
     errors.requireString('publicKey', body.publicKey);
     const order = asObject(body.order);
     if (!order) errors.add('order', MESSAGES.blank);
-    const orderId = errors.requireString('order.id', order?.id);
+    // Payop's demo app sends a numeric order id; it is signed and kept as its text.
+    const orderId = errors.requireString(
+      'order.id',
+      typeof order?.id === 'number' && Number.isInteger(order.id) ? String(order.id) : order?.id,
+    );
     // The amount may come as a string or a JSON number; it is signed as written.
     const rawAmount = order?.amount;
     const amountText = typeof rawAmount === 'number' && Number.isFinite(rawAmount) ? String(rawAmount) : rawAmount;
@@ -28,7 +39,8 @@ export function invoiceRoutes(app: FastifyInstance, ctx: SandboxContext): void {
     }
     const currency = errors.requireString('order.currency', order?.currency);
     if (currency !== undefined && !CURRENCY.test(currency)) errors.add('order.currency', MESSAGES.invalid);
-    const description = errors.requireString('order.description', order?.description, { allowEmpty: true });
+    // Optional on Payop's current invoice page.
+    const description = errors.optionalString('order.description', order?.description);
     const items = order?.items;
     if (order && (items === undefined || items === null || typeof items !== 'object')) {
       errors.add('order.items', MESSAGES.blank);
@@ -39,10 +51,11 @@ export function invoiceRoutes(app: FastifyInstance, ctx: SandboxContext): void {
     const payerName = errors.optionalString('payer.name', payer?.name);
     const payerPhone = errors.optionalString('payer.phone', payer?.phone);
     const extraFields = asObject(payer?.extraFields);
-    const language = errors.requireString('language', body.language);
-    if (language !== undefined && language !== 'en' && language !== 'ru') errors.add('language', MESSAGES.invalid);
-    const resultUrl = errors.requireString('resultUrl', body.resultUrl);
-    const failPath = errors.requireString('failPath', body.failPath);
+    // Optional on Payop's current page; the hosted page speaks twelve languages.
+    const language = errors.optionalString('language', body.language)?.toLowerCase();
+    if (language !== undefined && !HOSTED_PAGE_LANGUAGES.has(language)) errors.add('language', MESSAGES.invalid);
+    const resultUrl = errors.optionalString('resultUrl', body.resultUrl);
+    const failPath = errors.optionalString('failPath', body.failPath);
     const productUrl = errors.optionalString('productUrl', body.productUrl);
     const signature = errors.requireString('signature', body.signature);
     const method = body.paymentMethod == null ? undefined : findMethod(body.paymentMethod);
@@ -77,14 +90,20 @@ export function invoiceRoutes(app: FastifyInstance, ctx: SandboxContext): void {
         phone: payerPhone,
         extraFields: extraFields as Record<string, string> | undefined,
       },
-      language: language as string,
-      resultUrl: resultUrl as string,
-      failPath: failPath as string,
+      language: language ?? 'en',
+      // Without them, the payer comes back to the emulator's dashboard.
+      resultUrl: resultUrl || `${ctx.origin()}/_sandbox`,
+      failPath: failPath || `${ctx.origin()}/_sandbox`,
       productUrl: productUrl ?? null,
       paymentMethod: method?.identifier ?? null,
       metadata,
     });
-    return sendData(reply, invoice.identifier, { identifier: invoice.identifier });
+    const where = ctx.options.variants.invoiceId;
+    return sendData(
+      reply,
+      where === 'header' ? '' : invoice.identifier,
+      where === 'body' ? {} : { identifier: invoice.identifier },
+    );
   });
 
   app.get<{ Params: { id: string } }>(
@@ -93,7 +112,7 @@ export function invoiceRoutes(app: FastifyInstance, ctx: SandboxContext): void {
     async (request, reply) => {
       const invoice = ctx.state.invoices.get(request.params.id);
       // Newer Paydo pages answer 422 for an unknown invoice (older: 404).
-      if (!invoice) return sendError(reply, 422, MESSAGES.invoiceNotFound);
+      if (!invoice) return sendError(reply, invoiceNotFoundStatus(ctx), MESSAGES.invoiceNotFound);
       return sendData(reply, invoiceView(invoice, ctx));
     },
   );

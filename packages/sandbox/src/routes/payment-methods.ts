@@ -13,21 +13,23 @@ export function paymentMethodRoutes(app: FastifyInstance, ctx: SandboxContext): 
         return sendError(reply, 403, MESSAGES.forbidden);
       }
       const origin = ctx.origin();
+      const { methodRows, methodFormType } = ctx.options.variants;
+      const rows = SANDBOX_METHODS.filter((m) => m.enabled).map((m) => ({
+        identifier: m.identifier,
+        type: m.type,
+        ...(methodFormType === 'present' ? { formType: m.formType } : {}),
+        title: m.title,
+        logo: origin + m.logoPath,
+        parentIdentifier: null,
+        pmIdentifier: uuidFor(m.identifier),
+        isCheckoutBetweenWalletSupported: false,
+        currencies: m.currencies,
+        countries: m.countries,
+        config: { fields: m.fields },
+      }));
       return sendData(
         reply,
-        SANDBOX_METHODS.filter((m) => m.enabled).map((m) => ({
-          identifier: m.identifier,
-          type: m.type,
-          formType: m.formType,
-          title: m.title,
-          logo: origin + m.logoPath,
-          parentIdentifier: null,
-          pmIdentifier: uuidFor(m.identifier),
-          isCheckoutBetweenWalletSupported: false,
-          currencies: m.currencies,
-          countries: m.countries,
-          config: { fields: m.fields },
-        })),
+        methodRows === 'wrapped' ? rows.map((row) => ({ paymentMethod: { ...row, isEnabled: true } })) : rows,
       );
     },
   );

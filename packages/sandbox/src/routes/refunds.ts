@@ -2,10 +2,14 @@ import type { FastifyInstance } from 'fastify';
 import type { SandboxContext } from '../context.ts';
 import { fromUnits, isDecimalText, toUnits } from '../money.ts';
 import { type RefundRecord, TX_STATE } from '../state.ts';
-import { asObject, FieldErrors, isAuthorized, MESSAGES, sendData, sendError } from './common.ts';
+import { asObject, createdStatus, FieldErrors, isAuthorized, MESSAGES, sendData, sendError } from './common.ts';
+import { transactionView } from './transactions.ts';
 
-/** Refund status: 1 processing, 2 accepted. */
+/** Refund status: 1 new (waiting for acceptance), 2 accepted — as the refund examples show them. */
 export const REFUND_STATUS = { processing: 1, accepted: 2 } as const;
+
+/** The merchant's user id in the refund answers (any number: the sandbox has one merchant). */
+const USER_IDENTIFIER = 10043;
 
 export function refundRoutes(app: FastifyInstance, ctx: SandboxContext): void {
   app.post('/refunds/create', { config: { endpoint: 'refunds.create' } }, async (request, reply) => {
@@ -45,15 +49,17 @@ export function refundRoutes(app: FastifyInstance, ctx: SandboxContext): void {
       currency: tx.currency,
       metadata: body.metadata ?? {},
       createdAt: at,
-      updatedAt: at,
+      updatedAt: null,
     };
-    ctx.state.refunds.set(refund.identifier, refund);
-    // The acquirer confirms a refund a little later.
-    ctx.state.later(Math.min(ctx.options.pendingMs, 500), () => {
-      refund.status = REFUND_STATUS.accepted;
-      refund.updatedAt = Math.floor(Date.now() / 1000);
-    });
-    return sendData(reply, '', { status: 201, identifier: refund.identifier });
+    ctx.state.addRefund(refund);
+    // A new refund waits for the acquirer; the sandbox accepts it after a delay or through the control API.
+    const delay = ctx.options.refundAcceptMs;
+    if (delay !== null) ctx.state.later(delay, () => acceptRefund(ctx, refund));
+    const status = createdStatus(ctx);
+    // The id: in the `identifier` header (Payop's page, Paydo's API tests) or beside `data` (Paydo's example).
+    return ctx.options.variants.refundId === 'body'
+      ? reply.code(status).send({ data: '', status: 1, identifier: refund.identifier })
+      : sendData(reply, '', { status, identifier: refund.identifier });
   });
 
   app.get<{ Querystring: Record<string, string | undefined> }>(
@@ -62,23 +68,41 @@ export function refundRoutes(app: FastifyInstance, ctx: SandboxContext): void {
     async (request, reply) => {
       if (!isAuthorized(request, ctx.options.project)) return sendError(reply, 401, MESSAGES.unauthorized);
       const id = request.query['query[identifier]'];
-      const all = [...ctx.state.refunds.values()];
+      // Newest first, as the merchant's refund list reads.
+      const all = [...ctx.state.refunds.values()].reverse();
       const list = id === undefined ? all : all.filter((r) => r.identifier === id);
-      return sendData(reply, list.map(refundView));
+      return sendData(
+        reply,
+        list.map((r) => refundView(r, ctx)),
+      );
     },
   );
 }
 
-export function refundView(r: RefundRecord) {
+/** Accepts a waiting refund and sends its refund IPN; a second call changes nothing. */
+export function acceptRefund(ctx: SandboxContext, refund: RefundRecord): boolean {
+  if (refund.status !== REFUND_STATUS.processing) return false;
+  refund.status = REFUND_STATUS.accepted;
+  refund.updatedAt = Math.floor(Date.now() / 1000);
+  const source = ctx.state.transactions.get(refund.transactionIdentifier);
+  if (source) ctx.ipn.notifyRefund(refund, source);
+  return true;
+}
+
+/** A refund with the fields Paydo's refund pages show (the refunded transaction in full). */
+export function refundView(r: RefundRecord, ctx: SandboxContext) {
+  const source = ctx.state.transactions.get(r.transactionIdentifier);
   return {
     identifier: r.identifier,
     status: r.status,
     type: r.type,
-    amount: r.amount,
+    userIdentifier: USER_IDENTIFIER,
+    amount: Number(r.amount),
     currency: r.currency,
-    transactionIdentifier: r.transactionIdentifier,
-    metadata: r.metadata,
     createdAt: r.createdAt,
     updatedAt: r.updatedAt,
+    sourceTransaction: source ? transactionView(source, ctx) : { identifier: r.transactionIdentifier },
+    error: null,
+    metadata: r.metadata,
   };
 }

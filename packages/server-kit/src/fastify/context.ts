@@ -15,7 +15,9 @@ export interface PluginContext {
    * Per order: which transaction each of its invoices has at Paydo (txid → invoice id),
    * read once per few seconds however many unknown txids are asked about.
    */
-  invoiceTransactions: SingleFlight<Map<string, string>>;
+  invoiceTransactions: SingleFlight<{ byTxid: Map<string, string>; readAt: number }>;
+  /** `orderRef txid` → when a txid no invoice of the order had was first asked about. */
+  unknownTxids: Map<string, number>;
   /** Pay attempts running here, by Idempotency-Key: concurrent twins wait for the first. */
   inFlight: Map<string, Promise<StoredResponse>>;
 }
@@ -29,7 +31,11 @@ export function createContext(options: ResolvedPluginOptions): PluginContext {
     statuses: new SingleFlight<TransactionStatus>(options.statusCacheMs, {
       cacheable: (status) => status.form === null,
     }),
-    invoiceTransactions: new SingleFlight<Map<string, string>>(5_000),
+    // One read per poll interval: a payer back from Paydo's page waits at most one poll.
+    invoiceTransactions: new SingleFlight<{ byTxid: Map<string, string>; readAt: number }>(
+      Math.min(5_000, options.pollIntervalMs),
+    ),
+    unknownTxids: new Map(),
     inFlight: new Map(),
   };
 }

@@ -1,3 +1,4 @@
+export type { TrustProxy } from './client-address.ts';
 export type {
   IpnOutcome,
   IpnRecord,

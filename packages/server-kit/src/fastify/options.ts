@@ -3,7 +3,7 @@ import type { FastifyRequest } from 'fastify';
 import { PaydoClient } from '../client/client.ts';
 import { PAYDO_IPN_SOURCE_ADDRESSES } from '../client/schemas/ipn.ts';
 import type { Transaction } from '../client/schemas/transactions.ts';
-import { normalizeIp } from './client-address.ts';
+import { compileTrustProxy, normalizeIp, type TrustFn, type TrustProxy } from './client-address.ts';
 import { CheckoutHttpError } from './http-error.ts';
 import { MemoryStore } from './store/memory-store.ts';
 import type { PaydoStore } from './store/store.ts';
@@ -46,6 +46,11 @@ export interface PaymentUpdate {
   duplicateOf?: string;
   /** For `status: 'duplicate'`: Paydo's id of the full refund the kit made, or null when it made none. */
   refundId?: string | null;
+  /**
+   * For `status: 'duplicate'`: why Paydo refused the kit's refund (e.g. the charge was already
+   * refunded by hand). Then `refundId` is null: check the charge and refund it yourself.
+   */
+  refundError?: string;
   amount: string;
   currency: string;
   /** Why it failed, in Paydo's words. */
@@ -110,6 +115,14 @@ export interface PaydoPluginOptions {
   hostedPageOrigin?: string | undefined;
   /** Addresses IPNs may come from. Default: Paydo's published list (plus loopback when `baseUrl` is local). */
   ipnSourceAddresses?: readonly string[] | undefined;
+  /**
+   * The proxies in front of this server, whose `X-Forwarded-For` names the client (for the
+   * IPN allowlist, the per-address rate limits and the payer address sent to Paydo): their
+   * addresses or CIDRs (`['10.0.0.2']`, `'10.0.0.0/8'`, `'loopback'`), or a hop count when
+   * nothing reaches the server around them. Default: none (the peer is the client). The
+   * plugin does not follow the app's own `trustProxy`, and never trusts every peer.
+   */
+  trustProxy?: TrustProxy | undefined;
   /** Browser origins allowed to call the routes besides your own (CORS). */
   allowedOrigins?: readonly string[] | undefined;
   /** Origins a 3-D Secure or redirect URL may have besides `https:` ones (the sandbox's origin is added for you). */
@@ -162,6 +175,12 @@ export interface PaydoPluginOptions {
    */
   orderLockLeaseMs?: number | undefined;
   /**
+   * How long a claim an instance makes (a payment attempt's Idempotency-Key, a
+   * payment result being applied) stays with it, should it die, before another
+   * instance takes over and resumes. Default 60 s.
+   */
+  claimLeaseMs?: number | undefined;
+  /**
    * When a second accepted transaction arrives for an order that is already paid
    * (a payer who also paid in another tab), refund it in full through Paydo.
    * Default true. Either way `onPaymentUpdate` gets it with `status: 'duplicate'`.
@@ -181,6 +200,7 @@ export interface ResolvedPluginOptions {
   checkoutPageUrl: PaydoPluginOptions['checkoutPageUrl'];
   hostedPageOrigin: string;
   ipnSourceAddresses: ReadonlySet<string>;
+  trustProxy: TrustFn;
   allowedOrigins: readonly string[];
   allowedRedirectOrigins: ReadonlySet<string>;
   methodsCacheTtlMs: number;
@@ -199,6 +219,7 @@ export interface ResolvedPluginOptions {
   bodyLimit: number;
   ipnBodyLimit: number;
   orderLockLeaseMs: number;
+  claimLeaseMs: number;
   refundDuplicateCharges: boolean;
   onIpn: PaydoPluginOptions['onIpn'];
 }
@@ -233,6 +254,7 @@ export function resolvePluginOptions(options: PaydoPluginOptions): ResolvedPlugi
   const bodyLimit = positive('bodyLimit', o.bodyLimit, 16_384);
   const ipnBodyLimit = positive('ipnBodyLimit', o.ipnBodyLimit, 1_048_576);
   const orderLockLeaseMs = positive('orderLockLeaseMs', o.orderLockLeaseMs, 60_000);
+  const claimLeaseMs = positive('claimLeaseMs', o.claimLeaseMs, 60_000);
   if (typeof o.checkoutPageUrl === 'function') {
     // Called once with a sample ref: a relative or broken URL fails here, not at the first Pay.
     let url: unknown;
@@ -272,6 +294,19 @@ export function resolvePluginOptions(options: PaydoPluginOptions): ResolvedPlugi
     for (const a of o.ipnSourceAddresses ?? []) {
       if (typeof a !== 'string' || !isIP(a))
         problems.push(`\`ipnSourceAddresses\` has "${a}", which is not an IP address`);
+    }
+  }
+
+  let trustProxy: TrustFn = () => false;
+  if ((o.trustProxy as unknown) === true) {
+    problems.push(
+      '`trustProxy` must name your proxies (addresses, CIDRs or a hop count), never `true`: then anyone could pick the address the IPN allowlist and the rate limits see',
+    );
+  } else {
+    try {
+      trustProxy = compileTrustProxy(o.trustProxy);
+    } catch (error) {
+      problems.push(`\`trustProxy\`: ${(error as Error).message}`);
     }
   }
 
@@ -319,6 +354,7 @@ export function resolvePluginOptions(options: PaydoPluginOptions): ResolvedPlugi
           : api.origin),
     ).origin,
     ipnSourceAddresses: ipn,
+    trustProxy,
     allowedOrigins,
     allowedRedirectOrigins,
     methodsCacheTtlMs,
@@ -332,6 +368,7 @@ export function resolvePluginOptions(options: PaydoPluginOptions): ResolvedPlugi
     bodyLimit,
     ipnBodyLimit,
     orderLockLeaseMs,
+    claimLeaseMs,
     refundDuplicateCharges: o.refundDuplicateCharges ?? true,
     onIpn: o.onIpn,
   };

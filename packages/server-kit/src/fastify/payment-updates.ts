@@ -1,6 +1,12 @@
 import type { FastifyRequest } from 'fastify';
 import type { Transaction } from '../client/schemas/transactions.ts';
-import { PaydoError, PaydoNotFoundError } from '../errors.ts';
+import {
+  PaydoBusinessError,
+  PaydoError,
+  PaydoForbiddenError,
+  PaydoNotFoundError,
+  PaydoValidationError,
+} from '../errors.ts';
 import { sameAmount } from './amounts.ts';
 import type { PluginContext } from './context.ts';
 import type { PaymentUpdate } from './options.ts';
@@ -10,8 +16,6 @@ export type UpdateResult =
   | { outcome: 'ignored'; state: number; reason: string }
   | { outcome: 'rejected'; reason: string; state?: number }
   | { outcome: 'failed'; reason: string; retryable: true; state?: number };
-
-const LEASE_MS = 60_000;
 
 /**
  * Confirms a transaction with Paydo (JWT) and applies its state once. Both the
@@ -55,7 +59,7 @@ export async function applyVerifiedTransaction(
     return { outcome: 'ignored', state: tx.state, reason: 'The transaction is not final yet.' };
 
   await store.saveTransaction({ txid, orderRef, invoiceId });
-  const claim = await store.claimPaymentUpdate(txid, tx.state, LEASE_MS);
+  const claim = await store.claimPaymentUpdate(txid, tx.state, ctx.options.claimLeaseMs);
   if (claim === 'duplicate') return { outcome: 'duplicate', state: tx.state, errorMessage: tx.errorMessage };
   if (claim === 'busy') {
     return {
@@ -67,20 +71,38 @@ export async function applyVerifiedTransaction(
   }
   try {
     let status: PaymentUpdate['status'] = tx.outcome === 'success' ? 'paid' : 'failed';
-    let duplicate: Pick<PaymentUpdate, 'duplicateOf' | 'refundId'> = {};
+    let duplicate: Pick<PaymentUpdate, 'duplicateOf' | 'refundId' | 'refundError'> = {};
     if (status === 'paid') {
       // The first accepted transaction pays the order; any later one is a second charge.
       const holder = await store.claimOrderPayment(orderRef, txid);
       if (holder !== txid) {
         status = 'duplicate';
-        const refundId = ctx.options.refundDuplicateCharges ? await refundDuplicateCharge(ctx, tx) : null;
-        duplicate = { duplicateOf: holder, refundId };
-        request.log.warn(
-          { txid, duplicateOf: holder, orderRef, refundId },
-          refundId
-            ? 'paydo: a second charge for a paid order was refunded in full'
-            : 'paydo: a second charge for a paid order (refundDuplicateCharges is off: refund it yourself)',
-        );
+        let refundId: string | null = null;
+        let refundError: string | undefined;
+        if (ctx.options.refundDuplicateCharges) {
+          try {
+            refundId = await refundDuplicateCharge(ctx, tx);
+          } catch (error) {
+            // Paydo unreachable: the next delivery tries again. Paydo refusing (already refunded
+            // by hand, a chargeback…) will not change: the merchant hears of the charge now.
+            if (!isPermanent(error)) throw error;
+            refundError = (error as Error).message;
+          }
+        }
+        duplicate = { duplicateOf: holder, refundId, ...(refundError !== undefined && { refundError }) };
+        const log = { txid, duplicateOf: holder, orderRef, refundId, refundError };
+        if (refundId) request.log.warn(log, 'paydo: a second charge for a paid order was refunded in full');
+        else if (refundError) {
+          request.log.error(
+            log,
+            'paydo: a second charge for a paid order; Paydo refused its refund: refund it yourself',
+          );
+        } else {
+          request.log.warn(
+            log,
+            'paydo: a second charge for a paid order (refundDuplicateCharges is off: refund it yourself)',
+          );
+        }
       }
     }
     await onPaymentUpdate({
@@ -108,6 +130,13 @@ export async function applyVerifiedTransaction(
   }
   await store.completePaymentUpdate(txid, tx.state);
   return { outcome: 'applied', state: tx.state, errorMessage: tx.errorMessage };
+}
+
+/** Paydo answered and said no: asking again will not change that. */
+function isPermanent(error: unknown): boolean {
+  return [PaydoBusinessError, PaydoValidationError, PaydoForbiddenError, PaydoNotFoundError].some(
+    (type) => error instanceof type,
+  );
 }
 
 /**

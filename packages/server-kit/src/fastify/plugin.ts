@@ -111,7 +111,7 @@ async function routes(app: FastifyInstance, options: ResolvedPluginOptions): Pro
     };
     return guarded;
   };
-  const byIp = (r: FastifyRequest) => `ip:${clientIp(r)}`;
+  const byIp = (r: FastifyRequest) => `ip:${clientIp(r, options.trustProxy)}`;
   const byOrder = (r: FastifyRequest) => `order:${(r.params as { orderRef?: string }).orderRef ?? ''}`;
   const payLimits: onRequestHookHandler[] = [];
   const readLimits: onRequestHookHandler[] = [];

@@ -320,21 +320,6 @@ export class PostgresStore implements PaydoStore {
     return row?.txid as string;
   }
 
-  async readSetting(name: string): Promise<string | null> {
-    const [row] = await this.#query(`SELECT value FROM ${this.#t('paydo_settings')} WHERE name = $1`, [name]);
-    return (row?.value as string | undefined) ?? null;
-  }
-
-  async saveSetting(name: string, value: string): Promise<boolean> {
-    // One statement; a row comes back only when this call changed the value.
-    const rows = await this.#query(
-      `INSERT INTO ${this.#t('paydo_settings')} AS s (name, value) VALUES ($1, $2)
-       ON CONFLICT (name) DO UPDATE SET value = EXCLUDED.value WHERE s.value <> EXCLUDED.value RETURNING name`,
-      [name, value],
-    );
-    return rows.length > 0;
-  }
-
   async findDuplicateRefund(txid: string): Promise<{ refundId: string | null } | null> {
     const [row] = await this.#query(`SELECT refund_id FROM ${this.#t('paydo_duplicate_refunds')} WHERE txid = $1`, [
       txid,
@@ -348,6 +333,22 @@ export class PostgresStore implements PaydoStore {
        ON CONFLICT (txid) DO UPDATE SET refund_id = EXCLUDED.refund_id`,
       [txid, refundId],
     );
+  }
+
+  async readSetting(name: string): Promise<string | null> {
+    const [row] = await this.#query(`SELECT value FROM ${this.#t('paydo_settings')} WHERE name = $1`, [name]);
+    return (row?.value as string | undefined) ?? null;
+  }
+
+  async saveSetting(name: string, value: string): Promise<boolean> {
+    // Changes only a different value: the one caller that changed it gets a row back.
+    const rows = await this.#query(
+      `INSERT INTO ${this.#t('paydo_settings')} AS s (name, value) VALUES ($1, $2)
+       ON CONFLICT (name) DO UPDATE SET value = EXCLUDED.value WHERE s.value IS DISTINCT FROM EXCLUDED.value
+       RETURNING 1`,
+      [name, value],
+    );
+    return rows.length === 1;
   }
 
   async claimPaymentUpdate(txid: string, state: number, leaseMs: number): Promise<UpdateClaim> {

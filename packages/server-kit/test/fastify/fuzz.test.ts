@@ -103,15 +103,16 @@ function nearlyValidBody(r: Rand, route: string, ids: { invoiceId: string; txid:
   return body;
 }
 
-for (const [name, makeStore] of [
-  ['memory', () => new MemoryStore()],
-  ['sqlite', () => new SqliteStore(':memory:')],
+// Each store with a different trustProxy, so forwarded headers are parsed both ways.
+for (const [name, makeStore, trustProxy] of [
+  ['memory', () => new MemoryStore(), ['127.0.0.1']],
+  ['sqlite', () => new SqliteStore(':memory:'), 1],
 ] as const) {
   describe(`fuzzing every route (${name} store)`, () => {
     let h: Harness;
     let ids: { ref: string; invoiceId: string; txid: string; orderId: string };
     beforeAll(async () => {
-      h = await startHarness({ plugin: { rateLimit: false, store: makeStore() } });
+      h = await startHarness({ plugin: { rateLimit: false, store: makeStore(), trustProxy } });
       h.sandbox.control.configure({ ipnUrl: null });
       const ref = addOrder(h);
       const paid = await pay(h, ref, cardBody('4242424242424242'));
@@ -154,7 +155,20 @@ for (const [name, makeStore] of [
             r() < 0.6 ? `fuzz-key-${i}-${Math.floor(r() * 1e6)}` : randomString(r).replace(/[^\x20-\x7e]/g, '');
         if (r() < 0.2)
           headers.origin = pick(r, ['null', 'https://evil.example', randomString(r).replace(/[^\x20-\x7e]/g, '')]);
-        if (r() < 0.2) headers['x-forwarded-for'] = pick(r, ['18.199.249.46', '::ffff:127.0.0.1', 'garbage']);
+        if (r() < 0.2) {
+          headers['x-forwarded-for'] = pick(r, [
+            '18.199.249.46',
+            '::ffff:127.0.0.1',
+            'garbage',
+            '',
+            ' , ,',
+            '1.2.3.4, garbage, 18.199.249.46',
+            '[::1]:80',
+            '999.1.1.1',
+            'fe80::1%eth0',
+            randomString(r).replace(/[^\x20-\x7e]/g, ''),
+          ]);
+        }
         const method =
           route === 'checkout' || route === 'next' ? (r() < 0.9 ? 'GET' : 'POST') : r() < 0.9 ? 'POST' : 'GET';
         let payload: string | undefined;

@@ -1,7 +1,17 @@
 // Attacks and accidents that would lose money, each reproduced end to end against the emulator.
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { MemoryStore, SqliteStore } from '../../src/fastify/index.ts';
-import { addOrder, cardBody, decide, type Harness, newKey, next, pay, startHarness } from './harness.ts';
+import {
+  addOrder,
+  cardBody,
+  decide,
+  type Harness,
+  newKey,
+  next,
+  pay,
+  pollUntilSettled,
+  startHarness,
+} from './harness.ts';
 
 let h: Harness | undefined;
 afterEach(async () => {
@@ -114,7 +124,7 @@ describe('a second charge the gate could not see (another tab on Paydo’s page)
       const refunds = harness.sandbox.control.snapshot().refunds;
       if (refund) {
         expect(refunds).toHaveLength(1);
-        expect(refunds[0]).toMatchObject({ transactionIdentifier: second, amount: '12.50' });
+        expect(refunds[0]).toMatchObject({ sourceTransaction: { identifier: second }, amount: 12.5 });
         expect(updates[1]?.refundId).toBe(refunds[0]?.identifier);
       } else {
         expect(refunds).toHaveLength(0);
@@ -138,6 +148,25 @@ describe('a second charge the gate could not see (another tab on Paydo’s page)
     expect(h.sandbox.control.snapshot().refunds).toHaveLength(1); // found, not made twice
     expect(h.updates.map((u) => u.status)).toEqual(['paid', 'duplicate']);
     expect(h.updates[0]?.txid).toBe(card.body.txid);
+  });
+  it('a refund Paydo refuses for good (already refunded by hand) is reported, not retried for 24 hours', async () => {
+    h = await startHarness({ plugin: { rateLimit: false } });
+    h.sandbox.control.configure({ ipnUrl: null });
+    const ref = addOrder(h);
+    const page = await hosted(h, ref);
+    const card = await pay(h, ref, cardBody('4242424242424242'));
+    const second = await payOnHostedPage(h, page.body.invoiceId);
+    // The merchant saw two charges and refunded the second in Paydo's dashboard first.
+    await h.client.refunds.create({ transactionIdentifier: second, refundType: 1, amount: '12.50', metadata: {} });
+    const ipn = await postIpn(h, ipnBody(page.body.invoiceId, second, 2, h.orders.get(ref)?.id as string));
+    expect(ipn).toEqual({ status: 200, body: { ok: true, outcome: 'applied' } });
+    expect(h.updates.map((u) => [u.txid, u.status])).toEqual([
+      [card.body.txid, 'paid'],
+      [second, 'duplicate'],
+    ]);
+    expect(h.updates[1]).toMatchObject({ duplicateOf: card.body.txid, refundId: null });
+    expect(h.updates[1]?.refundError).toMatch(/money|bigger/i);
+    expect(h.sandbox.control.snapshot().refunds).toHaveLength(1);
   });
 });
 
@@ -222,8 +251,13 @@ describe('IPNs bind to their own order', () => {
 describe('who is the client', () => {
   it('a forged X-Forwarded-For from an untrusted peer changes nothing; the trusted proxy’s is honoured', async () => {
     h = await startHarness({
-      plugin: { ipnSourceAddresses: ['18.199.249.46'], rateLimit: { perIp: { max: 2, timeWindowMs: 60_000 } } },
-      fastify: { trustProxy: ['10.0.0.1'] },
+      plugin: {
+        ipnSourceAddresses: ['18.199.249.46'],
+        trustProxy: ['10.0.0.1'],
+        rateLimit: { perIp: { max: 2, timeWindowMs: 60_000 } },
+      },
+      // The app trusting every peer for its own pages does not make the plugin trust them.
+      fastify: { trustProxy: true },
     });
     h.sandbox.control.configure({ ipnUrl: null });
     const ref = addOrder(h);
@@ -233,7 +267,11 @@ describe('who is the client', () => {
     const forged = await postIpn(h, body, '198.51.100.7', { 'x-forwarded-for': '18.199.249.46' });
     expect(forged.status).toBe(403);
     expect(h.ipns.at(-1)?.sourceIp).toBe('198.51.100.7');
-    const proxied = await postIpn(h, body, '10.0.0.1', { 'x-forwarded-for': '18.199.249.46' });
+    // A chain ending in a forged hop the proxy passed on: the proxy's own entry counts.
+    const chained = await postIpn(h, body, '10.0.0.1', { 'x-forwarded-for': '18.199.249.46, 198.51.100.8' });
+    expect(chained.status).toBe(403);
+    expect(h.ipns.at(-1)?.sourceIp).toBe('198.51.100.8');
+    const proxied = await postIpn(h, body, '::ffff:10.0.0.1', { 'x-forwarded-for': '18.199.249.46' });
     expect(proxied.status).toBe(200);
 
     // Rotating forged addresses does not escape the per-address limit.
@@ -253,6 +291,38 @@ describe('who is the client', () => {
       statuses.push(r.statusCode);
     }
     expect(statuses.filter((s) => s === 429)).toHaveLength(2);
+  });
+
+  it('a hop count trusts that many proxies and no more; the payer address sent to Paydo is the client’s', async () => {
+    h = await startHarness({
+      plugin: { ipnSourceAddresses: ['18.199.249.46'], trustProxy: 1, rateLimit: false },
+    });
+    h.sandbox.control.configure({ ipnUrl: null });
+    const ref = addOrder(h);
+    const res = await h.app.inject({
+      method: 'POST',
+      url: `/paydo/checkout/${ref}/pay`,
+      headers: {
+        'content-type': 'application/json',
+        'idempotency-key': newKey(),
+        'x-forwarded-for': '203.0.113.50, 192.0.2.44',
+      },
+      payload: JSON.stringify(cardBody('4000000000000119')),
+      remoteAddress: '10.1.1.1',
+    });
+    const txid = res.json().txid as string;
+    const sent = await h.client.transactions.retrieve(txid);
+    expect(sent.payerInformation?.find((p) => p.type === 8)?.value).toBe('192.0.2.44');
+    h.sandbox.control.advance(txid, 2);
+    const body = ipnBody(res.json().invoiceId, txid, 2, h.orders.get(ref)?.id as string);
+    const twoHops = await postIpn(h, body, '10.1.1.1', { 'x-forwarded-for': '18.199.249.46, 198.51.100.8' });
+    expect(twoHops.status).toBe(403);
+    const oneHop = await postIpn(h, body, '10.1.1.1', { 'x-forwarded-for': '18.199.249.46' });
+    expect(oneHop.status).toBe(200);
+  });
+
+  it('trusting every peer is refused at registration, with a sentence saying why', async () => {
+    await expect(startHarness({ plugin: { trustProxy: true as never } })).rejects.toThrow(/never `true`/);
   });
 
   it('on a dual-stack listener (::) an IPv4 source matches an IPv4 allowlist', async () => {
@@ -288,13 +358,31 @@ describe('next and checkout', () => {
   }
 
   it('made-up txids cost no upstream call each: the order’s invoices are read once', async () => {
-    h = await startHarness({ plugin: { rateLimit: false } });
+    h = await startHarness({ plugin: { rateLimit: false, pollIntervalMs: 5_000 } });
     const ref = addOrder(h);
     await hosted(h, ref);
     await pay(h, ref, cardBody('4000000000000002'));
     const spy = vi.spyOn(h.client.invoices, 'retrieve');
-    for (let i = 0; i < 200; i++) expect((await next(h, `made-up-${i}`, ref)).status).toBe(404);
+    for (let i = 0; i < 200; i++) {
+      // Not found, or (asked after the order's invoices were read) "wait", until a later read says no.
+      const res = await next(h, `made-up-${i}`, ref);
+      expect(res.status === 404 || res.body.next?.type === 'wait').toBe(true);
+    }
     expect(spy.mock.calls.length).toBeLessThanOrEqual(2); // two invoices, read once
+  });
+
+  it('a payer back from Paydo’s page is never told "not found" because someone asked about made-up txids just before', async () => {
+    h = await startHarness({ plugin: { rateLimit: false, pollIntervalMs: 50 } });
+    h.sandbox.control.configure({ ipnUrl: null }); // no IPN yet: only Paydo's invoice knows the txid
+    const ref = addOrder(h);
+    const page = await hosted(h, ref);
+    expect((await next(h, 'made-up-1', ref)).status).toBe(404); // the order's invoices are read now
+    const txid = await payOnHostedPage(h, page.body.invoiceId);
+    const back = await next(h, txid, ref); // within the same second
+    expect(back.status).toBe(200);
+    const settled = back.body.next.type === 'wait' ? await pollUntilSettled(h, txid, ref, 8000) : back;
+    expect(settled.body.next).toEqual({ type: 'done', status: 'success' });
+    expect(h.updates.map((u) => [u.txid, u.status])).toEqual([[txid, 'paid']]);
   });
 
   it('next and checkout are rate limited per address', async () => {

@@ -1,6 +1,10 @@
+import { randomUUID } from 'node:crypto';
 import { createSandbox, type Sandbox } from '@paydo-checkout/sandbox';
+import pg from 'pg';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { STORE_KINDS } from '../services/stores.ts';
+import { MemoryStore } from '../../src/fastify/index.ts';
+import { MIGRATIONS, PostgresStore, postgresSchemaSql } from '../../src/postgres/index.ts';
+import { postgresUrl, STORE_KINDS } from '../services/stores.ts';
 import { addOrder, cardBody, type Harness, newKey, pay, startHarness } from './harness.ts';
 
 let sandbox: Sandbox;
@@ -134,6 +138,14 @@ describe.each(STORE_KINDS)('PaydoStore contract: $name', (kind) => {
       });
       expect(await store.latestTransaction('nope')).toBeNull();
       expect(await store.paidTransaction('o')).toBeNull();
+      // An applied result shows in the order's lookups (indexed in MemoryStore, not a walk).
+      expect(await store.claimPaymentUpdate('t1', 2, 60_000)).toBe('claimed');
+      await store.completePaymentUpdate('t1', 2);
+      expect(await store.paidTransaction('o')).toBe('t1');
+      expect(await store.paidTransaction('p')).toBeNull();
+      expect((await store.findTransaction('t1'))?.state).toBe(2);
+      expect((await store.latestTransaction('o'))?.txid).toBe('t2');
+      expect(await store.claimPaymentUpdate('t1', 2, 60_000)).toBe('duplicate');
       const holders = await Promise.all(['t1', 't2', 't1', 't2'].map((t) => store.claimOrderPayment('o', t)));
       expect(new Set(holders).size).toBe(1);
       expect(await store.claimOrderPayment('o', 't3')).toBe(holders[0]);
@@ -142,13 +154,87 @@ describe.each(STORE_KINDS)('PaydoStore contract: $name', (kind) => {
       expect(await store.findDuplicateRefund('t2')).toEqual({ refundId: null });
       await store.saveDuplicateRefund('t2', 'r-1');
       expect(await store.findDuplicateRefund('t2')).toEqual({ refundId: 'r-1' });
-      // A learned setting: of concurrent savers of one value, exactly one is told it changed it.
       expect(await store.readSetting('cardMode')).toBeNull();
-      const changed = await Promise.all([1, 2, 3].map(() => store.saveSetting('cardMode', 'hosted')));
-      expect(changed.filter(Boolean)).toHaveLength(1);
+      const changed = await Promise.all(Array.from({ length: 5 }, () => store.saveSetting('cardMode', 'hosted')));
+      expect(changed.filter(Boolean)).toHaveLength(1); // one instance reports the change
       expect(await store.readSetting('cardMode')).toBe('hosted');
       expect(await store.saveSetting('cardMode', 'direct')).toBe(true);
       await store.close?.();
     },
   );
+});
+
+describe.skipIf(!postgresUrl())('PostgresStore schema', () => {
+  it('prints SQL a DBA can apply by hand (twice: idempotent), then runs on it without migrating', async () => {
+    const schema = `dba_${randomUUID().replaceAll('-', '').slice(0, 12)}`;
+    const sql = postgresSchemaSql({ schema });
+    expect(sql).toContain('CREATE TABLE paydo_idempotency');
+    const admin = new pg.Client({ connectionString: postgresUrl() });
+    await admin.connect();
+    await admin.query(sql);
+    await admin.query(sql);
+    const versions = await admin.query(`SELECT version FROM "${schema}".paydo_schema_migrations ORDER BY version`);
+    expect(versions.rows.map((r) => r.version)).toEqual(MIGRATIONS.map((m) => m.version));
+    const store = await PostgresStore.open({ connectionString: postgresUrl(), schema, migrate: false });
+    expect((await store.claimIdempotencyKey('k', 'f', 1_000)).status).toBe('claimed');
+    await store.close();
+    // Migrating on start finds nothing left to do.
+    const again = await PostgresStore.open({ connectionString: postgresUrl(), schema });
+    expect(await again.readIdempotencyKey('k', 'f')).toEqual({ status: 'in_progress' });
+    await again.close();
+    await admin.end();
+  });
+
+  it('applies only the migrations a database lacks, once, however many instances start together', async () => {
+    const schema = `mig_${randomUUID().replaceAll('-', '').slice(0, 12)}`;
+    const admin = new pg.Client({ connectionString: postgresUrl() });
+    await admin.connect();
+    // A database from before migration 2.
+    const first = MIGRATIONS[0] as (typeof MIGRATIONS)[number];
+    await admin.query(`CREATE SCHEMA "${schema}"; SET search_path TO "${schema}";
+      CREATE TABLE paydo_schema_migrations (version integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now());
+      ${first.sql} INSERT INTO paydo_schema_migrations (version, name) VALUES (1, 'initial');`);
+    const stores = await Promise.all(
+      Array.from({ length: 4 }, () => PostgresStore.open({ connectionString: postgresUrl(), schema })),
+    );
+    const versions = await admin.query(`SELECT version FROM "${schema}".paydo_schema_migrations ORDER BY version`);
+    expect(versions.rows.map((r) => r.version)).toEqual(MIGRATIONS.map((m) => m.version));
+    expect(await stores[0]?.saveSetting('a', 'b')).toBe(true);
+    await Promise.all(stores.map((s) => s.close()));
+    await admin.end();
+  });
+
+  it('throws StoreUnavailableError when the database cannot be reached', async () => {
+    const store = new PostgresStore({
+      connectionString: 'postgres://postgres@127.0.0.1:1/none',
+      connectTimeoutMs: 500,
+    });
+    await expect(store.findInvoice('x')).rejects.toMatchObject({
+      name: 'StoreUnavailableError',
+      code: 'PAYDO_ERR_STORE_UNAVAILABLE',
+      retryable: true,
+    });
+    await store.close();
+  });
+});
+
+describe('MemoryStore retention', () => {
+  it('forgets an order (invoices, transactions, results) after orderRetentionMs, and beyond maxOrders', async () => {
+    const store = new MemoryStore({ orderRetentionMs: 1_000, maxOrders: 2 });
+    await store.saveInvoice('a|1', 'a', 'inv-a');
+    await store.saveTransaction({ txid: 'ta', orderRef: 'a', invoiceId: 'inv-a' });
+    await store.claimPaymentUpdate('ta', 2, 60_000);
+    await store.completePaymentUpdate('ta', 2);
+    store.purge(Date.now() + 500);
+    expect(await store.paidTransaction('a')).toBe('ta');
+    store.purge(Date.now() + 5_000);
+    expect(await store.paidTransaction('a')).toBeNull();
+    expect(await store.findOrderByInvoice('inv-a')).toBeNull();
+    expect(await store.findTransaction('ta')).toBeNull();
+    expect(await store.claimPaymentUpdate('ta', 2, 60_000)).toBe('claimed');
+
+    for (const ref of ['b', 'c', 'd']) await store.saveInvoice(`${ref}|1`, ref, `inv-${ref}`);
+    expect(await store.findOrderByInvoice('inv-b')).toBeNull(); // the least recently changed went first
+    expect(await store.findInvoicesByOrder('d')).toEqual(['inv-d']);
+  });
 });

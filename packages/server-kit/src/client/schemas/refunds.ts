@@ -20,21 +20,27 @@ export const CreateRefundParams = z.object({
 });
 export type CreateRefundParams = z.input<typeof CreateRefundParams>;
 
-export const Refund = z.looseObject({
-  identifier: AnswerId,
-  /** The examples show 1 (new, waiting for acceptance) and 2 (accepted); no page lists them all. */
-  status: AnswerCode.nullish(),
-  state: AnswerCode.nullish(),
-  type: AnswerCode.nullish(),
-  amount: AnswerAmount.nullish(),
-  currency: z.string().nullish(),
-  transactionIdentifier: AnswerId.nullish(),
-  /** The refunded transaction (the examples carry it here, not in `transactionIdentifier`). */
-  sourceTransaction: emptyArrayAsObject(z.looseObject({ identifier: AnswerId.optional() })).nullish(),
-  metadata: Metadata.nullish(),
-  createdAt: UnixSeconds.nullish(),
-  updatedAt: UnixSeconds.nullish(),
-});
-export type Refund = z.infer<typeof Refund>;
+export const Refund = z
+  .looseObject({
+    identifier: AnswerId,
+    /** The examples show 1 (new, waiting for acceptance) and 2 (accepted); no page lists them all. */
+    status: AnswerCode.nullish(),
+    state: AnswerCode.nullish(),
+    type: AnswerCode.nullish(),
+    amount: AnswerAmount.nullish(),
+    currency: z.string().nullish(),
+    transactionIdentifier: AnswerId.nullish(),
+    /** The refunded transaction (the examples carry it here, not in `transactionIdentifier`). */
+    sourceTransaction: emptyArrayAsObject(z.looseObject({ identifier: AnswerId.optional() })).nullish(),
+    metadata: Metadata.nullish(),
+    createdAt: UnixSeconds.nullish(),
+    updatedAt: UnixSeconds.nullish(),
+  })
+  // The documented answers name the refunded transaction only in `sourceTransaction`.
+  .transform((r) => ({
+    ...r,
+    transactionIdentifier: r.transactionIdentifier ?? r.sourceTransaction?.identifier ?? null,
+  }));
+export type Refund = z.output<typeof Refund>;
 
 export const RefundList = z.array(Refund);

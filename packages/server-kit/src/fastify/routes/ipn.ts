@@ -21,7 +21,7 @@ export function ipnRoute(app: FastifyInstance, ctx: PluginContext): void {
       at: new Date(),
       outcome: 'rejected',
       reason: null,
-      sourceIp: clientIp(request),
+      sourceIp: clientIp(request, ctx.options.trustProxy),
       txid: null,
       invoiceId: null,
       orderRef: null,

@@ -5,6 +5,7 @@ import type { PluginContext } from '../context.ts';
 import { CheckoutHttpError, fromPaydoError, notFound } from '../http-error.ts';
 import { nextFromStatus, UnsafeRedirectError } from '../next-step.ts';
 import { applyVerifiedTransaction } from '../payment-updates.ts';
+import type { TransactionRecord } from '../store/store.ts';
 
 const FAIL_MESSAGE = 'The payment did not go through.';
 
@@ -50,29 +51,59 @@ export async function resolveNext(
   return step;
 }
 
+const UNKNOWN_TXIDS_MAX = 10_000;
+const UNKNOWN_TXID_TTL_MS = 10 * 60_000;
+
 /**
  * A transaction made on Paydo's hosted page is not known here until its IPN
  * arrives. When the payer is back first, Paydo's own invoices say whether the
- * txid is one of the order's. The order's invoices are read once per few
- * seconds (shared by every request), so made-up txids cost no upstream calls.
+ * txid is one of the order's. The order's invoices are read at most once per
+ * few seconds (shared by every request), so made-up txids cost no upstream
+ * calls each. A txid missing from a read made before it was first asked about
+ * may simply be newer than that read: the answer is "wait" (the next poll sees
+ * a fresh read), never "not found" for a payment that exists.
  */
-async function adoptFromInvoices(ctx: PluginContext, txid: string, orderRef: string) {
+async function adoptFromInvoices(
+  ctx: PluginContext,
+  txid: string,
+  orderRef: string,
+): Promise<TransactionRecord | 'not-yet' | null> {
   const { store, client } = ctx.options;
-  const byTxid = await ctx.invoiceTransactions.run(orderRef, async () => {
-    const map = new Map<string, string>();
+  const key = `${orderRef} ${txid}`;
+  const firstAsked = rememberUnknown(ctx.unknownTxids, key);
+  const { byTxid, readAt } = await ctx.invoiceTransactions.run(orderRef, async () => {
+    const readAt = Date.now();
+    const byTxid = new Map<string, string>();
     const invoices = (await store.findInvoicesByOrder(orderRef)).slice(-5);
     await Promise.all(
       invoices.map(async (invoiceId) => {
         const invoice = await client.invoices.retrieve(invoiceId).catch(() => null);
-        if (invoice?.transactionIdentifier) map.set(invoice.transactionIdentifier, invoiceId);
+        if (invoice?.transactionIdentifier) byTxid.set(invoice.transactionIdentifier, invoiceId);
       }),
     );
-    return map;
+    return { byTxid, readAt };
   });
   const invoiceId = byTxid.get(txid);
-  if (!invoiceId) return null;
+  if (!invoiceId) return readAt >= firstAsked ? null : 'not-yet';
+  ctx.unknownTxids.delete(key);
   await store.saveTransaction({ txid, orderRef, invoiceId });
   return { txid, orderRef, invoiceId, state: null };
+}
+
+/** When `key` was first asked about; the list is bounded (oldest entries go first). */
+function rememberUnknown(seen: Map<string, number>, key: string): number {
+  const now = Date.now();
+  const first = seen.get(key);
+  if (first !== undefined && first > now - UNKNOWN_TXID_TTL_MS) return first;
+  seen.delete(key);
+  if (seen.size >= UNKNOWN_TXIDS_MAX) {
+    for (const [k, at] of seen) {
+      if (seen.size < UNKNOWN_TXIDS_MAX && at > now - UNKNOWN_TXID_TTL_MS) break;
+      seen.delete(k); // insertion order: the oldest first
+    }
+  }
+  seen.set(key, now);
+  return now;
 }
 
 const NextParams = z.object({ txid: z.string().regex(/^[\w-]{1,128}$/) });
@@ -95,8 +126,12 @@ export function nextRoute(app: FastifyInstance, ctx: PluginContext, limits: onRe
     const known = await ctx.options.store.findTransaction(txid);
     const tx = known ? (known.orderRef === orderRef ? known : null) : await adoptFromInvoices(ctx, txid, orderRef);
     if (!tx) throw notFound('This transaction');
-    const next = await resolveNext(ctx, request, tx);
     reply.header('cache-control', 'no-store');
+    if (tx === 'not-yet') {
+      const body: NextResponse = { txid, next: { type: 'wait', afterMs: ctx.options.pollIntervalMs } };
+      return body;
+    }
+    const next = await resolveNext(ctx, request, tx);
     const body: NextResponse = { txid, next };
     return body;
   });

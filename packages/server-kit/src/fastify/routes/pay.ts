@@ -17,7 +17,6 @@ import { type AttemptProgress, releaseSoon, type StoredResponse } from '../store
 import { methodsForCurrency } from './checkout.ts';
 import { resolveNext } from './next.ts';
 
-const KEY_LEASE_MS = 60_000;
 const WAIT_FOR_TWIN_MS = 15_000;
 
 type PayBody = ReturnType<typeof PayRequest.parse>;
@@ -70,7 +69,7 @@ async function payOnce(
   const storeKey = `${orderRef}:${key}`;
 
   const claimedAt = Date.now();
-  const claim = await store.claimIdempotencyKey(storeKey, fingerprint, KEY_LEASE_MS);
+  const claim = await store.claimIdempotencyKey(storeKey, fingerprint, ctx.options.claimLeaseMs);
   if (claim.status === 'mismatch') {
     throw new CheckoutHttpError(
       422,
@@ -100,7 +99,7 @@ async function payOnce(
       if (httpError.body.retryable || httpError.statusCode >= 500) {
         // Nothing final happened: the same key may try again, resuming from the saved progress.
         // When the store itself is down, the key is given back as soon as it answers again.
-        await releaseSoon(() => store.releaseIdempotencyKey(storeKey), claimedAt + KEY_LEASE_MS / 2);
+        await releaseSoon(() => store.releaseIdempotencyKey(storeKey), claimedAt + ctx.options.claimLeaseMs / 2);
         if (!(error instanceof CheckoutHttpError))
           request.log.warn({ err: error, orderRef }, 'paydo: payment attempt failed');
         throw httpError;
@@ -348,7 +347,7 @@ async function pay(
     await lock.confirm();
     const result = await client.transactions.create({
       invoiceIdentifier: invoiceId,
-      customer: { ...payment.customer, ip: clientIp(request) },
+      customer: { ...payment.customer, ip: clientIp(request, ctx.options.trustProxy) },
       checkStatusUrl: pageUrl,
       paymentMethod: method.identifier,
       ...(cardToken && { cardToken }),

@@ -16,32 +16,104 @@ interface KeyEntry {
   response: StoredResponse | null;
 }
 
-/** In-process store for tests and single-process development. Forgets everything on restart. */
+interface OrderEntry {
+  /** Last time anything of the order was written: retention counts from here. */
+  touchedAt: number;
+  invoiceIds: string[];
+  latest: TransactionRecord | null;
+  paidTxid: string | null;
+  txids: string[];
+}
+
+export interface MemoryStoreOptions {
+  /** How long an Idempotency-Key and its answer are kept. Default 1 day. */
+  keyRetentionMs?: number;
+  /**
+   * How long an order's invoices, transactions and applied results are kept
+   * after its last change. Default 7 days. After that the merchant's own
+   * `order.paid` (from `resolveOrder`) is what stops a second payment.
+   */
+  orderRetentionMs?: number;
+  /** At most this many orders are kept; the least recently changed go first. Default 100,000. */
+  maxOrders?: number;
+}
+
 const PURGE_EVERY_MS = 60 * 60 * 1000;
 
+/**
+ * In-process store for tests and single-process development. Forgets
+ * everything on restart. Every lookup is a Map read (orders index their
+ * invoices and transactions), and memory is bounded by `orderRetentionMs`
+ * and `maxOrders`, so the cost of a payment does not grow with the history.
+ */
 export class MemoryStore implements PaydoStore {
   readonly #keyRetentionMs: number;
+  readonly #orderRetentionMs: number;
+  readonly #maxOrders: number;
   #lastPurge = 0;
   readonly #keys = new Map<string, KeyEntry>();
   readonly #locks = new Map<string, { owner: string; leaseUntil: number }>();
   readonly #invoices = new Map<string, { orderRef: string; invoiceId: string }>();
-  readonly #transactions = new Map<string, TransactionRecord & { seq: number }>();
-  readonly #updates = new Map<string, { applied: boolean; leaseUntil: number }>();
+  /** invoiceId → invoiceKey */
+  readonly #invoiceKeys = new Map<string, string>();
+  /** Insertion order is change order (an entry moves to the end when touched): purging reads from the front. */
+  readonly #orders = new Map<string, OrderEntry>();
+  readonly #transactions = new Map<string, TransactionRecord>();
+  /** txid → state → claim */
+  readonly #updates = new Map<string, Map<number, { applied: boolean; leaseUntil: number }>>();
   readonly #orderPayments = new Map<string, string>();
   readonly #settings = new Map<string, string>();
   readonly #duplicateRefunds = new Map<string, string | null>();
-  #seq = 0;
 
-  /** `keyRetentionMs`: how long an Idempotency-Key and its answer are kept (default 1 day). */
-  constructor(options: { keyRetentionMs?: number } = {}) {
+  constructor(options: MemoryStoreOptions = {}) {
     this.#keyRetentionMs = options.keyRetentionMs ?? 24 * 60 * 60 * 1000;
+    this.#orderRetentionMs = options.orderRetentionMs ?? 7 * 24 * 60 * 60 * 1000;
+    this.#maxOrders = options.maxOrders ?? 100_000;
   }
 
-  /** Forgets Idempotency-Keys past their retention and expired order locks. */
+  /** Forgets Idempotency-Keys and orders past their retention, and expired order locks. */
   purge(now = Date.now()): void {
     this.#lastPurge = now;
-    for (const [key, entry] of this.#keys) if (entry.createdAt < now - this.#keyRetentionMs) this.#keys.delete(key);
+    // Keys and orders are in insertion/change order: stop at the first one still young.
+    for (const [key, entry] of this.#keys) {
+      if (entry.createdAt >= now - this.#keyRetentionMs) break;
+      this.#keys.delete(key);
+    }
+    for (const [ref, order] of this.#orders) {
+      if (order.touchedAt >= now - this.#orderRetentionMs) break;
+      this.#forgetOrder(ref, order);
+    }
     for (const [ref, lock] of this.#locks) if (lock.leaseUntil < now) this.#locks.delete(ref);
+  }
+
+  #forgetOrder(ref: string, order: OrderEntry): void {
+    this.#orders.delete(ref);
+    this.#orderPayments.delete(ref);
+    for (const invoiceId of order.invoiceIds) {
+      const key = this.#invoiceKeys.get(invoiceId);
+      if (key !== undefined) this.#invoices.delete(key);
+      this.#invoiceKeys.delete(invoiceId);
+    }
+    for (const txid of order.txids) {
+      this.#transactions.delete(txid);
+      this.#updates.delete(txid);
+      this.#duplicateRefunds.delete(txid);
+    }
+  }
+
+  /** The order's entry, moved to the end of the change order. */
+  #touch(orderRef: string): OrderEntry {
+    const now = Date.now();
+    let order = this.#orders.get(orderRef);
+    if (order) this.#orders.delete(orderRef);
+    else order = { touchedAt: now, invoiceIds: [], latest: null, paidTxid: null, txids: [] };
+    order.touchedAt = now;
+    this.#orders.set(orderRef, order);
+    if (this.#orders.size > this.#maxOrders) {
+      const [oldRef, oldest] = this.#orders.entries().next().value as [string, OrderEntry];
+      this.#forgetOrder(oldRef, oldest);
+    }
+    return order;
   }
 
   async claimIdempotencyKey(key: string, fingerprint: string, leaseMs: number): Promise<IdempotencyClaim> {
@@ -99,42 +171,46 @@ export class MemoryStore implements PaydoStore {
   }
 
   async saveInvoice(invoiceKey: string, orderRef: string, invoiceId: string): Promise<void> {
+    const previous = this.#invoices.get(invoiceKey);
+    if (previous) this.#invoiceKeys.delete(previous.invoiceId);
     this.#invoices.set(invoiceKey, { orderRef, invoiceId });
+    this.#invoiceKeys.set(invoiceId, invoiceKey);
+    const order = this.#touch(orderRef);
+    if (!order.invoiceIds.includes(invoiceId)) order.invoiceIds.push(invoiceId);
   }
 
   async findOrderByInvoice(invoiceId: string): Promise<string | null> {
-    for (const v of this.#invoices.values()) if (v.invoiceId === invoiceId) return v.orderRef;
-    return null;
+    const key = this.#invoiceKeys.get(invoiceId);
+    return key === undefined ? null : (this.#invoices.get(key)?.orderRef ?? null);
   }
 
   async findInvoicesByOrder(orderRef: string): Promise<string[]> {
-    return [...this.#invoices.values()].filter((v) => v.orderRef === orderRef).map((v) => v.invoiceId);
+    // Only invoices still stored under their key (a replaced one is no longer the order's).
+    const ids = this.#orders.get(orderRef)?.invoiceIds ?? [];
+    return ids.filter((id) => this.#invoiceKeys.has(id));
   }
 
   async saveTransaction(record: { txid: string; orderRef: string; invoiceId: string }): Promise<void> {
-    if (!this.#transactions.has(record.txid)) {
-      this.#transactions.set(record.txid, { ...record, state: null, seq: ++this.#seq });
-    }
+    if (this.#transactions.has(record.txid)) return;
+    const tx: TransactionRecord = { ...record, state: null };
+    this.#transactions.set(record.txid, tx);
+    const order = this.#touch(record.orderRef);
+    order.txids.push(record.txid);
+    order.latest = tx;
   }
 
   async findTransaction(txid: string): Promise<TransactionRecord | null> {
     const tx = this.#transactions.get(txid);
-    return tx ? strip(tx) : null;
+    return tx ? { ...tx } : null;
   }
 
   async latestTransaction(orderRef: string): Promise<TransactionRecord | null> {
-    let latest: (TransactionRecord & { seq: number }) | undefined;
-    for (const tx of this.#transactions.values()) {
-      if (tx.orderRef === orderRef && (!latest || tx.seq > latest.seq)) latest = tx;
-    }
-    return latest ? strip(latest) : null;
+    const latest = this.#orders.get(orderRef)?.latest;
+    return latest ? { ...latest } : null;
   }
 
   async paidTransaction(orderRef: string): Promise<string | null> {
-    for (const tx of this.#transactions.values()) {
-      if (tx.orderRef === orderRef && tx.state === ACCEPTED_STATE) return tx.txid;
-    }
-    return null;
+    return this.#orders.get(orderRef)?.paidTxid ?? null;
   }
 
   async readSetting(name: string): Promise<string | null> {
@@ -163,27 +239,37 @@ export class MemoryStore implements PaydoStore {
   }
 
   async claimPaymentUpdate(txid: string, state: number, leaseMs: number): Promise<UpdateClaim> {
-    const id = `${txid}:${state}`;
     const now = Date.now();
-    const update = this.#updates.get(id);
+    const update = this.#updates.get(txid)?.get(state);
     if (update?.applied) return 'duplicate';
     if (update && update.leaseUntil > now) return 'busy';
-    this.#updates.set(id, { applied: false, leaseUntil: now + leaseMs });
+    this.#updatesOf(txid).set(state, { applied: false, leaseUntil: now + leaseMs });
     return 'claimed';
   }
 
+  #updatesOf(txid: string) {
+    let states = this.#updates.get(txid);
+    if (!states) {
+      states = new Map();
+      this.#updates.set(txid, states);
+    }
+    return states;
+  }
+
   async completePaymentUpdate(txid: string, state: number): Promise<void> {
-    this.#updates.set(`${txid}:${state}`, { applied: true, leaseUntil: 0 });
+    this.#updatesOf(txid).set(state, { applied: true, leaseUntil: 0 });
     const tx = this.#transactions.get(txid);
-    if (tx) tx.state = state;
+    if (!tx) return;
+    tx.state = state;
+    const order = this.#touch(tx.orderRef);
+    if (state === ACCEPTED_STATE) order.paidTxid ??= txid;
+    else if (order.paidTxid === txid) {
+      order.paidTxid = order.txids.find((id) => this.#transactions.get(id)?.state === ACCEPTED_STATE) ?? null;
+    }
   }
 
   async releasePaymentUpdate(txid: string, state: number): Promise<void> {
-    const id = `${txid}:${state}`;
-    if (!this.#updates.get(id)?.applied) this.#updates.delete(id);
+    const states = this.#updates.get(txid);
+    if (!states?.get(state)?.applied) states?.delete(state);
   }
-}
-
-function strip(tx: TransactionRecord & { seq: number }): TransactionRecord {
-  return { txid: tx.txid, orderRef: tx.orderRef, invoiceId: tx.invoiceId, state: tx.state };
 }

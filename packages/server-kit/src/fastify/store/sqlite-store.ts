@@ -1,6 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import type { DatabaseSync } from 'node:sqlite';
+import type { DatabaseSync, StatementSync } from 'node:sqlite';
 import {
   ACCEPTED_STATE,
   type AttemptProgress,
@@ -38,6 +38,7 @@ CREATE TABLE IF NOT EXISTS paydo_transactions (
   seq INTEGER NOT NULL
 );
 CREATE INDEX IF NOT EXISTS paydo_transactions_order ON paydo_transactions (order_ref, seq);
+CREATE INDEX IF NOT EXISTS paydo_transactions_seq ON paydo_transactions (seq);
 CREATE TABLE IF NOT EXISTS paydo_payment_updates (
   txid TEXT NOT NULL,
   state INTEGER NOT NULL,
@@ -68,9 +69,10 @@ interface TxRow {
 
 /**
  * A store in one SQLite file (`node:sqlite`, no native module): survives
- * restarts on one machine. Every claim runs in `BEGIN IMMEDIATE`, so two
- * processes sharing the file still get one winner, and a crash never leaves
- * half an update.
+ * restarts on one machine. Each claim is one statement (an upsert whose
+ * `WHERE` decides the winner, checked through `changes`), so two processes
+ * sharing the file still get one winner without holding a write lock around
+ * a read; reads never take the write lock (WAL). Statements are prepared once.
  */
 export interface SqliteStoreOptions {
   /** How long an Idempotency-Key and its answer are kept. Default 7 days (a widget retries within minutes). */
@@ -79,8 +81,56 @@ export interface SqliteStoreOptions {
 
 const PURGE_EVERY_MS = 60 * 60 * 1000;
 
+const SQL = {
+  purgeKeys: 'DELETE FROM paydo_idempotency WHERE created_at < ?',
+  purgeLocks: 'DELETE FROM paydo_order_locks WHERE lease_until < ?',
+  insertKey:
+    'INSERT INTO paydo_idempotency (key, fingerprint, lease_until, created_at) VALUES (?, ?, ?, ?) ON CONFLICT(key) DO NOTHING',
+  readKey: 'SELECT fingerprint, lease_until, progress, response FROM paydo_idempotency WHERE key = ?',
+  // Takes over a released or expired key: only one of two racing callers changes the row.
+  retakeKey:
+    'UPDATE paydo_idempotency SET lease_until = ? WHERE key = ? AND fingerprint = ? AND response IS NULL AND lease_until <= ?',
+  saveProgress: 'UPDATE paydo_idempotency SET progress = ? WHERE key = ?',
+  completeKey: 'UPDATE paydo_idempotency SET response = ? WHERE key = ?',
+  releaseKey: 'UPDATE paydo_idempotency SET lease_until = 0 WHERE key = ? AND response IS NULL',
+  acquireLock:
+    'INSERT INTO paydo_order_locks (order_ref, owner, lease_until) VALUES (?, ?, ?) ON CONFLICT(order_ref) DO UPDATE SET owner = excluded.owner, lease_until = excluded.lease_until WHERE paydo_order_locks.lease_until <= ? OR paydo_order_locks.owner = excluded.owner',
+  releaseLock: 'DELETE FROM paydo_order_locks WHERE order_ref = ? AND owner = ?',
+  findInvoice: 'SELECT invoice_id FROM paydo_invoices WHERE invoice_key = ?',
+  saveInvoice:
+    'INSERT INTO paydo_invoices (invoice_key, order_ref, invoice_id) VALUES (?, ?, ?) ON CONFLICT(invoice_key) DO UPDATE SET invoice_id = excluded.invoice_id',
+  orderByInvoice: 'SELECT order_ref FROM paydo_invoices WHERE invoice_id = ?',
+  invoicesByOrder: 'SELECT invoice_id FROM paydo_invoices WHERE order_ref = ? ORDER BY rowid',
+  // `seq` orders an order's transactions; its index makes MAX(seq) one seek, not a scan.
+  insertTx:
+    'INSERT INTO paydo_transactions (txid, order_ref, invoice_id, state, seq) SELECT ?, ?, ?, NULL, COALESCE((SELECT MAX(seq) FROM paydo_transactions), 0) + 1 WHERE NOT EXISTS (SELECT 1 FROM paydo_transactions WHERE txid = ?)',
+  findTx: 'SELECT txid, order_ref, invoice_id, state FROM paydo_transactions WHERE txid = ?',
+  latestTx:
+    'SELECT txid, order_ref, invoice_id, state FROM paydo_transactions WHERE order_ref = ? ORDER BY seq DESC LIMIT 1',
+  paidTx: 'SELECT txid FROM paydo_transactions WHERE order_ref = ? AND state = ? LIMIT 1',
+  readUpdate: 'SELECT applied, lease_until FROM paydo_payment_updates WHERE txid = ? AND state = ?',
+  claimUpdate:
+    'INSERT INTO paydo_payment_updates (txid, state, applied, lease_until) VALUES (?, ?, 0, ?) ON CONFLICT(txid, state) DO UPDATE SET lease_until = excluded.lease_until WHERE paydo_payment_updates.applied = 0 AND paydo_payment_updates.lease_until <= ?',
+  completeUpdate: 'UPDATE paydo_payment_updates SET applied = 1, lease_until = 0 WHERE txid = ? AND state = ?',
+  setTxState: 'UPDATE paydo_transactions SET state = ? WHERE txid = ?',
+  releaseUpdate: 'DELETE FROM paydo_payment_updates WHERE txid = ? AND state = ? AND applied = 0',
+  readSetting: 'SELECT value FROM paydo_settings WHERE name = ?',
+  // Changes only a different value: the one caller that changed it learns so.
+  saveSetting:
+    'INSERT INTO paydo_settings (name, value) VALUES (?, ?) ON CONFLICT(name) DO UPDATE SET value = excluded.value WHERE value <> excluded.value',
+  // One statement: the first txid stays; every caller reads the holder.
+  claimOrderPayment:
+    'INSERT INTO paydo_order_payments (order_ref, txid) VALUES (?, ?) ON CONFLICT(order_ref) DO UPDATE SET txid = txid RETURNING txid',
+  findDuplicateRefund: 'SELECT refund_id FROM paydo_duplicate_refunds WHERE txid = ?',
+  saveDuplicateRefund:
+    'INSERT INTO paydo_duplicate_refunds (txid, refund_id) VALUES (?, ?) ON CONFLICT(txid) DO UPDATE SET refund_id = excluded.refund_id',
+} as const;
+
+type Statements = { [K in keyof typeof SQL]: StatementSync };
+
 export class SqliteStore implements PaydoStore {
   readonly #db: DatabaseSync;
+  readonly #q: Statements;
   readonly #keyRetentionMs: number;
   #lastPurge = 0;
 
@@ -92,6 +142,7 @@ export class SqliteStore implements PaydoStore {
     this.#db = new sqlite.DatabaseSync(path);
     this.#db.exec('PRAGMA journal_mode = WAL; PRAGMA busy_timeout = 5000; PRAGMA synchronous = NORMAL;');
     this.#db.exec(SCHEMA);
+    this.#q = Object.fromEntries(Object.entries(SQL).map(([name, sql]) => [name, this.#db.prepare(sql)])) as Statements;
   }
 
   #tx<T>(fn: () => T): T {
@@ -109,37 +160,33 @@ export class SqliteStore implements PaydoStore {
   /** Forgets Idempotency-Keys past their retention and expired order locks. */
   purge(now = Date.now()): void {
     this.#lastPurge = now;
-    this.#db.prepare('DELETE FROM paydo_idempotency WHERE created_at < ?').run(now - this.#keyRetentionMs);
-    this.#db.prepare('DELETE FROM paydo_order_locks WHERE lease_until < ?').run(now);
+    this.#q.purgeKeys.run(now - this.#keyRetentionMs);
+    this.#q.purgeLocks.run(now);
   }
 
   async claimIdempotencyKey(key: string, fingerprint: string, leaseMs: number): Promise<IdempotencyClaim> {
-    if (Date.now() - this.#lastPurge > PURGE_EVERY_MS) this.purge();
-    return this.#tx(() => {
-      const now = Date.now();
-      const row = this.#db
-        .prepare('SELECT fingerprint, lease_until, progress, response FROM paydo_idempotency WHERE key = ?')
-        .get(key) as
-        | { fingerprint: string; lease_until: number; progress: string; response: string | null }
-        | undefined;
-      if (!row) {
-        this.#db
-          .prepare('INSERT INTO paydo_idempotency (key, fingerprint, lease_until, created_at) VALUES (?, ?, ?, ?)')
-          .run(key, fingerprint, now + leaseMs, now);
-        return { status: 'claimed', progress: {} };
-      }
-      if (row.fingerprint !== fingerprint) return { status: 'mismatch' };
-      if (row.response) return { status: 'completed', response: JSON.parse(row.response) as StoredResponse };
-      if (row.lease_until > now) return { status: 'in_progress' };
-      this.#db.prepare('UPDATE paydo_idempotency SET lease_until = ? WHERE key = ?').run(now + leaseMs, key);
+    const now = Date.now();
+    if (now - this.#lastPurge > PURGE_EVERY_MS) this.purge(now);
+    if (Number(this.#q.insertKey.run(key, fingerprint, now + leaseMs, now).changes) === 1) {
+      return { status: 'claimed', progress: {} };
+    }
+    const row = this.#q.readKey.get(key) as
+      | { fingerprint: string; lease_until: number; progress: string; response: string | null }
+      | undefined;
+    if (!row) return this.claimIdempotencyKey(key, fingerprint, leaseMs); // purged in between
+    if (row.fingerprint !== fingerprint) return { status: 'mismatch' };
+    if (row.response) return { status: 'completed', response: JSON.parse(row.response) as StoredResponse };
+    if (row.lease_until > now) return { status: 'in_progress' };
+    if (Number(this.#q.retakeKey.run(now + leaseMs, key, fingerprint, now).changes) === 1) {
       return { status: 'claimed', progress: JSON.parse(row.progress) as AttemptProgress };
-    });
+    }
+    return { status: 'in_progress' }; // another caller took it back first
   }
 
   async readIdempotencyKey(key: string, fingerprint: string): Promise<IdempotencyClaim | null> {
-    const row = this.#db
-      .prepare('SELECT fingerprint, lease_until, response FROM paydo_idempotency WHERE key = ?')
-      .get(key) as { fingerprint: string; lease_until: number; response: string | null } | undefined;
+    const row = this.#q.readKey.get(key) as
+      | { fingerprint: string; lease_until: number; response: string | null }
+      | undefined;
     if (!row) return null;
     if (row.fingerprint !== fingerprint) return { status: 'mismatch' };
     if (row.response) return { status: 'completed', response: JSON.parse(row.response) as StoredResponse };
@@ -147,174 +194,110 @@ export class SqliteStore implements PaydoStore {
   }
 
   async saveAttemptProgress(key: string, progress: AttemptProgress): Promise<void> {
-    this.#db.prepare('UPDATE paydo_idempotency SET progress = ? WHERE key = ?').run(JSON.stringify(progress), key);
+    this.#q.saveProgress.run(JSON.stringify(progress), key);
   }
 
   async completeIdempotencyKey(key: string, response: StoredResponse): Promise<void> {
-    this.#db.prepare('UPDATE paydo_idempotency SET response = ? WHERE key = ?').run(JSON.stringify(response), key);
+    this.#q.completeKey.run(JSON.stringify(response), key);
   }
 
   async releaseIdempotencyKey(key: string): Promise<void> {
-    this.#db.prepare('UPDATE paydo_idempotency SET lease_until = 0 WHERE key = ? AND response IS NULL').run(key);
+    this.#q.releaseKey.run(key);
   }
 
   async acquireOrderLock(orderRef: string, owner: string, leaseMs: number): Promise<boolean> {
-    return this.#tx(() => {
-      const now = Date.now();
-      const row = this.#db
-        .prepare('SELECT owner, lease_until FROM paydo_order_locks WHERE order_ref = ?')
-        .get(orderRef) as { owner: string; lease_until: number } | undefined;
-      if (row && row.lease_until > now && row.owner !== owner) return false;
-      this.#db
-        .prepare(
-          'INSERT INTO paydo_order_locks (order_ref, owner, lease_until) VALUES (?, ?, ?) ON CONFLICT(order_ref) DO UPDATE SET owner = excluded.owner, lease_until = excluded.lease_until',
-        )
-        .run(orderRef, owner, now + leaseMs);
-      return true;
-    });
+    const now = Date.now();
+    return Number(this.#q.acquireLock.run(orderRef, owner, now + leaseMs, now).changes) === 1;
   }
 
   async releaseOrderLock(orderRef: string, owner: string): Promise<void> {
-    this.#db.prepare('DELETE FROM paydo_order_locks WHERE order_ref = ? AND owner = ?').run(orderRef, owner);
+    this.#q.releaseLock.run(orderRef, owner);
   }
 
   async findInvoice(invoiceKey: string): Promise<string | null> {
-    const row = this.#db.prepare('SELECT invoice_id FROM paydo_invoices WHERE invoice_key = ?').get(invoiceKey) as
-      | { invoice_id: string }
-      | undefined;
+    const row = this.#q.findInvoice.get(invoiceKey) as { invoice_id: string } | undefined;
     return row?.invoice_id ?? null;
   }
 
   async saveInvoice(invoiceKey: string, orderRef: string, invoiceId: string): Promise<void> {
-    this.#db
-      .prepare(
-        'INSERT INTO paydo_invoices (invoice_key, order_ref, invoice_id) VALUES (?, ?, ?) ON CONFLICT(invoice_key) DO UPDATE SET invoice_id = excluded.invoice_id',
-      )
-      .run(invoiceKey, orderRef, invoiceId);
+    this.#q.saveInvoice.run(invoiceKey, orderRef, invoiceId);
   }
 
   async findOrderByInvoice(invoiceId: string): Promise<string | null> {
-    const row = this.#db.prepare('SELECT order_ref FROM paydo_invoices WHERE invoice_id = ?').get(invoiceId) as
-      | { order_ref: string }
-      | undefined;
+    const row = this.#q.orderByInvoice.get(invoiceId) as { order_ref: string } | undefined;
     return row?.order_ref ?? null;
   }
 
   async findInvoicesByOrder(orderRef: string): Promise<string[]> {
-    const rows = this.#db
-      .prepare('SELECT invoice_id FROM paydo_invoices WHERE order_ref = ? ORDER BY rowid')
-      .all(orderRef) as {
-      invoice_id: string;
-    }[];
+    const rows = this.#q.invoicesByOrder.all(orderRef) as { invoice_id: string }[];
     return rows.map((r) => r.invoice_id);
   }
 
   async saveTransaction(record: { txid: string; orderRef: string; invoiceId: string }): Promise<void> {
-    this.#tx(() => {
-      const seq = (
-        this.#db.prepare('SELECT COALESCE(MAX(seq), 0) + 1 AS seq FROM paydo_transactions').get() as { seq: number }
-      ).seq;
-      this.#db
-        .prepare(
-          'INSERT OR IGNORE INTO paydo_transactions (txid, order_ref, invoice_id, state, seq) VALUES (?, ?, ?, NULL, ?)',
-        )
-        .run(record.txid, record.orderRef, record.invoiceId, seq);
-    });
+    // Known already (the status check and every IPN save it again): a read, no write.
+    if (this.#q.findTx.get(record.txid)) return;
+    this.#q.insertTx.run(record.txid, record.orderRef, record.invoiceId, record.txid);
   }
 
   async findTransaction(txid: string): Promise<TransactionRecord | null> {
-    const row = this.#db
-      .prepare('SELECT txid, order_ref, invoice_id, state FROM paydo_transactions WHERE txid = ?')
-      .get(txid) as TxRow | undefined;
+    const row = this.#q.findTx.get(txid) as TxRow | undefined;
     return row ? toRecord(row) : null;
   }
 
   async latestTransaction(orderRef: string): Promise<TransactionRecord | null> {
-    const row = this.#db
-      .prepare(
-        'SELECT txid, order_ref, invoice_id, state FROM paydo_transactions WHERE order_ref = ? ORDER BY seq DESC LIMIT 1',
-      )
-      .get(orderRef) as TxRow | undefined;
+    const row = this.#q.latestTx.get(orderRef) as TxRow | undefined;
     return row ? toRecord(row) : null;
   }
 
   async paidTransaction(orderRef: string): Promise<string | null> {
-    const row = this.#db
-      .prepare('SELECT txid FROM paydo_transactions WHERE order_ref = ? AND state = ? LIMIT 1')
-      .get(orderRef, ACCEPTED_STATE) as { txid: string } | undefined;
+    const row = this.#q.paidTx.get(orderRef, ACCEPTED_STATE) as { txid: string } | undefined;
     return row?.txid ?? null;
   }
 
   async readSetting(name: string): Promise<string | null> {
-    const row = this.#db.prepare('SELECT value FROM paydo_settings WHERE name = ?').get(name) as
-      | { value: string }
-      | undefined;
+    const row = this.#q.readSetting.get(name) as { value: string } | undefined;
     return row?.value ?? null;
   }
 
   async saveSetting(name: string, value: string): Promise<boolean> {
-    // Changes only a different value: the one caller that changed it learns so.
-    const result = this.#db
-      .prepare(
-        'INSERT INTO paydo_settings (name, value) VALUES (?, ?) ON CONFLICT(name) DO UPDATE SET value = excluded.value WHERE value <> excluded.value',
-      )
-      .run(name, value);
+    const result = this.#q.saveSetting.run(name, value);
     return Number(result.changes) > 0;
   }
 
   async claimOrderPayment(orderRef: string, txid: string): Promise<string> {
-    // One statement: the first txid stays; every caller reads the holder.
-    const row = this.#db
-      .prepare(
-        'INSERT INTO paydo_order_payments (order_ref, txid) VALUES (?, ?) ON CONFLICT(order_ref) DO UPDATE SET txid = txid RETURNING txid',
-      )
-      .get(orderRef, txid) as { txid: string };
+    const row = this.#q.claimOrderPayment.get(orderRef, txid) as { txid: string };
     return row.txid;
   }
 
   async findDuplicateRefund(txid: string): Promise<{ refundId: string | null } | null> {
-    const row = this.#db.prepare('SELECT refund_id FROM paydo_duplicate_refunds WHERE txid = ?').get(txid) as
-      | { refund_id: string | null }
-      | undefined;
+    const row = this.#q.findDuplicateRefund.get(txid) as { refund_id: string | null } | undefined;
     return row ? { refundId: row.refund_id } : null;
   }
 
   async saveDuplicateRefund(txid: string, refundId: string | null): Promise<void> {
-    this.#db
-      .prepare(
-        'INSERT INTO paydo_duplicate_refunds (txid, refund_id) VALUES (?, ?) ON CONFLICT(txid) DO UPDATE SET refund_id = excluded.refund_id',
-      )
-      .run(txid, refundId);
+    this.#q.saveDuplicateRefund.run(txid, refundId);
   }
 
   async claimPaymentUpdate(txid: string, state: number, leaseMs: number): Promise<UpdateClaim> {
-    return this.#tx(() => {
-      const now = Date.now();
-      const row = this.#db
-        .prepare('SELECT applied, lease_until FROM paydo_payment_updates WHERE txid = ? AND state = ?')
-        .get(txid, state) as { applied: number; lease_until: number } | undefined;
-      if (row?.applied) return 'duplicate';
-      if (row && row.lease_until > now) return 'busy';
-      this.#db
-        .prepare(
-          'INSERT INTO paydo_payment_updates (txid, state, applied, lease_until) VALUES (?, ?, 0, ?) ON CONFLICT(txid, state) DO UPDATE SET lease_until = excluded.lease_until',
-        )
-        .run(txid, state, now + leaseMs);
-      return 'claimed';
-    });
+    const now = Date.now();
+    // A duplicate (the common case for IPN retries) is recognised by a read, before any write.
+    const seen = this.#q.readUpdate.get(txid, state) as { applied: number; lease_until: number } | undefined;
+    if (seen?.applied) return 'duplicate';
+    if (seen && seen.lease_until > now) return 'busy';
+    if (Number(this.#q.claimUpdate.run(txid, state, now + leaseMs, now).changes) === 1) return 'claimed';
+    const row = this.#q.readUpdate.get(txid, state) as { applied: number } | undefined;
+    return row?.applied ? 'duplicate' : 'busy';
   }
 
   async completePaymentUpdate(txid: string, state: number): Promise<void> {
     this.#tx(() => {
-      this.#db
-        .prepare('UPDATE paydo_payment_updates SET applied = 1, lease_until = 0 WHERE txid = ? AND state = ?')
-        .run(txid, state);
-      this.#db.prepare('UPDATE paydo_transactions SET state = ? WHERE txid = ?').run(state, txid);
+      this.#q.completeUpdate.run(txid, state);
+      this.#q.setTxState.run(state, txid);
     });
   }
 
   async releasePaymentUpdate(txid: string, state: number): Promise<void> {
-    this.#db.prepare('DELETE FROM paydo_payment_updates WHERE txid = ? AND state = ? AND applied = 0').run(txid, state);
+    this.#q.releaseUpdate.run(txid, state);
   }
 
   async close(): Promise<void> {

@@ -1,0 +1,19 @@
+// `npx paydo-doctor`: reads the same PAYDO_* variables as the example store (and PUBLIC_URL),
+// prints one line per check, exits 1 when a check failed.
+import { formatRows, runDoctor } from './doctor.ts';
+
+export async function main(env: NodeJS.ProcessEnv = process.env): Promise<number> {
+  if (process.argv.includes('--help') || process.argv.includes('-h')) {
+    process.stdout.write(`paydo-doctor — checks your Paydo setup (read-only, but for one small unpaid invoice)
+
+Reads: PAYDO_PUBLIC_KEY, PAYDO_SECRET_KEY, PAYDO_JWT, and optionally PAYDO_PROJECT_ID, PAYDO_BASE_URL,
+PUBLIC_URL (or PAYDO_IPN_URL), PAYDO_IPN_SOURCES (comma-separated). Exits 1 when a check fails.
+`);
+    return 0;
+  }
+  const rows = await runDoctor(env);
+  process.stdout.write(`${formatRows(rows)}\n`);
+  const failed = rows.filter((r) => r.verdict === 'fail').length;
+  process.stdout.write(failed ? `\n${failed} check(s) failed.\n` : '\nReady for Paydo.\n');
+  return failed ? 1 : 0;
+}

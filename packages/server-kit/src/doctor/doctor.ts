@@ -1,0 +1,245 @@
+// `paydo-doctor`: checks a merchant's Paydo setup against the real service, read-only but for one
+// small unpaid invoice. Each answer is parsed with the client's own schemas, so a field Paydo
+// sends differently from what the kit relies on shows up here, not at a payer's first Pay.
+import { isIP } from 'node:net';
+import { PaydoClient } from '../client/client.ts';
+import { PAYDO_IPN_SOURCE_ADDRESSES } from '../client/schemas/ipn.ts';
+import type { PaymentMethod } from '../client/schemas/payment-methods.ts';
+import {
+  PaydoAuthenticationError,
+  PaydoError,
+  PaydoForbiddenError,
+  PaydoNotFoundError,
+  PaydoUnexpectedResponseError,
+} from '../errors.ts';
+
+export type Verdict = 'ok' | 'warn' | 'fail';
+
+export interface DoctorRow {
+  check: string;
+  verdict: Verdict;
+  detail: string;
+}
+
+export interface DoctorEnv {
+  PAYDO_PUBLIC_KEY?: string | undefined;
+  PAYDO_SECRET_KEY?: string | undefined;
+  PAYDO_JWT?: string | undefined;
+  PAYDO_PROJECT_ID?: string | undefined;
+  PAYDO_BASE_URL?: string | undefined;
+  /** The shop's public origin: the IPN URL is `PUBLIC_URL` + `/paydo/ipn` unless PAYDO_IPN_URL says otherwise. */
+  PUBLIC_URL?: string | undefined;
+  PAYDO_IPN_URL?: string | undefined;
+  /** Comma-separated extra or replacement IPN source addresses, as given to `ipnSourceAddresses`. */
+  PAYDO_IPN_SOURCES?: string | undefined;
+}
+
+const why = (error: unknown) =>
+  error instanceof PaydoUnexpectedResponseError
+    ? `contract drift: ${error.message}`
+    : error instanceof Error
+      ? error.message
+      : String(error);
+
+/** Seconds until the JWT's `exp`, or null when it carries none (or is not a JWT). */
+function jwtExpiry(jwt: string): number | null {
+  try {
+    const payload = JSON.parse(Buffer.from(jwt.split('.')[1] ?? '', 'base64url').toString('utf8')) as {
+      exp?: unknown;
+    };
+    return typeof payload.exp === 'number' ? payload.exp - Math.floor(Date.now() / 1000) : null;
+  } catch {
+    return null;
+  }
+}
+
+/** Whether a host name or address is reachable from the internet (not loopback, private or link-local). */
+function isPublicHost(host: string): boolean {
+  const h = host.replace(/^\[|\]$/g, '').toLowerCase();
+  if (h === 'localhost' || h.endsWith('.localhost') || h.endsWith('.local') || h.endsWith('.internal')) return false;
+  if (isIP(h) === 4) {
+    const [a, b] = h.split('.').map(Number) as [number, number];
+    return !(
+      a === 10 ||
+      a === 127 ||
+      a === 0 ||
+      (a === 169 && b === 254) ||
+      (a === 172 && b >= 16 && b <= 31) ||
+      (a === 192 && b === 168)
+    );
+  }
+  if (isIP(h) === 6) return !(h === '::1' || h.startsWith('fc') || h.startsWith('fd') || h.startsWith('fe80'));
+  return h.includes('.');
+}
+
+export async function runDoctor(env: DoctorEnv): Promise<DoctorRow[]> {
+  const rows: DoctorRow[] = [];
+  const add = (check: string, verdict: Verdict, detail: string) => rows.push({ check, verdict, detail });
+
+  const missing = (['PAYDO_PUBLIC_KEY', 'PAYDO_SECRET_KEY', 'PAYDO_JWT'] as const).filter((k) => !env[k]);
+  if (missing.length) {
+    add('settings', 'fail', `${missing.join(', ')} missing (the same variables as the store's .env)`);
+    return rows;
+  }
+  let client: PaydoClient;
+  try {
+    client = new PaydoClient({
+      publicKey: env.PAYDO_PUBLIC_KEY as string,
+      secretKey: env.PAYDO_SECRET_KEY as string,
+      jwt: env.PAYDO_JWT as string,
+      projectId: env.PAYDO_PROJECT_ID || undefined,
+      baseUrl: env.PAYDO_BASE_URL || undefined,
+      retry: false,
+    });
+  } catch (error) {
+    add('settings', 'fail', why(error));
+    return rows;
+  }
+  add('API', 'ok', client.baseUrl);
+
+  try {
+    // JWT expiry, when the token carries one (Paydo's may not).
+    const left = jwtExpiry(env.PAYDO_JWT as string);
+    if (left === null) add('JWT expiry', 'ok', 'the token carries no expiry');
+    else if (left <= 0)
+      add(
+        'JWT expiry',
+        'fail',
+        `expired ${Math.round(-left / 86_400)} day(s) ago: create a new JWT in the Paydo account`,
+      );
+    else if (left < 14 * 86_400)
+      add('JWT expiry', 'warn', `expires in ${Math.ceil(left / 86_400)} day(s): plan a new one`);
+    else add('JWT expiry', 'ok', `expires in ${Math.floor(left / 86_400)} days`);
+
+    // Methods: the JWT and the project id at once.
+    let methods: PaymentMethod[] = [];
+    try {
+      methods = await client.paymentMethods.listAvailable();
+      add('JWT', 'ok', 'accepted');
+      add('project id', 'ok', `${client.projectId} matches the JWT's account`);
+      add(
+        'payment methods',
+        methods.length ? 'ok' : 'fail',
+        methods.length
+          ? methods
+              .map((m) => `${m.identifier} ${m.title} (${m.formType}; ${m.currencies.join('/') || 'any currency'})`)
+              .join('; ')
+          : 'none enabled: enable methods in the Paydo account',
+      );
+    } catch (error) {
+      if (error instanceof PaydoAuthenticationError)
+        add('JWT', 'fail', 'refused (401): create a new JWT in the Paydo account');
+      else if (error instanceof PaydoNotFoundError || error instanceof PaydoForbiddenError)
+        add(
+          'project id',
+          'fail',
+          `${client.projectId} is not this JWT's project (${why(error)}): check PAYDO_PROJECT_ID / PAYDO_PUBLIC_KEY`,
+        );
+      else add('payment methods', 'fail', why(error));
+    }
+
+    // One small unpaid invoice: the public key and the signature (secret key).
+    const card = methods.find((m) => m.formType === 'cards');
+    const currency = card?.currencies[0] ?? methods[0]?.currencies[0] ?? 'EUR';
+    let invoiceId: string | null = null;
+    try {
+      ({ invoiceId } = await client.invoices.create({
+        order: {
+          id: `paydo-doctor-${Date.now()}`,
+          amount: '1.00',
+          currency,
+          description: 'paydo-doctor check (never paid)',
+          items: [],
+        },
+        payer: { email: 'paydo-doctor@example.com' },
+        language: 'en',
+        resultUrl: 'https://example.com/paydo-doctor',
+        failPath: 'https://example.com/paydo-doctor',
+        ...(card && { paymentMethod: card.identifier }),
+      }));
+      const invoice = await client.invoices.retrieve(invoiceId);
+      add(
+        'keys',
+        'ok',
+        `public key and secret key sign invoices (test invoice ${invoice.identifier}, 1.00 ${currency}, unpaid)`,
+      );
+    } catch (error) {
+      const text = why(error);
+      if (/signature/i.test(text))
+        add('keys', 'fail', 'Paydo says "Wrong signature": PAYDO_SECRET_KEY is not this project\'s secret key');
+      else if (error instanceof PaydoNotFoundError)
+        add('keys', 'fail', 'Paydo does not know PAYDO_PUBLIC_KEY ("Application not found")');
+      else add('keys', error instanceof PaydoUnexpectedResponseError ? 'warn' : 'fail', text);
+    }
+
+    // Direct card tokenization, probed with an empty card: no card data is sent. 403 = not allowed.
+    if (!card) add('card mode', 'warn', 'no card method is enabled');
+    else if (invoiceId) {
+      const res = await fetch(`${client.baseUrl}/payment-tools/card-token/create`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', accept: 'application/json' },
+        body: JSON.stringify({ invoiceIdentifier: invoiceId, pan: '', expirationDate: '', cvv: '', holderName: '' }),
+        signal: AbortSignal.timeout(15_000),
+      });
+      await res.body?.cancel();
+      if (res.status === 403)
+        add(
+          'card mode',
+          'ok',
+          'direct tokenization is not allowed (no PCI DSS on file): cardPayments "auto" uses Paydo\'s card page',
+        );
+      else if (res.status === 422 || res.status === 400 || (res.status >= 200 && res.status < 300))
+        add(
+          'card mode',
+          'ok',
+          'direct tokenization is allowed: cardPayments "auto" uses the widget\'s card fields (PCI DSS scope: SAQ D)',
+        );
+      else
+        add(
+          'card mode',
+          'warn',
+          `could not tell (card-token/create answered ${res.status}); "auto" decides at the first payment`,
+        );
+    }
+
+    // The IPN URL Paydo must reach.
+    const ipnUrl = env.PAYDO_IPN_URL || (env.PUBLIC_URL ? `${env.PUBLIC_URL.replace(/\/+$/, '')}/paydo/ipn` : '');
+    if (!ipnUrl) add('IPN URL', 'warn', 'set PUBLIC_URL (or PAYDO_IPN_URL) to check it; Paydo posts results there');
+    else {
+      try {
+        const url = new URL(ipnUrl);
+        if (url.protocol !== 'https:')
+          add('IPN URL', 'fail', `${ipnUrl} is not https: Paydo's IPN carries payment results`);
+        else if (!isPublicHost(url.hostname))
+          add('IPN URL', 'fail', `${ipnUrl} is not reachable from the internet (local or private address)`);
+        else add('IPN URL', 'ok', `${ipnUrl} (set it in the Paydo account)`);
+      } catch {
+        add('IPN URL', 'fail', `"${ipnUrl}" is not a URL`);
+      }
+    }
+
+    const sources = env.PAYDO_IPN_SOURCES?.split(',')
+      .map((s) => s.trim())
+      .filter(Boolean);
+    const bad = sources?.filter((s) => !isIP(s)) ?? [];
+    if (bad.length) add('IPN sources', 'fail', `not IP addresses: ${bad.join(', ')}`);
+    else
+      add(
+        'IPN sources',
+        'ok',
+        `IPNs accepted only from ${(sources?.length ? sources : PAYDO_IPN_SOURCE_ADDRESSES).join(', ')}`,
+      );
+  } catch (error) {
+    add('Paydo', 'fail', `${why(error)}${error instanceof PaydoError && error.retryable ? ' (try again later)' : ''}`);
+  } finally {
+    await client.close();
+  }
+  return rows;
+}
+
+/** The rows as a short table; the exit code is 1 when any row failed. */
+export function formatRows(rows: DoctorRow[]): string {
+  const mark: Record<Verdict, string> = { ok: 'ok  ', warn: 'WARN', fail: 'FAIL' };
+  const width = Math.max(...rows.map((r) => r.check.length));
+  return rows.map((r) => `${mark[r.verdict]}  ${r.check.padEnd(width)}  ${r.detail}`).join('\n');
+}
