@@ -37,7 +37,6 @@ try {
   };
   const payByCard = async (pan) => {
     await page.fill('paydo-checkout input[name="email"]', 'ada@example.com');
-    await page.fill('paydo-checkout input[name="name"]', 'Ada Lovelace');
     await page.fill('paydo-checkout input[name="card.pan"]', pan);
     await page.fill('paydo-checkout input[name="card.expirationDate"]', '12/29');
     await page.fill('paydo-checkout input[name="card.cvv"]', '123');
@@ -48,7 +47,6 @@ try {
   // 1. The checkout page, the widget filled in.
   const first = await checkout(['mug', 'tee']);
   await page.fill('paydo-checkout input[name="email"]', 'ada@example.com');
-  await page.fill('paydo-checkout input[name="name"]', 'Ada Lovelace');
   await page.fill('paydo-checkout input[name="card.pan"]', '4242424242424242');
   await page.fill('paydo-checkout input[name="card.expirationDate"]', '12/29');
   await page.fill('paydo-checkout input[name="card.cvv"]', '123');
