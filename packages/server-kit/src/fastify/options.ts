@@ -255,19 +255,7 @@ export function resolvePluginOptions(options: PaydoPluginOptions): ResolvedPlugi
   const ipnBodyLimit = positive('ipnBodyLimit', o.ipnBodyLimit, 1_048_576);
   const orderLockLeaseMs = positive('orderLockLeaseMs', o.orderLockLeaseMs, 60_000);
   const claimLeaseMs = positive('claimLeaseMs', o.claimLeaseMs, 60_000);
-  if (typeof o.checkoutPageUrl === 'function') {
-    // Called once with a sample ref: a relative or broken URL fails here, not at the first Pay.
-    let url: unknown;
-    try {
-      url = o.checkoutPageUrl('ORDER_REF');
-      const parsed = new URL(String(url));
-      if (!['http:', 'https:'].includes(parsed.protocol)) throw new TypeError('not http');
-    } catch {
-      problems.push(
-        `\`checkoutPageUrl\` must return an absolute http(s) URL, e.g. "https://shop.example/checkout/ORDER_REF"; it returned ${JSON.stringify(url)}`,
-      );
-    }
-  }
+
   if (o.cardPayments !== undefined && !['auto', 'direct', 'hosted'].includes(o.cardPayments)) {
     problems.push('`cardPayments` must be "auto", "direct" or "hosted"');
   }
