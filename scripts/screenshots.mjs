@@ -47,8 +47,6 @@ try {
   };
   const fillCard = async (pan) => {
     await page.fill('paydo-checkout input[name="email"]', 'ada@example.com');
-    const name = page.locator('paydo-checkout input[name="name"]');
-    if (await name.count()) await name.fill('Ada Lovelace');
     await page.fill('paydo-checkout input[name="card.pan"]', pan);
     await page.fill('paydo-checkout input[name="card.expirationDate"]', '12/29');
     await page.fill('paydo-checkout input[name="card.cvv"]', '123');

@@ -13,11 +13,14 @@ export class ApiError extends Error {
   readonly code: CheckoutErrorCode | 'offline';
   readonly status: number;
   readonly body: CheckoutError | undefined;
-  constructor(code: CheckoutErrorCode | 'offline', status: number, body?: CheckoutError) {
+  /** Seconds from the answer's `Retry-After` (rate limits), else 0. */
+  readonly retryAfter: number;
+  constructor(code: CheckoutErrorCode | 'offline', status: number, body?: CheckoutError, retryAfter = 0) {
     super(body?.message ?? code);
     this.code = code;
     this.status = status;
     this.body = body;
+    this.retryAfter = retryAfter;
   }
   get retryable(): boolean {
     return this.code === 'offline' || this.body?.retryable === true;
@@ -38,7 +41,12 @@ async function call<T>(url: string, init?: RequestInit): Promise<T> {
   const body = await response.json().catch(() => undefined);
   if (response.ok) return body as T;
   const error = body as CheckoutError | undefined;
-  throw new ApiError(error?.error ?? 'internal', response.status, error);
+  throw new ApiError(
+    error?.error ?? 'internal',
+    response.status,
+    error,
+    Number(response.headers.get('retry-after')) || 0,
+  );
 }
 
 const join = (base: string, path: string) => `${base.replace(/\/+$/, '')}${path}`;

@@ -8,7 +8,8 @@ export interface PaydoEventDetail {
   'paydo-submit': { method: CheckoutMethod };
   /** Cancelable: `preventDefault()` and navigate yourself (3-D Secure form or redirect). */
   'paydo-redirect': { url: string; method: 'GET' | 'POST'; fields: Record<string, string> };
-  'paydo-success': { txid: string | null; invoiceId: string | null };
+  /** `alreadyPaid`: the order was paid before (a reload after Pay, Back from the order page). */
+  'paydo-success': { txid: string | null; invoiceId: string | null; alreadyPaid?: boolean };
   'paydo-fail': { txid: string | null; message: string };
   'paydo-error': { code: string; message: string };
 }

@@ -45,6 +45,6 @@ describe('server-side rendering safety', () => {
     expect(typeof (globalThis as { document?: unknown }).document).toBe('undefined');
     const widget = await import('../src/index.ts');
     expect(typeof widget.PaydoCheckout).toBe('function');
-    expect(widget.formatCardNumber('4242424242424242')).toBe('4242 4242 4242 4242');
+    expect(typeof widget.ApiError).toBe('function');
   });
 });

@@ -55,7 +55,12 @@ describe('card data rules (in Chromium)', () => {
     const now = new Date(2026, 10, 25);
     expect(checkExpiry('11/26', now)).to.equal(null);
     expect(checkExpiry('10/26', now)).to.equal('past');
-    expect(checkExpiry('13/26', now)).to.equal('format');
+    expect(checkExpiry('13/26', now)).to.equal('month');
+    expect(checkExpiry('00/26', now)).to.equal('month');
+    expect(checkExpiry('1/26', now)).to.equal('format');
+    expect(checkExpiry('12/2029', now)).to.equal(null);
+    expect(formatExpiry('12/2029')).to.equal('12/29');
+    expect(formatExpiry('12/202')).to.equal('12/2');
     expect(checkExpiry('', now)).to.equal('required');
   });
 

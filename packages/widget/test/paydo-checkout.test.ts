@@ -20,13 +20,15 @@ describe('<paydo-checkout> rendering', () => {
     expect(qa(el, '[part~="method"]').map((m) => m.textContent?.trim())).to.deep.equal(['Bank card', 'Bank transfer']);
     expect(qa<HTMLInputElement>(el, 'input[part~="input"]').map((i) => i.name)).to.deep.equal([
       'email',
-      'name',
       'card.pan',
       'card.expirationDate',
       'card.cvv',
       'card.holderName',
     ]);
     expect(input(el, 'email').value).to.equal('ada@example.com'); // prefilled from the server
+    // One name: the card method's "Full name" is the name on the card, prefilled from the order.
+    expect(input(el, 'card.holderName').value).to.equal('Ada Lovelace');
+    expect(input(el, 'card.expirationDate').placeholder).to.equal('MM/YY');
     expect(q(el, '[part~="submit-button"]')?.textContent?.trim()).to.equal('Pay €12.50');
   });
 
@@ -70,7 +72,7 @@ describe('card form', () => {
     const el = await mount();
     await type(el, 'card.pan', '4242 4242-4242 4242', 'insertFromPaste');
     expect(input(el, 'card.pan').value).to.equal('4242 4242 4242 4242');
-    expect(q(el, '.brand')?.textContent).to.equal('visa');
+    expect(q(el, '[part~="card-brand"]')?.textContent).to.equal('VISA');
     await type(el, 'card.pan', '378282246310005');
     expect(input(el, 'card.pan').value).to.equal('3782 822463 10005');
     expect(input(el, 'card.cvv').maxLength).to.equal(4);
@@ -90,6 +92,7 @@ describe('card form', () => {
     await type(el, 'card.pan', '4242424242424241');
     await type(el, 'card.expirationDate', '01/20');
     await type(el, 'card.cvv', '12');
+    await type(el, 'card.holderName', '');
     await submit(el);
     const errorOf = (name: string) => {
       const field = input(el, name);
@@ -190,9 +193,16 @@ describe('paying', () => {
     const [first, second] = server.calls('POST', /\/pay$/);
     expect(first?.headers['idempotency-key']).to.equal(second?.headers['idempotency-key']);
     await el.updateComplete;
-    expect(statusText(el)).to.contain('Card declined by the issuer');
-    q<HTMLButtonElement>(el, '[part~="retry-button"]')?.click();
-    await el.updateComplete;
+    // Declined inline: the form stays, the reason sits by the card number and is announced,
+    // the CVC is cleared and focus is on the card number.
+    expect(el.shadowRoot?.getElementById('f-card-pan-error')?.textContent).to.equal(
+      'The payment did not go through. Card declined by the issuer',
+    );
+    expect(live(el)).to.contain('Card declined by the issuer');
+    expect(input(el, 'card.cvv').value).to.equal('');
+    expect(input(el, 'card.pan').value).to.equal('4242 4242 4242 4242');
+    expect(el.shadowRoot?.activeElement).to.equal(input(el, 'card.pan'));
+    await type(el, 'card.cvv', '321');
     await submit(el);
     await until(() => statusText(el).includes('Payment received'));
     const third = server.calls('POST', /\/pay$/)[2];
@@ -207,8 +217,86 @@ describe('paying', () => {
     await type(el, 'nationalid', '1234567890');
     await submit(el);
     await until(() => input(el, 'nationalid').getAttribute('aria-invalid') === 'true');
-    expect(el.shadowRoot?.getElementById('f-nationalid-error')?.textContent).to.equal('Paydo says no.');
+    // The server's words are for developers: the payer gets the widget's own sentence.
+    expect(el.shadowRoot?.getElementById('f-nationalid-error')?.textContent).to.equal('The format is not valid.');
     expect(server.calls('POST', /\/pay$/)[0]?.body.payer.extraFields).to.deep.equal({ nationalid: '1234567890' });
+  });
+});
+
+describe("limits and messages in the payer's language", () => {
+  it('a 300-character name: maxlength on the input, checked before sending, said in Russian', async () => {
+    const el = await mount({ lang: 'ru' });
+    expect(input(el, 'card.holderName').maxLength).to.equal(255);
+    expect(input(el, 'email').maxLength).to.equal(255);
+    await fillCard(el);
+    await type(el, 'card.holderName', 'Я'.repeat(300)); // a script sets what maxlength stops a person typing
+    await submit(el);
+    expect(el.shadowRoot?.getElementById('f-card-holderName-error')?.textContent).to.equal('Не больше 255 символов.');
+    expect(server.calls('POST', /\/pay$/)).to.have.length(0);
+  });
+
+  it("the server's English field error becomes a Russian sentence on its input", async () => {
+    server.on('POST', /\/pay$/, () =>
+      json(
+        {
+          error: 'validation',
+          message: 'x',
+          fields: { 'card.holderName': ['Too big: expected string to have <=255 characters'] },
+        },
+        422,
+      ),
+    );
+    const el = await mount({ lang: 'ru' });
+    await fillCard(el);
+    await submit(el);
+    await until(() => input(el, 'card.holderName').getAttribute('aria-invalid') === 'true');
+    expect(el.shadowRoot?.getElementById('f-card-holderName-error')?.textContent).to.equal('Неверный формат.');
+    expect(q(el, '[part~="base"]')?.textContent).not.to.contain('Too big');
+  });
+
+  it('a field error for a field the form does not show is not a silent "fix the highlighted fields"', async () => {
+    server.on('POST', /\/pay$/, () => json({ error: 'validation', message: 'x', fields: { body: ['nope'] } }, 422));
+    const el = await mount();
+    await fillCard(el);
+    await submit(el);
+    await until(() => statusText(el).startsWith('Something went wrong. Please try again.'));
+  });
+
+  it('validates a field when the payer leaves it, with specific messages; "12/2029" is understood', async () => {
+    const el = await mount();
+    await type(el, 'card.pan', '4242 42');
+    input(el, 'card.pan').dispatchEvent(new FocusEvent('blur'));
+    await el.updateComplete;
+    expect(el.shadowRoot?.getElementById('f-card-pan-error')?.textContent).to.equal('The card number is incomplete.');
+    await type(el, 'card.expirationDate', '13/30');
+    input(el, 'card.expirationDate').dispatchEvent(new FocusEvent('blur'));
+    await el.updateComplete;
+    expect(el.shadowRoot?.getElementById('f-card-expirationDate-error')?.textContent).to.equal(
+      'The month must be 01–12.',
+    );
+    await type(el, 'card.expirationDate', '12/2029', 'insertFromPaste');
+    expect(input(el, 'card.expirationDate').value).to.equal('12/29');
+  });
+
+  it('keeps the inputs read-only while a payment is in flight', async () => {
+    server.on('POST', /\/pay$/, () => new Promise<Response>(() => {}));
+    const el = await mount();
+    await fillCard(el);
+    await submit(el);
+    expect(input(el, 'card.pan').readOnly).to.equal(true);
+    expect(q<HTMLFieldSetElement>(el, 'fieldset')?.disabled).to.equal(true);
+  });
+
+  it('sends the name on the card as the payer name (asked once)', async () => {
+    server.on('POST', /\/pay$/, paid({ type: 'done', status: 'success' }));
+    const el = await mount();
+    await fillCard(el);
+    await type(el, 'card.holderName', 'Grace Hopper');
+    await submit(el);
+    await until(() => statusText(el).includes('Payment received'));
+    const body = server.calls('POST', /\/pay$/)[0]?.body;
+    expect(body.payer.name).to.equal('Grace Hopper');
+    expect(body.card.holderName).to.equal('Grace Hopper');
   });
 });
 
@@ -334,21 +422,24 @@ describe('next steps', () => {
     box.remove();
   });
 
-  it("hosted: offers Paydo's page", async () => {
-    server.on('POST', /\/pay$/, () =>
-      json({
-        invoiceId: 'inv-1',
-        txid: null,
-        next: { type: 'hosted', url: 'https://checkout.paydo.com/en/payment/invoice-preprocessing/inv-1' },
-      }),
-    );
+  it("hosted after Pay (e.g. the Paydo account method): goes to Paydo's page in one click", async () => {
+    const url = 'https://checkout.paydo.com/en/payment/invoice-preprocessing/inv-1';
+    server.on('POST', /\/pay$/, () => json({ invoiceId: 'inv-1', txid: null, next: { type: 'hosted', url } }));
     const el = await mount({ methods: '200002' });
     await type(el, 'nationalid', '1234567890');
+    const redirect = oneEvent(el, 'paydo-redirect');
+    el.addEventListener('paydo-redirect', (e) => e.preventDefault());
     await submit(el);
+    expect((await redirect).detail).to.deep.equal({ url, method: 'GET', fields: {} });
+  });
+
+  it("hosted on return: offers Paydo's page", async () => {
+    const url = 'https://checkout.paydo.com/en/payment/invoice-preprocessing/inv-1';
+    server.on('GET', /\/checkout\/r1$/, () => json(checkout({ status: 'pending', txid: 'tx-5' })));
+    server.on('GET', /\/next$/, () => json({ txid: 'tx-5', next: { type: 'hosted', url } }));
+    const el = await mount();
     await until(() => q(el, '[part~="link-button"]'));
-    expect(q<HTMLAnchorElement>(el, '[part~="link-button"]')?.href).to.equal(
-      'https://checkout.paydo.com/en/payment/invoice-preprocessing/inv-1',
-    );
+    expect(q<HTMLAnchorElement>(el, '[part~="link-button"]')?.href).to.equal(url);
   });
 });
 
@@ -360,9 +451,7 @@ describe('hosted card mode (the merchant has no direct card tokenization)', () =
     const el = await mount();
     expect(qa<HTMLInputElement>(el, 'input[part~="input"]').map((i) => i.name)).to.deep.equal(['email', 'name']);
     expect(q(el, '[part~="card-form"]')).to.equal(null);
-    expect(q(el, '[part~="submit-button"]')?.textContent?.trim()).to.equal(
-      "Pay €12.50 — enter the card on Paydo's secure page",
-    );
+    expect(q(el, '[part~="submit-button"]')?.textContent?.trim()).to.equal("Pay €12.50 on Paydo's card page");
     el.addEventListener('paydo-redirect', (e) => e.preventDefault(), { once: true });
     const redirect = oneEvent(el, 'paydo-redirect');
     await submit(el);
@@ -448,25 +537,72 @@ describe('resume', () => {
     expect((await redirect).detail.url).to.equal('https://acs.example/x');
   });
 
+  it('Back from 3-D Secure: "Use another card or method" returns to the form', async () => {
+    server.on('GET', /\/checkout\/r1$/, () => json(checkout({ status: 'pending', txid: 'tx-5' })));
+    server.on('GET', /\/transactions\/tx-5\/next$/, () =>
+      json({ txid: 'tx-5', next: { type: 'post', url: 'https://acs.example/x', fields: {} } }),
+    );
+    const el = await mount();
+    await until(() => statusText(el).includes('needs one more confirmation'));
+    const another = qa<HTMLButtonElement>(el, '[part~="retry-button"]')[1];
+    expect(another?.textContent).to.equal('Use another card or method');
+    another?.click();
+    await el.updateComplete;
+    expect(q(el, 'form')).to.exist;
+    expect(input(el, 'card.pan').value).to.equal('');
+  });
+
+  it('the e-mail and name typed before 3-D Secure are there on return; card data is not kept', async () => {
+    server.on('POST', /\/pay$/, paid({ type: 'post', url: 'https://acs.example/x', fields: {} }));
+    const el = await mount();
+    await type(el, 'email', 'grace@example.com');
+    await fillCard(el);
+    await type(el, 'card.holderName', 'Grace Hopper');
+    el.addEventListener('paydo-redirect', (e) => e.preventDefault(), { once: true });
+    await submit(el);
+    await until(() => sessionStorage.getItem('paydo:r1'));
+    const kept = sessionStorage.getItem('paydo:r1') ?? '';
+    expect(kept).not.to.match(/4242|123|12\/39/);
+    el.remove();
+    const back = await mount();
+    expect(input(back, 'email').value).to.equal('grace@example.com');
+    expect(input(back, 'card.holderName').value).to.equal('Grace Hopper');
+    expect(input(back, 'card.pan').value).to.equal('');
+    sessionStorage.clear();
+  });
+
   it('shows an already paid order as paid', async () => {
     server.on('GET', /\/checkout\/r1$/, () => json(checkout({ status: 'paid', txid: 'tx-1' })));
+    const success = new Promise<CustomEvent>((r) =>
+      document.addEventListener('paydo-success', r as EventListener, { once: true }),
+    );
     const el = await mount();
     expect(statusText(el)).to.equal('This order is already paid.');
+    // The page is told, so it can move on (e.g. to the order page).
+    expect((await success).detail).to.deep.equal({ txid: 'tx-1', invoiceId: null, alreadyPaid: true });
+  });
+
+  it('a new order attribute forgets the previous order', async () => {
+    server.on('GET', /\/checkout\/r2$/, () => json({ error: 'not_found', message: 'x' }, 404));
+    const el = await mount();
+    el.order = 'r2';
+    await until(() => statusText(el) === 'This order was not found.');
+    expect(q(el, '[part~="header"]')).to.equal(null);
   });
 });
 
 describe('errors a person understands', () => {
   const cases: [string, () => Response | 'offline', string][] = [
-    ['offline', () => 'offline', 'You seem to be offline. Check your connection and try again.'],
+    ['offline', () => 'offline', 'You seem to be offline. Check your connection.'],
     [
       'rate limited',
-      () => json({ error: 'rate_limited', message: 'x', retryable: true }, 429, { 'retry-after': '60' }),
-      'Too many attempts. Please wait a minute and try again.',
+      () => json({ error: 'rate_limited', message: 'x', retryable: true }, 429, { 'retry-after': '20' }),
+      'Too many attempts. Please wait 20 seconds and try again.',
     ],
     [
       'upstream unavailable',
       () => json({ error: 'upstream_unavailable', message: 'x', retryable: true }, 503),
-      'The payment service is not answering right now. Please try again.',
+      'The payment service is not answering. Please try again.',
     ],
     [
       'rejected',
@@ -492,8 +628,10 @@ describe('errors a person understands', () => {
     server.on('POST', /\/pay$/, () => json({ error: 'already_paid', message: 'x', txid: 'tx-0' }, 409));
     const el = await mount();
     await fillCard(el);
+    const success = oneEvent(el, 'paydo-success');
     await submit(el);
     await until(() => statusText(el) === 'This order is already paid.');
+    expect((await success).detail).to.deep.equal({ txid: 'tx-0', invoiceId: null, alreadyPaid: true });
   });
 
   it('order not found: says so, without a retry', async () => {

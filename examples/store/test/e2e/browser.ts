@@ -357,6 +357,13 @@ export class Locator {
   async textContent() {
     return this.#driver.evaluate<string | null>('return args[0].textContent;', [await this.#element(false)]);
   }
+  async inputValue() {
+    return this.#driver.evaluate<string>('return args[0].value;', [await this.#element(false)]);
+  }
+  /** Whether the element has focus (also inside a shadow root). */
+  async isFocused() {
+    return this.#driver.evaluate<boolean>("return args[0].matches(':focus');", [await this.#element(false)]);
+  }
   async getAttribute(name: string) {
     return this.#driver.evaluate<string | null>('return args[0].getAttribute(args[1]);', [
       await this.#element(false),

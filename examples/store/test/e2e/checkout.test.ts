@@ -49,6 +49,31 @@ describe(`from the catalog to a paid order, in ${ENGINE_TITLE}`, () => {
     expect(await page.problems()).toEqual([]);
   });
 
+  it('Back from the 3-D Secure page: "Use another card or method", and the e-mail typed before is kept', async () => {
+    const page = await openPage(shop, '3ds-back');
+    const ref = await checkoutProduct(page, 'tee');
+    await fillCard(page, '4000 0000 0000 3220');
+    await page.fill('paydo-checkout input[name="email"]', 'grace@example.com');
+    await pay(page);
+    await page.getByRole('heading', { name: 'Confirm your payment' }).waitFor();
+    await page.goBack();
+    await page.waitForURL(`**/checkout/${ref}`);
+    await expectText(widgetStatus(page), 'Your payment needs one more confirmation.');
+    await page.locator('paydo-checkout [part~="retry-button"]', { hasText: 'Use another card or method' }).click();
+    expect(await page.locator('paydo-checkout input[name="email"]').inputValue()).toBe('grace@example.com');
+    expect(await page.locator('paydo-checkout input[name="card.pan"]').inputValue()).toBe('');
+  });
+
+  it('the checkout page of an order already paid moves on (paydo-success with alreadyPaid)', async () => {
+    const page = await openPage(shop, 'already-paid');
+    const ref = await checkoutProduct(page);
+    await fillCard(page, '4242424242424242');
+    await pay(page);
+    await page.waitForURL(`**/orders/${ref}`);
+    await page.goBack();
+    await page.waitForURL(`**/orders/${ref}`);
+  });
+
   it('3-D Secure 3220 declined: the failure is shown, the order is not paid', async () => {
     const page = await openPage(shop, '3ds-decline');
     const ref = await checkoutProduct(page);
@@ -56,7 +81,7 @@ describe(`from the catalog to a paid order, in ${ENGINE_TITLE}`, () => {
     await pay(page);
     await page.getByRole('button', { name: 'Decline' }).click();
     await page.waitForURL(`**/checkout/${ref}`);
-    await expectText(widgetStatus(page), '3-D Secure authentication failed');
+    await expectText(page.locator('paydo-checkout [part~="error"]'), '3-D Secure authentication failed');
     expect(new URL(await page.url()).search).toBe(''); // ?paydo_txid= was removed
     await waitForAdminStatus(page, ref, 'payment_failed');
   });
@@ -99,9 +124,12 @@ describe(`from the catalog to a paid order, in ${ENGINE_TITLE}`, () => {
     const ref = await checkoutProduct(page, 'notebook');
     await fillCard(page, '4000000000000002');
     await pay(page);
-    await expectText(widgetStatus(page), 'Card declined by the issuer');
-    await page.locator('paydo-checkout [part~="retry-button"]').click();
+    // Declined inline: the reason by the card number, the CVC cleared, focus on the number.
+    await expectText(page.locator('paydo-checkout [part~="error"]'), 'Card declined by the issuer');
+    expect(await page.locator('paydo-checkout input[name="card.cvv"]').inputValue()).toBe('');
+    await expect.poll(() => page.locator('paydo-checkout input[name="card.pan"]').isFocused()).toBe(true);
     await page.fill('paydo-checkout input[name="card.pan"]', '5555555555554444');
+    await page.fill('paydo-checkout input[name="card.cvv"]', '123');
     await pay(page);
     await page.waitForURL(`**/orders/${ref}`);
     await waitForAdminStatus(page, ref, 'paid');
@@ -167,8 +195,7 @@ describe(`from the catalog to a paid order, in ${ENGINE_TITLE}`, () => {
     const ref = await checkoutProduct(page);
     await choose(page, 'Paydo account');
     await fillPayer(page);
-    await pay(page);
-    await page.locator('paydo-checkout [part~="link-button"]').click();
+    await pay(page); // one click: Paydo's page opens without a second "Continue"
     await page.getByRole('heading', { name: 'Paydo checkout' }).waitFor();
     await page.getByRole('button', { name: 'Pay', exact: true }).click();
     await page.waitForURL(`**/orders/${ref}`);

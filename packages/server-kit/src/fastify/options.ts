@@ -5,6 +5,7 @@ import { PAYDO_IPN_SOURCE_ADDRESSES } from '../client/schemas/ipn.ts';
 import type { Refund } from '../client/schemas/refunds.ts';
 import type { Transaction } from '../client/schemas/transactions.ts';
 import { compileTrustProxy, normalizeIp, type TrustFn, type TrustProxy } from './client-address.ts';
+import { CheckoutHttpError } from './http-error.ts';
 import { MemoryStore } from './store/memory-store.ts';
 import type { PaydoStore } from './store/store.ts';
 
@@ -285,6 +286,7 @@ export function resolvePluginOptions(options: PaydoPluginOptions): ResolvedPlugi
   const ipnBodyLimit = positive('ipnBodyLimit', o.ipnBodyLimit, 1_048_576);
   const orderLockLeaseMs = positive('orderLockLeaseMs', o.orderLockLeaseMs, 60_000);
   const claimLeaseMs = positive('claimLeaseMs', o.claimLeaseMs, 60_000);
+
   if (o.cardPayments !== undefined && !['auto', 'direct', 'hosted'].includes(o.cardPayments)) {
     problems.push('`cardPayments` must be "auto", "direct" or "hosted"');
   }
@@ -361,7 +363,7 @@ export function resolvePluginOptions(options: PaydoPluginOptions): ResolvedPlugi
     client,
     ownsClient: !o.client,
     store: o.store ?? new MemoryStore(),
-    resolveOrder: o.resolveOrder,
+    resolveOrder: checkedResolveOrder(o.resolveOrder),
     onPaymentUpdate: o.onPaymentUpdate,
     onRefundUpdate: o.onRefundUpdate,
     checkoutPageUrl: o.checkoutPageUrl,
@@ -390,6 +392,48 @@ export function resolvePluginOptions(options: PaydoPluginOptions): ResolvedPlugi
     refundDuplicateCharges: o.refundDuplicateCharges ?? true,
     onIpn: o.onIpn,
   };
+}
+
+/**
+ * Checks what the merchant's `resolveOrder` returns, every time: a mistake there (a number
+ * amount, "eur") would otherwise surface as a confusing shopper error or a wrong charge. The
+ * merchant gets one log line naming the field and the fix; the shopper a neutral message.
+ */
+function checkedResolveOrder(resolve: PaydoPluginOptions['resolveOrder']): PaydoPluginOptions['resolveOrder'] {
+  return async (orderRef, request) => {
+    const order = await resolve(orderRef, request);
+    if (order === null || order === undefined) return null;
+    const problem = orderProblem(order);
+    if (problem) {
+      request.log.error(`${NAME}: resolveOrder("${orderRef}") returned ${problem}`);
+      throw new CheckoutHttpError(500, 'internal', 'This order cannot be paid right now. Please contact the shop.');
+    }
+    return order;
+  };
+}
+
+const CURRENCIES = new Set(Intl.supportedValuesOf('currency'));
+
+/** What is wrong with a resolved order and how to fix it, or null. */
+export function orderProblem(order: PaydoOrder): string | null {
+  const o = order as unknown as Record<string, unknown>;
+  if (typeof o !== 'object') return `${JSON.stringify(order)}: return an order object or null`;
+  if (typeof o.id !== 'string' || !o.id) return `id ${JSON.stringify(o.id)}: give your order id as a non-empty string`;
+  if (typeof o.amount !== 'string' || !/^\d+(\.\d{1,8})?$/.test(o.amount) || !(Number(o.amount) > 0)) {
+    return `amount ${JSON.stringify(o.amount)} (${typeof o.amount}): give it as decimal text above zero, e.g. "19.90"`;
+  }
+  if (typeof o.currency !== 'string' || !/^[A-Z]{3}$/.test(o.currency) || !CURRENCIES.has(o.currency)) {
+    const upper = typeof o.currency === 'string' ? o.currency.toUpperCase() : '';
+    const hint = CURRENCIES.has(upper) ? `, e.g. "${upper}"` : ', e.g. "EUR"';
+    return `currency ${JSON.stringify(o.currency)}: give an ISO 4217 code in capitals${hint}`;
+  }
+  if (o.language !== undefined && o.language !== 'en' && o.language !== 'ru') {
+    return `language ${JSON.stringify(o.language)}: give "en" or "ru", or leave it out`;
+  }
+  if (o.description !== undefined && typeof o.description !== 'string') {
+    return `description ${JSON.stringify(o.description)}: give text, or leave it out`;
+  }
+  return null;
 }
 
 /** Drops `undefined` members, so that `{ perIp: undefined }` keeps the default. */

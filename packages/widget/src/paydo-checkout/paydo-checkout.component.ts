@@ -1,4 +1,10 @@
-import type { CheckoutMethod, CheckoutResponse, NextStep, PayRequest } from '@paydo-checkout/server-kit/protocol';
+import type {
+  CheckoutField,
+  CheckoutMethod,
+  CheckoutResponse,
+  NextStep,
+  PayRequest,
+} from '@paydo-checkout/server-kit/protocol';
 import { html, LitElement, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import { ApiError, api } from '../api.ts';
 import {
@@ -22,14 +28,17 @@ type View =
   | { name: 'waiting'; txid: string }
   | { name: 'action'; step: NextStep }
   | { name: 'hosted'; url: string }
-  | { name: 'success' }
-  | { name: 'fail'; message: string }
+  | { name: 'success'; paid?: boolean }
   | { name: 'gave-up' }
   | { name: 'error'; message: string; retry: (() => void) | null };
 
 const CARD_FIELDS = ['card.pan', 'card.expirationDate', 'card.cvv', 'card.holderName'] as const;
 const AUTOCOMPLETE: Record<string, string> = { email: 'email', name: 'name', phone: 'tel' };
 const TYPES: Record<string, string> = { email: 'email', phone: 'tel' };
+/** The server's limits (protocol.ts), checked before sending and set as `maxlength`. */
+const LIMITS: Record<string, number> = { phone: 32, 'card.pan': 23, 'card.expirationDate': 7 };
+const limit = (key: string) => LIMITS[key] ?? 255;
+const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
 /**
  * A drop-in Paydo checkout: method choice, payer fields, card form, 3-D Secure
@@ -43,8 +52,8 @@ const TYPES: Record<string, string> = { email: 'email', phone: 'tel' };
  * @fires paydo-method-change - The payer chose a method. `detail: {method}`.
  * @fires paydo-submit - The payer pressed Pay (cancelable: `preventDefault()` stops the payment). `detail: {method}`.
  * @fires paydo-redirect - About to leave for 3-D Secure or a redirect (cancelable). `detail: {url, method, fields}`.
- * @fires paydo-success - The payment is confirmed. `detail: {txid, invoiceId}`.
- * @fires paydo-fail - The payment failed. `detail: {txid, message}`.
+ * @fires paydo-success - The payment is confirmed, or the order was already paid (`alreadyPaid: true`). `detail: {txid, invoiceId, alreadyPaid}`.
+ * @fires paydo-fail - The payment was declined; the form shows the reason and stays for another try. `detail: {txid, message}`.
  * @fires paydo-error - Something prevented paying (offline, not found…). `detail: {code, message}`.
  *
  * @csspart base - The outer box.
@@ -60,11 +69,15 @@ const TYPES: Record<string, string> = { email: 'email', phone: 'tel' };
  * @csspart error - A field's error message.
  * @csspart submit-button - The Pay button.
  * @csspart status - The loading, waiting and result views.
- * @csspart retry-button - "Try again" on a failure.
+ * @csspart retry-button - "Try again" on a failure, "Continue" and "Use another card or method" after a return.
+ * @csspart notice - A form-level message (a declined non-card payment).
+ * @csspart card-brand - The card brand mark inside the number field.
  * @csspart link-button - "Continue on Paydo".
  * @csspart fallback-button - "Or pay on the Paydo page instead" (the manual fallback).
  *
  * @cssproperty --paydo-color-primary - Buttons, selected method, accents.
+ *
+ * Colours follow the `theme` attribute: `light`, `dark`, or `auto` (the default: the OS setting).
  * @cssproperty --paydo-color-on-primary - Text on primary.
  * @cssproperty --paydo-color-text - Text.
  * @cssproperty --paydo-color-muted - Secondary text.
@@ -88,6 +101,7 @@ export class PaydoCheckout extends LitElement {
     locale: { type: String, attribute: 'lang' },
     methods: { type: String },
     maxWaitMs: { type: Number, attribute: 'max-wait-ms' },
+    theme: { reflect: true },
     view: { state: true },
     checkout: { state: true },
     selected: { state: true },
@@ -107,6 +121,8 @@ export class PaydoCheckout extends LitElement {
   declare methods: string;
   /** How long to wait for a final state before telling the payer to check later. Attribute `max-wait-ms`. */
   declare maxWaitMs: number;
+  /** `light`, `dark`, or `auto` (default: follows the OS setting). Attribute `theme`. */
+  declare theme: 'light' | 'dark' | 'auto' | undefined;
 
   declare protected view: View;
   declare protected checkout: CheckoutResponse | null;
@@ -190,14 +206,17 @@ export class PaydoCheckout extends LitElement {
   #show(view: View, announce?: string): void {
     this.view = view;
     if (announce !== undefined) this.announcement = announce;
-    if (['success', 'fail', 'gave-up', 'error', 'hosted', 'action'].includes(view.name))
-      this.#focusAfterRender = 'status';
+    if (['success', 'gave-up', 'error', 'hosted', 'action'].includes(view.name)) this.#focusAfterRender = 'status';
   }
 
   //// loading and resuming ////
 
   async #load(): Promise<void> {
     clearTimeout(this.#timer);
+    // Another order: nothing of the previous one may stay on screen.
+    this.checkout = this.selected = null;
+    this.errors = {};
+    this.#attemptKey = null;
     this.#show({ name: 'loading' });
     try {
       const checkout = await api.checkout(this.api, this.order);
@@ -207,17 +226,16 @@ export class PaydoCheckout extends LitElement {
         .filter(Boolean);
       if (allowed.length) checkout.methods = checkout.methods.filter((m) => allowed.includes(m.id));
       this.checkout = checkout;
-      this.values = {
-        email: checkout.payer.email ?? '',
-        name: checkout.payer.name ?? '',
-        phone: checkout.payer.phone ?? '',
-      };
+      const { email = '', name = '', phone = '' } = checkout.payer;
+      // What the payer typed before 3-D Secure or a redirect (never card data) wins over the prefill.
+      const kept = JSON.parse(sessionStorage.getItem(this.#keepKey) ?? '{}');
+      this.values = { email, name, phone, 'card.holderName': name, ...kept };
       this.selected = checkout.methods[0] ?? null;
       this.#emit('paydo-ready', { order: checkout.order, methods: checkout.methods });
       const resume = this.#takeTxidFromUrl();
       // Back from 3-D Secure or a redirect: follow that transaction, even if the IPN already marked the order paid.
       if (resume) this.#wait(resume, true);
-      else if (checkout.status === 'paid') this.#show({ name: 'success' }, this.#t.paid);
+      else if (checkout.status === 'paid') this.#paid(checkout.txid);
       else if (checkout.txid) this.#wait(checkout.txid, true);
       else this.#show({ name: 'form' });
     } catch (error) {
@@ -234,6 +252,16 @@ export class PaydoCheckout extends LitElement {
     url.searchParams.delete('paydo_txid');
     history.replaceState(history.state, '', url);
     return txid;
+  }
+
+  get #keepKey(): string {
+    return `paydo:${this.order}`;
+  }
+
+  /** Already paid (a reload after Pay, Back from the order page): the page is told, so it can move on. */
+  #paid(txid: string | null | undefined): void {
+    this.#show({ name: 'success', paid: true }, this.#t.paid);
+    this.#emit('paydo-success', { txid: txid ?? null, invoiceId: null, alreadyPaid: true });
   }
 
   //// paying ////
@@ -256,7 +284,9 @@ export class PaydoCheckout extends LitElement {
     try {
       const answer = await this.#payWithRetry(method, this.#attemptKey);
       this.#attemptKey = null;
-      this.#follow(answer.next, answer.txid, answer.invoiceId);
+      // Paydo's own page (e.g. "Paydo account"): the payer already pressed Pay, no second click.
+      if (answer.next.type === 'hosted') this.#redirect({ type: 'redirect', url: answer.next.url });
+      else this.#follow(answer.next, answer.txid, answer.invoiceId);
     } catch (error) {
       if (!(error instanceof ApiError && error.retryable)) this.#attemptKey = null;
       this.#fail(error, null);
@@ -265,14 +295,17 @@ export class PaydoCheckout extends LitElement {
 
   async #payWithRetry(method: CheckoutMethod, key: string) {
     const v = this.values;
+    const card = this.#cardHere(method);
+    // One name: on a card method the name on the card is the payer's name too.
+    const name = card ? v['card.holderName'] : v.name;
     const extraFields: Record<string, string> = {};
     for (const f of method.fields) if (f.placement === 'extra' && v[f.name]) extraFields[f.name] = v[f.name] as string;
     const body: PayRequest = {
       method: method.id,
-      payer: { email: v.email ?? '', ...(v.name && { name: v.name }), ...(v.phone && { phone: v.phone }), extraFields },
+      payer: { email: v.email ?? '', ...(name && { name }), ...(v.phone && { phone: v.phone }), extraFields },
       language: this.#paydoLanguage,
     };
-    if (this.#cardHere(method)) {
+    if (card) {
       body.card = {
         pan: digitsOnly(v['card.pan'] ?? ''),
         expirationDate: v['card.expirationDate'] ?? '',
@@ -302,27 +335,42 @@ export class PaydoCheckout extends LitElement {
         if (txid) this.#wait(txid, false, step.afterMs);
         return;
       case 'hosted':
-        // A card payer pressed Pay to enter the card on Paydo's page: go there, no second click.
-        if (this.selected?.formType === 'cards') this.#redirect({ type: 'redirect', url: step.url });
-        else this.#show({ name: 'hosted', url: step.url }, t.hosted);
+        this.#show({ name: 'hosted', url: step.url }, t.hosted);
         return;
       case 'done':
         clearTimeout(this.#timer);
+        sessionStorage.removeItem(this.#keepKey);
         if (step.status === 'success') {
           this.#show({ name: 'success' }, t.success);
           this.#emit('paydo-success', { txid, invoiceId });
         } else {
-          const message = step.message ?? t.fail;
-          this.#show({ name: 'fail', message }, `${t.fail} ${message}`);
-          this.#emit('paydo-fail', { txid, message });
+          this.#declined(step.message ?? '');
+          this.#emit('paydo-fail', { txid, message: step.message ?? t.fail });
         }
     }
+  }
+
+  /**
+   * A decline keeps the form: the reason sits by the card number (or above Pay for other
+   * methods), the CVC is cleared, and focus goes where the payer fixes it.
+   */
+  #declined(reason: string): void {
+    const t = this.#t;
+    // Paydo words its reasons in English: shown as they are only to English readers.
+    const message = this.#paydoLanguage === 'en' && reason ? `${t.fail} ${reason}` : t.fail;
+    const card = this.selected && this.#cardHere(this.selected);
+    this.values = { ...this.values, 'card.cvv': '' };
+    this.errors = { [card ? 'card.pan' : 'notice']: message };
+    this.#show({ name: 'form' }, message);
+    this.#focusAfterRender = 'error';
   }
 
   #redirect(step: Extract<NextStep, { type: 'post' | 'redirect' }>): void {
     const method = step.type === 'post' ? 'POST' : 'GET';
     const fields = step.type === 'post' ? step.fields : {};
     this.#show({ name: 'redirecting' }, this.#t.redirecting);
+    const { email, name, phone, 'card.holderName': holder } = this.values;
+    sessionStorage.setItem(this.#keepKey, JSON.stringify({ email, name, phone, 'card.holderName': holder }));
     if (!this.#emit('paydo-redirect', { url: step.url, method, fields }, true)) return;
     if (method === 'GET') {
       location.assign(step.url);
@@ -395,16 +443,18 @@ export class PaydoCheckout extends LitElement {
   #fail(error: unknown, retry: (() => void) | null): void {
     const t = this.#t;
     const e = error instanceof ApiError ? error : new ApiError('internal', 0);
-    if (e.code === 'validation' && e.body?.fields) {
-      const errors: Record<string, string> = {};
-      for (const [k, v] of Object.entries(e.body.fields)) errors[k] = v.join(' ');
-      this.errors = errors;
+    // The server's words are for developers: each field it names gets the widget's own sentence.
+    const named = this.selected ? this.#named(this.selected) : [];
+    const fields = Object.keys(e.body?.fields ?? {}).filter((k) => named.includes(k));
+    if (e.code === 'validation' && fields.length) {
+      const mine = this.#validate(this.selected as CheckoutMethod);
+      this.errors = Object.fromEntries(fields.map((k) => [k, mine[k] ?? t.invalidFormat]));
       this.#show({ name: 'form' }, t.fixErrors);
       this.#focusAfterRender = 'error';
       return;
     }
     if (e.code === 'already_paid') {
-      this.#show({ name: 'success' }, t.paid);
+      this.#paid(e.body?.txid);
       return;
     }
     if (e.code === 'payment_in_progress' && e.body?.txid) {
@@ -415,7 +465,7 @@ export class PaydoCheckout extends LitElement {
       {
         offline: t.offline,
         not_found: t.notFound,
-        rate_limited: t.rateLimited,
+        rate_limited: t.rateLimited(e.retryAfter || 60),
         upstream_unavailable: t.unavailable,
         payment_in_progress: t.inProgress,
         payment_rejected: e.body?.message ?? t.fail,
@@ -431,14 +481,12 @@ export class PaydoCheckout extends LitElement {
     const t = this.#t;
     const v = this.values;
     const errors: Record<string, string> = {};
-    const fields = method.fields.some((f) => f.name === 'email')
-      ? method.fields
-      : [{ name: 'email', required: true, pattern: null }, ...method.fields];
-    for (const f of fields) {
+    for (const f of this.#payerFields(method)) {
       const value = (v[f.name] ?? '').trim();
       if (!value) {
         if (f.required) errors[f.name] = t.required;
-      } else if (f.name === 'email' && !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(value)) errors[f.name] = t.invalidEmail;
+      } else if (value.length > limit(f.name)) errors[f.name] = t.tooLong(limit(f.name));
+      else if (f.name === 'email' && !EMAIL.test(value)) errors[f.name] = t.invalidEmail;
       else if (f.pattern && !safeTest(f.pattern, value)) errors[f.name] = t.invalidFormat;
     }
     if (this.#cardHere(method)) {
@@ -450,12 +498,40 @@ export class PaydoCheckout extends LitElement {
       const exp = checkExpiry(v['card.expirationDate'] ?? '');
       if (exp)
         errors['card.expirationDate'] =
-          exp === 'required' ? t.required : exp === 'past' ? t.expiryPast : t.expiryFormat;
+          exp === 'required'
+            ? t.required
+            : exp === 'past'
+              ? t.expiryPast
+              : exp === 'month'
+                ? t.expiryMonth
+                : t.expiryFormat;
       const cvv = checkCvv(v['card.cvv'] ?? '', brand);
       if (cvv) errors['card.cvv'] = cvv === 'required' ? t.required : t.cvvLength(brand.cvvLength);
-      if (!(v['card.holderName'] ?? '').trim()) errors['card.holderName'] = t.required;
+      const holder = (v['card.holderName'] ?? '').trim();
+      if (!holder || holder.length > 255) errors['card.holderName'] = holder ? t.tooLong(255) : t.required;
     }
     return errors;
+  }
+
+  /** Checks a field when the payer leaves it (an empty one waits for Pay). */
+  #onBlur = (event: Event): void => {
+    const { name, value } = event.target as HTMLInputElement;
+    const error = this.selected && value && this.#validate(this.selected)[name];
+    if (error && this.view.name === 'form') this.errors = { ...this.errors, [name]: error };
+  };
+
+  /** The payer fields shown for a method: e-mail always; no second name beside the name on the card. */
+  #payerFields(method: CheckoutMethod): Pick<CheckoutField, 'name' | 'required' | 'pattern' | 'title'>[] {
+    const card = this.#cardHere(method);
+    const fields = method.fields.filter((f) => !(card && f.name === 'name'));
+    return fields.some((f) => f.name === 'email')
+      ? fields
+      : [{ name: 'email', required: true, pattern: null, title: null }, ...fields];
+  }
+
+  /** Every input name the form shows for a method. */
+  #named(method: CheckoutMethod): string[] {
+    return [...this.#payerFields(method).map((f) => f.name), ...(this.#cardHere(method) ? CARD_FIELDS : [])];
   }
 
   #onInput = (event: Event): void => {
@@ -468,8 +544,8 @@ export class PaydoCheckout extends LitElement {
     else if (key === 'card.cvv') value = digitsOnly(value).slice(0, 4);
     if (value !== input.value) input.value = value;
     this.values = { ...this.values, [key]: value };
-    if (this.errors[key]) {
-      const { [key]: _gone, ...rest } = this.errors;
+    if (this.errors[key] || this.errors.notice) {
+      const { [key]: _gone, notice: _seen, ...rest } = this.errors;
       this.errors = rest;
     }
     // Edited data is a new attempt: it gets a new Idempotency-Key.
@@ -479,7 +555,7 @@ export class PaydoCheckout extends LitElement {
   /** The manual fallback: Paydo's own page, where the payer picks any method there. */
   #payOnPaydo = async (): Promise<void> => {
     const email = (this.values.email ?? '').trim();
-    if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email)) {
+    if (!EMAIL.test(email)) {
       this.errors = { email: email ? this.#t.invalidEmail : this.#t.required };
       this.#focusAfterRender = 'error';
       return;
@@ -521,9 +597,7 @@ export class PaydoCheckout extends LitElement {
           html`<span class="spinner" aria-hidden="true"></span>`,
         )}`;
       case 'success':
-        return html`${this.#header()}${this.#status('success', this.announcement || t.success)}`;
-      case 'fail':
-        return html`${this.#header()}${this.#status('fail', t.fail, html`<p>${view.message}</p>${this.#retry()}`)}`;
+        return html`${this.#header()}${this.#status('success', view.paid ? t.paid : t.success)}`;
       case 'gave-up':
         return this.#status('', t.gaveUp);
       case 'error':
@@ -542,7 +616,9 @@ export class PaydoCheckout extends LitElement {
         return html`${this.#header()}${this.#status(
           '',
           t.actionNeeded,
-          html`<button part="retry-button" type="button" @click=${() => this.#follow(view.step, null, null)}>${t.continue}</button>`,
+          // Back from 3-D Secure or a wallet: finish there, or choose again here.
+          html`<div class="actions"><button part="retry-button" type="button" @click=${() => this.#follow(view.step, null, null)}>${t.continue}</button>
+          <button part="retry-button" class="link" type="button" @click=${() => this.#show({ name: 'form' })}>${t.another}</button></div>`,
         )}`;
       default:
         return this.#form();
@@ -585,7 +661,7 @@ export class PaydoCheckout extends LitElement {
     const busy = this.view.name === 'paying';
     return html`${this.#header()}
       <form novalidate @submit=${this.#onSubmit} aria-busy=${busy ? 'true' : 'false'}>
-        <fieldset part="methods">
+        <fieldset part="methods" ?disabled=${busy}>
           <legend>${t.methods}</legend>
           ${checkout.methods.map(
             (m) => html`<label part="method">
@@ -595,7 +671,8 @@ export class PaydoCheckout extends LitElement {
             </label>`,
           )}
         </fieldset>
-        ${method ? this.#fields(method) : nothing}
+        ${method ? this.#fields(method, busy) : nothing}
+        ${this.errors.notice ? html`<p part="notice" id="f-notice" tabindex="-1" aria-invalid="true">${this.errors.notice}</p>` : nothing}
         <button part="submit-button" type="submit" ?disabled=${busy}>
           ${
             busy
@@ -614,16 +691,13 @@ export class PaydoCheckout extends LitElement {
     return method.formType === 'cards' && this.checkout?.cardMode !== 'hosted';
   }
 
-  #fields(method: CheckoutMethod): TemplateResult {
+  #fields(method: CheckoutMethod, busy: boolean): TemplateResult {
     const t = this.#t;
     const labels: Record<string, string> = { email: t.email, name: t.name, phone: t.phone };
-    const names = new Set(method.fields.map((f) => f.name));
-    const fields = names.has('email')
-      ? method.fields
-      : [{ name: 'email', type: 'email', required: true, title: null }, ...method.fields];
-    const brand = detectBrand(digitsOnly(this.values['card.pan'] ?? ''));
-    return html`${fields.map((f) =>
-      this.#input(f.name, labels[f.name] ?? f.title ?? f.name, {
+    const brand = detectBrand(digitsOnly(this.values['card.pan'] ?? '')).brand;
+    const input = (key: string, label: string, o: InputOptions = {}) => this.#input(key, label, busy, o);
+    return html`${this.#payerFields(method).map((f) =>
+      input(f.name, labels[f.name] ?? f.title ?? f.name, {
         type: TYPES[f.name] ?? 'text',
         autocomplete: AUTOCOMPLETE[f.name] ?? 'off',
         required: f.required,
@@ -632,35 +706,23 @@ export class PaydoCheckout extends LitElement {
     ${
       this.#cardHere(method)
         ? html`<div part="card-form">
-          ${this.#input(CARD_FIELDS[0], t.cardNumber, { autocomplete: 'cc-number', inputmode: 'numeric', brand: brand.brand === 'unknown' ? '' : brand.brand, maxlength: 23 })}
+          ${input(CARD_FIELDS[0], t.cardNumber, { autocomplete: 'cc-number', inputmode: 'numeric', placeholder: '1234 1234 1234 1234', brand: brand === 'unknown' ? '' : brand })}
           <div class="row">
-            ${this.#input(CARD_FIELDS[1], t.expiry, { autocomplete: 'cc-exp', inputmode: 'numeric', placeholder: 'MM/YY', maxlength: 5 })}
-            ${this.#input(CARD_FIELDS[2], t.cvv, { autocomplete: 'cc-csc', inputmode: 'numeric', maxlength: brand.cvvLength })}
+            ${input(CARD_FIELDS[1], t.expiry, { autocomplete: 'cc-exp', inputmode: 'numeric', placeholder: t.mmyy })}
+            ${input(CARD_FIELDS[2], t.cvv, { autocomplete: 'cc-csc', inputmode: 'numeric', placeholder: 'CVC', maxlength: brand === 'amex' ? 4 : 3 })}
           </div>
-          ${this.#input(CARD_FIELDS[3], t.holder, { autocomplete: 'cc-name' })}
+          ${input(CARD_FIELDS[3], t.holder, { autocomplete: 'cc-name' })}
         </div>`
         : nothing
     }`;
   }
 
-  #input(
-    key: string,
-    label: string,
-    o: {
-      type?: string;
-      autocomplete?: string;
-      inputmode?: string;
-      placeholder?: string;
-      maxlength?: number;
-      required?: boolean;
-      brand?: string;
-    },
-  ): TemplateResult {
+  #input(key: string, label: string, busy: boolean, o: InputOptions): TemplateResult {
     const id = `f-${key.replace('.', '-')}`;
     const error = this.errors[key];
     return html`<div part="field">
-      <label part="label" for=${id}>${label}${o.brand ? html`<span class="brand">${o.brand}</span>` : nothing}</label>
-      <input
+      <label part="label" for=${id}>${label}</label>
+      <div class="box"><input
         part="input"
         id=${id}
         name=${key}
@@ -668,17 +730,39 @@ export class PaydoCheckout extends LitElement {
         autocomplete=${o.autocomplete ?? 'off'}
         inputmode=${o.inputmode ?? nothing}
         placeholder=${o.placeholder ?? nothing}
-        maxlength=${o.maxlength ?? nothing}
+        maxlength=${o.maxlength ?? limit(key)}
         ?required=${o.required ?? key.startsWith('card.')}
+        ?readonly=${busy}
         aria-invalid=${error ? 'true' : 'false'}
         aria-describedby=${error ? `${id}-error` : nothing}
         .value=${this.values[key] ?? ''}
         @input=${this.#onInput}
+        @blur=${this.#onBlur}
       />
+      ${o.brand ? html`<span part="card-brand" class=${o.brand}>${BRAND_MARKS[o.brand] ?? o.brand}</span>` : nothing}</div>
       ${error ? html`<div part="error" id=${`${id}-error`}>${error}</div>` : nothing}
     </div>`;
   }
 }
+
+interface InputOptions {
+  type?: string;
+  autocomplete?: string;
+  inputmode?: string;
+  placeholder?: string;
+  maxlength?: number;
+  required?: boolean;
+  brand?: string;
+}
+
+/** The text of each brand's mark; the look (colours, the circles of Mastercard and Maestro) is CSS. */
+const BRAND_MARKS: Record<string, string> = {
+  visa: 'VISA',
+  mir: 'МИР',
+  amex: 'AMEX',
+  mastercard: 'Mastercard',
+  maestro: 'Maestro',
+};
 
 function safeTest(pattern: string, value: string): boolean {
   try {

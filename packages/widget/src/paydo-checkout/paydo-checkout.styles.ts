@@ -2,19 +2,21 @@ import { css } from 'lit';
 
 // Logical properties only (margin-inline, padding-block…), so dir="rtl" lays out correctly.
 export const styles = css`
+  /* light-dark() picks by color-scheme: the OS setting, or the theme attribute. */
   :host {
-    --paydo-color-primary: #4338ca;
-    --paydo-color-on-primary: #fff;
-    --paydo-color-text: #111827;
-    --paydo-color-muted: #4b5563;
-    --paydo-color-background: #fff;
-    --paydo-color-surface: #f9fafb;
-    --paydo-color-border: #9ca3af;
-    --paydo-color-error: #b91c1c;
-    --paydo-color-success: #15803d;
-    --paydo-color-focus: #2563eb;
+    color-scheme: light dark;
+    --paydo-color-primary: light-dark(#4338ca, #818cf8);
+    --paydo-color-on-primary: light-dark(#fff, #0c0a1d);
+    --paydo-color-text: light-dark(#111827, #f4f4f5);
+    --paydo-color-muted: light-dark(#4b5563, #a1a1aa);
+    --paydo-color-background: light-dark(#fff, #18181b);
+    --paydo-color-surface: light-dark(#f5f5ff, #27272a);
+    --paydo-color-border: light-dark(#9ca3af, #71717a);
+    --paydo-color-error: light-dark(#b91c1c, #fca5a5);
+    --paydo-color-success: light-dark(#15803d, #86efac);
+    --paydo-color-focus: light-dark(#2563eb, #93c5fd);
     --paydo-radius: 8px;
-    --paydo-font-family: system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif;
+    --paydo-font-family: system-ui, sans-serif;
     --paydo-font-size: 1rem;
     --paydo-spacing: 1rem;
     display: block;
@@ -24,19 +26,11 @@ export const styles = css`
     font-size: var(--paydo-font-size);
     line-height: 1.4;
   }
-  @media (prefers-color-scheme: dark) {
-    :host {
-      --paydo-color-primary: #a5b4fc;
-      --paydo-color-on-primary: #111827;
-      --paydo-color-text: #f3f4f6;
-      --paydo-color-muted: #d1d5db;
-      --paydo-color-background: #111827;
-      --paydo-color-surface: #1f2937;
-      --paydo-color-border: #6b7280;
-      --paydo-color-error: #fca5a5;
-      --paydo-color-success: #86efac;
-      --paydo-color-focus: #93c5fd;
-    }
+  :host([theme='light']) {
+    color-scheme: light;
+  }
+  :host([theme='dark']) {
+    color-scheme: dark;
   }
   [part~='base'] {
     background: var(--paydo-color-background);
@@ -92,18 +86,71 @@ export const styles = css`
     margin: 0;
     accent-color: var(--paydo-color-primary);
   }
+  /* A light chip: logos drawn for white pages stay visible on dark ones. */
   [part~='method-logo'] {
     inline-size: 36px;
     block-size: 24px;
     object-fit: contain;
+    background: #fff;
+    border-radius: 4px;
+    padding: 2px;
   }
   [part~='field'] {
     margin-block-end: 0.85rem;
   }
+  /* Expiry and CVC share rows (label, input, error): the inputs line up even when one label wraps. */
   .row {
     display: grid;
     grid-template-columns: 1fr 1fr;
-    gap: 0.75rem;
+    column-gap: 0.75rem;
+  }
+  .row > * {
+    display: grid;
+    grid-row: span 3;
+    grid-template-rows: subgrid;
+    align-content: end;
+  }
+  .box {
+    position: relative;
+  }
+  [part~='card-brand'] {
+    position: absolute;
+    inset-inline-end: 0.5rem;
+    inset-block: 0;
+    margin-block: auto;
+    block-size: 1.4rem;
+    min-inline-size: 2.2rem;
+    padding-inline: 0.25rem;
+    display: grid;
+    place-content: center;
+    border-radius: 4px;
+    background: #fff;
+    border: 1px solid #d4d4d8;
+    color: #1a1f71;
+    font: italic 800 0.7rem/1 sans-serif;
+    text-transform: uppercase;
+  }
+  .mir {
+    color: #0f754e;
+  }
+  .amex {
+    background: #006fcf;
+    color: #fff;
+  }
+  .mastercard,
+  .maestro {
+    font-size: 0;
+    background:
+      radial-gradient(circle at 37%, var(--a, #eb001b) 0.42rem, #0000 0.45rem),
+      radial-gradient(circle at 63%, var(--b, #f79e1b) 0.42rem, #0000 0.45rem),
+      #fff;
+  }
+  .maestro {
+    --a: #e4001b;
+    --b: #0099df;
+  }
+  [name='card.pan'] {
+    padding-inline-end: 3.25rem;
   }
   [part~='input'] {
     box-sizing: border-box;
@@ -120,16 +167,19 @@ export const styles = css`
     border-color: var(--paydo-color-error);
     border-width: 2px;
   }
-  [part~='error'] {
+  [part~='error'],
+  [part~='notice'] {
     color: var(--paydo-color-error);
     font-size: 0.875em;
-    margin-block-start: 0.25rem;
+    margin-block: 0.25rem 0;
   }
-  .brand {
-    float: inline-end;
-    font-weight: 400;
-    color: var(--paydo-color-muted);
-    text-transform: capitalize;
+  [part~='notice'] {
+    margin-block-end: 0.75rem;
+  }
+
+  .actions {
+    display: grid;
+    gap: 0.5rem;
   }
   button,
   [part~='link-button'] {
@@ -151,15 +201,16 @@ export const styles = css`
   }
   [part~='submit-button'] {
     inline-size: 100%;
+    margin-block-end: 0.25rem;
   }
   button.link {
     inline-size: 100%;
-    margin-block-start: 0.5rem;
     background: transparent;
     color: var(--paydo-color-primary);
     font-weight: 500;
     text-decoration: underline;
   }
+  [readonly],
   button[disabled] {
     opacity: 0.7;
     cursor: progress;
@@ -212,5 +263,21 @@ export const styles = css`
     overflow: hidden;
     clip-path: inset(50%);
     white-space: nowrap;
+  }
+  /* A phone: less air, so that Pay stays close. */
+  @media (max-width: 30rem) {
+    :host {
+      --paydo-spacing: 0.75rem;
+    }
+    [part~='field'] {
+      margin-block-end: 0.6rem;
+    }
+    [part~='method'] {
+      margin-block-end: 0.35rem;
+    }
+    legend,
+    label {
+      margin-block-end: 0.2rem;
+    }
   }
 `;

@@ -1,6 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { DatabaseSync, type StatementSync } from 'node:sqlite';
+import type { DatabaseSync, StatementSync } from 'node:sqlite';
 import {
   ACCEPTED_STATE,
   type AttemptProgress,
@@ -137,7 +137,9 @@ export class SqliteStore implements PaydoStore {
   constructor(path: string, options: SqliteStoreOptions = {}) {
     this.#keyRetentionMs = options.keyRetentionMs ?? 7 * 24 * 60 * 60 * 1000;
     if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
-    this.#db = new DatabaseSync(path);
+    // Loaded here, not at import: apps on another store never load `node:sqlite` (or its warning).
+    const sqlite = process.getBuiltinModule('node:sqlite') as typeof import('node:sqlite');
+    this.#db = new sqlite.DatabaseSync(path);
     this.#db.exec('PRAGMA journal_mode = WAL; PRAGMA busy_timeout = 5000; PRAGMA synchronous = NORMAL;');
     this.#db.exec(SCHEMA);
     this.#q = Object.fromEntries(Object.entries(SQL).map(([name, sql]) => [name, this.#db.prepare(sql)])) as Statements;

@@ -1,0 +1,47 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { addOrder, cardBody, type Harness, startHarness } from './harness.ts';
+
+let h: Harness | undefined;
+afterEach(async () => {
+  await h?.close();
+  h = undefined;
+});
+
+describe('merchant mistakes fail early and say how to fix them', () => {
+  const cases: [string, Record<string, unknown>, RegExp][] = [
+    [
+      'a number amount',
+      { amount: 19.9 },
+      /amount 19\.9 \(number\): give it as decimal text above zero, e\.g\. "19\.90"/,
+    ],
+    ['a lowercase currency', { currency: 'eur' }, /currency "eur": give an ISO 4217 code in capitals, e\.g\. "EUR"/],
+    ['an unknown currency', { currency: 'XYZ' }, /currency "XYZ": give an ISO 4217 code in capitals, e\.g\. "EUR"/],
+    ['a zero amount', { amount: '0.00' }, /amount "0\.00" \(string\)/],
+  ];
+  for (const [label, change, logged] of cases) {
+    it(`${label} from resolveOrder: one log line naming the field and the fix; the shopper a neutral message`, async () => {
+      h = await startHarness({ plugin: { rateLimit: false } });
+      const ref = addOrder(h, change as never);
+      for (const answer of [
+        await h.app.inject({ method: 'GET', url: `/paydo/checkout/${ref}` }),
+        await h.app.inject({
+          method: 'POST',
+          url: `/paydo/checkout/${ref}/pay`,
+          headers: { 'idempotency-key': `key-${Math.random().toString(36).slice(2)}` },
+          payload: cardBody('4242424242424242'),
+        }),
+      ]) {
+        expect(answer.statusCode).toBe(500);
+        expect(answer.json()).toEqual({
+          error: 'internal',
+          message: 'This order cannot be paid right now. Please contact the shop.',
+        });
+      }
+      const lines = h.logs
+        .map((l) => (JSON.parse(l) as { msg?: string }).msg ?? '')
+        .filter((m) => m.includes(`resolveOrder("${ref}")`));
+      expect(lines).toHaveLength(2);
+      expect(lines[0]).toMatch(logged);
+    });
+  }
+});
