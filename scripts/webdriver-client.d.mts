@@ -14,6 +14,7 @@ export class WebDriverSession {
   navigate(url: string): Promise<void>;
   url(): Promise<string>;
   refresh(): Promise<void>;
+  back(): Promise<void>;
   /** Runs `body` (a function body using `arguments`) in the page. */
   execute<T = unknown>(body: string, args?: unknown[]): Promise<T>;
   click(element: WebElement): Promise<void>;

@@ -51,6 +51,9 @@ export class WebDriverSession {
   refresh() {
     return this.command('POST', '/refresh', {});
   }
+  back() {
+    return this.command('POST', '/back', {});
+  }
   /** Runs `body` (a function body using `arguments`) in the page. */
   execute(body, args = []) {
     return this.command('POST', '/execute/sync', { script: body, args });

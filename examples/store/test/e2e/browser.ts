@@ -145,6 +145,7 @@ interface Driver {
   goto(url: string): Promise<void>;
   url(): Promise<string>;
   reload(): Promise<void>;
+  goBack(): Promise<void>;
   /** Runs `expression` (JavaScript, `args` bound as `args`) in the page and returns its JSON value. */
   evaluate<T>(body: string, args: unknown[]): Promise<T>;
   /** The first element matching `steps` that is visible (or any, when `visible` is false). */
@@ -186,6 +187,9 @@ class PuppeteerDriver implements Driver {
   }
   async reload() {
     await this.#page.reload();
+  }
+  async goBack() {
+    await this.#page.goBack();
   }
   evaluate<T>(body: string, args: unknown[]): Promise<T> {
     return this.#page.evaluate(
@@ -243,6 +247,9 @@ class WebDriverDriver implements Driver {
   }
   reload() {
     return this.#session.refresh();
+  }
+  goBack() {
+    return this.#session.back();
   }
   evaluate<T>(body: string, args: unknown[]): Promise<T> {
     return this.#session.execute<T>(`const args = arguments; ${body}`, args);
@@ -418,6 +425,9 @@ export class Page {
   }
   reload() {
     return this.#driver.reload();
+  }
+  goBack() {
+    return this.#driver.goBack();
   }
   async waitForURL(glob: string, options: { timeout?: number } = {}) {
     const pattern = globToRegExp(glob);
