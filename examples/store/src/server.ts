@@ -346,6 +346,9 @@ export async function buildStore(options: StoreOptions): Promise<{ app: FastifyI
     if (!order) return notFoundPage(reply, 'order');
     // Paid already (Back from the order page, a reload, a second tab): the receipt is the way on.
     if (isPaid(order)) return reply.redirect(`/orders/${order.ref}`, 303);
+    // Never from the back/forward cache: Back from 3-D Secure, a wallet or the order page must load
+    // the page again so <paydo-checkout> asks the server where the payment stands.
+    reply.header('cache-control', 'no-store');
     return page(
       reply,
       `Checkout #${order.number}`,

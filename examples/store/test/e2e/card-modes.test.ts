@@ -56,7 +56,7 @@ describe('hosted card mode: the card is typed on Paydo’s page, never in the sh
     const ref = await checkoutProduct(page);
     expect(await page.locator('paydo-checkout input[name="card.pan"]').count()).toBe(0);
     await expect(page.locator('paydo-checkout [part~="submit-button"]').textContent()).resolves.toContain(
-      "enter the card on Paydo's secure page",
+      "on Paydo's card page",
     );
     await fillPayer(page);
     await pay(page);

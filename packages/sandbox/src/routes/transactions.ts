@@ -19,20 +19,16 @@ export function transactionRoutes(app: FastifyInstance, ctx: SandboxContext): vo
     },
   );
 
-  app.get<{ Params: { txid: string } }>(
-    '/transactions/:txid',
-    { config: { endpoint: 'transactions.get' } },
-    async (request, reply) => {
-      if (!isAuthorized(request, ctx.options.project)) return sendError(reply, 401, MESSAGES.unauthorized);
-      const tx = ctx.state.transactions.get(request.params.txid);
-      if (!tx) return sendError(reply, 404, MESSAGES.transactionNotFound);
-      return sendData(reply, transactionView(tx, ctx));
-    },
-  );
+  getTransactionRoute(app, ctx);
 }
 
 /** `GET /v2/transactions/{id}`: the only "get transaction" on Payop's current page; same object. */
 export function transactionV2Routes(app: FastifyInstance, ctx: SandboxContext): void {
+  getTransactionRoute(app, ctx);
+}
+
+/** `GET /transactions/{id}` (v1 and v2 answer the same object). */
+function getTransactionRoute(app: FastifyInstance, ctx: SandboxContext): void {
   app.get<{ Params: { txid: string } }>(
     '/transactions/:txid',
     { config: { endpoint: 'transactions.get' } },
