@@ -3,10 +3,10 @@ import '../src/paydo-checkout/paydo-checkout.ts';
 import type { PaydoCheckout } from '../src/paydo-checkout/paydo-checkout.component.ts';
 
 export async function mount(
-  attrs: { lang?: string; methods?: string; maxWaitMs?: number } = {},
+  attrs: { lang?: string; methods?: string; maxWaitMs?: number; theme?: 'light' | 'dark' | 'auto' } = {},
 ): Promise<PaydoCheckout> {
   const el = await fixture<PaydoCheckout>(
-    html`<paydo-checkout api="/paydo" order="r1" lang=${attrs.lang ?? 'en'} methods=${attrs.methods ?? ''} max-wait-ms=${attrs.maxWaitMs ?? 600000}></paydo-checkout>`,
+    html`<paydo-checkout api="/paydo" order="r1" lang=${attrs.lang ?? 'en'} methods=${attrs.methods ?? ''} max-wait-ms=${attrs.maxWaitMs ?? 600000} theme=${attrs.theme ?? 'auto'}></paydo-checkout>`,
   );
   await waitUntil(() => !q(el, '.spinner') || q(el, 'form'), 'the checkout did not load');
   return el;
