@@ -69,6 +69,6 @@ export default defineConfig({
     target: 'es2022',
     sourcemap: true,
     minify: true,
-    rolldownOptions: { output: { minify: true } },
+    rolldownOptions: { output: { minify: true, comments: false } },
   },
 });

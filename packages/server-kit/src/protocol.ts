@@ -4,6 +4,14 @@
  * the browser; the plugin validates with the same schemas.
  */
 import { z } from 'zod';
+import type { CheckoutErrorCode, DeclineCode } from './error-catalogue.ts';
+
+export type {
+  CheckoutErrorCode,
+  DeclineCode,
+  ErrorCode,
+  WidgetErrorCode,
+} from './error-catalogue.ts';
 
 //// requests ////
 
@@ -95,7 +103,12 @@ export type NextStep =
   | { type: 'redirect'; url: string }
   | { type: 'post'; url: string; fields: Record<string, string> }
   | { type: 'wait'; afterMs: number }
-  | { type: 'done'; status: 'success' | 'fail'; message?: string }
+  /**
+   * `fail`: `code` says why (the error catalogue, docs/errors.md) and `message` is the catalogue's
+   * English sentence for it. Paydo's own words go to the merchant only (`onPaymentUpdate`, logs).
+   */
+  | { type: 'done'; status: 'success' }
+  | { type: 'done'; status: 'fail'; code: DeclineCode; message: string }
   | { type: 'hosted'; url: string };
 
 export interface PayResponse {
@@ -110,23 +123,11 @@ export interface NextResponse {
   next: NextStep;
 }
 
-export type CheckoutErrorCode =
-  | 'validation'
-  | 'not_found'
-  | 'already_paid'
-  | 'payment_in_progress'
-  | 'idempotency_mismatch'
-  | 'payment_rejected'
-  | 'rate_limited'
-  | 'upstream_unavailable'
-  | 'service_unavailable'
-  | 'forbidden'
-  | 'unsupported_media_type'
-  | 'internal';
-
 /** Every error answer of the plugin. */
 export interface CheckoutError {
+  /** A code of the error catalogue (docs/errors.md). */
   error: CheckoutErrorCode;
+  /** An English sentence; the widget shows its own translation of `error` instead. */
   message: string;
   /** `validation`: field name → messages (`email`, `nationalid`, `card.pan`, …). */
   fields?: Record<string, string[]>;

@@ -1,23 +1,43 @@
+import { type CheckoutErrorCode, ERROR_CATALOGUE } from '../error-catalogue.ts';
 import { PaydoError, PaydoValidationError } from '../errors.ts';
-import type { CheckoutError, CheckoutErrorCode } from '../protocol.ts';
+import type { CheckoutError } from '../protocol.ts';
 import { isStoreUnavailable } from './store/store.ts';
 
-/** An error answer of the plugin: HTTP status plus the protocol's `{error, message, …}` body. */
+/**
+ * An error answer of the plugin: the protocol's `{error, message, …}` body, with the HTTP
+ * status and `retryable` of its code in the error catalogue (the first status unless `status`
+ * names another of the code's).
+ */
 export class CheckoutHttpError extends Error {
   override name = 'CheckoutHttpError';
   readonly statusCode: number;
   readonly body: CheckoutError;
-  constructor(statusCode: number, code: CheckoutErrorCode, message: string, extra: Partial<CheckoutError> = {}) {
+  /** For the merchant's log only (e.g. Paydo's own words): never sent to the browser. */
+  readonly detail: string | undefined;
+  constructor(
+    code: CheckoutErrorCode,
+    message: string,
+    extra: Omit<Partial<CheckoutError>, 'error' | 'message'> & { status?: number; detail?: string } = {},
+  ) {
     super(message);
-    this.statusCode = statusCode;
-    this.body = { error: code, message, ...extra };
+    const { status, detail, ...rest } = extra;
+    this.detail = detail;
+    const entry = ERROR_CATALOGUE[code];
+    const statuses: readonly number[] = entry.httpStatus;
+    if (status !== undefined && !statuses.includes(status)) {
+      throw new Error(`unreachable: ${code} is never answered with ${status} (error-catalogue.ts)`);
+    }
+    this.statusCode = status ?? (statuses[0] as number);
+    this.body = { error: code, message, ...(entry.retryable && { retryable: true }), ...rest };
   }
 }
 
-export const notFound = (what = 'This order') => new CheckoutHttpError(404, 'not_found', `${what} was not found.`);
+export const orderNotFound = () => new CheckoutHttpError('order_not_found', 'This order was not found.');
+export const transactionNotFound = () =>
+  new CheckoutHttpError('transaction_not_found', 'This transaction was not found for this order.');
 
 export function validationError(fields: Record<string, string[]>, message = 'Some fields need attention.') {
-  return new CheckoutHttpError(422, 'validation', message, { fields });
+  return new CheckoutHttpError('validation', message, { fields });
 }
 
 /** Why an e-mail cannot go on an invoice, or null when it can. */
@@ -41,8 +61,9 @@ export function widgetFieldName(paydoField: string): string {
 }
 
 /**
- * Turns a client error into the protocol's answer. `retryable` errors mean
- * "nothing is lost, try again"; the others will not get better by retrying.
+ * Turns a client error into the protocol's answer, under the catalogue code of the client
+ * error. `retryable` errors mean "nothing is lost, try again"; the others will not get better
+ * by retrying. The payer gets a plain sentence; Paydo's words stay in the merchant's log.
  */
 export function fromPaydoError(error: unknown): CheckoutHttpError {
   if (error instanceof CheckoutHttpError) return error;
@@ -56,45 +77,31 @@ export function fromPaydoError(error: unknown): CheckoutHttpError {
     return validationError(fields, 'Paydo did not accept some fields.');
   }
   if (error instanceof PaydoError) {
-    switch (error.code) {
-      case 'PAYDO_ERR_BUSINESS':
-        return new CheckoutHttpError(422, 'payment_rejected', error.message);
-      case 'PAYDO_ERR_UPSTREAM':
-      case 'PAYDO_ERR_TIMEOUT':
-      case 'PAYDO_ERR_NETWORK':
-        return new CheckoutHttpError(
-          503,
-          'upstream_unavailable',
-          'The payment service is not answering right now. Please try again.',
-          {
-            retryable: true,
-          },
-        );
-      default:
-        // Credentials, shape or not-found problems: the merchant's setup, not the payer's.
-        return new CheckoutHttpError(
-          502,
-          'upstream_unavailable',
-          'The payment service refused the request. Please try again later.',
-          {
-            retryable: false,
-          },
-        );
+    const code = error.catalogueCode;
+    const detail = `Paydo: ${error.code}${error.statusCode ? ` (HTTP ${error.statusCode})` : ''}: ${error.message}`;
+    if (code === 'payment_rejected') return new CheckoutHttpError(code, ERROR_CATALOGUE[code].payerMessage, { detail });
+    if (code === 'paydo_unavailable') {
+      return new CheckoutHttpError(code, 'The payment service is not answering right now. Please try again.', {
+        detail,
+      });
+    }
+    // Credentials, shape or not-found problems: the merchant's setup, not the payer's.
+    if (code !== 'request_aborted' && code !== 'validation') {
+      return new CheckoutHttpError(code, 'The payment service refused the request. Please try again later.', {
+        detail,
+      });
     }
   }
-  return new CheckoutHttpError(
-    500,
-    'internal',
-    'Something went wrong on our side. Nothing was charged twice; please try again.',
-  );
+  return internalError();
 }
+
+export const internalError = () =>
+  new CheckoutHttpError('internal', 'Something went wrong on our side. Nothing was charged twice; please try again.');
 
 /** The kit's own database (the `PaydoStore`) is not reachable: nothing was written, try again. */
 export function storeUnavailable(): CheckoutHttpError {
   return new CheckoutHttpError(
-    503,
     'service_unavailable',
     'The shop cannot record payments for a moment. Please try again: nothing is charged twice.',
-    { retryable: true },
   );
 }

@@ -4,6 +4,7 @@ import { PaydoClient } from '../client/client.ts';
 import { PAYDO_IPN_SOURCE_ADDRESSES } from '../client/schemas/ipn.ts';
 import type { Refund } from '../client/schemas/refunds.ts';
 import type { Transaction } from '../client/schemas/transactions.ts';
+import type { DeclineCode } from '../error-catalogue.ts';
 import { compileTrustProxy, normalizeIp, type TrustFn, type TrustProxy } from './client-address.ts';
 import { CheckoutHttpError } from './http-error.ts';
 import { MemoryStore } from './store/memory-store.ts';
@@ -54,8 +55,14 @@ export interface PaymentUpdate {
   refundError?: string;
   amount: string;
   currency: string;
-  /** Why it failed, in Paydo's words. */
+  /** Why it failed, in Paydo's words, verbatim (for you and your logs; never show it to the payer). */
   errorMessage: string | null;
+  /**
+   * `status: 'failed'`: why, as a code of the error catalogue (docs/errors.md) recognised from
+   * Paydo's words (`insufficient_funds`, `three_d_secure_failed`, …; `payment_declined` when
+   * they say nothing the kit knows). The payer saw this code's message. Null otherwise.
+   */
+  errorCode: DeclineCode | null;
   /** What told the kit: the IPN, or a status check while the payer waited. */
   source: 'ipn' | 'status-check';
   transaction: Transaction;
@@ -406,7 +413,7 @@ function checkedResolveOrder(resolve: PaydoPluginOptions['resolveOrder']): Paydo
     const problem = orderProblem(order);
     if (problem) {
       request.log.error(`${NAME}: resolveOrder("${orderRef}") returned ${problem}`);
-      throw new CheckoutHttpError(500, 'internal', 'This order cannot be paid right now. Please contact the shop.');
+      throw new CheckoutHttpError('order_invalid', 'This order cannot be paid right now. Please contact the shop.');
     }
     return order;
   };

@@ -23,11 +23,11 @@ export interface OrderLock {
 }
 
 function inProgress(message = 'Another payment for this order is being processed.'): CheckoutHttpError {
-  return new CheckoutHttpError(409, 'payment_in_progress', message, { retryable: true });
+  return new CheckoutHttpError('payment_in_progress', message);
 }
 
 export function alreadyPaid(txid?: string | null): CheckoutHttpError {
-  return new CheckoutHttpError(409, 'already_paid', 'This order is already paid.', txid ? { txid } : {});
+  return new CheckoutHttpError('already_paid', 'This order is already paid.', txid ? { txid } : {});
 }
 
 /** Runs `work` holding the order's lock; the lease is renewed while the work is in flight. */
@@ -94,9 +94,8 @@ export async function assertNoPaymentUnderway(ctx: PluginContext, orderRef: stri
   for (const v of verdicts) if (v && 'paid' in v) throw alreadyPaid(v.paid);
   for (const v of verdicts) {
     if (v && 'pending' in v) {
-      throw new CheckoutHttpError(409, 'payment_in_progress', 'A payment for this order is already in progress.', {
+      throw new CheckoutHttpError('payment_in_progress', 'A payment for this order is already in progress.', {
         txid: v.pending,
-        retryable: true,
       });
     }
   }

@@ -2,6 +2,7 @@ import type {
   CheckoutField,
   CheckoutMethod,
   CheckoutResponse,
+  DeclineCode,
   NextStep,
   PayRequest,
 } from '@paydo-checkout/server-kit/protocol';
@@ -17,7 +18,7 @@ import {
   formatExpiry,
 } from '../card/card-data.ts';
 import type { PaydoEventDetail, PaydoEventName } from '../events.ts';
-import { type Strings, stringsFor } from '../translations/localize.ts';
+import { messageFor, type Strings, stringsFor } from '../translations/localize.ts';
 import { styles } from './paydo-checkout.styles.ts';
 
 type View =
@@ -53,8 +54,8 @@ const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
  * @fires paydo-submit - The payer pressed Pay (cancelable: `preventDefault()` stops the payment). `detail: {method}`.
  * @fires paydo-redirect - About to leave for 3-D Secure or a redirect (cancelable). `detail: {url, method, fields}`.
  * @fires paydo-success - The payment is confirmed, or the order was already paid (`alreadyPaid: true`). `detail: {txid, invoiceId, alreadyPaid}`.
- * @fires paydo-fail - The payment was declined; the form shows the reason and stays for another try. `detail: {txid, message}`.
- * @fires paydo-error - Something prevented paying (offline, not found…). `detail: {code, message}`.
+ * @fires paydo-fail - The payment was declined; the form shows the reason and stays for another try. `detail: {txid, code, message}`: `code` from the error catalogue (docs/errors.md), `message` as shown.
+ * @fires paydo-error - Something prevented paying (offline, not found…). `detail: {code, message}`: `code` from the error catalogue.
  *
  * @csspart base - The outer box.
  * @csspart header - Amount and description.
@@ -344,8 +345,7 @@ export class PaydoCheckout extends LitElement {
           this.#show({ name: 'success' }, t.success);
           this.#emit('paydo-success', { txid, invoiceId });
         } else {
-          this.#declined(step.message ?? '');
-          this.#emit('paydo-fail', { txid, message: step.message ?? t.fail });
+          this.#emit('paydo-fail', { txid, code: step.code, message: this.#declined(step.code) });
         }
     }
   }
@@ -354,15 +354,15 @@ export class PaydoCheckout extends LitElement {
    * A decline keeps the form: the reason sits by the card number (or above Pay for other
    * methods), the CVC is cleared, and focus goes where the payer fixes it.
    */
-  #declined(reason: string): void {
-    const t = this.#t;
-    // Paydo words its reasons in English: shown as they are only to English readers.
-    const message = this.#paydoLanguage === 'en' && reason ? `${t.fail} ${reason}` : t.fail;
+  #declined(code: DeclineCode): string {
+    // The code's sentence in the payer's language; Paydo's own words are for the merchant only.
+    const message = messageFor(this.#t, code, 'fail');
     const card = this.selected && this.#cardHere(this.selected);
     this.values = { ...this.values, 'card.cvv': '' };
     this.errors = { [card ? 'card.pan' : 'notice']: message };
     this.#show({ name: 'form' }, message);
     this.#focusAfterRender = 'error';
+    return message;
   }
 
   #redirect(step: Extract<NextStep, { type: 'post' | 'redirect' }>): void {
@@ -413,7 +413,7 @@ export class PaydoCheckout extends LitElement {
     if (document.visibilityState === 'hidden') return;
     if (Date.now() - this.#waitStarted > this.maxWaitMs) {
       this.#show({ name: 'gave-up' }, this.#t.gaveUp);
-      this.#emit('paydo-error', { code: 'timeout', message: this.#t.gaveUp });
+      this.#emit('paydo-error', { code: 'confirmation_timeout', message: this.#t.gaveUp });
       return;
     }
     try {
@@ -461,16 +461,8 @@ export class PaydoCheckout extends LitElement {
       this.#wait(e.body.txid, true);
       return;
     }
-    const message =
-      {
-        offline: t.offline,
-        not_found: t.notFound,
-        rate_limited: t.rateLimited(e.retryAfter || 60),
-        upstream_unavailable: t.unavailable,
-        payment_in_progress: t.inProgress,
-        payment_rejected: e.body?.message ?? t.fail,
-      }[e.code as string] ?? t.generic;
-    const again = retry ?? (this.checkout && e.code !== 'not_found' ? () => this.#show({ name: 'form' }) : null);
+    const message = messageFor(t, e.code, 'generic', e.retryAfter || 60);
+    const again = retry ?? (this.checkout && e.code !== 'order_not_found' ? () => this.#show({ name: 'form' }) : null);
     this.#show({ name: 'error', message, retry: again }, message);
     this.#emit('paydo-error', { code: e.code, message });
   }

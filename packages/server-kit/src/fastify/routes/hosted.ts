@@ -1,7 +1,7 @@
 import type { FastifyInstance, onRequestHookHandler } from 'fastify';
 import { HostedRequest, type PayResponse } from '../../protocol.ts';
 import type { PluginContext } from '../context.ts';
-import { emailProblem, fromPaydoError, notFound, validationError } from '../http-error.ts';
+import { emailProblem, fromPaydoError, orderNotFound, validationError } from '../http-error.ts';
 import { createInvoice, reusableInvoice } from '../invoices.ts';
 import { hostedPageUrl } from '../next-step.ts';
 import { orderRefOf } from '../params.ts';
@@ -19,7 +19,7 @@ export function hostedRoute(app: FastifyInstance, ctx: PluginContext, limits: on
     const orderRef = orderRefOf(request);
     const { resolveOrder, hostedPageOrigin } = ctx.options;
     const order = await resolveOrder(orderRef, request);
-    if (!order) throw notFound();
+    if (!order) throw orderNotFound();
     const email = parsed.data.payer.email || order.payer?.email || '';
     const emailError = emailProblem(email);
     if (emailError) throw validationError({ email: [emailError] });

@@ -2,11 +2,12 @@ import { createHash } from 'node:crypto';
 import type { FastifyInstance, FastifyRequest, onRequestHookHandler } from 'fastify';
 import type { PaymentMethod } from '../../client/schemas/payment-methods.ts';
 import { requiresHostedPage } from '../../client/schemas/transactions.ts';
+import { ERROR_CATALOGUE } from '../../error-catalogue.ts';
 import { IdempotencyKey, PayRequest, type PayResponse } from '../../protocol.ts';
 import { cardMode, isTokenizationRefused, switchToHostedCards } from '../card-mode.ts';
 import { clientIp } from '../client-address.ts';
 import type { PluginContext } from '../context.ts';
-import { CheckoutHttpError, emailProblem, fromPaydoError, notFound, validationError } from '../http-error.ts';
+import { CheckoutHttpError, emailProblem, fromPaydoError, orderNotFound, validationError } from '../http-error.ts';
 import { createInvoice, reusableInvoice } from '../invoices.ts';
 import { hostedPageUrl } from '../next-step.ts';
 import type { PaydoOrder } from '../options.ts';
@@ -72,7 +73,6 @@ async function payOnce(
   const claim = await store.claimIdempotencyKey(storeKey, fingerprint, ctx.options.claimLeaseMs);
   if (claim.status === 'mismatch') {
     throw new CheckoutHttpError(
-      422,
       'idempotency_mismatch',
       'This Idempotency-Key was used for a different payment. Use a new key.',
     );
@@ -140,14 +140,7 @@ async function waitForTwin(ctx: PluginContext, storeKey: string, fingerprint: st
 }
 
 function stillInProgress(): CheckoutHttpError {
-  return new CheckoutHttpError(
-    409,
-    'payment_in_progress',
-    'This payment is still being processed. Please wait a moment.',
-    {
-      retryable: true,
-    },
-  );
+  return new CheckoutHttpError('payment_in_progress', 'This payment is still being processed. Please wait a moment.');
 }
 
 async function runAttempt(
@@ -161,7 +154,7 @@ async function runAttempt(
   const { resolveOrder } = ctx.options;
   // The browser never sets an amount: the order comes from the merchant's records, every time.
   const order = await resolveOrder(orderRef, request);
-  if (!order) throw notFound();
+  if (!order) throw orderNotFound();
   const methods = methodsForCurrency(await ctx.methods(), order.currency);
   const method = methods.find((m) => m.identifier === body.method);
   if (!method) throw validationError({ method: ['This payment method is not available for this order.'] });
@@ -361,7 +354,9 @@ async function pay(
     });
     if (requiresHostedPage(result.code) || !result.txid) {
       if (!requiresHostedPage(result.code)) {
-        throw new CheckoutHttpError(422, 'payment_rejected', result.message || 'Paydo did not accept this payment.');
+        throw new CheckoutHttpError('payment_rejected', ERROR_CATALOGUE.payment_rejected.payerMessage, {
+          detail: `Paydo did not create the transaction: ${result.message || 'no reason given'} (code ${result.code}).`,
+        });
       }
       const body: PayResponse = {
         invoiceId,
