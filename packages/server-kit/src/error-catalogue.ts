@@ -7,7 +7,7 @@
  * base uses a code that is not here. The widget imports the types only.
  */
 
-/** Who meets the code: `payer` codes reach the browser (plugin answers, widget events); `merchant` codes stay on the server. */
+/** Who meets the code. `payer` codes reach the browser (plugin answers, widget events); `merchant` codes stay on the server. */
 export type ErrorAudience = 'payer' | 'merchant';
 
 /**
@@ -53,7 +53,7 @@ export const ERROR_CATALOGUE = {
     audience: 'payer',
     httpStatus: [],
     retryable: false,
-    payerMessage: 'The payment did not go through: your bank declined the card.',
+    payerMessage: 'The card was declined.',
     explanation:
       'The card issuer declined the payment without a reason it shares ("Declined", "Do not honor", a restricted, lost or stolen card).',
     fix: 'Nothing on your side. The payer uses another card or method, or asks the bank.',
@@ -63,7 +63,7 @@ export const ERROR_CATALOGUE = {
     audience: 'payer',
     httpStatus: [],
     retryable: false,
-    payerMessage: 'The payment did not go through: the card has insufficient funds.',
+    payerMessage: 'The card has insufficient funds.',
     explanation: 'The issuer declined: not enough money on the card (sandbox card 4000 0000 0000 9995).',
     fix: 'Nothing on your side. The payer uses another card or tops this one up.',
   },
@@ -81,7 +81,7 @@ export const ERROR_CATALOGUE = {
     audience: 'payer',
     httpStatus: [],
     retryable: false,
-    payerMessage: 'The payment did not go through: the security code is wrong.',
+    payerMessage: 'The security code is wrong.',
     explanation: 'The issuer declined: the CVV/CVC does not match the card.',
     fix: 'Nothing on your side. The payer types the code again.',
   },
@@ -91,8 +91,7 @@ export const ERROR_CATALOGUE = {
     httpStatus: [],
     retryable: false,
     payerMessage: 'The card number is not valid.',
-    explanation:
-      'The acquirer does not know the card number (it passed the Luhn check). Also the field error of `card.pan` in a `validation` answer.',
+    explanation: 'The acquirer does not know the card number (it passed the Luhn check the kit makes before paying).',
     fix: 'Nothing on your side. The payer checks the number.',
   },
   limit_exceeded: {
@@ -100,7 +99,7 @@ export const ERROR_CATALOGUE = {
     audience: 'payer',
     httpStatus: [],
     retryable: false,
-    payerMessage: 'The payment did not go through: the card’s limit is reached.',
+    payerMessage: 'The card was declined.',
     explanation: 'The issuer declined: the card’s amount or count limit is exceeded.',
     fix: 'Nothing on your side. The payer uses another card or asks the bank to raise the limit.',
   },
@@ -109,7 +108,7 @@ export const ERROR_CATALOGUE = {
     audience: 'payer',
     httpStatus: [],
     retryable: false,
-    payerMessage: 'The payment did not go through: the bank could not confirm it was you.',
+    payerMessage: 'The bank did not confirm the payment.',
     explanation: '3-D Secure authentication failed or was declined on the bank’s page.',
     fix: 'Nothing on your side. The payer tries again and completes the bank’s check, or uses another card.',
   },
@@ -118,7 +117,7 @@ export const ERROR_CATALOGUE = {
     audience: 'payer',
     httpStatus: [],
     retryable: false,
-    payerMessage: 'The payment did not go through: your bank declined the card.',
+    payerMessage: 'The card was declined.',
     explanation:
       'Paydo rejected the payment "due to security reasons" (its antifraud). The payer is told only that the card was declined.',
     fix: 'Check the order and the payer; ask Paydo support if a good customer is rejected.',
@@ -128,7 +127,7 @@ export const ERROR_CATALOGUE = {
     audience: 'payer',
     httpStatus: [],
     retryable: false,
-    payerMessage: 'The payment did not go through: it took too long. Please try again.',
+    payerMessage: 'The payment did not go through.',
     explanation: 'The transaction timed out at Paydo (state 15, or "timeout"): the payer did not finish in time.',
     fix: 'Nothing on your side. The payer pays again.',
   },
@@ -137,7 +136,7 @@ export const ERROR_CATALOGUE = {
     audience: 'payer',
     httpStatus: [],
     retryable: false,
-    payerMessage: 'The payment was cancelled.',
+    payerMessage: 'The payment did not go through.',
     explanation: 'The payer cancelled on Paydo’s or the wallet’s page, or the transaction was voided.',
     fix: 'Nothing on your side. The payer pays again when ready.',
   },
@@ -203,7 +202,7 @@ export const ERROR_CATALOGUE = {
     audience: 'payer',
     httpStatus: [422],
     retryable: false,
-    payerMessage: 'This payment cannot be made with this method. Please choose another.',
+    payerMessage: 'The payment did not go through.',
     explanation:
       'Paydo refused to create the transaction (amount below or above the method’s limits, a currency the method does not take, …). Paydo’s words are in the log line.',
     fix: 'Check the method’s limits and currencies in the Paydo account; offer the methods that fit (`methods` attribute).',
@@ -465,9 +464,9 @@ const REASONS: readonly [RegExp, DeclineCode][] = [
   [/3-?d[- ]?s(ecure)?|three[- ]d|authenticat|\bacs\b|verification failed/i, 'three_d_secure_failed'],
   [/expired|expiry|expiration/i, 'card_expired'],
   [/\bcvv2?\b|\bcvc2?\b|security code/i, 'incorrect_cvv'],
-  [/invalid (card|account)|card number|no such (card|issuer)|unknown card/i, 'invalid_card_number'],
+  [/invalid (card|account)|card number|no such (card|issuer|account)|unknown card/i, 'invalid_card_number'],
   [/limit|exceed|too many/i, 'limit_exceeded'],
-  [/security reasons|fraud|suspected|risk|blocked by/i, 'fraud_suspected'],
+  [/security reasons?|fraud|suspected|risk|blocked by/i, 'fraud_suspected'],
   [/time-?out|timed out|took too long/i, 'payment_timed_out'],
   [/cancel|void|abandon/i, 'payment_cancelled'],
   // Only what names the card or its issuer: "Declined in the wallet" is not a card's decline.

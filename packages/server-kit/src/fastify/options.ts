@@ -4,7 +4,7 @@ import { PaydoClient } from '../client/client.ts';
 import { PAYDO_IPN_SOURCE_ADDRESSES } from '../client/schemas/ipn.ts';
 import type { Refund } from '../client/schemas/refunds.ts';
 import type { Transaction } from '../client/schemas/transactions.ts';
-import type { DeclineCode } from '../error-catalogue.ts';
+import type { DeclineCode, IpnErrorCode } from '../error-catalogue.ts';
 import { compileTrustProxy, normalizeIp, type TrustFn, type TrustProxy } from './client-address.ts';
 import { CheckoutHttpError } from './http-error.ts';
 import { MemoryStore } from './store/memory-store.ts';
@@ -93,6 +93,8 @@ export interface IpnRecord {
   outcome: IpnOutcome;
   /** Why it was rejected, ignored or failed. */
   reason: string | null;
+  /** The code of the route's error answer (docs/errors.md), null when it answered 200. */
+  code: IpnErrorCode | null;
   sourceIp: string;
   /** A payment IPN, or a refund IPN (then `refundId` is set and `txid` is the refunded transaction). */
   kind: 'payment' | 'refund';

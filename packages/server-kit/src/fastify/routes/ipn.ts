@@ -32,6 +32,7 @@ export function ipnRoute(app: FastifyInstance, ctx: PluginContext): void {
       at: new Date(),
       outcome: 'rejected',
       reason: null,
+      code: null,
       sourceIp: clientIp(request, ctx.options.trustProxy),
       kind: 'payment',
       refundId: null,
@@ -48,10 +49,10 @@ export function ipnRoute(app: FastifyInstance, ctx: PluginContext): void {
     ) => {
       record.outcome = outcome;
       record.reason = reason;
+      record.code = statusCode === 200 ? null : IPN_CODES[statusCode];
       const level = outcome === 'rejected' || outcome === 'failed' ? 'warn' : 'info';
-      const code = statusCode === 200 ? undefined : IPN_CODES[statusCode];
       request.log[level](
-        { ipn: { ...record, at: undefined }, code },
+        { ipn: { ...record, at: undefined }, code: record.code ?? undefined },
         `paydo: IPN ${outcome}${reason ? `: ${reason}` : ''}`,
       );
       try {
@@ -60,7 +61,7 @@ export function ipnRoute(app: FastifyInstance, ctx: PluginContext): void {
         request.log.error({ err: error }, 'paydo: onIpn threw');
       }
       reply.code(statusCode);
-      return statusCode === 200 ? { ok: true, outcome } : { error: IPN_CODES[statusCode], message: reason };
+      return record.code ? { error: record.code, message: reason } : { ok: true, outcome };
     };
 
     if (!ipnSourceAddresses.has(record.sourceIp)) {
