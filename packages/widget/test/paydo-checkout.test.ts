@@ -182,23 +182,25 @@ describe('paying', () => {
       'POST',
       /\/pay$/,
       () => 'offline',
-      paid({ type: 'done', status: 'fail', message: 'Card declined by the issuer' }),
+      paid({ type: 'done', status: 'fail', code: 'card_declined', message: 'The card was declined.' }),
       paid({ type: 'done', status: 'success' }, 'tx-2'),
     );
     const el = await mount();
     await fillCard(el);
     const fail = oneEvent(el, 'paydo-fail');
     await submit(el);
-    expect((await fail).detail).to.deep.equal({ txid: 'tx-1', message: 'Card declined by the issuer' });
+    expect((await fail).detail).to.deep.equal({
+      txid: 'tx-1',
+      code: 'card_declined',
+      message: 'The card was declined.',
+    });
     const [first, second] = server.calls('POST', /\/pay$/);
     expect(first?.headers['idempotency-key']).to.equal(second?.headers['idempotency-key']);
     await el.updateComplete;
     // Declined inline: the form stays, the reason sits by the card number and is announced,
     // the CVC is cleared and focus is on the card number.
-    expect(el.shadowRoot?.getElementById('f-card-pan-error')?.textContent).to.equal(
-      'The payment did not go through. Card declined by the issuer',
-    );
-    expect(live(el)).to.contain('Card declined by the issuer');
+    expect(el.shadowRoot?.getElementById('f-card-pan-error')?.textContent).to.equal('The card was declined.');
+    expect(live(el)).to.contain('The card was declined.');
     expect(input(el, 'card.cvv').value).to.equal('');
     expect(input(el, 'card.pan').value).to.equal('4242 4242 4242 4242');
     expect(el.shadowRoot?.activeElement).to.equal(input(el, 'card.pan'));
@@ -379,7 +381,7 @@ describe('next steps', () => {
     await fillCard(el);
     const error = oneEvent(el, 'paydo-error');
     await submit(el);
-    expect((await error).detail.code).to.equal('timeout');
+    expect((await error).detail.code).to.equal('confirmation_timeout');
     await el.updateComplete;
     expect(statusText(el)).to.contain('We could not confirm the payment yet');
   });
@@ -583,7 +585,7 @@ describe('resume', () => {
   });
 
   it('a new order attribute forgets the previous order', async () => {
-    server.on('GET', /\/checkout\/r2$/, () => json({ error: 'not_found', message: 'x' }, 404));
+    server.on('GET', /\/checkout\/r2$/, () => json({ error: 'order_not_found', message: 'x' }, 404));
     const el = await mount();
     el.order = 'r2';
     await until(() => statusText(el) === 'This order was not found.');
@@ -591,33 +593,91 @@ describe('resume', () => {
   });
 });
 
+describe("a declined payment: its code's sentence in the payer's language", () => {
+  const cases: [string, string, string][] = [
+    ['en', 'card_declined', 'The card was declined.'],
+    ['en', 'insufficient_funds', 'The card has insufficient funds.'],
+    ['en', 'three_d_secure_failed', 'The bank did not confirm the payment.'],
+    ['en', 'payment_timed_out', 'The payment did not go through.'],
+    ['ru', 'card_declined', 'Карта отклонена.'],
+    ['ru', 'insufficient_funds', 'На карте недостаточно средств.'],
+    ['ru', 'three_d_secure_failed', 'Банк не подтвердил платёж.'],
+    ['ru', 'fraud_suspected', 'Карта отклонена.'],
+    ['ru', 'payment_cancelled', 'Платёж не прошёл.'],
+  ];
+  for (const [lang, code, sentence] of cases) {
+    it(`${lang}: ${code} → “${sentence}”, and paydo-fail carries the code`, async () => {
+      // The server's `message` is English and Paydo's own words never come: the widget shows its own sentence.
+      server.on('POST', /\/pay$/, paid({ type: 'done', status: 'fail', code, message: 'The English sentence' }));
+      const el = await mount({ lang });
+      await fillCard(el);
+      const fail = oneEvent(el, 'paydo-fail');
+      await submit(el);
+      expect((await fail).detail).to.deep.equal({ txid: 'tx-1', code, message: sentence });
+      await el.updateComplete;
+      expect(el.shadowRoot?.getElementById('f-card-pan-error')?.textContent).to.equal(sentence);
+      expect(live(el)).to.equal(sentence);
+      expect(q(el, '[part~="base"]')?.textContent).not.to.contain('English sentence');
+    });
+  }
+
+  it('a decline after 3-D Secure (the payer is back, polling) says it the same way', async () => {
+    server.on('GET', /\/next$/, () =>
+      json({ txid: 'tx-3', next: { type: 'done', status: 'fail', code: 'three_d_secure_failed', message: 'x' } }),
+    );
+    history.replaceState(null, '', `${location.pathname}?paydo_txid=tx-3`);
+    const fail = oneEvent(document, 'paydo-fail');
+    await mount({ lang: 'ru' });
+    expect((await fail).detail).to.deep.equal({
+      txid: 'tx-3',
+      code: 'three_d_secure_failed',
+      message: 'Банк не подтвердил платёж.',
+    });
+  });
+});
+
 describe('errors a person understands', () => {
-  const cases: [string, () => Response | 'offline', string][] = [
-    ['offline', () => 'offline', 'You seem to be offline. Check your connection.'],
+  const cases: [string, () => Response | 'offline', string, string][] = [
+    ['offline', () => 'offline', 'offline', 'You seem to be offline. Check your connection.'],
     [
       'rate limited',
       () => json({ error: 'rate_limited', message: 'x', retryable: true }, 429, { 'retry-after': '20' }),
+      'rate_limited',
       'Too many attempts. Please wait 20 seconds and try again.',
     ],
     [
-      'upstream unavailable',
-      () => json({ error: 'upstream_unavailable', message: 'x', retryable: true }, 503),
+      'Paydo unavailable',
+      () => json({ error: 'paydo_unavailable', message: 'x', retryable: true }, 503),
+      'paydo_unavailable',
       'The payment service is not answering. Please try again.',
     ],
     [
-      'rejected',
+      "Paydo refusing the merchant's setup",
+      () => json({ error: 'paydo_authentication_failed', message: 'x' }, 502),
+      'paydo_authentication_failed',
+      'The payment service is not answering. Please try again.',
+    ],
+    [
+      'rejected (Paydo’s words never reach the payer)',
       () => json({ error: 'payment_rejected', message: 'Invalid amount, less than allowed minumum' }, 422),
-      'Invalid amount, less than allowed minumum',
+      'payment_rejected',
+      'The payment did not go through.',
+    ],
+    [
+      'a code this widget does not know',
+      () => json({ error: 'brand_new_code', message: 'x' }, 500),
+      'brand_new_code',
+      'Something went wrong. Please try again.',
     ],
   ];
-  for (const [label, answer, message] of cases) {
+  for (const [label, answer, code, message] of cases) {
     it(`${label}: says so, with a way to try again`, async () => {
       server.on('POST', /\/pay$/, answer);
       const el = await mount();
       await fillCard(el);
       const error = oneEvent(el, 'paydo-error');
       await submit(el);
-      expect((await error).detail.message).to.equal(message);
+      expect((await error).detail).to.deep.equal({ code, message });
       await el.updateComplete;
       expect(statusText(el)).to.contain(message);
       expect(q(el, '[part~="retry-button"]')).to.exist;
@@ -635,7 +695,7 @@ describe('errors a person understands', () => {
   });
 
   it('order not found: says so, without a retry', async () => {
-    server.on('GET', /\/checkout\/r1$/, () => json({ error: 'not_found', message: 'x' }, 404));
+    server.on('GET', /\/checkout\/r1$/, () => json({ error: 'order_not_found', message: 'x' }, 404));
     const el = await mount();
     await until(() => statusText(el) === 'This order was not found.');
   });

@@ -1,0 +1,44 @@
+import { ERROR_CATALOGUE, ERROR_CODES, type ErrorCatalogueEntry, type ErrorCode } from '@paydo-checkout/server-kit';
+import { describe, expect, it } from 'vitest';
+import { en } from '../src/translations/en.ts';
+import { messageFor, type Strings } from '../src/translations/localize.ts';
+import { ru } from '../src/translations/ru.ts';
+
+/** Codes the widget answers with a view of its own rather than a message (`#fail`, `#poll`). */
+const VIEWS: Partial<Record<ErrorCode, keyof Strings>> = {
+  validation: 'fixErrors', // the fields are marked; this is announced
+  already_paid: 'paid', // the success view
+  confirmation_timeout: 'gaveUp', // the gave-up view
+};
+
+/** What the payer reads for a code, as the element picks it. */
+function shown(t: Strings, code: ErrorCode): string {
+  const view = VIEWS[code];
+  if (view) return t[view] as string;
+  const entry: ErrorCatalogueEntry = ERROR_CATALOGUE[code];
+  return messageFor(t, code, entry.source === 'decline' ? 'fail' : 'generic', 7);
+}
+
+describe("the widget's sentence for every code a payer can meet", () => {
+  const payerCodes = ERROR_CODES.filter((c) => ERROR_CATALOGUE[c].audience === 'payer');
+
+  it('is, in English, the sentence the catalogue (docs/errors.md) documents', () => {
+    expect(payerCodes.length).toBeGreaterThan(20);
+    const wrong = payerCodes.filter((c) => shown(en, c) !== ERROR_CATALOGUE[c].payerMessage.replace('{seconds}', '7'));
+    expect(wrong.map((c) => [c, shown(en, c)])).toEqual([]);
+  });
+
+  it('is translated in Russian', () => {
+    for (const code of payerCodes) {
+      const text = shown(ru, code);
+      expect(text, code).toMatch(/[а-яё]/i);
+      expect(text, code).not.toBe(shown(en, code));
+    }
+    expect(shown(ru, 'rate_limited')).toContain('7');
+  });
+
+  it('falls back to a plain sentence for a code this version does not know', () => {
+    expect(messageFor(en, 'brand_new' as ErrorCode)).toBe(en.generic);
+    expect(messageFor(ru, 'brand_new' as ErrorCode, 'fail')).toBe(ru.fail);
+  });
+});
