@@ -92,7 +92,7 @@ describe(`from the catalog to a paid order, in ${ENGINE_TITLE}`, () => {
     await pay(page);
     await page.getByRole('button', { name: 'Decline' }).click();
     await page.waitForURL(`**/checkout/${ref}`);
-    await expectText(page.locator('paydo-checkout [part~="error"]'), '3-D Secure authentication failed');
+    await expectText(page.locator('paydo-checkout [part~="error"]'), 'The bank did not confirm the payment.');
     expect(new URL(await page.url()).search).toBe(''); // ?paydo_txid= was removed
     await waitForAdminStatus(page, ref, 'payment_failed');
   });
@@ -136,7 +136,7 @@ describe(`from the catalog to a paid order, in ${ENGINE_TITLE}`, () => {
     await fillCard(page, '4000000000000002');
     await pay(page);
     // Declined inline: the reason by the card number, the CVC cleared, focus on the number.
-    await expectText(page.locator('paydo-checkout [part~="error"]'), 'Card declined by the issuer');
+    await expectText(page.locator('paydo-checkout [part~="error"]'), 'The card was declined.');
     expect(await page.locator('paydo-checkout input[name="card.cvv"]').inputValue()).toBe('');
     await expect.poll(() => page.locator('paydo-checkout input[name="card.pan"]').isFocused()).toBe(true);
     await page.fill('paydo-checkout input[name="card.pan"]', '5555555555554444');
