@@ -51,11 +51,14 @@ const started = Date.now();
 const tmp = mkdtempSync(join(tmpdir(), 'paydo-bench-'));
 
 type StoreName = 'memory' | 'sqlite' | 'postgres';
-const STORES: StoreName[] = ['memory', 'sqlite'];
+// `--stores=memory,sqlite` measures only those (for working on one); default: all that can run here.
+const storesArg = process.argv.find((a) => a.startsWith('--stores='))?.slice('--stores='.length).split(',');
+const STORES: StoreName[] = (['memory', 'sqlite'] as const).filter((s) => !storesArg || storesArg.includes(s));
+const wantPostgres = !storesArg || storesArg.includes('postgres');
 // PostgreSQL, when its server tools are installed: a throwaway server on loopback, one schema per store.
 let postgres: PostgresServer | null = null;
 const noPostgres = postgresAvailable();
-if (!process.argv.includes('--rss-child') && noPostgres === null) {
+if (!process.argv.includes('--rss-child') && noPostgres === null && wantPostgres) {
   postgres = await startPostgres();
   STORES.push('postgres');
 }
@@ -133,7 +136,6 @@ async function startRig(
     onPaymentUpdate: async () => {},
     checkoutPageUrl: (ref) => `http://shop.test/checkout/${ref}`,
     rateLimit: false,
-    statusCacheMs: 0,
   });
   routes(app);
   await app.listen({ port: 0, host: '127.0.0.1' });
