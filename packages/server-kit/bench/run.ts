@@ -52,7 +52,10 @@ const tmp = mkdtempSync(join(tmpdir(), 'paydo-bench-'));
 
 type StoreName = 'memory' | 'sqlite' | 'postgres';
 // `--stores=memory,sqlite` measures only those (for working on one); default: all that can run here.
-const storesArg = process.argv.find((a) => a.startsWith('--stores='))?.slice('--stores='.length).split(',');
+const storesArg = process.argv
+  .find((a) => a.startsWith('--stores='))
+  ?.slice('--stores='.length)
+  .split(',');
 const STORES: StoreName[] = (['memory', 'sqlite'] as const).filter((s) => !storesArg || storesArg.includes(s));
 const wantPostgres = !storesArg || storesArg.includes('postgres');
 // PostgreSQL, when its server tools are installed: a throwaway server on loopback, one schema per store.

@@ -146,7 +146,9 @@ export class SqliteStore implements PaydoStore {
     this.#db = new sqlite.DatabaseSync(path);
     this.#db.exec('PRAGMA journal_mode = WAL; PRAGMA busy_timeout = 5000; PRAGMA synchronous = NORMAL;');
     this.#db.exec(SCHEMA);
-    this.#q = Object.fromEntries(Object.entries(SQLITE_STATEMENTS).map(([name, sql]) => [name, this.#db.prepare(sql)])) as Statements;
+    this.#q = Object.fromEntries(
+      Object.entries(SQLITE_STATEMENTS).map(([name, sql]) => [name, this.#db.prepare(sql)]),
+    ) as Statements;
   }
 
   #tx<T>(fn: () => T): T {
