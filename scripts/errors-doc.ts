@@ -1,5 +1,6 @@
 // Writes docs/errors.md from the error catalogue (packages/server-kit/src/error-catalogue.ts).
 // `pnpm errors:doc` writes it; a test fails when the file differs from what this renders.
+import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import {
   declineCodeFor,
@@ -116,7 +117,18 @@ export function renderErrorsDoc(): string {
   return `${out.join('\n').trimEnd()}\n`;
 }
 
+/** The doc's text with table padding ignored: Biome aligns the tables of the written file. */
+export function withoutTablePadding(markdown: string): string {
+  return markdown
+    .split('\n')
+    .map((line) => (line.startsWith('|') ? line.replace(/ *\| */g, '|').replace(/-{3,}/g, '---') : line))
+    .join('\n');
+}
+
 if (import.meta.url === `file://${process.argv[1]}`) {
   writeFileSync(ERRORS_DOC, renderErrorsDoc());
+  // Aligned as `pnpm format` would leave it, so formatting never makes it look stale.
+  const biome = new URL('../node_modules/.bin/biome', import.meta.url).pathname;
+  execFileSync(biome, ['format', '--write', ERRORS_DOC.pathname], { stdio: 'ignore' });
   console.log(`wrote ${ERRORS_DOC.pathname}`);
 }

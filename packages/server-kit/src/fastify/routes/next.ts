@@ -125,7 +125,7 @@ export function nextRoute(app: FastifyInstance, ctx: PluginContext, limits: onRe
     const { txid } = params.data;
     const orderRef = query.data.order;
     // No order of the merchant's has control characters in its reference: nothing to look up.
-    if (!OrderRef.safeParse(orderRef).success) throw notFound('This transaction');
+    if (!OrderRef.safeParse(orderRef).success) throw transactionNotFound();
     // Only this order's transactions: a crafted link cannot show another order's result.
     const known = await ctx.options.store.findTransaction(txid);
     const tx = known ? (known.orderRef === orderRef ? known : null) : await adoptFromInvoices(ctx, txid, orderRef);
