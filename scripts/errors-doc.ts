@@ -40,6 +40,11 @@ const SECTIONS: readonly [ErrorSource, string, string][] = [
     'In `next` as `{type: "done", status: "fail", code, message}`, in `onPaymentUpdate` as `errorCode` (with Paydo’s words verbatim in `errorMessage`), in the widget’s `paydo-fail` event as `code`, and in the log line `paydo: payment failed: <code>` (with `paydoReason`). The payer never sees Paydo’s own words.',
   ],
   [
+    'field',
+    'Field problems',
+    'One input’s problem: in a `validation` answer, `issues` maps each input (`email`, `card.pan`, `nationalid`, …) to the code of its first problem, next to `fields` (the messages). The widget checks the same before sending and marks the input with the sentence in the payer’s language. `card_expired` and `invalid_card_number` above are field codes too.',
+  ],
+  [
     'answer',
     'Answers of the plugin’s routes',
     'The body of every error answer is `{error, message, fields?, retryable?, txid?}`; `error` is the code. The log line of the answer carries it as `code` (and, for the merchant only, `detail`). The widget fires `paydo-error` with it.',

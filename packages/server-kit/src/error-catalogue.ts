@@ -12,10 +12,11 @@ export type ErrorAudience = 'payer' | 'merchant';
 
 /**
  * Where the code is produced: `decline` — the result of a payment (`next: done, fail`, `onPaymentUpdate`,
- * `paydo-fail`); `answer` — an error answer of the plugin's routes; `widget` — the element's own; `client` —
- * the Paydo client's typed errors; `ipn` — the IPN route's answers to Paydo.
+ * `paydo-fail`); `field` — one input's problem (`issues` of a `validation` answer; the widget checks the
+ * same before sending); `answer` — an error answer of the plugin's routes; `widget` — the element's own;
+ * `client` — the Paydo client's typed errors; `ipn` — the IPN route's answers to Paydo.
  */
-export type ErrorSource = 'decline' | 'answer' | 'widget' | 'client' | 'ipn';
+export type ErrorSource = 'decline' | 'field' | 'answer' | 'widget' | 'client' | 'ipn';
 
 export interface ErrorCatalogueEntry {
   source: ErrorSource;
@@ -24,6 +25,8 @@ export interface ErrorCatalogueEntry {
   httpStatus: readonly number[];
   /** Whether the same request (or payment) may succeed when made again unchanged. */
   retryable: boolean;
+  /** A decline code that is also a field's problem (`issues` of a `validation` answer). */
+  field?: boolean;
   /** The English sentence the payer sees; the widget's dictionaries translate it under the same code. */
   payerMessage: string;
   /** What happened, for the merchant's developers. */
@@ -72,6 +75,7 @@ export const ERROR_CATALOGUE = {
     audience: 'payer',
     httpStatus: [],
     retryable: false,
+    field: true,
     payerMessage: 'This card has expired.',
     explanation: 'The issuer or Paydo declined an expired card (the kit checks the expiry date before paying too).',
     fix: 'Nothing on your side. The payer uses a valid card.',
@@ -90,6 +94,7 @@ export const ERROR_CATALOGUE = {
     audience: 'payer',
     httpStatus: [],
     retryable: false,
+    field: true,
     payerMessage: 'The card number is not valid.',
     explanation: 'The acquirer does not know the card number (it passed the Luhn check the kit makes before paying).',
     fix: 'Nothing on your side. The payer checks the number.',
@@ -141,6 +146,73 @@ export const ERROR_CATALOGUE = {
     fix: 'Nothing on your side. The payer pays again when ready.',
   },
 
+  //// one field's problem: `issues` of a `validation` answer ////
+  field_required: {
+    source: 'field',
+    audience: 'payer',
+    httpStatus: [],
+    retryable: false,
+    payerMessage: 'This field is required.',
+    explanation: 'A required input is empty: the method’s required payer field, the e-mail, or a card field.',
+    fix: 'The widget marks it. Your own client: ask for it (`fields` of the method list says which are required).',
+  },
+  invalid_email: {
+    source: 'field',
+    audience: 'payer',
+    httpStatus: [],
+    retryable: false,
+    payerMessage: 'Enter an e-mail address like name@example.com.',
+    explanation: 'The e-mail is not an address Paydo takes.',
+    fix: 'The payer corrects it.',
+  },
+  invalid_format: {
+    source: 'field',
+    audience: 'payer',
+    httpStatus: [],
+    retryable: false,
+    payerMessage: 'The format is not valid.',
+    explanation:
+      'A value does not match its method field’s pattern (e.g. a national id), or Paydo refused a field the kit could not check.',
+    fix: 'The payer corrects it; the method list gives each field’s `pattern`.',
+  },
+  field_too_long: {
+    source: 'field',
+    audience: 'payer',
+    httpStatus: [],
+    retryable: false,
+    payerMessage: 'Use at most {n} characters.',
+    explanation: 'A value is longer than the protocol allows (255 for names and e-mails, 32 for a phone).',
+    fix: 'Your own client: keep `maxlength` as the widget does.',
+  },
+  invalid_expiry_date: {
+    source: 'field',
+    audience: 'payer',
+    httpStatus: [],
+    retryable: false,
+    payerMessage: 'Enter the expiry date as MM/YY.',
+    explanation: 'The card’s expiry date is not MM/YY with a month 01–12.',
+    fix: 'The payer corrects it.',
+  },
+  invalid_cvv: {
+    source: 'field',
+    audience: 'payer',
+    httpStatus: [],
+    retryable: false,
+    payerMessage: 'Enter the {n}-digit security code.',
+    explanation: 'The CVV/CVC is not 3 digits (4 for American Express).',
+    fix: 'The payer corrects it.',
+  },
+  method_unavailable: {
+    source: 'field',
+    audience: 'payer',
+    httpStatus: [],
+    retryable: false,
+    payerMessage: GENERIC,
+    explanation:
+      'The `method` sent is not one the order may be paid with (unknown, disabled, or not for its currency).',
+    fix: 'Your own client: offer only the methods of `GET /checkout/:orderRef`.',
+  },
+
   //// answers of the plugin's routes ////
   validation: {
     source: 'answer',
@@ -149,7 +221,7 @@ export const ERROR_CATALOGUE = {
     retryable: false,
     payerMessage: 'Please correct the highlighted fields.',
     explanation:
-      'The request is not valid: `fields` maps each input (`email`, `card.pan`, `nationalid`, …) to messages. 400 for a malformed query or body, 413 for a body over `bodyLimit`. Nothing was sent to Paydo.',
+      'The request is not valid: `fields` maps each input (`email`, `card.pan`, `nationalid`, …) to messages, `issues` each input to the code of its first problem (the field codes below). 400 for a malformed query or body, 413 for a body over `bodyLimit`. Nothing was sent to Paydo.',
     fix: 'The widget marks each field. Your own client: show `fields` next to the inputs.',
   },
   order_not_found: {
@@ -433,6 +505,13 @@ type CodesOf<S extends ErrorSource> = {
 
 /** Why a payment failed: `done.code`, `PaymentUpdate.errorCode`, `paydo-fail`'s `code`. */
 export type DeclineCode = CodesOf<'decline'>;
+
+/** One input's problem: `issues` of a `validation` answer (field name → code). */
+export type FieldErrorCode =
+  | CodesOf<'field'>
+  | {
+      [K in ErrorCode]: (typeof ERROR_CATALOGUE)[K] extends { field: true } ? K : never;
+    }[ErrorCode];
 
 /** Codes the plugin's routes answer the browser with (`error` of the protocol's error body). */
 export type CheckoutErrorCode = {

@@ -4,12 +4,13 @@
  * the browser; the plugin validates with the same schemas.
  */
 import { z } from 'zod';
-import type { CheckoutErrorCode, DeclineCode } from './error-catalogue.ts';
+import type { CheckoutErrorCode, DeclineCode, FieldErrorCode } from './error-catalogue.ts';
 
 export type {
   CheckoutErrorCode,
   DeclineCode,
   ErrorCode,
+  FieldErrorCode,
   WidgetErrorCode,
 } from './error-catalogue.ts';
 
@@ -131,6 +132,8 @@ export interface CheckoutError {
   message: string;
   /** `validation`: field name → messages (`email`, `nationalid`, `card.pan`, …). */
   fields?: Record<string, string[]>;
+  /** `validation`: field name → the code of its first problem (`invalid_card_number`, `field_required`, …). */
+  issues?: Record<string, FieldErrorCode>;
   /** Whether the same request may succeed later. */
   retryable?: boolean;
   /** `payment_in_progress` / `already_paid`: the transaction to follow. */

@@ -147,6 +147,7 @@ describe('docs/errors.md', () => {
 /** String literals in the kit's and the widget's sources that look like codes but are not. Each says why. */
 const NOT_CODES: Record<string, string> = {
   custom: "zod's issue code (ctx.addIssue)",
+  too_big: "zod's issue code (a value over its maximum)",
   in_progress: 'a state of the store’s idempotency records',
   paydo_txid: 'the query parameter the payer returns with',
   cards_local: 'a Paydo method type',

@@ -1,4 +1,4 @@
-import { type CheckoutErrorCode, ERROR_CATALOGUE } from '../error-catalogue.ts';
+import { type CheckoutErrorCode, ERROR_CATALOGUE, type FieldErrorCode } from '../error-catalogue.ts';
 import { PaydoError, PaydoValidationError } from '../errors.ts';
 import type { CheckoutError } from '../protocol.ts';
 import { isStoreUnavailable } from './store/store.ts';
@@ -36,14 +36,30 @@ export const orderNotFound = () => new CheckoutHttpError('order_not_found', 'Thi
 export const transactionNotFound = () =>
   new CheckoutHttpError('transaction_not_found', 'This transaction was not found for this order.');
 
-export function validationError(fields: Record<string, string[]>, message = 'Some fields need attention.') {
-  return new CheckoutHttpError('validation', message, { fields });
+/** A `validation` answer's fields: name → messages, and `issues`: name → the code of its first problem. */
+export class FieldProblems {
+  readonly fields: Record<string, string[]> = {};
+  readonly issues: Record<string, FieldErrorCode> = {};
+  add(name: string, code: FieldErrorCode, message: string): this {
+    this.fields[name] = [...(this.fields[name] ?? []), message];
+    this.issues[name] ??= code;
+    return this;
+  }
+  get any(): boolean {
+    return Object.keys(this.fields).length > 0;
+  }
+}
+
+export function validationError(problems: FieldProblems, message = 'Some fields need attention.') {
+  return new CheckoutHttpError('validation', message, { fields: problems.fields, issues: problems.issues });
 }
 
 /** Why an e-mail cannot go on an invoice, or null when it can. */
-export function emailProblem(email: string | undefined): string | null {
-  if (!email) return 'This field is required.';
-  return /^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email) ? null : 'Enter an e-mail address like name@example.com.';
+export function emailProblem(email: string | undefined): [FieldErrorCode, string] | null {
+  if (!email) return ['field_required', 'This field is required.'];
+  return /^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email)
+    ? null
+    : ['invalid_email', 'Enter an e-mail address like name@example.com.'];
 }
 
 // Paydo's field names → the names the widget's inputs have.
@@ -53,6 +69,13 @@ const FIELD_NAMES: Record<string, string> = {
   cvv: 'card.cvv',
   holderName: 'card.holderName',
   cardToken: 'card.pan',
+};
+
+/** What Paydo's refusal of a card field means; any other field Paydo refuses is `invalid_format`. */
+const PAYDO_FIELD_CODES: Record<string, FieldErrorCode> = {
+  'card.pan': 'invalid_card_number',
+  'card.expirationDate': 'invalid_expiry_date',
+  'card.cvv': 'invalid_cvv',
 };
 
 export function widgetFieldName(paydoField: string): string {
@@ -69,12 +92,12 @@ export function fromPaydoError(error: unknown): CheckoutHttpError {
   if (error instanceof CheckoutHttpError) return error;
   if (isStoreUnavailable(error)) return storeUnavailable();
   if (error instanceof PaydoValidationError) {
-    const fields: Record<string, string[]> = {};
+    const problems = new FieldProblems();
     for (const [name, messages] of Object.entries(error.fields)) {
       const key = widgetFieldName(name);
-      fields[key] = [...(fields[key] ?? []), ...messages];
+      for (const message of messages) problems.add(key, PAYDO_FIELD_CODES[key] ?? 'invalid_format', message);
     }
-    return validationError(fields, 'Paydo did not accept some fields.');
+    return validationError(problems, 'Paydo did not accept some fields.');
   }
   if (error instanceof PaydoError) {
     const code = error.catalogueCode;

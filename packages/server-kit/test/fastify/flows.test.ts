@@ -213,6 +213,14 @@ describe.each(VARIANT_SETS.map((variants) => ({ variants, label: describeVariant
           'card.pan',
           'email',
         ]);
+        // Each field's problem as a code of the error catalogue, next to its sentence.
+        expect(bad.body.issues).toEqual({
+          'card.pan': 'invalid_card_number',
+          'card.expirationDate': 'card_expired',
+          'card.cvv': 'invalid_cvv',
+          'card.holderName': 'field_required',
+          email: 'invalid_email',
+        });
         expect(JSON.stringify(bad.body)).not.toContain('4242424242424241');
       });
     });
@@ -236,6 +244,7 @@ describe.each(VARIANT_SETS.map((variants) => ({ variants, label: describeVariant
         const missing = await pay(h, ref, { method: BANK, payer: { email: 'ada@example.com', name: 'Ada' } });
         expect(missing.status).toBe(422);
         expect(missing.body.fields).toEqual({ nationalid: ['This field is required.'] });
+        expect(missing.body.issues).toEqual({ nationalid: 'field_required' });
         const wrong = await pay(h, ref, {
           method: BANK,
           payer: { email: 'ada@example.com', name: 'Ada', extraFields: { nationalid: '12ab' } },

@@ -63,6 +63,7 @@ describe('fromPaydoError', () => {
       error: 'validation',
       message: 'Paydo did not accept some fields.',
       fields: { 'card.pan': ['Invalid card number.'], nationalid: ['This value is not valid.'], email: ['bad'] },
+      issues: { 'card.pan': 'invalid_card_number', nationalid: 'invalid_format', email: 'invalid_format' },
     });
   });
 

@@ -1,7 +1,7 @@
 import type { FastifyInstance, onRequestHookHandler } from 'fastify';
 import { HostedRequest, type PayResponse } from '../../protocol.ts';
 import type { PluginContext } from '../context.ts';
-import { emailProblem, fromPaydoError, orderNotFound, validationError } from '../http-error.ts';
+import { emailProblem, FieldProblems, fromPaydoError, orderNotFound, validationError } from '../http-error.ts';
 import { createInvoice, reusableInvoice } from '../invoices.ts';
 import { hostedPageUrl } from '../next-step.ts';
 import { orderRefOf } from '../params.ts';
@@ -15,14 +15,16 @@ import { assertNoPaymentUnderway, withOrderLock } from '../payment-gate.ts';
 export function hostedRoute(app: FastifyInstance, ctx: PluginContext, limits: onRequestHookHandler[]): void {
   app.post('/checkout/:orderRef/hosted', { onRequest: limits }, async (request) => {
     const parsed = HostedRequest.safeParse(request.body ?? {});
-    if (!parsed.success) throw validationError({ body: ['The request is not valid.'] });
+    if (!parsed.success) {
+      throw validationError(new FieldProblems().add('body', 'invalid_format', 'The request is not valid.'));
+    }
     const orderRef = orderRefOf(request);
     const { resolveOrder, hostedPageOrigin } = ctx.options;
     const order = await resolveOrder(orderRef, request);
     if (!order) throw orderNotFound();
     const email = parsed.data.payer.email || order.payer?.email || '';
     const emailError = emailProblem(email);
-    if (emailError) throw validationError({ email: [emailError] });
+    if (emailError) throw validationError(new FieldProblems().add('email', ...emailError));
     const language = parsed.data.language ?? order.language ?? 'en';
     const invoiceKey = `${orderRef}|hosted|${order.amount}|${order.currency}`;
     try {

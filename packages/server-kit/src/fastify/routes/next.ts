@@ -120,6 +120,7 @@ export function nextRoute(app: FastifyInstance, ctx: PluginContext, limits: onRe
       throw new CheckoutHttpError('validation', 'Give the order once: ?order=<order reference>.', {
         status: 400,
         fields: { order: ['Give the order reference once.'] },
+        issues: { order: 'invalid_format' },
       });
     }
     const { txid } = params.data;

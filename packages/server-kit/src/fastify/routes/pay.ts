@@ -2,12 +2,19 @@ import { createHash } from 'node:crypto';
 import type { FastifyInstance, FastifyRequest, onRequestHookHandler } from 'fastify';
 import type { PaymentMethod } from '../../client/schemas/payment-methods.ts';
 import { requiresHostedPage } from '../../client/schemas/transactions.ts';
-import { ERROR_CATALOGUE } from '../../error-catalogue.ts';
+import { ERROR_CATALOGUE, type FieldErrorCode } from '../../error-catalogue.ts';
 import { IdempotencyKey, PayRequest, type PayResponse } from '../../protocol.ts';
 import { cardMode, isTokenizationRefused, switchToHostedCards } from '../card-mode.ts';
 import { clientIp } from '../client-address.ts';
 import type { PluginContext } from '../context.ts';
-import { CheckoutHttpError, emailProblem, fromPaydoError, orderNotFound, validationError } from '../http-error.ts';
+import {
+  CheckoutHttpError,
+  emailProblem,
+  FieldProblems,
+  fromPaydoError,
+  orderNotFound,
+  validationError,
+} from '../http-error.ts';
 import { createInvoice, reusableInvoice } from '../invoices.ts';
 import { hostedPageUrl } from '../next-step.ts';
 import type { PaydoOrder } from '../options.ts';
@@ -26,18 +33,22 @@ export function payRoute(app: FastifyInstance, ctx: PluginContext, limits: onReq
   app.post('/checkout/:orderRef/pay', { onRequest: limits }, async (request, reply) => {
     const key = IdempotencyKey.safeParse(request.headers['idempotency-key']);
     if (!key.success) {
-      throw validationError({
-        'Idempotency-Key': ['A header Idempotency-Key of 8–128 letters, digits, - or _ is required.'],
-      });
+      throw validationError(
+        new FieldProblems().add(
+          'Idempotency-Key',
+          'invalid_format',
+          'A header Idempotency-Key of 8–128 letters, digits, - or _ is required.',
+        ),
+      );
     }
     const parsed = PayRequest.safeParse(request.body);
     if (!parsed.success) {
-      const fields: Record<string, string[]> = {};
+      const problems = new FieldProblems();
       for (const issue of parsed.error.issues) {
         const name = issue.path.join('.').replace(/^payer\.(extraFields\.)?/, '') || 'body';
-        fields[name] = [...(fields[name] ?? []), issue.message];
+        problems.add(name, issue.code === 'too_big' ? 'field_too_long' : 'invalid_format', issue.message);
       }
-      throw validationError(fields, 'The payment request is not valid.');
+      throw validationError(problems, 'The payment request is not valid.');
     }
     const orderRef = orderRefOf(request);
     const response = await payOnce(ctx, request, orderRef, key.data, parsed.data);
@@ -157,7 +168,11 @@ async function runAttempt(
   if (!order) throw orderNotFound();
   const methods = methodsForCurrency(await ctx.methods(), order.currency);
   const method = methods.find((m) => m.identifier === body.method);
-  if (!method) throw validationError({ method: ['This payment method is not available for this order.'] });
+  if (!method) {
+    throw validationError(
+      new FieldProblems().add('method', 'method_unavailable', 'This payment method is not available for this order.'),
+    );
+  }
   // Where the card is entered: in our fields (tokenized here) or on Paydo's page.
   const mode = method.formType === 'cards' ? await cardMode(ctx) : 'direct';
   const payment = checkPaymentFields(method, body, order, mode === 'direct');
@@ -180,10 +195,8 @@ export function checkPaymentFields(
   order: PaydoOrder,
   cardHere = true,
 ): CheckedPayment {
-  const fields: Record<string, string[]> = {};
-  const add = (name: string, message: string) => {
-    fields[name] = [...(fields[name] ?? []), message];
-  };
+  const problems = new FieldProblems();
+  const add = (name: string, code: FieldErrorCode, message: string) => problems.add(name, code, message);
   const payer = body.payer;
   const extra: Record<string, string> = {};
   const top: Record<string, string | undefined> = {
@@ -195,7 +208,7 @@ export function checkPaymentFields(
     const isTop = f.name in top;
     const value = (isTop ? top[f.name] : payer.extraFields?.[f.name])?.trim() ?? '';
     if (value === '') {
-      if (f.required) add(f.name, 'This field is required.');
+      if (f.required) add(f.name, 'field_required', 'This field is required.');
       continue;
     }
     let pattern: RegExp | undefined;
@@ -205,30 +218,31 @@ export function checkPaymentFields(
       pattern = undefined; // a pattern JavaScript cannot read is left to Paydo
     }
     if (pattern && !pattern.test(value))
-      add(f.name, f.title ? `${f.title}: the format is not valid.` : 'The format is not valid.');
+      add(f.name, 'invalid_format', f.title ? `${f.title}: the format is not valid.` : 'The format is not valid.');
     if (!isTop) extra[f.name] = value;
   }
   const emailError = emailProblem(top.email);
-  if (emailError) add('email', emailError);
+  if (emailError) add('email', ...emailError);
 
   let card: CheckedPayment['card'];
   // In hosted mode a card the browser sent anyway is never read: Paydo's page takes it.
   if (method.formType === 'cards' && cardHere) {
-    if (!body.card) add('card.pan', 'Enter the card number.');
+    if (!body.card) add('card.pan', 'field_required', 'Enter the card number.');
     else {
       const pan = body.card.pan.replace(/[\s-]/g, '');
-      if (!/^\d{12,19}$/.test(pan) || !luhn(pan)) add('card.pan', 'The card number is not valid.');
+      if (!/^\d{12,19}$/.test(pan) || !luhn(pan))
+        add('card.pan', 'invalid_card_number', 'The card number is not valid.');
       const exp = /^(0[1-9]|1[0-2])\/(\d{2})$/.exec(body.card.expirationDate.trim());
-      if (!exp) add('card.expirationDate', 'Enter the expiry date as MM/YY.');
+      if (!exp) add('card.expirationDate', 'invalid_expiry_date', 'Enter the expiry date as MM/YY.');
       else {
         const now = new Date();
         const year = 2000 + Number(exp[2]);
         if (year < now.getFullYear() || (year === now.getFullYear() && Number(exp[1]) < now.getMonth() + 1)) {
-          add('card.expirationDate', 'This card has expired.');
+          add('card.expirationDate', 'card_expired', 'This card has expired.');
         }
       }
-      if (!/^\d{3,4}$/.test(body.card.cvv)) add('card.cvv', 'Enter the 3 or 4 digit security code.');
-      if (!body.card.holderName) add('card.holderName', 'Enter the name on the card.');
+      if (!/^\d{3,4}$/.test(body.card.cvv)) add('card.cvv', 'invalid_cvv', 'Enter the 3 or 4 digit security code.');
+      if (!body.card.holderName) add('card.holderName', 'field_required', 'Enter the name on the card.');
       card = {
         pan,
         expirationDate: body.card.expirationDate.trim(),
@@ -237,7 +251,7 @@ export function checkPaymentFields(
       };
     }
   }
-  if (Object.keys(fields).length) throw validationError(fields);
+  if (problems.any) throw validationError(problems);
   const customer: CheckedPayment['customer'] = { email: top.email as string };
   if (top.name) customer.name = top.name;
   if (top.phone) customer.phone = top.phone;
