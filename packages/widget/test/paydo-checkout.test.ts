@@ -602,7 +602,7 @@ describe("a declined payment: its code's sentence in the payer's language", () =
     ['ru', 'card_declined', 'Карта отклонена.'],
     ['ru', 'insufficient_funds', 'На карте недостаточно средств.'],
     ['ru', 'three_d_secure_failed', 'Банк не подтвердил платёж.'],
-    ['ru', 'fraud_suspected', 'Карта отклонена.'],
+    ['ru', 'fraud_suspected', 'Платёж не прошёл.'],
     ['ru', 'payment_cancelled', 'Платёж не прошёл.'],
   ];
   for (const [lang, code, sentence] of cases) {

@@ -16,14 +16,11 @@ export function stringsFor(lang: string | undefined): Strings {
  */
 const SAME: Record<string, keyof Strings> = {
   order_not_found: 'notFound',
-  transaction_not_found: 'notFound',
   payment_in_progress: 'inProgress',
   rate_limited: 'rateLimited',
   payment_rejected: 'fail',
   card_expired: 'expiryPast',
   invalid_card_number: 'cardInvalid',
-  fraud_suspected: 'card_declined',
-  limit_exceeded: 'card_declined',
 };
 
 /**
