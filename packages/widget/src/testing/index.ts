@@ -11,6 +11,14 @@ import type { PaydoEventDetail, PaydoEventName } from '../events.ts';
 
 export { type TestCardName, testCards } from './test-cards.ts';
 
+/**
+ * A function the runner serializes and runs in the page. Its argument is `any` because each
+ * runner types it its own way (Playwright unboxes handles, puppeteer flattens them); the driver
+ * passes JSON and reads JSON.
+ */
+// biome-ignore lint/suspicious/noExplicitAny: the one type every runner's evaluate accepts
+export type PageFn = (arg: any) => unknown;
+
 /** What the driver does with an element: Playwright's and most runners' locators have both. */
 export interface CheckoutLocator {
   click(): Promise<unknown>;
@@ -28,9 +36,11 @@ export interface CheckoutLocator {
  * (back from 3-D Secure or a wallet).
  */
 export interface CheckoutPage<L extends CheckoutLocator = CheckoutLocator> {
-  evaluate<R, A>(fn: (arg: A) => R, arg: A): Promise<R>;
+  /** Runs `fn` in the page with `arg` and resolves to its (JSON) result. */
+  evaluate(fn: PageFn, arg: unknown): Promise<unknown>;
   locator(selector: string): L;
-  addInitScript?<A>(fn: (arg: A) => unknown, arg: A): Promise<unknown>;
+  /** Runs `fn` with `arg` in every document the page loads from now on, before the page's scripts. */
+  addInitScript?(fn: PageFn, arg: unknown): Promise<unknown>;
 }
 
 export interface DriverOptions {
@@ -104,6 +114,11 @@ export class PaydoCheckoutDriver<L extends CheckoutLocator = CheckoutLocator> {
     this.#shadow = options.shadowSelector ?? ((host, inner) => `${host} ${inner}`);
   }
 
+  /** `page.evaluate`, typed by the function it runs. */
+  #eval<R, A>(fn: (arg: A) => R, arg: A): Promise<R> {
+    return this.page.evaluate(fn, arg) as Promise<R>;
+  }
+
   /** The runner's locator for `inner`, a selector inside the element's shadow root. */
   locator(inner: string): L {
     return this.page.locator(this.#shadow(this.selector, inner));
@@ -111,7 +126,7 @@ export class PaydoCheckoutDriver<L extends CheckoutLocator = CheckoutLocator> {
 
   /** What the element shows now; throws when the page has no such element. */
   async snapshot(): Promise<CheckoutSnapshot> {
-    const snapshot = await this.page.evaluate(readSnapshot, this.selector);
+    const snapshot = await this.#eval(readSnapshot, this.selector);
     if (!snapshot) throw new Error(`No ${this.selector} element on the page.`);
     return snapshot;
   }
@@ -123,7 +138,7 @@ export class PaydoCheckoutDriver<L extends CheckoutLocator = CheckoutLocator> {
   async ready(): Promise<CheckoutSnapshot> {
     await this.#record();
     return this.#until('the payment form', async () => {
-      const s = await this.page.evaluate(readSnapshot, this.selector).catch(() => null);
+      const s = await this.#eval(readSnapshot, this.selector).catch(() => null);
       if (s?.status?.kind === 'fail' && !s.form) {
         throw new DriverError(`${this.selector} shows "${s.status.text}" instead of the payment form.`);
       }
@@ -211,14 +226,14 @@ export class PaydoCheckoutDriver<L extends CheckoutLocator = CheckoutLocator> {
   /** Presses Pay. {@link waitForResult} then waits for this payment's outcome. */
   async pay(): Promise<void> {
     await this.ready();
-    await this.page.evaluate(clearEvents, EVENTS_KEY);
+    await this.#eval(clearEvents, EVENTS_KEY);
     await this.locator('[part~="submit-button"]').click();
   }
 
   /** Presses "Pay on the Paydo page instead" (the element sends the payer to Paydo's own page). */
   async payOnPaydoInstead(): Promise<void> {
     await this.ready();
-    await this.page.evaluate(clearEvents, EVENTS_KEY);
+    await this.#eval(clearEvents, EVENTS_KEY);
     await this.locator('[part~="fallback-button"]').click();
   }
 
@@ -228,7 +243,7 @@ export class PaydoCheckoutDriver<L extends CheckoutLocator = CheckoutLocator> {
    */
   async press(text: string): Promise<void> {
     await this.#until(`a button "${text}"`, async () => {
-      const r = await this.page.evaluate(markButton, { host: this.selector, text });
+      const r = await this.#eval(markButton, { host: this.selector, text });
       if (r.count > 1) throw new DriverError(`${r.count} buttons match "${text}": ${r.labels.join(', ')}.`);
       return r.count === 1;
     });
@@ -238,7 +253,7 @@ export class PaydoCheckoutDriver<L extends CheckoutLocator = CheckoutLocator> {
   /** The `paydo-*` events seen since the last {@link pay} (see {@link CheckoutPage.addInitScript}). */
   async events(): Promise<RecordedEvent[]> {
     await this.#record();
-    return this.page.evaluate(readEvents, EVENTS_KEY);
+    return this.#eval(readEvents, EVENTS_KEY);
   }
 
   /** Waits for the first `name` event since the last {@link pay} and returns its detail. */
@@ -254,7 +269,10 @@ export class PaydoCheckoutDriver<L extends CheckoutLocator = CheckoutLocator> {
   /**
    * Waits for the payment's outcome: `paydo-success`, `paydo-fail` or `paydo-error`, the first
    * since the last {@link pay}. The page may have moved on meanwhile (to your order page): the
-   * events are kept in the tab's session storage of your site's origin.
+   * events are kept in the tab's session storage of your site's origin. After 3-D Secure or a
+   * wallet the event comes from the checkout page loaded anew, seen where the runner has
+   * `addInitScript`; a page your server redirects away from once the order is paid fires none:
+   * wait for your own page then.
    */
   async waitForResult(timeout = this.timeout): Promise<PaymentResult> {
     return this.#until(
@@ -330,7 +348,7 @@ export class PaydoCheckoutDriver<L extends CheckoutLocator = CheckoutLocator> {
   #untilPage(selectors: string[], what: string): Promise<string> {
     return this.#until(what, async () => {
       await this.#record();
-      return this.page.evaluate(firstMatch, selectors);
+      return this.#eval(firstMatch, selectors);
     });
   }
 
@@ -340,12 +358,12 @@ export class PaydoCheckoutDriver<L extends CheckoutLocator = CheckoutLocator> {
       this.#initScript = this.page.addInitScript(recordEvents, EVENTS_KEY);
     }
     await this.#initScript;
-    await this.page.evaluate(recordEvents, EVENTS_KEY).catch(() => {});
+    await this.#eval(recordEvents, EVENTS_KEY).catch(() => {});
   }
 
   async #recorded(): Promise<RecordedEvent[]> {
     await this.#record();
-    return this.page.evaluate(readEvents, EVENTS_KEY);
+    return this.#eval(readEvents, EVENTS_KEY);
   }
 
   /** Polls `check` until it returns a value (not null/undefined/false); errors while a page loads are retried. */
@@ -365,11 +383,12 @@ export class PaydoCheckoutDriver<L extends CheckoutLocator = CheckoutLocator> {
         lastError = error; // e.g. the page navigated during evaluate: the next try sees the new page
       }
       if (Date.now() > deadline) {
-        const shown = await this.page.evaluate(readSnapshot, this.selector).catch(() => null);
+        const shown = await this.#eval(readSnapshot, this.selector).catch(() => null);
+        const url = await this.#eval(readUrl, null).catch(() => '?');
         throw new DriverError(
-          `Timed out after ${timeout} ms waiting for ${what}.${shown ? ` ${this.selector} shows: ${describe(shown)}` : ''}${
-            lastError ? ` Last error: ${lastError instanceof Error ? lastError.message : String(lastError)}` : ''
-          }`,
+          `Timed out after ${timeout} ms waiting for ${what}. ${
+            shown ? `${this.selector} shows: ${describe(shown)}` : `No ${this.selector} on ${url}.`
+          }${lastError ? ` Last error: ${lastError instanceof Error ? lastError.message : String(lastError)}` : ''}`,
         );
       }
       await new Promise((resolve) => setTimeout(resolve, 100));
@@ -382,14 +401,17 @@ export class DriverError extends Error {
   override name = 'PaydoDriverError';
 }
 
-/** An adapter for puppeteer's `Page` (and other runners with `evaluate`, `locator` and init scripts). */
+/**
+ * Puppeteer's `Page` for the driver: it is a {@link CheckoutPage} already; this adds its
+ * `evaluateOnNewDocument` as `addInitScript`. Use with {@link PUPPETEER_OPTIONS}.
+ */
 export function fromPuppeteer<L extends CheckoutLocator>(page: {
-  evaluate<R, A>(fn: (arg: A) => R, arg: A): Promise<unknown>;
+  evaluate(fn: PageFn, arg: unknown): Promise<unknown>;
   locator(selector: string): L;
-  evaluateOnNewDocument<A>(fn: (arg: A) => unknown, arg: A): Promise<unknown>;
+  evaluateOnNewDocument(fn: PageFn, arg: unknown): Promise<unknown>;
 }): CheckoutPage<L> {
   return {
-    evaluate: <R, A>(fn: (arg: A) => R, arg: A) => page.evaluate(fn, arg) as Promise<R>,
+    evaluate: (fn, arg) => page.evaluate(fn, arg),
     locator: (selector) => page.locator(selector),
     addInitScript: (fn, arg) => page.evaluateOnNewDocument(fn, arg),
   };
@@ -546,6 +568,8 @@ const clearEvents = (key: string): void => {
   const log = w[key] as unknown[] | undefined;
   if (log) log.length = 0;
 };
+
+const readUrl = (): string => (globalThis as unknown as { location: { href: string } }).location.href;
 
 const firstMatch = (selectors: string[]): string | null => {
   const doc = (globalThis as unknown as PageGlobals).document;
