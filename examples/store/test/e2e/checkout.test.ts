@@ -152,11 +152,7 @@ describe(`from the catalog to a paid order, in ${ENGINE_TITLE}`, () => {
     await expect(paydo.waitForResult()).resolves.toMatchObject({ type: 'paydo-success' });
     await page.waitForURL(`**/orders/${ref}`);
     await waitForAdminStatus(page, ref, 'paid');
-    expect(
-      transactionsOf(shop, ref)
-        .map((t) => t.state)
-        .sort(),
-    ).toEqual([2, 3]);
+    expect((await transactionsOf(shop, ref)).map((t) => t.state).sort()).toEqual([2, 3]);
   });
 
   it('the pending card shows the waiting view, then the order is paid', async () => {
@@ -181,7 +177,7 @@ describe(`from the catalog to a paid order, in ${ENGINE_TITLE}`, () => {
     await page.reload();
     await paydo.waitFor(waiting);
     await page.waitForURL(`**/orders/${ref}`, { timeout: 20_000 });
-    expect(transactionsOf(shop, ref)).toHaveLength(1);
+    expect(await transactionsOf(shop, ref)).toHaveLength(1);
   });
 
   it('bank transfer: a wrong national id is marked on its field, the right one pays', async () => {
@@ -246,7 +242,7 @@ describe(`from the catalog to a paid order, in ${ENGINE_TITLE}`, () => {
     await paydo.fillCardPayment(testCards.visa);
     await paydo.locator('[part~="submit-button"]').dblclick();
     await page.waitForURL(`**/orders/${ref}`);
-    expect(transactionsOf(shop, ref)).toHaveLength(1);
+    expect(await transactionsOf(shop, ref)).toHaveLength(1);
   });
 
   it('a partial refund from the admin page is requested and then shown as refunded', async () => {
