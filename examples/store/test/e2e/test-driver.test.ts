@@ -42,7 +42,7 @@ describe.runIf(ENGINE === 'chromium')('the test driver from Playwright', () => {
     // Back from the bank, the widget (or the store, once the IPN has marked the order paid) moves on.
     await page.waitForURL(`**/orders/${ref}`);
     await expect(page.locator('.receipt').textContent()).resolves.toContain('Visa •••• 3220');
-    expect(transactionsOf(shop, ref).map((t) => t.state)).toEqual([2]);
+    expect((await transactionsOf(shop, ref)).map((t) => t.state)).toEqual([2]);
     await page.context().close();
   });
 
