@@ -1,12 +1,29 @@
 // @paydo-checkout/widget/testing as a merchant uses it: Playwright's own Page (playwright-core,
 // the system's Chromium) and puppeteer's Page through the adapter, paying orders on the store
 // and the emulator. Chromium only: the other engines run the store's tests, which use the driver too.
-import { fromPuppeteer, PUPPETEER_OPTIONS, paydoCheckout, testCards } from '@paydo-checkout/widget/testing';
+import {
+  fromPuppeteer,
+  type PaydoCheckoutDriver,
+  PUPPETEER_OPTIONS,
+  paydoCheckout,
+  testCards,
+} from '@paydo-checkout/widget/testing';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import puppeteer from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CHROME_ARGS, findChrome } from '../../../../scripts/chrome-path.mjs';
 import { ENGINE, type Shop, startShop, transactionsOf, waitForAdminStatus } from './harness.ts';
+
+/** Pays with the 3-D Secure card, declines at the bank, and sees paydo-fail on the checkout page loaded anew. */
+async function declinedAtTheBank(paydo: PaydoCheckoutDriver) {
+  await paydo.fillCardPayment(testCards.threeDSecure);
+  await paydo.pay();
+  await paydo.decline3DSecure();
+  await expect(paydo.waitForResult()).resolves.toMatchObject({
+    type: 'paydo-fail',
+    detail: { message: '3-D Secure authentication failed' },
+  });
+}
 
 describe.runIf(ENGINE === 'chromium')('the test driver from Playwright', () => {
   let shop: Shop;
@@ -66,14 +83,7 @@ describe.runIf(ENGINE === 'chromium')('the test driver from Playwright', () => {
   // The event is fired by the checkout page loaded anew after the bank's page: seen through addInitScript.
   it('3-D Secure declined at the bank: paydo-fail back on the checkout page', async () => {
     const { page } = await checkout();
-    const paydo = paydoCheckout(page);
-    await paydo.fillCardPayment(testCards.threeDSecure);
-    await paydo.pay();
-    await paydo.decline3DSecure();
-    await expect(paydo.waitForResult()).resolves.toMatchObject({
-      type: 'paydo-fail',
-      detail: { message: '3-D Secure authentication failed' },
-    });
+    await declinedAtTheBank(paydoCheckout(page));
     await page.context().close();
   });
 
@@ -117,13 +127,7 @@ describe.runIf(ENGINE === 'chromium')('the test driver from Playwright', () => {
       await page.waitForNavigation();
       const ref = new URL(page.url()).pathname.split('/').pop() as string;
       const paydo = paydoCheckout(fromPuppeteer(page), PUPPETEER_OPTIONS);
-      await paydo.fillCardPayment(testCards.threeDSecure);
-      await paydo.pay();
-      await paydo.decline3DSecure();
-      await expect(paydo.waitForResult()).resolves.toMatchObject({
-        type: 'paydo-fail',
-        detail: { message: '3-D Secure authentication failed' },
-      });
+      await declinedAtTheBank(paydo);
       await paydo.fillCard(testCards.visa);
       await paydo.pay();
       await expect(paydo.waitForResult()).resolves.toMatchObject({ type: 'paydo-success' });
