@@ -34,6 +34,7 @@ const N = quick
       scalePays: 10,
       rss: 50,
       ipnMs: 300,
+      ipnFresh: 10,
       loads: 1,
     }
   : {
@@ -46,6 +47,7 @@ const N = quick
       scalePays: 100,
       rss: 10_000,
       ipnMs: 2_000,
+      ipnFresh: 300,
       loads: 5,
     };
 const CARD = 200001;
@@ -433,10 +435,39 @@ async function benchIpn() {
     );
     const ratio = (t.ipn as number) / (t.bare as number);
     report({
-      measured: `IPNs handled per second ÷ a bare Fastify route answering 200, ${store} (duplicates, each confirmed with Paydo)`,
+      measured: `IPNs handled per second ÷ a bare Fastify route answering 200, ${store} (repeats of applied results, as Paydo redelivers)`,
       value: r2(ratio),
       goal: '≥ 0.3',
       met: ratio >= 0.3,
+    });
+    // First deliveries: each is confirmed with Paydo and applied (one upstream call, one onPaymentUpdate).
+    const fresh: unknown[] = [];
+    for (let k = 0; k < N.ipnFresh; k++) {
+      const ref = addOrder(rig);
+      const paid = await pluginPay(rig, ref, '4000000000000119');
+      rig.sandbox.control.advance(paid.txid, 2);
+      fresh.push({
+        invoice: { id: paid.invoiceId, txid: paid.txid, status: 1, metadata: {} },
+        transaction: { id: paid.txid, state: 2, order: { id: `order-${ref}` }, error: { message: '', code: '' } },
+      });
+    }
+    const burst = async (url: string) => {
+      const queue = [...fresh];
+      const t0 = performance.now();
+      await Promise.all(
+        Array.from({ length: 32 }, async () => {
+          for (let body = queue.pop(); body; body = queue.pop()) await ok(http('POST', url, body));
+        }),
+      );
+      return fresh.length / (performance.now() - t0);
+    };
+    const bareRate = await burst(bareUrl);
+    const freshRate = await burst(`${rig.url}/paydo/ipn`);
+    report({
+      measured: `IPNs handled per second ÷ a bare Fastify route answering 200, ${store} (first deliveries of ${N.ipnFresh} results, each confirmed with Paydo and applied)`,
+      value: r2(freshRate / bareRate),
+      goal: 'reported',
+      met: null,
     });
     await rig.close();
   }
