@@ -4,6 +4,7 @@
  * the browser; the plugin validates with the same schemas.
  */
 import { z } from 'zod';
+import { InvoiceLanguage } from './client/schemas/invoices.ts';
 
 //// requests ////
 
@@ -26,14 +27,15 @@ export const PayRequest = z.object({
   method: z.union([z.number().int().positive(), z.string().regex(/^\d+$/).transform(Number)]),
   payer: PayerInput,
   card: CardInput.optional(),
-  language: z.enum(['en', 'ru']).optional(),
+  /** The hosted page's language for this payment (one of Paydo's twelve, any case). */
+  language: InvoiceLanguage.optional(),
 });
 export type PayRequest = z.input<typeof PayRequest>;
 
 /** `POST /checkout/:orderRef/hosted`: pay on Paydo's own page instead (the manual fallback). */
 export const HostedRequest = z.object({
   payer: z.object({ email: z.string().trim().max(255).default('') }).default({ email: '' }),
-  language: z.enum(['en', 'ru']).optional(),
+  language: InvoiceLanguage.optional(),
 });
 export type HostedRequest = z.input<typeof HostedRequest>;
 
@@ -76,7 +78,8 @@ export interface CheckoutResponse {
   order: CheckoutOrder;
   methods: CheckoutMethod[];
   payer: { email?: string; name?: string; phone?: string };
-  language: 'en' | 'ru';
+  /** The order's language (`resolveOrder`), one of the hosted page's twelve. */
+  language: InvoiceLanguage;
   /** `paid` when the order is already paid; `pending` when a payment is under way (`txid` to resume). */
   status: 'open' | 'pending' | 'paid';
   txid: string | null;
