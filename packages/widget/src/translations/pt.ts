@@ -50,7 +50,7 @@ const pt: Dictionary = {
   another: 'Usar outro cartão ou outra forma',
   hosted: 'Para concluir, continue na página de pagamento segura da Paydo.',
   continueOnPaydo: 'Continuar na Paydo',
-  payOnPaydo: 'Ou pague antes na página da Paydo',
+  payOnPaydo: 'Ou, em alternativa, pague na página da Paydo',
   noMethods: 'Não há nenhuma forma de pagamento disponível para esta encomenda.',
 };
 
