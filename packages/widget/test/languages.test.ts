@@ -194,6 +194,27 @@ describe("a merchant's own wording", () => {
   });
 });
 
+describe("Paydo's own words", () => {
+  it("a decline's reason, in English from Paydo, is shown only where the widget speaks English", async () => {
+    const declined = () =>
+      json({ invoiceId: 'i', txid: 't', next: { type: 'done', status: 'fail', message: 'Do not honor' } });
+    server.on('POST', /\/pay$/, declined);
+    registerLanguage('kk', { fail: 'Төлем өтпеді.' }); // Paydo's page has no Kazakh: invoices go in English
+    const el = await mount({ lang: 'kk' });
+    await fillCard(el);
+    await submit(el);
+    await until(() => el.shadowRoot?.getElementById('f-card-pan-error'));
+    expect(el.shadowRoot?.getElementById('f-card-pan-error')?.textContent).to.equal('Төлем өтпеді.');
+    const english = await mount({ lang: 'en-GB' });
+    await fillCard(english);
+    await submit(english);
+    await until(() => english.shadowRoot?.getElementById('f-card-pan-error'));
+    expect(english.shadowRoot?.getElementById('f-card-pan-error')?.textContent).to.equal(
+      'The payment did not go through. Do not honor',
+    );
+  });
+});
+
 describe('right to left', () => {
   const arabic: Dictionary = {
     region: 'الدفع',

@@ -388,8 +388,8 @@ export class PaydoCheckout extends LitElement {
    */
   #declined(reason: string): void {
     const t = this.#t;
-    // Paydo words its reasons in English: shown as they are only to English readers.
-    const message = this.#paydoLanguage === 'en' && reason ? `${t.fail} ${reason}` : t.fail;
+    // Paydo words its reasons in English: shown as they are only where the widget speaks English.
+    const message = this.#l.code === 'en' && reason ? `${t.fail} ${reason}` : t.fail;
     const card = this.selected && this.#cardHere(this.selected);
     this.values = { ...this.values, 'card.cvv': '' };
     this.errors = { [card ? 'card.pan' : 'notice']: message };
