@@ -4,46 +4,17 @@
 //   pnpm screenshots:languages
 // It fails when a text in the element is wider than its box (a label or button that does not fit).
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { createSandbox } from '@paydo-checkout/sandbox';
-import { chromium } from 'playwright-core';
-import { buildStore } from '../examples/store/src/server.ts';
-import { CHROME_ARGS, findChrome } from './chrome-path.mjs';
+import { ARABIC } from '../packages/widget/test/fixtures/arabic.ts';
+import { startShop } from './screenshot-shop.mjs';
 
 const root = new URL('..', import.meta.url).pathname;
 const out = join(root, 'docs/images/languages');
 const LANGUAGES = ['en', 'ru', 'es', 'it', 'pt', 'pt-BR', 'de', 'fr', 'sv', 'fi', 'tr', 'pl', 'nl'];
 
-/** A merchant's own language, registered in the page (the visible strings of the form). */
-const ARABIC = {
-  region: 'الدفع',
-  total: 'المجموع',
-  methods: 'طريقة الدفع',
-  email: 'البريد الإلكتروني',
-  cardNumber: 'رقم البطاقة',
-  expiry: 'تاريخ الانتهاء',
-  mmyy: 'شهر/سنة',
-  cvv: 'رمز الأمان',
-  holder: 'الاسم على البطاقة',
-  required: 'هذا الحقل مطلوب.',
-  invalidEmail: 'أدخل بريدًا إلكترونيًا مثل name@example.com.',
-  payOnPaydo: 'أو ادفع على صفحة Paydo بدلًا من ذلك',
-};
-
-const sandbox = await createSandbox({ seed: 7 });
-const dataDir = mkdtempSync(join(tmpdir(), 'paydo-lang-shots-'));
-let url = '';
-const { app } = await buildStore({
-  dataDir,
-  publicUrl: () => url,
-  paydo: { ...sandbox.project, baseUrl: sandbox.apiUrl },
-  sandboxOrigin: sandbox.url,
-  adminPassword: 'screenshots password',
-});
-url = await app.listen({ port: 0, host: '127.0.0.1' });
-const browser = await chromium.launch({ executablePath: findChrome(), args: CHROME_ARGS });
+const shop = await startShop({ adminPassword: 'screenshots password' });
+const { url, browser } = shop;
 mkdirSync(out, { recursive: true });
 
 try {
@@ -112,8 +83,5 @@ try {
     process.exitCode = 1;
   }
 } finally {
-  await browser.close();
-  await app.close();
-  await sandbox.close();
-  rmSync(dataDir, { recursive: true, force: true });
+  await shop.close();
 }

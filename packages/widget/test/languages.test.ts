@@ -3,6 +3,7 @@ import type { PaydoCheckout } from '../src/paydo-checkout/paydo-checkout.compone
 import { en } from '../src/translations/en.ts';
 import { type Dictionary, registerLanguage } from '../src/translations/localize.ts';
 import { checkout, FakeServer, json } from './fake-server.ts';
+import { ARABIC, arabicPay } from './fixtures/arabic.ts';
 import { fillCard, mount, q, qa, submit, type, until } from './helpers.ts';
 
 let server: FakeServer;
@@ -216,20 +217,7 @@ describe("Paydo's own words", () => {
 });
 
 describe('right to left', () => {
-  const arabic: Dictionary = {
-    region: 'الدفع',
-    total: 'المجموع',
-    methods: 'طريقة الدفع',
-    email: 'البريد الإلكتروني',
-    cardNumber: 'رقم البطاقة',
-    expiry: 'تاريخ الانتهاء',
-    mmyy: 'شهر/سنة',
-    cvv: 'رمز الأمان',
-    holder: 'الاسم على البطاقة',
-    pay: (amount) => `ادفع ${amount}`,
-    required: 'هذا الحقل مطلوب.',
-    payOnPaydo: 'أو ادفع على صفحة Paydo',
-  };
+  const arabic: Dictionary = { ...ARABIC, pay: arabicPay };
 
   it('an Arabic registration lays the form out right to left; card digits stay left to right; no axe violations', async () => {
     registerLanguage('ar', arabic);
