@@ -373,6 +373,18 @@ describe('next and checkout', () => {
     );
   }
 
+  it('polls of a known transaction ask the store for its order once, and still never answer for another order', async () => {
+    const store = new MemoryStore();
+    const lookups = vi.spyOn(store, 'findTransaction');
+    h = await startHarness({ plugin: { rateLimit: false, store } });
+    const ref = addOrder(h);
+    const res = await pay(h, ref, cardBody('4000000000000119'));
+    lookups.mockClear();
+    for (let i = 0; i < 5; i++) expect((await next(h, res.body.txid, ref)).status).toBe(200);
+    expect((await next(h, res.body.txid, addOrder(h))).status).toBe(404);
+    expect(lookups).toHaveBeenCalledTimes(1);
+  });
+
   it('made-up txids cost no upstream call each: the order’s invoices are read once', async () => {
     h = await startHarness({ plugin: { rateLimit: false, pollIntervalMs: 5_000 } });
     const ref = addOrder(h);
