@@ -29,6 +29,15 @@ export const PayRequest = z.object({
   card: CardInput.optional(),
   /** The hosted page's language for this payment (one of Paydo's twelve, any case). */
   language: InvoiceLanguage.optional(),
+  /**
+   * The payer left this transaction unfinished (Back from 3-D Secure or a wallet, then "Use another
+   * card or method"): the server voids it at Paydo before starting the new payment, if it is still
+   * pending. One of the order's own transactions only; a paid one makes the answer `already_paid`.
+   */
+  replacePending: z
+    .string()
+    .regex(/^[\w-]{1,128}$/)
+    .optional(),
 });
 export type PayRequest = z.input<typeof PayRequest>;
 
