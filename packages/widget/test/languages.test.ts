@@ -152,6 +152,11 @@ describe('choosing the language', () => {
     expect(text(el, 'legend')).to.equal('Payment method');
     const amount = new Intl.NumberFormat('xx-broken', { style: 'currency', currency: 'EUR' }).format(12.5);
     expect(text(el, '[part~="submit-button"]')).to.equal(norm(en.pay(amount)));
+    // A loader that answers something else than a dictionary is a broken one too.
+    registerLanguage('xx-broken', () => Promise.resolve(undefined as unknown as Dictionary));
+    el.requestUpdate();
+    await el.updateComplete;
+    expect(text(el, 'legend')).to.equal('Payment method');
     registerLanguage('xx-broken', () => Promise.resolve({ methods: 'Fixed' }));
     await until(() => text(el, 'legend') === 'Fixed');
   });

@@ -51,14 +51,13 @@ function dictionary(code: string): Dictionary | Promise<unknown> | undefined {
   if (!loaded[code] && source) {
     loaded[code] =
       typeof source === 'function'
-        ? source().then(
-            (m) => {
+        ? source()
+            .then((m) => {
               loaded[code] = 'default' in m ? m.default : m;
               for (const update of listeners) update();
-            },
-            // Not loaded (offline?): the chain's next language meanwhile, and a new try next time.
-            () => delete loaded[code],
-          )
+            })
+            // Not loaded (offline, or not a dictionary): the chain's next language meanwhile, and a new try next time.
+            .catch(() => delete loaded[code])
         : source;
   }
   return loaded[code];
