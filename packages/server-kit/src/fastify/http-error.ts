@@ -54,6 +54,22 @@ export function validationError(problems: FieldProblems, message = 'Some fields 
   return new CheckoutHttpError('validation', message, { fields: problems.fields, issues: problems.issues });
 }
 
+/** A refused request body → the field names the widget's inputs have, each with its sentences and code. */
+export function bodyFields(
+  issues: readonly { path: readonly PropertyKey[]; message: string; code?: string }[],
+): FieldProblems {
+  const problems = new FieldProblems();
+  for (const issue of issues) {
+    const name =
+      issue.path
+        .map(String)
+        .join('.')
+        .replace(/^payer\.(extraFields\.)?/, '') || 'body';
+    problems.add(name, issue.code === 'too_big' ? 'field_too_long' : 'invalid_format', issue.message);
+  }
+  return problems;
+}
+
 /** Why an e-mail cannot go on an invoice, or null when it can. */
 export function emailProblem(email: string | undefined): [FieldErrorCode, string] | null {
   if (!email) return ['field_required', 'This field is required.'];

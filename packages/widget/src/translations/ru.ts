@@ -1,7 +1,7 @@
-import type { Strings } from './en.ts';
+import type { Dictionary } from './localize.ts';
 
-/** Русские строки: те же ключи, что в `en.ts`. */
-export const ru: Strings = {
+/** Русский: те же ключи, что в `en.ts` (чего нет, берётся из английского). */
+const ru: Dictionary = {
   region: 'Оплата',
   loading: 'Загружаем способы оплаты…',
   total: 'Итого',
@@ -53,3 +53,5 @@ export const ru: Strings = {
   incorrect_cvv: 'Неверный код CVC.',
   three_d_secure_failed: 'Банк не подтвердил платёж.',
 };
+
+export default ru;

@@ -1,7 +1,14 @@
 import type { FastifyInstance, onRequestHookHandler } from 'fastify';
 import { HostedRequest, type PayResponse } from '../../protocol.ts';
 import type { PluginContext } from '../context.ts';
-import { emailProblem, FieldProblems, fromPaydoError, orderNotFound, validationError } from '../http-error.ts';
+import {
+  bodyFields,
+  emailProblem,
+  FieldProblems,
+  fromPaydoError,
+  orderNotFound,
+  validationError,
+} from '../http-error.ts';
 import { createInvoice, reusableInvoice } from '../invoices.ts';
 import { hostedPageUrl } from '../next-step.ts';
 import { orderRefOf } from '../params.ts';
@@ -15,9 +22,7 @@ import { assertNoPaymentUnderway, withOrderLock } from '../payment-gate.ts';
 export function hostedRoute(app: FastifyInstance, ctx: PluginContext, limits: onRequestHookHandler[]): void {
   app.post('/checkout/:orderRef/hosted', { onRequest: limits }, async (request) => {
     const parsed = HostedRequest.safeParse(request.body ?? {});
-    if (!parsed.success) {
-      throw validationError(new FieldProblems().add('body', 'invalid_format', 'The request is not valid.'));
-    }
+    if (!parsed.success) throw validationError(bodyFields(parsed.error.issues), 'The request is not valid.');
     const orderRef = orderRefOf(request);
     const { resolveOrder, hostedPageOrigin } = ctx.options;
     const order = await resolveOrder(orderRef, request);

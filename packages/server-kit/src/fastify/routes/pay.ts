@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { FastifyInstance, FastifyRequest, onRequestHookHandler } from 'fastify';
+import type { InvoiceLanguage } from '../../client/schemas/invoices.ts';
 import type { PaymentMethod } from '../../client/schemas/payment-methods.ts';
 import { requiresHostedPage } from '../../client/schemas/transactions.ts';
 import { ERROR_CATALOGUE, type FieldErrorCode } from '../../error-catalogue.ts';
@@ -8,6 +9,7 @@ import { cardMode, isTokenizationRefused, switchToHostedCards } from '../card-mo
 import { clientIp } from '../client-address.ts';
 import type { PluginContext } from '../context.ts';
 import {
+  bodyFields,
   CheckoutHttpError,
   emailProblem,
   FieldProblems,
@@ -42,14 +44,7 @@ export function payRoute(app: FastifyInstance, ctx: PluginContext, limits: onReq
       );
     }
     const parsed = PayRequest.safeParse(request.body);
-    if (!parsed.success) {
-      const problems = new FieldProblems();
-      for (const issue of parsed.error.issues) {
-        const name = issue.path.join('.').replace(/^payer\.(extraFields\.)?/, '') || 'body';
-        problems.add(name, issue.code === 'too_big' ? 'field_too_long' : 'invalid_format', issue.message);
-      }
-      throw validationError(problems, 'The payment request is not valid.');
-    }
+    if (!parsed.success) throw validationError(bodyFields(parsed.error.issues), 'The payment request is not valid.');
     const orderRef = orderRefOf(request);
     const response = await payOnce(ctx, request, orderRef, key.data, parsed.data);
     reply.code(response.statusCode);
@@ -193,7 +188,7 @@ async function runAttempt(
 interface CheckedPayment {
   customer: { email: string; name?: string; phone?: string; extraFields?: Record<string, string> };
   card: { pan: string; expirationDate: string; cvv: string; holderName: string } | undefined;
-  language: 'en' | 'ru';
+  language: InvoiceLanguage;
 }
 
 /** The method's payer fields (required, pattern) and the card, checked before anything is sent to Paydo. */
