@@ -140,7 +140,7 @@ describe(`from the catalog to a paid order, in ${ENGINE_TITLE}`, () => {
     await paydo.pay();
     await expect(paydo.waitForResult()).resolves.toMatchObject({
       type: 'paydo-fail',
-      detail: { message: 'Card declined by the issuer' },
+      detail: { code: 'card_declined', message: 'The card was declined.' },
     });
     // Declined inline: the reason by the card number, the CVC cleared, focus on the number.
     const declined = await paydo.waitFor((s) => s.focused === 'card.pan', 'the focus on the card number');
