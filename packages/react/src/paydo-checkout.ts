@@ -1,12 +1,12 @@
 import type { PaydoCheckout as PaydoCheckoutElement, PaydoEvent, PaydoEventName } from '@paydo-checkout/widget';
 import {
-  type CSSProperties,
   createElement,
   type ForwardedRef,
   forwardRef,
   type HTMLAttributes,
   useEffect,
   useImperativeHandle,
+  useInsertionEffect,
   useRef,
   version,
 } from 'react';
@@ -62,8 +62,8 @@ export const PAYDO_EVENT_CALLBACKS = {
 /** Attributes of the host element (`id`, `className`, `style`, `aria-*`, `data-*`…); not its content. */
 type HostAttributes = Omit<
   HTMLAttributes<PaydoCheckoutElement>,
-  keyof PaydoCheckoutAttributes | keyof PaydoCheckoutCallbacks | 'children' | 'dangerouslySetInnerHTML' | 'style'
-> & { style?: CSSProperties | undefined; [data: `data-${string}`]: string | number | boolean | undefined };
+  keyof PaydoCheckoutAttributes | keyof PaydoCheckoutCallbacks | 'children' | 'dangerouslySetInnerHTML'
+> & { [data: `data-${string}`]: string | number | boolean | undefined };
 
 export type PaydoCheckoutProps = PaydoCheckoutAttributes & PaydoCheckoutCallbacks & HostAttributes;
 
@@ -98,8 +98,12 @@ export const PaydoCheckout = forwardRef(function PaydoCheckout(
 
   // The newest callbacks, read when an event arrives: the listeners are added once per element,
   // and a new arrow function on each render neither re-adds them nor misses an event in between.
+  // Kept after commit (a render React throws away changes nothing); the insertion effect runs
+  // before any other effect, and not on the server.
   const callbacks = useRef<PaydoCheckoutCallbacks>({});
-  callbacks.current = { onReady, onMethodChange, onSubmit, onRedirect, onSuccess, onFail, onError };
+  useInsertionEffect(() => {
+    callbacks.current = { onReady, onMethodChange, onSubmit, onRedirect, onSuccess, onFail, onError };
+  });
 
   useEffect(() => {
     const node = element.current;
