@@ -64,6 +64,7 @@ export function Checkout({ orderRef, description, total }: CheckoutData) {
   const checkout = useRef<PaydoCheckoutElement>(null);
   const [events, setEvents] = useState<string[]>([]);
   const [paid, setPaid] = useState<string | null>(null);
+  const [loadProblem, setLoadProblem] = useState('');
   const note = (line: string) => setEvents((lines) => [...lines, line]);
 
   return (
@@ -75,6 +76,11 @@ export function Checkout({ orderRef, description, total }: CheckoutData) {
       {paid && (
         <p className="paid" role="status">
           Thank you: the order is paid. <a href={`/orders/${orderRef}`}>See the order</a>
+        </p>
+      )}
+      {loadProblem && (
+        <p role="alert">
+          {loadProblem} <a href={`/checkout/${orderRef}`}>Reload the page</a>
         </p>
       )}
       <PaydoCheckout
@@ -95,7 +101,11 @@ export function Checkout({ orderRef, description, total }: CheckoutData) {
           setPaid(event.detail.txid ?? '');
         }}
         onFail={(event) => note(`paydo-fail: ${event.detail.message}`)}
-        onError={(event) => note(`paydo-error: ${event.detail.code}`)}
+        onError={(event) => {
+          note(`paydo-error: ${event.detail.code}`);
+          // The element shows its own errors; one it cannot show is its module failing to load.
+          if (event.detail.code === 'widget_load_failed') setLoadProblem(event.detail.message);
+        }}
       />
       <h2>Events</h2>
       <ol className="events">

@@ -126,12 +126,18 @@ export const PaydoCheckout = forwardRef(function PaydoCheckout(
   useEffect(() => {
     if (customElements.get('paydo-checkout')) return;
     // Defined after hydration: the server's HTML and the first client render are the same tag.
+    let mounted = true;
     import('@paydo-checkout/widget').catch((error: unknown) => {
+      // StrictMode's first mount was cleaned up: only the mount still here reports, once.
+      if (!mounted) return;
       const message = `The payment form could not be loaded (${error instanceof Error ? error.message : String(error)}).`;
       element.current?.dispatchEvent(
         new CustomEvent('paydo-error', { detail: { code: 'widget_load_failed', message }, bubbles: true }),
       );
     });
+    return () => {
+      mounted = false;
+    };
   }, []);
 
   // Attributes, not properties: React 18 and 19 render them the same on the server and the client.

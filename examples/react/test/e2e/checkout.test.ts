@@ -97,6 +97,14 @@ describe.runIf(!chromium.missing).each(['19', '18'] as const)(
       return orderRef;
     }
 
+    /** Like openCheckout, for a page where the element never gets defined. */
+    async function openCheckoutWithoutWidget(page: Page): Promise<string> {
+      const response = await fetch(`${url}/orders`, { method: 'POST', headers: { accept: 'application/json' } });
+      const { orderRef } = (await response.json()) as { orderRef: string };
+      await page.goto(`${url}/checkout/${orderRef}`);
+      return orderRef;
+    }
+
     async function payWith4242(page: Page, ref: string, problems: string[], payRequests: string[]): Promise<void> {
       // The callbacks run, each once, although StrictMode may run every effect twice.
       await page.waitForSelector('.events li[data-event="paydo-ready"]');
@@ -197,6 +205,24 @@ describe.runIf(!chromium.missing).each(['19', '18'] as const)(
       expect(payRequests).toHaveLength(1);
       expect(transactionsOf(ref)).toHaveLength(1);
       expect(problems).toEqual([]);
+      await page.close();
+    });
+
+    it("the element's module fails to load: onError gets widget_load_failed once, and the page says so", async () => {
+      const page = await browser.newPage();
+      await page.setRequestInterception(true);
+      page.on('request', (request) => {
+        // The only chunk besides client.js is the element's module.
+        if (/\/assets\/[\w-]+\.js$/.test(request.url()) && !request.url().endsWith('/client.js')) void request.abort();
+        else void request.continue();
+      });
+      const ref = await openCheckoutWithoutWidget(page);
+      await page.waitForSelector('[role="alert"]');
+      expect(await events(page, 'paydo-error')).toEqual(['paydo-error: widget_load_failed']);
+      expect(await page.$eval('[role="alert"]', (p) => p.textContent)).toMatch(
+        /^The payment form could not be loaded \(.+\)\. Reload the page$/,
+      );
+      expect(transactionsOf(ref)).toHaveLength(0);
       await page.close();
     });
 
