@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { readdirSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import cookie from '@fastify/cookie';
 import csrf from '@fastify/csrf-protection';
@@ -201,6 +201,9 @@ export async function buildStore(options: StoreOptions): Promise<{ app: FastifyI
       reply.type(type).header('cache-control', 'no-cache').send(body);
   };
   app.get('/assets/paydo-checkout.js', asset(WIDGET, 'text/javascript; charset=utf-8'));
+  // Each language of the widget is a file beside it, fetched only by a page that shows that language.
+  for (const file of readdirSync(dirname(WIDGET)).filter((f) => /^paydo-checkout-[a-z-]+\.js$/.test(f)))
+    app.get(`/assets/${file}`, asset(join(dirname(WIDGET), file), 'text/javascript; charset=utf-8'));
   app.get('/assets/store.js', asset(join(PUBLIC, 'store.js'), 'text/javascript; charset=utf-8'));
   app.get('/assets/store.css', asset(join(PUBLIC, 'store.css'), 'text/css; charset=utf-8'));
   app.get('/favicon.svg', asset(join(PUBLIC, 'favicon.svg'), 'image/svg+xml'));
