@@ -212,7 +212,7 @@ describe.runIf(!chromium.missing).each(['19', '18'] as const)(
       const page = await browser.newPage();
       await page.setRequestInterception(true);
       page.on('request', (request) => {
-        // The only chunk besides client.js is the element's module.
+        // Every chunk besides client.js is the element's (its module, its languages).
         if (/\/assets\/[\w-]+\.js$/.test(request.url()) && !request.url().endsWith('/client.js')) void request.abort();
         else void request.continue();
       });
