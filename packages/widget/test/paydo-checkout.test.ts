@@ -552,6 +552,15 @@ describe('resume', () => {
     await el.updateComplete;
     expect(q(el, 'form')).to.exist;
     expect(input(el, 'card.pan').value).to.equal('');
+    // The next Pay names the abandoned transaction, so the server can void it instead of waiting for it.
+    server.on('POST', /\/pay$/, paid({ type: 'done', status: 'success' }));
+    await type(el, 'email', 'grace@example.com');
+    await fillCard(el);
+    await type(el, 'card.holderName', 'Grace Hopper');
+    await submit(el);
+    await until(() => server.calls('POST', /\/pay$/).length === 1);
+    const [payCall] = server.calls('POST', /\/pay$/);
+    expect((payCall?.body as { replacePending?: string } | undefined)?.replacePending).to.equal('tx-5');
   });
 
   it('the e-mail and name typed before 3-D Secure are there on return; card data is not kept', async () => {

@@ -67,6 +67,12 @@ describe(`from the catalog to a paid order, in ${ENGINE_TITLE}`, () => {
       const { fields } = await paydo.ready();
       expect(fields.email).toBe('grace@example.com');
       expect(fields['card.pan']).toBe('');
+      // Another card pays: the abandoned 3-D Secure transaction is voided, not waited for.
+      await paydo.fillCard(testCards.visa);
+      await paydo.pay();
+      await page.waitForURL(`**/orders/${ref}`);
+      await waitForAdminStatus(page, ref, 'paid');
+      expect((await transactionsOf(shop, ref)).map((t) => t.state).sort()).toEqual([2, 3]);
     },
   );
 

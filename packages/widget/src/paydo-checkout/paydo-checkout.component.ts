@@ -36,7 +36,7 @@ type View =
   | { name: 'paying' }
   | { name: 'redirecting' }
   | { name: 'waiting'; txid: string }
-  | { name: 'action'; step: NextStep }
+  | { name: 'action'; step: NextStep; txid: string }
   | { name: 'hosted'; url: string }
   | { name: 'success'; paid?: boolean }
   | { name: 'gave-up' }
@@ -150,6 +150,8 @@ export class PaydoCheckout extends LitElement {
   declare protected announcement: string;
 
   #attemptKey: string | null = null;
+  /** A transaction the payer left unfinished and chose to replace (sent as `replacePending`). */
+  #abandoned: string | undefined;
   #timer: ReturnType<typeof setTimeout> | undefined;
   #waitStarted = 0;
   #polls = 0;
@@ -338,6 +340,8 @@ export class PaydoCheckout extends LitElement {
       method: method.id,
       payer: { email: v.email ?? '', ...(name && { name }), ...(v.phone && { phone: v.phone }), extraFields },
       language: this.#paydoLanguage,
+      // Left unfinished (Back from 3-D Secure, then another card): the server voids it first.
+      replacePending: this.#abandoned,
     };
     if (card) {
       body.card = {
@@ -458,7 +462,7 @@ export class PaydoCheckout extends LitElement {
         this.#timer = setTimeout(() => void this.#poll(txid, resuming), delay);
       } else if (resuming && (next.type === 'post' || next.type === 'redirect')) {
         // Back on the page with a step still open: let the payer choose to continue.
-        this.#show({ name: 'action', step: next }, this.#t.actionNeeded);
+        this.#show({ name: 'action', step: next, txid }, this.#t.actionNeeded);
       } else {
         this.#follow(next, txid, null);
       }
@@ -645,7 +649,10 @@ export class PaydoCheckout extends LitElement {
           t.actionNeeded,
           // Back from 3-D Secure or a wallet: finish there, or choose again here.
           html`<div class="actions"><button part="retry-button" type="button" @click=${() => this.#follow(view.step, null, null)}>${t.continue}</button>
-          <button part="retry-button" class="link" type="button" @click=${() => this.#show({ name: 'form' })}>${t.another}</button></div>`,
+          <button part="retry-button" class="link" type="button" @click=${() => {
+            this.#abandoned = view.txid;
+            this.#show({ name: 'form' });
+          }}>${t.another}</button></div>`,
         )}`;
       default:
         return this.#form();
