@@ -44,7 +44,7 @@ export interface PaydoCheckoutCallbacks {
   onSuccess?: ((event: PaydoEvent<'paydo-success'>) => void) | undefined;
   /** `paydo-fail`: declined; the form stays for another try. */
   onFail?: ((event: PaydoEvent<'paydo-fail'>) => void) | undefined;
-  /** `paydo-error`: something prevented paying (`offline`, `not_found`, `widget_load_failed`…). */
+  /** `paydo-error`: something prevented paying (`offline`, `order_not_found`, `widget_load_failed`…). */
   onError?: ((event: PaydoEvent<'paydo-error'>) => void) | undefined;
 }
 

@@ -435,6 +435,17 @@ export const ERROR_CATALOGUE = {
     fix: 'Nothing; raise `max-wait-ms` for slow methods (bank transfers).',
   },
 
+  widget_load_failed: {
+    source: 'widget',
+    audience: 'merchant',
+    httpStatus: [],
+    retryable: true,
+    payerMessage: NEVER_SHOWN,
+    explanation:
+      'The React wrapper (`@paydo-checkout/react`) could not load the element’s module, so no element shows anything; `message` says why.',
+    fix: 'Show your own sentence and a reload link (the React example does); check that the widget’s script is served.',
+  },
+
   //// the client only (never an answer) ////
   request_aborted: {
     source: 'client',

@@ -172,7 +172,9 @@ function sourceFiles(dir: string): string[] {
 }
 
 describe('every code the sources can produce', () => {
-  const files = ['packages/server-kit/src', 'packages/widget/src'].flatMap((d) => sourceFiles(join(root, d)));
+  const files = ['packages/server-kit/src', 'packages/widget/src', 'packages/react/src'].flatMap((d) =>
+    sourceFiles(join(root, d)),
+  );
   // Any snake_case literal, and any literal where a code goes (`error:`, `code:`, `errorCode:`,
   // `new CheckoutHttpError('…'`, `new ApiError('…'`), in single quotes or backticks.
   const patterns = [
