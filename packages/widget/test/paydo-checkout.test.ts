@@ -373,6 +373,25 @@ describe('next steps', () => {
     expect(server.calls('GET', /\/next$/)).to.have.length(3);
   });
 
+  it('moved in the DOM while a poll is in flight: one polling loop, the stale answer is dropped', async () => {
+    const releases: ((answer: Response) => void)[] = [];
+    const held = () => new Promise<Response>((resolve) => releases.push(resolve));
+    server.on('POST', /\/pay$/, paid({ type: 'wait', afterMs: 10 })).on('GET', /\/transactions\/tx-1\/next$/, held);
+    const el = await mount();
+    await fillCard(el, '4000000000000119');
+    await submit(el);
+    await until(() => releases.length === 1); // the first poll is waiting for its answer
+    const parent = el.parentElement as HTMLElement;
+    el.remove();
+    parent.append(el); // a keyed list reorder does this
+    await until(() => releases.length === 2); // the new loop's first poll
+    releases[0]?.(json({ txid: 'tx-1', next: { type: 'done', status: 'fail', message: 'stale' } }));
+    releases[1]?.(json({ txid: 'tx-1', next: { type: 'wait', afterMs: 10_000 } }));
+    await new Promise((r) => setTimeout(r, 50));
+    expect(statusText(el)).to.include('Waiting');
+    expect(server.calls('GET', /\/next$/)).to.have.length(2);
+  });
+
   it('wait: gives up with a clear message after the bound', async () => {
     server
       .on('POST', /\/pay$/, paid({ type: 'wait', afterMs: 20 }))

@@ -155,6 +155,8 @@ export class PaydoCheckout extends LitElement {
   #timer: ReturnType<typeof setTimeout> | undefined;
   #waitStarted = 0;
   #polls = 0;
+  /** The current polling loop: one at a time, whatever starts another (see `#wait`). */
+  #loop = 0;
   #focusAfterRender: 'error' | 'status' | null = null;
 
   readonly #internals: ElementInternals | undefined;
@@ -214,6 +216,7 @@ export class PaydoCheckout extends LitElement {
     document.removeEventListener('visibilitychange', this.#onVisibility);
     listeners.delete(this.#rerender);
     clearTimeout(this.#timer);
+    this.#loop++; // an answer still in flight starts nothing
   }
 
   protected override willUpdate(changed: PropertyValues): void {
@@ -438,7 +441,8 @@ export class PaydoCheckout extends LitElement {
     }
     this.#show({ name: 'waiting', txid }, this.#t.waiting);
     clearTimeout(this.#timer);
-    this.#timer = setTimeout(() => void this.#poll(txid, resuming), afterMs);
+    const loop = ++this.#loop;
+    this.#timer = setTimeout(() => void this.#poll(txid, resuming, loop), afterMs);
   }
 
   #onVisibility = (): void => {
@@ -446,7 +450,7 @@ export class PaydoCheckout extends LitElement {
     if (document.visibilityState === 'visible' && this.view.name === 'waiting') this.#wait(this.view.txid, false);
   };
 
-  async #poll(txid: string, resuming: boolean): Promise<void> {
+  async #poll(txid: string, resuming: boolean, loop: number): Promise<void> {
     if (document.visibilityState === 'hidden') return;
     if (Date.now() - this.#waitStarted > this.maxWaitMs) {
       this.#show({ name: 'gave-up' }, this.#t.gaveUp);
@@ -455,11 +459,12 @@ export class PaydoCheckout extends LitElement {
     }
     try {
       const { next } = await api.next(this.api, txid, this.order);
-      if (this.view.name !== 'waiting') return;
+      // A newer loop started while this answer was in flight (moved in the DOM, tab shown again).
+      if (this.view.name !== 'waiting' || loop !== this.#loop) return;
       if (next.type === 'wait') {
         // Backoff: the interval grows by half each time, up to 30 s.
         const delay = Math.min(next.afterMs * 1.5 ** this.#polls++, 30_000);
-        this.#timer = setTimeout(() => void this.#poll(txid, resuming), delay);
+        this.#timer = setTimeout(() => void this.#poll(txid, resuming, loop), delay);
       } else if (resuming && (next.type === 'post' || next.type === 'redirect')) {
         // Back on the page with a step still open: let the payer choose to continue.
         this.#show({ name: 'action', step: next, txid }, this.#t.actionNeeded);
@@ -467,8 +472,12 @@ export class PaydoCheckout extends LitElement {
         this.#follow(next, txid, null);
       }
     } catch (error) {
+      if (loop !== this.#loop) return;
       if (error instanceof ApiError && error.retryable && this.view.name === 'waiting') {
-        this.#timer = setTimeout(() => void this.#poll(txid, resuming), Math.min(2_000 * 2 ** this.#polls++, 30_000));
+        this.#timer = setTimeout(
+          () => void this.#poll(txid, resuming, loop),
+          Math.min(2_000 * 2 ** this.#polls++, 30_000),
+        );
         return;
       }
       this.#fail(error, () => this.#wait(txid, resuming));
