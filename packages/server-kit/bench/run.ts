@@ -794,6 +794,9 @@ function writeDoc() {
     ...facts.map(([k, v]) => `- ${k}: ${v}`),
     `- time per benchmark: ${durations.join(', ')}`,
     '',
+    // Why a goal is not met and what was tried: kept beside the code, written under every run's table.
+    readFileSync(new URL('./notes.md', import.meta.url), 'utf8'),
+    '',
   ];
   writeFileSync(join(root, 'docs/benchmarks.md'), lines.join('\n'));
   // The repository's formatter aligns markdown tables: the written doc passes `pnpm lint` as is.
