@@ -159,7 +159,7 @@ export function registerAdmin(app: FastifyInstance, db: StoreDb, options: AdminO
   );
 
   app.get<{ Querystring: { error?: string; ok?: string } }>('/admin/orders', async (request, reply) => {
-    const orders = db.listOrders();
+    const orders = await db.listOrders();
     await refreshRefunds(app, db, orders);
     const error = isNotice(request.query.error) ? NOTICES[request.query.error] : null;
     const ok = isNotice(request.query.ok) ? NOTICES[request.query.ok] : null;
@@ -172,7 +172,7 @@ export function registerAdmin(app: FastifyInstance, db: StoreDb, options: AdminO
       ${error ? html`<p class="notice error" role="alert">${error}</p>` : ''}
       ${ok ? html`<p class="notice success" role="status">${ok}</p>` : ''}
       <div class="table-scroll"><table class="orders"><thead><tr><th>Order</th><th>Amount</th><th>Status</th><th>Paydo</th><th>IPN history</th><th>Refunds</th></tr></thead><tbody>
-      ${orders.map((o) => adminRow(o, db, csrf))}
+      ${await Promise.all(orders.map((o) => adminRow(o, db, csrf)))}
       </tbody></table></div>`,
     );
   });
@@ -181,7 +181,7 @@ export function registerAdmin(app: FastifyInstance, db: StoreDb, options: AdminO
   app.post<{ Params: { ref: string }; Body: { kind?: string; amount?: string } }>(
     '/admin/orders/:ref/refund',
     async (request, reply) => {
-      const checked = checkRefund(db, request.params.ref, request.body?.kind, request.body?.amount);
+      const checked = await checkRefund(db, request.params.ref, request.body?.kind, request.body?.amount);
       if ('error' in checked) return back(reply, 'error', checked.error);
       const { order, amount, kind, remaining } = checked;
       return page(
@@ -210,10 +210,10 @@ export function registerAdmin(app: FastifyInstance, db: StoreDb, options: AdminO
   app.post<{ Params: { ref: string }; Body: { kind?: string; amount?: string } }>(
     '/admin/orders/:ref/refund/confirm',
     async (request, reply) => {
-      const checked = checkRefund(db, request.params.ref, request.body?.kind, request.body?.amount);
+      const checked = await checkRefund(db, request.params.ref, request.body?.kind, request.body?.amount);
       if ('error' in checked) return back(reply, 'error', checked.error);
       const { order, amount, kind } = checked;
-      const reservation = db.reserveRefund(order.ref, order.txid as string, amount, kind, toCents(order.amount));
+      const reservation = await db.reserveRefund(order.ref, order.txid as string, amount, kind, toCents(order.amount));
       if (!reservation) return back(reply, 'error', 'too_much');
       try {
         const { refundId } = await app.paydo.refunds.create({
@@ -222,10 +222,10 @@ export function registerAdmin(app: FastifyInstance, db: StoreDb, options: AdminO
           amount,
           metadata: { order: `ORD-${order.number}` },
         });
-        db.confirmRefund(reservation, refundId, toCents(order.amount));
+        await db.confirmRefund(reservation, refundId, toCents(order.amount));
         return back(reply, 'ok', 'refund_requested');
       } catch (error) {
-        db.cancelRefund(reservation);
+        await db.cancelRefund(reservation);
         request.log.warn(
           { err: error, order: order.ref, reason: error instanceof PaydoError ? error.message : undefined },
           'store: refund failed',
@@ -240,12 +240,12 @@ type CheckedRefund =
   | { error: NoticeCode }
   | { order: Order; amount: string; kind: 'full' | 'partial'; remaining: number };
 
-function checkRefund(db: StoreDb, ref: string, kindField: unknown, amountField: unknown): CheckedRefund {
-  const order = db.findOrder(ref);
+async function checkRefund(db: StoreDb, ref: string, kindField: unknown, amountField: unknown): Promise<CheckedRefund> {
+  const order = await db.findOrder(ref);
   if (!order?.txid || (order.status !== 'paid' && order.status !== 'partially_refunded')) {
     return { error: 'not_refundable' };
   }
-  const remaining = toCents(order.amount) - db.refundedCents(order.ref);
+  const remaining = toCents(order.amount) - (await db.refundedCents(order.ref));
   const kind = kindField === 'partial' ? 'partial' : 'full';
   if (kind === 'full' && remaining <= 0) return { error: 'not_refundable' };
   const amount = kind === 'full' ? fromCents(remaining) : parseRefundAmount(String(amountField ?? ''));
@@ -254,11 +254,10 @@ function checkRefund(db: StoreDb, ref: string, kindField: unknown, amountField: 
   return { order, amount, kind, remaining };
 }
 
-function adminRow(o: Order, db: StoreDb, csrf: Html) {
-  const ipns = db.ipnLog(o.ref);
-  const refunds = db.refunds(o.ref);
+async function adminRow(o: Order, db: StoreDb, csrf: Html): Promise<Html> {
+  const [ipns, refunds, refunded] = await Promise.all([db.ipnLog(o.ref), db.refunds(o.ref), db.refundedCents(o.ref)]);
   const refundable = o.status === 'paid' || o.status === 'partially_refunded';
-  const remaining = toCents(o.amount) - db.refundedCents(o.ref);
+  const remaining = toCents(o.amount) - refunded;
   return html`<tr data-order="${o.ref}">
     <td data-label="Order"><a href="/orders/${o.ref}">#${o.number}</a><br><span class="muted">${o.createdAt.slice(0, 19).replace('T', ' ')}</span></td>
     <td data-label="Amount">${formatMoney(o.amount, o.currency)}</td>
@@ -313,13 +312,15 @@ const brandName = (brand: string | null) => (brand ? (BRANDS[brand.toUpperCase()
 
 /** Asks Paydo for refunds still processing (a handful per page view). */
 async function refreshRefunds(app: FastifyInstance, db: StoreDb, orders: Order[]): Promise<void> {
-  const pending = orders.flatMap((o) => db.refunds(o.ref)).filter((r) => r.status === 'processing');
+  const pending = (await Promise.all(orders.map((o) => db.refunds(o.ref))))
+    .flat()
+    .filter((r) => r.status === 'processing');
   await Promise.all(
     pending.slice(0, 20).map(async (r) => {
       try {
         const refund = await app.paydo.refunds.retrieve(r.refundId, { signal: AbortSignal.timeout(3_000) });
         const status = REFUND_STATUS[String(refund?.status)];
-        if (status && status !== r.status) db.setRefundStatus(r.refundId, status);
+        if (status && status !== r.status) await db.setRefundStatus(r.refundId, status);
       } catch {
         // Paydo unreachable: the status stays as it is and is asked again next time.
       }

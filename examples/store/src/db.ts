@@ -1,8 +1,8 @@
-import { randomBytes } from 'node:crypto';
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
-import { DatabaseSync } from 'node:sqlite';
-
+/**
+ * The shop's own records (orders, the payment history it was told, IPN log,
+ * refunds). Two implementations: SQLite in a file (zero-config, one process)
+ * and PostgreSQL (DATABASE_URL, shared by several instances).
+ */
 export type OrderStatus = 'awaiting_payment' | 'paid' | 'payment_failed' | 'partially_refunded' | 'refunded';
 
 export interface OrderLine {
@@ -48,241 +48,46 @@ export interface RefundEntry {
   createdAt: string;
 }
 
-const SCHEMA = `
-CREATE TABLE IF NOT EXISTS orders (
-  ref TEXT PRIMARY KEY,
-  number INTEGER NOT NULL UNIQUE,
-  lines TEXT NOT NULL,
-  amount TEXT NOT NULL,
-  currency TEXT NOT NULL,
-  email TEXT,
-  status TEXT NOT NULL,
-  txid TEXT,
-  invoice_id TEXT,
-  created_at TEXT NOT NULL,
-  updated_at TEXT NOT NULL
-);
-CREATE TABLE IF NOT EXISTS payment_events (
-  id INTEGER PRIMARY KEY AUTOINCREMENT,
-  order_ref TEXT NOT NULL,
-  txid TEXT NOT NULL,
-  state INTEGER NOT NULL,
-  status TEXT NOT NULL,
-  source TEXT NOT NULL,
-  message TEXT,
-  at TEXT NOT NULL
-);
-CREATE TABLE IF NOT EXISTS ipn_log (
-  id INTEGER PRIMARY KEY AUTOINCREMENT,
-  order_ref TEXT,
-  at TEXT NOT NULL,
-  outcome TEXT NOT NULL,
-  reason TEXT,
-  txid TEXT,
-  claimed_state INTEGER,
-  verified_state INTEGER,
-  source_ip TEXT NOT NULL
-);
-CREATE TABLE IF NOT EXISTS refunds (
-  refund_id TEXT PRIMARY KEY,
-  order_ref TEXT NOT NULL,
-  txid TEXT NOT NULL,
-  amount TEXT NOT NULL,
-  kind TEXT NOT NULL,
-  status TEXT NOT NULL,
-  created_at TEXT NOT NULL
-);
-`;
-
-interface OrderRow {
-  ref: string;
-  number: number;
-  lines: string;
-  amount: string;
-  currency: string;
-  email: string | null;
-  status: OrderStatus;
-  txid: string | null;
-  invoice_id: string | null;
-  pay_method: string | null;
-  card_brand: string | null;
-  card_last4: string | null;
-  created_at: string;
-  updated_at: string;
+export interface PaymentEvent {
+  txid: string;
+  state: number;
+  status: string;
+  source: string;
+  message: string | null;
+  at: string;
 }
 
-/** Columns added after the first release: added in place to an existing database file. */
-const ADDED_COLUMNS = ['pay_method TEXT', 'card_brand TEXT', 'card_last4 TEXT'];
+/** A verified payment result, as the kit's `onPaymentUpdate` reports it. */
+export interface PaymentApplied {
+  txid: string;
+  invoiceId: string;
+  state: number;
+  /** `duplicate`: a second charge for a paid order (recorded, never applied to the order). */
+  status: 'paid' | 'failed' | 'duplicate';
+  source: string;
+  message: string | null;
+  /** Method and card of a paid one, for the receipt. */
+  payment?: Order['payment'] | undefined;
+}
 
-const toOrder = (r: OrderRow): Order => ({
-  ref: r.ref,
-  number: r.number,
-  lines: JSON.parse(r.lines) as OrderLine[],
-  amount: r.amount,
-  currency: r.currency,
-  email: r.email,
-  status: r.status,
-  txid: r.txid,
-  invoiceId: r.invoice_id,
-  payment: { method: r.pay_method ?? null, cardBrand: r.card_brand ?? null, cardLast4: r.card_last4 ?? null },
-  createdAt: r.created_at,
-  updatedAt: r.updated_at,
-});
-
-/** The shop's own records, in one SQLite file created on first start. */
-export class StoreDb {
-  readonly #db: DatabaseSync;
-
-  constructor(dataDir: string) {
-    mkdirSync(dataDir, { recursive: true });
-    this.#db = new DatabaseSync(join(dataDir, 'store.sqlite'));
-    this.#db.exec('PRAGMA journal_mode = WAL; PRAGMA busy_timeout = 5000;');
-    this.#db.exec(SCHEMA);
-    const columns = new Set(
-      (this.#db.prepare('PRAGMA table_info(orders)').all() as { name: string }[]).map((c) => c.name),
-    );
-    for (const column of ADDED_COLUMNS)
-      if (!columns.has(column.split(' ')[0] as string)) this.#db.exec(`ALTER TABLE orders ADD COLUMN ${column}`);
-  }
-
-  createOrder(lines: OrderLine[], amount: string, currency: string): Order {
-    const now = new Date().toISOString();
-    const ref = randomBytes(9).toString('base64url');
-    const { next } = this.#db.prepare('SELECT COALESCE(MAX(number), 1000) + 1 AS next FROM orders').get() as {
-      next: number;
-    };
-    this.#db
-      .prepare(
-        'INSERT INTO orders (ref, number, lines, amount, currency, status, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
-      )
-      .run(ref, next, JSON.stringify(lines), amount, currency, 'awaiting_payment', now, now);
-    return this.findOrder(ref) as Order;
-  }
-
-  findOrder(ref: string): Order | null {
-    const row = this.#db.prepare('SELECT * FROM orders WHERE ref = ?').get(ref) as OrderRow | undefined;
-    return row ? toOrder(row) : null;
-  }
-
-  listOrders(): Order[] {
-    return (this.#db.prepare('SELECT * FROM orders ORDER BY number DESC').all() as unknown as OrderRow[]).map(toOrder);
-  }
-
+export interface StoreDb {
+  createOrder(lines: OrderLine[], amount: string, currency: string): Promise<Order>;
+  findOrder(ref: string): Promise<Order | null>;
+  listOrders(): Promise<Order[]>;
   /**
-   * Applies a verified payment result. A paid order never goes back to failed
-   * (a late failure of another attempt must not undo a payment).
+   * Records a verified payment result and applies it to the order. A paid order
+   * never goes back to failed (a late failure of another attempt must not undo a payment).
    */
-  applyPayment(
-    ref: string,
-    update: {
-      txid: string;
-      invoiceId: string;
-      state: number;
-      /** `duplicate`: a second charge for a paid order (recorded, never applied to the order). */
-      status: 'paid' | 'failed' | 'duplicate';
-      source: string;
-      message: string | null;
-      /** Method and card of a paid one, for the receipt. */
-      payment?: Order['payment'] | undefined;
-    },
-  ): void {
-    const now = new Date().toISOString();
-    this.#db.exec('BEGIN IMMEDIATE');
-    try {
-      this.#db
-        .prepare(
-          'INSERT INTO payment_events (order_ref, txid, state, status, source, message, at) VALUES (?, ?, ?, ?, ?, ?, ?)',
-        )
-        .run(ref, update.txid, update.state, update.status, update.source, update.message, now);
-      if (update.status === 'paid') {
-        this.#db
-          .prepare(
-            "UPDATE orders SET status = 'paid', txid = ?, invoice_id = ?, pay_method = ?, card_brand = ?, card_last4 = ?, updated_at = ? WHERE ref = ? AND status IN ('awaiting_payment', 'payment_failed')",
-          )
-          .run(
-            update.txid,
-            update.invoiceId,
-            update.payment?.method ?? null,
-            update.payment?.cardBrand ?? null,
-            update.payment?.cardLast4 ?? null,
-            now,
-            ref,
-          );
-      } else if (update.status === 'failed') {
-        this.#db
-          .prepare(
-            "UPDATE orders SET status = 'payment_failed', txid = ?, invoice_id = ?, updated_at = ? WHERE ref = ? AND status IN ('awaiting_payment', 'payment_failed')",
-          )
-          .run(update.txid, update.invoiceId, now, ref);
-      }
-      this.#db.exec('COMMIT');
-    } catch (error) {
-      this.#db.exec('ROLLBACK');
-      throw error;
-    }
-  }
-
-  paymentEvents(
-    ref: string,
-  ): { txid: string; state: number; status: string; source: string; message: string | null; at: string }[] {
-    return this.#db
-      .prepare('SELECT txid, state, status, source, message, at FROM payment_events WHERE order_ref = ? ORDER BY id')
-      .all(ref) as never;
-  }
-
-  logIpn(ref: string | null, entry: IpnEntry): void {
-    this.#db
-      .prepare(
-        'INSERT INTO ipn_log (order_ref, at, outcome, reason, txid, claimed_state, verified_state, source_ip) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
-      )
-      .run(
-        ref,
-        entry.at,
-        entry.outcome,
-        entry.reason,
-        entry.txid,
-        entry.claimedState,
-        entry.verifiedState,
-        entry.sourceIp,
-      );
-  }
-
-  ipnLog(ref: string): IpnEntry[] {
-    return (
-      this.#db
-        .prepare(
-          'SELECT at, outcome, reason, txid, claimed_state, verified_state, source_ip FROM ipn_log WHERE order_ref = ? ORDER BY id',
-        )
-        .all(ref) as {
-        at: string;
-        outcome: string;
-        reason: string | null;
-        txid: string | null;
-        claimed_state: number | null;
-        verified_state: number | null;
-        source_ip: string;
-      }[]
-    ).map((r) => ({
-      at: r.at,
-      outcome: r.outcome,
-      reason: r.reason,
-      txid: r.txid,
-      claimedState: r.claimed_state,
-      verifiedState: r.verified_state,
-      sourceIp: r.source_ip,
-    }));
-  }
-
+  applyPayment(ref: string, update: PaymentApplied): Promise<void>;
+  paymentEvents(ref: string): Promise<PaymentEvent[]>;
+  logIpn(ref: string | null, entry: IpnEntry): Promise<void>;
+  ipnLog(ref: string): Promise<IpnEntry[]>;
   /** Cents refunded or being refunded for the order. */
-  refundedCents(ref: string): number {
-    const rows = this.#db.prepare('SELECT amount FROM refunds WHERE order_ref = ?').all(ref) as { amount: string }[];
-    return rows.reduce((sum, r) => sum + Math.round(Number(r.amount) * 100), 0);
-  }
-
+  refundedCents(ref: string): Promise<number>;
   /**
    * Holds `amount` of the order for a refund about to be asked of Paydo, if that
-   * much is still refundable. The check and the hold are one write transaction,
-   * so two refunds at once (two tabs, two admins, two processes) cannot both pass.
+   * much is still refundable. The check and the hold are one transaction, so two
+   * refunds at once (two tabs, two admins, two instances) cannot both pass.
    * Answers the hold's id, or null when the amount is no longer available.
    */
   reserveRefund(
@@ -291,83 +96,15 @@ export class StoreDb {
     amount: string,
     kind: 'full' | 'partial',
     orderCents: number,
-  ): string | null {
-    this.#db.exec('BEGIN IMMEDIATE');
-    try {
-      if (this.refundedCents(ref) + Math.round(Number(amount) * 100) > orderCents) {
-        this.#db.exec('ROLLBACK');
-        return null;
-      }
-      const hold = `hold-${randomBytes(9).toString('base64url')}`;
-      this.#db
-        .prepare(
-          'INSERT INTO refunds (refund_id, order_ref, txid, amount, kind, status, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
-        )
-        .run(hold, ref, txid, amount, kind, 'requesting', new Date().toISOString());
-      this.#db.exec('COMMIT');
-      return hold;
-    } catch (error) {
-      this.#db.exec('ROLLBACK');
-      throw error;
-    }
-  }
-
+  ): Promise<string | null>;
   /** Paydo took the refund: the hold becomes the refund, and the order says how much is refunded. */
-  confirmRefund(hold: string, refundId: string, orderCents: number): void {
-    const now = new Date().toISOString();
-    this.#db.exec('BEGIN IMMEDIATE');
-    try {
-      const row = this.#db.prepare('SELECT order_ref FROM refunds WHERE refund_id = ?').get(hold) as
-        | { order_ref: string }
-        | undefined;
-      this.#db
-        .prepare("UPDATE refunds SET refund_id = ?, status = 'processing' WHERE refund_id = ?")
-        .run(refundId, hold);
-      if (row) {
-        const full = this.refundedCents(row.order_ref) >= orderCents;
-        this.#db
-          .prepare('UPDATE orders SET status = ?, updated_at = ? WHERE ref = ?')
-          .run(full ? 'refunded' : 'partially_refunded', now, row.order_ref);
-      }
-      this.#db.exec('COMMIT');
-    } catch (error) {
-      this.#db.exec('ROLLBACK');
-      throw error;
-    }
-  }
-
+  confirmRefund(hold: string, refundId: string, orderCents: number): Promise<void>;
   /** Paydo refused or could not be reached: the held amount is refundable again. */
-  cancelRefund(hold: string): void {
-    this.#db.prepare("DELETE FROM refunds WHERE refund_id = ? AND status = 'requesting'").run(hold);
-  }
-
-  setRefundStatus(refundId: string, status: string): void {
-    this.#db.prepare('UPDATE refunds SET status = ? WHERE refund_id = ?').run(status, refundId);
-  }
-
-  refunds(ref: string): RefundEntry[] {
-    return (
-      this.#db.prepare('SELECT * FROM refunds WHERE order_ref = ? ORDER BY created_at').all(ref) as {
-        refund_id: string;
-        order_ref: string;
-        txid: string;
-        amount: string;
-        kind: 'full' | 'partial';
-        status: string;
-        created_at: string;
-      }[]
-    ).map((r) => ({
-      refundId: r.refund_id,
-      orderRef: r.order_ref,
-      txid: r.txid,
-      amount: r.amount,
-      kind: r.kind,
-      status: r.status,
-      createdAt: r.created_at,
-    }));
-  }
-
-  close(): void {
-    if (this.#db.isOpen) this.#db.close();
-  }
+  cancelRefund(hold: string): Promise<void>;
+  setRefundStatus(refundId: string, status: string): Promise<void>;
+  refunds(ref: string): Promise<RefundEntry[]>;
+  close(): Promise<void>;
 }
+
+/** Cents of a decimal amount string ("12.50" → 1250). */
+export const amountCents = (amount: string): number => Math.round(Number(amount) * 100);

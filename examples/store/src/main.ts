@@ -5,6 +5,7 @@ import { createSandbox, type Sandbox, TEST_CARDS } from '@paydo-checkout/sandbox
 import { PostgresStore } from '@paydo-checkout/server-kit/postgres';
 import { Redis } from 'ioredis';
 import { ConfigError, loadConfig } from './config.ts';
+import { PostgresStoreDb } from './db-postgres.ts';
 import { buildStore } from './server.ts';
 
 let config: ReturnType<typeof loadConfig>;
@@ -32,7 +33,8 @@ try {
       : (config.paydo as Extract<typeof config.paydo, { mode: 'paydo' }>);
   // Only the zero-config sandbox start may make up a password (config refuses real keys without one).
   const adminPassword = config.adminPassword ?? randomBytes(12).toString('base64url');
-  // Several instances: the kit's state in PostgreSQL and the rate limits in Redis, shared by all.
+  // Several instances: the orders and the kit's state in PostgreSQL and the rate limits in Redis, shared by all.
+  const db = config.databaseUrl ? await PostgresStoreDb.open({ connectionString: config.databaseUrl }) : undefined;
   const paydoStore = config.databaseUrl
     ? await PostgresStore.open({ connectionString: config.databaseUrl })
     : undefined;
@@ -40,6 +42,7 @@ try {
     ? new Redis(config.redisUrl, { maxRetriesPerRequest: 1, enableOfflineQueue: false })
     : undefined;
   const { app } = await buildStore({
+    db,
     paydoStore,
     ...(redis && { rateLimit: { redis } }),
     adminPassword,
@@ -61,7 +64,7 @@ try {
     '',
     `  Store:            ${publicUrl}`,
     `  Orders (admin):   ${publicUrl}/admin/orders`,
-    `  Payment state:    ${config.databaseUrl ? 'PostgreSQL (DATABASE_URL)' : `SQLite in ${config.dataDir}`}; rate limits ${config.redisUrl ? 'in Redis (REDIS_URL)' : 'per process'}`,
+    `  Orders, payments: ${config.databaseUrl ? 'PostgreSQL (DATABASE_URL)' : `SQLite in ${config.dataDir}`}; rate limits ${config.redisUrl ? 'in Redis (REDIS_URL)' : 'per process'}`,
     config.adminPassword
       ? '  Admin password:   from ADMIN_PASSWORD'
       : `  Admin password:   ${adminPassword}   (generated for this run; set ADMIN_PASSWORD to choose one)`,

@@ -17,7 +17,8 @@ import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest }
 import { paymentLine, registerAdmin, STATUS_LABEL } from './admin.ts';
 import { CART_NOTICES, type Cart, checkCart, MAX_QUANTITY, readCart, writeCart } from './cart.ts';
 import { CATALOG, findProduct, formatMoney, fromCents, imageOf, total } from './catalog.ts';
-import { type Order, StoreDb } from './db.ts';
+import type { Order, StoreDb } from './db.ts';
+import { SqliteStoreDb } from './db-sqlite.ts';
 import { type Html, html, layout, type PageOptions } from './html.ts';
 
 export interface StoreOptions {
@@ -40,6 +41,8 @@ export interface StoreOptions {
   pollIntervalMs?: number;
   /** The plugin's rate limits on paying (defaults: 10/min per IP, 20/10 min per order). */
   rateLimit?: PaydoPluginOptions['rateLimit'];
+  /** The shop's orders (default: SQLite in `dataDir`); a `PostgresStoreDb` for several instances. Closed with the app. */
+  db?: StoreDb | undefined;
   /** Where the kit keeps its state (default: SQLite in `dataDir`); a `PostgresStore` for several instances. */
   paydoStore?: PaydoStore | undefined;
   /** Where payers type the card (PAYDO_CARD_PAYMENTS): `auto` (default), `direct` or `hosted`. */
@@ -56,7 +59,7 @@ const WIDGET = fileURLToPath(import.meta.resolve('@paydo-checkout/widget/paydo-c
 const PUBLIC = fileURLToPath(new URL('../public/', import.meta.url));
 
 export async function buildStore(options: StoreOptions): Promise<{ app: FastifyInstance; db: StoreDb }> {
-  const db = new StoreDb(options.dataDir);
+  const db = options.db ?? new SqliteStoreDb(options.dataDir);
   const app = Fastify({
     logger: options.logger
       ? {
@@ -141,7 +144,7 @@ export async function buildStore(options: StoreOptions): Promise<{ app: FastifyI
     cardPayments: options.cardPayments,
     ipnSourceAddresses: options.ipnSourceAddresses,
     resolveOrder: async (ref) => {
-      const order = db.findOrder(ref);
+      const order = await db.findOrder(ref);
       if (!order) return null;
       return {
         id: `ORD-${order.number}`,
@@ -154,7 +157,7 @@ export async function buildStore(options: StoreOptions): Promise<{ app: FastifyI
     },
     onPaymentUpdate: async (update) => {
       const card = update.transaction.cardMetadata;
-      db.applyPayment(update.orderRef, {
+      await db.applyPayment(update.orderRef, {
         payment:
           update.status === 'paid'
             ? {
@@ -176,10 +179,10 @@ export async function buildStore(options: StoreOptions): Promise<{ app: FastifyI
     },
     // Paydo's refund IPN, confirmed by the kit: the refund is done (or still processing).
     onRefundUpdate: async (update) => {
-      db.setRefundStatus(update.refundId, update.accepted ? 'refunded' : 'processing');
+      await db.setRefundStatus(update.refundId, update.accepted ? 'refunded' : 'processing');
     },
-    onIpn: (record) => {
-      db.logIpn(record.orderRef, {
+    onIpn: async (record) => {
+      await db.logIpn(record.orderRef, {
         at: record.at.toISOString(),
         outcome: record.outcome,
         reason: record.reason,
@@ -337,12 +340,12 @@ export async function buildStore(options: StoreOptions): Promise<{ app: FastifyI
       quantity,
     }));
     if (!lines.length) return reply.redirect('/cart', 303);
-    const order = db.createOrder(lines, total(lines), checked.currency);
+    const order = await db.createOrder(lines, total(lines), checked.currency);
     return reply.clearCookie('cart', { path: '/' }).redirect(`/checkout/${order.ref}`, 303);
   });
 
   app.get<{ Params: { ref: string } }>('/checkout/:ref', async (request, reply) => {
-    const order = db.findOrder(request.params.ref);
+    const order = await db.findOrder(request.params.ref);
     if (!order) return notFoundPage(reply, 'order');
     // Paid already (Back from the order page, a reload, a second tab): the receipt is the way on.
     if (isPaid(order)) return reply.redirect(`/orders/${order.ref}`, 303);
@@ -365,10 +368,10 @@ export async function buildStore(options: StoreOptions): Promise<{ app: FastifyI
   });
 
   app.get<{ Params: { ref: string } }>('/orders/:ref', async (request, reply) => {
-    const order = db.findOrder(request.params.ref);
+    const order = await db.findOrder(request.params.ref);
     if (!order) return notFoundPage(reply, 'order');
-    const refunded = formatMoney(fromCents(db.refundedCents(order.ref)), order.currency);
-    const paidAt = db.paymentEvents(order.ref).find((e) => e.status === 'paid' && e.txid === order.txid)?.at;
+    const refunded = formatMoney(fromCents(await db.refundedCents(order.ref)), order.currency);
+    const paidAt = (await db.paymentEvents(order.ref)).find((e) => e.status === 'paid' && e.txid === order.txid)?.at;
     return page(
       reply,
       `Order #${order.number}`,

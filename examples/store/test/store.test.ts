@@ -87,7 +87,7 @@ async function stop() {
 }
 
 async function paidOrder() {
-  const order = db.createOrder(
+  const order = await db.createOrder(
     [{ productId: 'tee', name: 'Organic T-shirt', price: '25.00', quantity: 1 }],
     '25.00',
     'EUR',
@@ -104,7 +104,7 @@ async function paidOrder() {
   });
   expect(res.json().next).toEqual({ type: 'done', status: 'success' });
   await sandbox.control.ipnIdle();
-  return db.findOrder(order.ref) as Order;
+  return (await db.findOrder(order.ref)) as Order;
 }
 
 /** Asks for a refund and confirms it, as the admin page does. */
@@ -143,13 +143,13 @@ describe.each([{}, ...switchedVariantSets()].map((variants) => ({ variants, labe
       await v.get('/cart');
       const checkout = await v.post('/checkout', {});
       const ref = String(checkout.headers.location).split('/').pop() as string;
-      expect(db.findOrder(ref)).toMatchObject({ amount: '12.50', currency: 'EUR', status: 'awaiting_payment' });
+      expect(await db.findOrder(ref)).toMatchObject({ amount: '12.50', currency: 'EUR', status: 'awaiting_payment' });
     });
 
     it('a full refund from the admin page refunds the rest of the order, after a confirmation', async () => {
       const v = await admin();
       const order = await paidOrder();
-      expect(db.findOrder(order.ref)?.status).toBe('paid');
+      expect((await db.findOrder(order.ref))?.status).toBe('paid');
       const asked = await v.post(`/admin/orders/${order.ref}/refund`, { kind: 'partial', amount: '5,00' });
       expect(asked.body).toContain('Confirm refund of €5.00');
       expect(
@@ -159,12 +159,12 @@ describe.each([{}, ...switchedVariantSets()].map((variants) => ({ variants, labe
         '/admin/orders?ok=refund_requested',
       );
       await refund(v, order.ref, { kind: 'full' });
-      expect(db.findOrder(order.ref)?.status).toBe('refunded');
+      expect((await db.findOrder(order.ref))?.status).toBe('refunded');
       // Paydo accepts each refund later; its refund IPN, confirmed by the kit, marks it refunded.
       await expect
-        .poll(() => db.refunds(order.ref).map((r) => r.status), { timeout: 5000, interval: 20 })
+        .poll(async () => (await db.refunds(order.ref)).map((r) => r.status), { timeout: 5000, interval: 20 })
         .toEqual(['refunded', 'refunded']);
-      expect(db.refunds(order.ref).map((r) => [r.kind, r.amount])).toEqual([
+      expect((await db.refunds(order.ref)).map((r) => [r.kind, r.amount])).toEqual([
         ['partial', '5.00'],
         ['full', '20.00'],
       ]);
@@ -177,7 +177,7 @@ describe.each([{}, ...switchedVariantSets()].map((variants) => ({ variants, labe
       const order = await paidOrder();
       const bad = await refund(v, order.ref, { kind: 'partial', amount: '-3' });
       expect(bad.headers.location).toBe('/admin/orders?error=bad_amount');
-      expect(db.refunds(order.ref)).toEqual([]);
+      expect(await db.refunds(order.ref)).toEqual([]);
     });
   },
 );
@@ -209,7 +209,7 @@ describe('the store under attack', () => {
     const forged = new Visitor();
     forged.cookies.set('store_admin', String(Date.now() + 3_600_000));
     expect((await forged.get('/admin/orders')).headers.location).toBe('/admin/login');
-    expect(db.refunds(order.ref)).toEqual([]);
+    expect(await db.refunds(order.ref)).toEqual([]);
   });
 
   it('a refund posted from another site (no CSRF token) is refused, even with the admin’s cookies', async () => {
@@ -224,18 +224,18 @@ describe('the store under attack', () => {
       payload: 'kind=full&_csrf=forged-token',
     });
     expect(badToken.statusCode).toBe(403);
-    expect(db.refunds(order.ref)).toEqual([]);
-    expect(db.findOrder(order.ref)?.status).toBe('paid');
+    expect(await db.refunds(order.ref)).toEqual([]);
+    expect((await db.findOrder(order.ref))?.status).toBe('paid');
   });
 
   it('a hand-made cart cookie is no cart: no order of 40 EUR T-shirts at a UAH price', async () => {
     const v = new Visitor();
     await v.get('/');
     v.cookies.set('cart', encodeURIComponent(JSON.stringify({ poster: 1, tee: 40 })));
-    const before = db.listOrders().length;
+    const before = (await db.listOrders()).length;
     const res = await v.post('/checkout', {});
     expect(res.headers.location).toBe('/cart');
-    expect(db.listOrders()).toHaveLength(before);
+    expect(await db.listOrders()).toHaveLength(before);
   });
 
   it('two refunds at once cannot both pass the remaining-amount check', async () => {
@@ -343,7 +343,7 @@ describe('the store looks and reads like a shop', () => {
     expect(cart).toContain('€27.00');
     const checkout = await v.post('/checkout', {});
     const ref = String(checkout.headers.location).split('/').pop() as string;
-    expect(db.findOrder(ref)).toMatchObject({ amount: '27.00', lines: [{ productId: 'notebook', quantity: 3 }] });
+    expect(await db.findOrder(ref)).toMatchObject({ amount: '27.00', lines: [{ productId: 'notebook', quantity: 3 }] });
   });
 
   it('the orders page: refunds with their currency, IPN states in words, a success notice styled as success', async () => {

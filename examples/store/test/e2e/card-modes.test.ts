@@ -39,7 +39,7 @@ describe('direct card mode: the widget’s card fields, tokenized through the sh
     await page.waitForURL(`**/orders/${ref}`);
     expect((await page.url()).startsWith(shop.url)).toBe(true);
     await waitForAdminStatus(page, ref, 'paid');
-    expect(transactionsOf(shop, ref)).toHaveLength(1);
+    expect(await transactionsOf(shop, ref)).toHaveLength(1);
     expect(await page.problems()).toEqual([]);
   });
 });
@@ -63,7 +63,7 @@ describe('hosted card mode: the card is typed on Paydo’s page, never in the sh
     await payOnPaydoCardPage(page, '4242424242424242');
     await page.waitForURL(`**/orders/${ref}`);
     await waitForAdminStatus(page, ref, 'paid');
-    expect(transactionsOf(shop, ref)).toHaveLength(1);
+    expect(await transactionsOf(shop, ref)).toHaveLength(1);
     expect(await page.problems()).toEqual([]);
   });
 
@@ -95,7 +95,7 @@ describe('auto on a project without direct tokenization (most merchants)', () =>
     await payOnPaydoCardPage(page, '4242424242424242');
     await page.waitForURL(`**/orders/${ref}`);
     await waitForAdminStatus(page, ref, 'paid');
-    expect(transactionsOf(shop, ref)).toHaveLength(1);
+    expect(await transactionsOf(shop, ref)).toHaveLength(1);
 
     const next = await openPage(shop, 'auto-switch-next');
     const nextRef = await checkoutProduct(next, 'tee');
@@ -105,7 +105,7 @@ describe('auto on a project without direct tokenization (most merchants)', () =>
     await payOnPaydoCardPage(next, '5555555555554444');
     await next.waitForURL(`**/orders/${nextRef}`);
     await waitForAdminStatus(next, nextRef, 'paid');
-    expect(transactionsOf(shop, nextRef)).toHaveLength(1);
+    expect(await transactionsOf(shop, nextRef)).toHaveLength(1);
     // The merchant is told once, by the payment that found out; not again by the next one.
     expect(shop.logs.filter((l) => l.includes('does not allow direct card tokenization'))).toHaveLength(1);
     expect(await page.problems()).toEqual([]);

@@ -144,11 +144,7 @@ describe(`from the catalog to a paid order, in ${ENGINE_TITLE}`, () => {
     await pay(page);
     await page.waitForURL(`**/orders/${ref}`);
     await waitForAdminStatus(page, ref, 'paid');
-    expect(
-      transactionsOf(shop, ref)
-        .map((t) => t.state)
-        .sort(),
-    ).toEqual([2, 3]);
+    expect((await transactionsOf(shop, ref)).map((t) => t.state).sort()).toEqual([2, 3]);
   });
 
   it('the pending card shows the waiting view, then the order is paid', async () => {
@@ -170,7 +166,7 @@ describe(`from the catalog to a paid order, in ${ENGINE_TITLE}`, () => {
     await page.reload();
     await expectText(widgetStatus(page), 'Waiting');
     await page.waitForURL(`**/orders/${ref}`, { timeout: 20_000 });
-    expect(transactionsOf(shop, ref)).toHaveLength(1);
+    expect(await transactionsOf(shop, ref)).toHaveLength(1);
   });
 
   it('bank transfer: a wrong national id is marked on its field, the right one pays', async () => {
@@ -234,7 +230,7 @@ describe(`from the catalog to a paid order, in ${ENGINE_TITLE}`, () => {
     await fillCard(page, '4242424242424242');
     await page.locator('paydo-checkout [part~="submit-button"]').dblclick();
     await page.waitForURL(`**/orders/${ref}`);
-    expect(transactionsOf(shop, ref)).toHaveLength(1);
+    expect(await transactionsOf(shop, ref)).toHaveLength(1);
   });
 
   it('a partial refund from the admin page is requested and then shown as refunded', async () => {

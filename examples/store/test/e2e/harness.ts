@@ -149,8 +149,8 @@ export async function waitForAdminStatus(page: Page, ref: string, status: string
   throw new Error(`order ${ref} is "${last}" on the admin page, expected "${status}"`);
 }
 
-export function transactionsOf(shop: Shop, ref: string) {
-  const order = shop.db.findOrder(ref);
+export async function transactionsOf(shop: Shop, ref: string) {
+  const order = await shop.db.findOrder(ref);
   const snapshot = shop.sandbox.control.snapshot();
   const invoices = new Set(
     snapshot.invoices.filter((i) => i.orderIdentifier === `ORD-${order?.number}`).map((i) => i.identifier),

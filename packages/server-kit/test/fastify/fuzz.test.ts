@@ -1,7 +1,8 @@
 // Seeded fuzzing of every plugin route: whatever the params, query, headers and body,
 // the answer is never a 5xx (a 5xx tells Paydo and the widget "retry", and hides a bug).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MemoryStore, SqliteStore } from '../../src/fastify/index.ts';
+import { MemoryStore, type PaydoStore, SqliteStore } from '../../src/fastify/index.ts';
+import { postgresUrl, STORE_KINDS } from '../services/stores.ts';
 import { addOrder, cardBody, type Harness, pay, startHarness } from './harness.ts';
 
 const CASES_PER_STORE = 1500;
@@ -107,8 +108,9 @@ function nearlyValidBody(r: Rand, route: string, ids: { invoiceId: string; txid:
 for (const [name, makeStore, trustProxy] of [
   ['memory', () => new MemoryStore(), ['127.0.0.1']],
   ['sqlite', () => new SqliteStore(':memory:'), 1],
+  ['postgres', () => STORE_KINDS[2]?.place().open() as PaydoStore, ['127.0.0.0/8']],
 ] as const) {
-  describe(`fuzzing every route (${name} store)`, () => {
+  describe.skipIf(name === 'postgres' && !postgresUrl())(`fuzzing every route (${name} store)`, () => {
     let h: Harness;
     let ids: { ref: string; invoiceId: string; txid: string; orderId: string };
     beforeAll(async () => {
@@ -123,7 +125,7 @@ for (const [name, makeStore, trustProxy] of [
     });
 
     it(`${CASES_PER_STORE} seeded cases answer no 5xx`, async () => {
-      const r = mulberry32(name === 'memory' ? 0x5eed : 0xfeed);
+      const r = mulberry32({ memory: 0x5eed, sqlite: 0xfeed, postgres: 0xbeef }[name]);
       const failures: string[] = [];
       const statuses = new Map<number, number>();
       for (let i = 0; i < CASES_PER_STORE; i++) {

@@ -4,6 +4,7 @@ import type { NextResponse, NextStep } from '../../protocol.ts';
 import type { PluginContext } from '../context.ts';
 import { CheckoutHttpError, fromPaydoError, notFound } from '../http-error.ts';
 import { nextFromStatus, UnsafeRedirectError } from '../next-step.ts';
+import { OrderRef } from '../params.ts';
 import { applyVerifiedTransaction } from '../payment-updates.ts';
 import type { TransactionRecord } from '../store/store.ts';
 
@@ -122,6 +123,8 @@ export function nextRoute(app: FastifyInstance, ctx: PluginContext, limits: onRe
     }
     const { txid } = params.data;
     const orderRef = query.data.order;
+    // No order of the merchant's has control characters in its reference: nothing to look up.
+    if (!OrderRef.safeParse(orderRef).success) throw notFound('This transaction');
     // Only this order's transactions: a crafted link cannot show another order's result.
     const known = await ctx.options.store.findTransaction(txid);
     const tx = known ? (known.orderRef === orderRef ? known : null) : await adoptFromInvoices(ctx, txid, orderRef);
