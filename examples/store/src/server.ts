@@ -1,5 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import { type AddressInfo, isIP } from 'node:net';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import cookie from '@fastify/cookie';
@@ -23,8 +25,13 @@ import { type Html, html, layout, type PageOptions } from './html.ts';
 
 export interface StoreOptions {
   dataDir: string;
-  /** The shop's public origin, known once it listens. */
-  publicUrl: () => string;
+  /**
+   * Where the shop listens. It binds before it registers anything, so that it knows its own URL
+   * when the Paydo plugin checks `checkoutPageUrl` (at registration, not at the first Pay).
+   */
+  listen: { port: number; host: string };
+  /** The shop's public origin (PUBLIC_URL); default: the address it listens on. */
+  publicUrl?: string | undefined;
   paydo: {
     publicKey: string;
     secretKey: string;
@@ -58,9 +65,44 @@ export interface StoreOptions {
 const WIDGET = fileURLToPath(import.meta.resolve('@paydo-checkout/widget/paydo-checkout.js'));
 const PUBLIC = fileURLToPath(new URL('../public/', import.meta.url));
 
-export async function buildStore(options: StoreOptions): Promise<{ app: FastifyInstance; db: StoreDb }> {
+/** The shop, listening and ready; `url` is its public origin. `app.close()` stops it. */
+export async function buildStore(options: StoreOptions): Promise<{ app: FastifyInstance; db: StoreDb; url: string }> {
+  const { server, url } = await bind(options.listen, options.publicUrl);
+  try {
+    const { app, db } = await registerStore(options, server, url);
+    await app.ready();
+    return { app, db, url };
+  } catch (error) {
+    server.close();
+    throw error;
+  }
+}
+
+/** Listens on `listen` (port 0: any free port) and works out the shop's URL. */
+async function bind(
+  listen: StoreOptions['listen'],
+  publicUrl: string | undefined,
+): Promise<{ server: Server; url: string }> {
+  const server = createServer();
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(listen.port, listen.host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const { address, port } = server.address() as AddressInfo;
+  // A wildcard address is reached through loopback from this machine.
+  const host =
+    address === '0.0.0.0' ? '127.0.0.1' : address === '::' ? '[::1]' : isIP(address) === 6 ? `[${address}]` : address;
+  return { server, url: (publicUrl ?? `http://${host}:${port}`).replace(/\/$/, '') };
+}
+
+async function registerStore(options: StoreOptions, server: Server, publicUrl: string) {
   const db = options.db ?? new SqliteStoreDb(options.dataDir);
   const app = Fastify({
+    // The store's own listening server: Fastify handles its requests once ready.
+    serverFactory: (handler) => server.on('request', handler),
     logger: options.logger
       ? {
           level: process.env.LOG_LEVEL ?? 'warn',
@@ -69,7 +111,13 @@ export async function buildStore(options: StoreOptions): Promise<{ app: FastifyI
         }
       : false,
   });
-  app.addHook('onClose', async () => db.close());
+  app.addHook('onClose', async () => {
+    await new Promise<void>((resolve) => {
+      server.close(() => resolve());
+      server.closeIdleConnections();
+    });
+    await db.close();
+  });
 
   const extra = options.sandboxOrigin ? [options.sandboxOrigin] : [];
   await app.register(helmet, {
@@ -89,9 +137,9 @@ export async function buildStore(options: StoreOptions): Promise<{ app: FastifyI
       },
     },
     // Locally the shop and the sandbox are plain http.
-    strictTransportSecurity: options.publicUrl().startsWith('https:'),
+    strictTransportSecurity: publicUrl.startsWith('https:'),
   });
-  const secure = options.publicUrl().startsWith('https:');
+  const secure = publicUrl.startsWith('https:');
   await app.register(cookie, { secret: options.cookieSecret ?? randomBytes(32).toString('base64url') });
   await app.register(formbody);
   // Every state-changing form of the shop carries a CSRF token (the /paydo routes are JSON-only
@@ -192,7 +240,7 @@ export async function buildStore(options: StoreOptions): Promise<{ app: FastifyI
         sourceIp: record.sourceIp,
       });
     },
-    checkoutPageUrl: (ref) => `${options.publicUrl()}/checkout/${encodeURIComponent(ref)}`,
+    checkoutPageUrl: (ref) => `${publicUrl}/checkout/${encodeURIComponent(ref)}`,
   });
 
   const asset = (file: string, type: string) => {

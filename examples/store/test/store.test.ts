@@ -67,16 +67,15 @@ async function admin(): Promise<Visitor> {
 async function start(variants: Partial<SandboxVariants> = {}, refundAcceptMs: number | null = 20) {
   sandbox = await createSandbox({ pendingMs: 100, refundAcceptMs, variants });
   dataDir = mkdtempSync(join(tmpdir(), 'paydo-store-'));
-  let url = '';
-  ({ app, db } = await buildStore({
+  let url: string;
+  ({ app, db, url } = await buildStore({
     adminPassword: ADMIN_PASSWORD,
     cookieSecret: 'a-test-cookie-secret-of-32-characters!!',
     dataDir,
-    publicUrl: () => url,
+    listen: { port: 0, host: '127.0.0.1' },
     paydo: { ...sandbox.project, baseUrl: sandbox.apiUrl },
     sandboxOrigin: sandbox.url,
   }));
-  url = await app.listen({ port: 0, host: '127.0.0.1' });
   sandbox.control.configure({ ipnUrl: `${url}/paydo/ipn` });
 }
 async function stop() {
