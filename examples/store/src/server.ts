@@ -392,28 +392,44 @@ async function registerStore(options: StoreOptions, server: Server, publicUrl: s
     return reply.clearCookie('cart', { path: '/' }).redirect(`/checkout/${order.ref}`, 303);
   });
 
-  app.get<{ Params: { ref: string } }>('/checkout/:ref', async (request, reply) => {
-    const order = await db.findOrder(request.params.ref);
-    if (!order) return notFoundPage(reply, 'order');
-    // Paid already (Back from the order page, a reload, a second tab): the receipt is the way on.
-    if (isPaid(order)) return reply.redirect(`/orders/${order.ref}`, 303);
-    // Never from the back/forward cache: Back from 3-D Secure, a wallet or the order page must load
-    // the page again so <paydo-checkout> asks the server where the payment stands.
-    reply.header('cache-control', 'no-store');
-    return page(
-      reply,
-      `Checkout #${order.number}`,
-      html`<h1>Checkout</h1>
+  // `?theme=` and `?lang=` set the widget's attributes: the demo's way to try a dark checkout on a
+  // light page or the Russian texts. Anything else is refused by the schema (400).
+  app.get<{ Params: { ref: string }; Querystring: { theme?: 'light' | 'dark' | 'auto'; lang?: 'en' | 'ru' } }>(
+    '/checkout/:ref',
+    {
+      schema: {
+        querystring: {
+          type: 'object',
+          properties: {
+            theme: { type: 'string', enum: ['light', 'dark', 'auto'] },
+            lang: { type: 'string', enum: ['en', 'ru'] },
+          },
+        },
+      },
+    },
+    async (request, reply) => {
+      const order = await db.findOrder(request.params.ref);
+      if (!order) return notFoundPage(reply, 'order');
+      // Paid already (Back from the order page, a reload, a second tab): the receipt is the way on.
+      if (isPaid(order)) return reply.redirect(`/orders/${order.ref}`, 303);
+      // Never from the back/forward cache: Back from 3-D Secure, a wallet or the order page must load
+      // the page again so <paydo-checkout> asks the server where the payment stands.
+      reply.header('cache-control', 'no-store');
+      return page(
+        reply,
+        `Checkout #${order.number}`,
+        html`<h1>Checkout</h1>
       <div class="checkout">
         <section class="card summary" aria-label="Order summary">
           <h2>Order #${order.number}</h2>
           ${itemsTable(order)}
           <p class="muted small">Sandbox test card: 4242 4242 4242 4242, any future date, any CVC.</p>
         </section>
-        <paydo-checkout api="/paydo" order="${order.ref}" lang="en"></paydo-checkout>
+        <paydo-checkout api="/paydo" order="${order.ref}" lang="${request.query.lang ?? 'en'}" theme="${request.query.theme ?? 'auto'}"></paydo-checkout>
       </div>`,
-    );
-  });
+      );
+    },
+  );
 
   app.get<{ Params: { ref: string } }>('/orders/:ref', async (request, reply) => {
     const order = await db.findOrder(request.params.ref);
