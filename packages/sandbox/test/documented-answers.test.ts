@@ -212,6 +212,16 @@ describe('variant switches', () => {
     expect(refund.headers.get('identifier')).toBeNull();
     expect(refund.body).toEqual({ data: '', status: 1, identifier: expect.stringMatching(/^[0-9a-f-]{36}$/) });
     expect((await api('GET', '/invoices/nope')).status).toBe(404);
+    const unknownInvoiceToken = await api('POST', '/payment-tools/card-token/create', {
+      body: {
+        invoiceIdentifier: 'nope',
+        pan: '4242424242424242',
+        expirationDate: '12/39',
+        cvv: '123',
+        holderName: 'A B',
+      },
+    });
+    expect(unknownInvoiceToken.status).toBe(404);
   });
 
   it('takes switches from the CLI and PAYDO_SANDBOX_VARIANTS, and names a wrong one', () => {

@@ -9,9 +9,11 @@ import { randomUUID } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { DatabaseSync } from 'node:sqlite';
 import { brotliCompressSync, gzipSync } from 'node:zlib';
 import { createSandbox, type Sandbox } from '@paydo-checkout/sandbox';
 import Fastify, { type FastifyInstance } from 'fastify';
+import pg from 'pg';
 import { Agent, type Dispatcher, request } from 'undici';
 import { MemoryStore, type PaydoOrder, type PaydoStore, paydo, SqliteStore } from '../src/fastify/index.ts';
 import { PaydoClient } from '../src/index.ts';
@@ -32,6 +34,7 @@ const N = quick
       scalePays: 10,
       rss: 50,
       ipnMs: 300,
+      ipnFresh: 10,
       loads: 1,
     }
   : {
@@ -41,9 +44,10 @@ const N = quick
       payers: 1_000,
       scaleSmall: 1_000,
       scaleBig: 50_000,
-      scalePays: 200,
+      scalePays: 100,
       rss: 10_000,
       ipnMs: 2_000,
+      ipnFresh: 300,
       loads: 5,
     };
 const CARD = 200001;
@@ -51,26 +55,37 @@ const started = Date.now();
 const tmp = mkdtempSync(join(tmpdir(), 'paydo-bench-'));
 
 type StoreName = 'memory' | 'sqlite' | 'postgres';
-const STORES: StoreName[] = ['memory', 'sqlite'];
+// `--stores=memory,sqlite` measures only those (for working on one); default: all that can run here.
+const storesArg = process.argv
+  .find((a) => a.startsWith('--stores='))
+  ?.slice('--stores='.length)
+  .split(',');
+const STORES: StoreName[] = (['memory', 'sqlite'] as const).filter((s) => !storesArg || storesArg.includes(s));
+const wantPostgres = !storesArg || storesArg.includes('postgres');
 // PostgreSQL, when its server tools are installed: a throwaway server on loopback, one schema per store.
 let postgres: PostgresServer | null = null;
 const noPostgres = postgresAvailable();
-if (!process.argv.includes('--rss-child') && noPostgres === null) {
+if (!process.argv.includes('--rss-child') && noPostgres === null && wantPostgres) {
   postgres = await startPostgres();
   STORES.push('postgres');
 }
 const postgresUrl = process.env.PAYDO_BENCH_POSTGRES_URL || postgres?.url;
 if (process.argv.includes('--rss-child') && postgresUrl) STORES.push('postgres');
-const openStore = (name: StoreName): PaydoStore =>
-  name === 'memory'
-    ? new MemoryStore()
-    : name === 'sqlite'
-      ? new SqliteStore(join(tmp, `${name}-${Math.random()}.sqlite`))
-      : new PostgresStore({
-          connectionString: postgresUrl as string,
-          schema: `b_${randomUUID().replaceAll('-', '').slice(0, 16)}`,
-          maxConnections: 10,
-        });
+// Where each store keeps its rows, for the bulk prefill of the "cost at 50,000" benchmark.
+const places = new WeakMap<PaydoStore, { sqliteFile: string } | { postgresSchema: string }>();
+function openStore(name: StoreName): PaydoStore {
+  if (name === 'memory') return new MemoryStore();
+  if (name === 'sqlite') {
+    const file = join(tmp, `${name}-${Math.random()}.sqlite`);
+    const store = new SqliteStore(file);
+    places.set(store, { sqliteFile: file });
+    return store;
+  }
+  const schema = `b_${randomUUID().replaceAll('-', '').slice(0, 16)}`;
+  const store = new PostgresStore({ connectionString: postgresUrl as string, schema, maxConnections: 10 });
+  places.set(store, { postgresSchema: schema });
+  return store;
+}
 
 interface Row {
   measured: string;
@@ -133,7 +148,6 @@ async function startRig(
     onPaymentUpdate: async () => {},
     checkoutPageUrl: (ref) => `http://shop.test/checkout/${ref}`,
     rateLimit: false,
-    statusCacheMs: 0,
   });
   routes(app);
   await app.listen({ port: 0, host: '127.0.0.1' });
@@ -421,10 +435,39 @@ async function benchIpn() {
     );
     const ratio = (t.ipn as number) / (t.bare as number);
     report({
-      measured: `IPNs handled per second ÷ a bare Fastify route answering 200, ${store} (duplicates, each confirmed with Paydo)`,
+      measured: `IPNs handled per second ÷ a bare Fastify route answering 200, ${store} (repeats of applied results, as Paydo redelivers)`,
       value: r2(ratio),
       goal: '≥ 0.3',
       met: ratio >= 0.3,
+    });
+    // First deliveries: each is confirmed with Paydo and applied (one upstream call, one onPaymentUpdate).
+    const fresh: unknown[] = [];
+    for (let k = 0; k < N.ipnFresh; k++) {
+      const ref = addOrder(rig);
+      const paid = await pluginPay(rig, ref, '4000000000000119');
+      rig.sandbox.control.advance(paid.txid, 2);
+      fresh.push({
+        invoice: { id: paid.invoiceId, txid: paid.txid, status: 1, metadata: {} },
+        transaction: { id: paid.txid, state: 2, order: { id: `order-${ref}` }, error: { message: '', code: '' } },
+      });
+    }
+    const burst = async (url: string) => {
+      const queue = [...fresh];
+      const t0 = performance.now();
+      await Promise.all(
+        Array.from({ length: 32 }, async () => {
+          for (let body = queue.pop(); body; body = queue.pop()) await ok(http('POST', url, body));
+        }),
+      );
+      return fresh.length / (performance.now() - t0);
+    };
+    const bareRate = await burst(bareUrl);
+    const freshRate = await burst(`${rig.url}/paydo/ipn`);
+    report({
+      measured: `IPNs handled per second ÷ a bare Fastify route answering 200, ${store} (first deliveries of ${N.ipnFresh} results, each confirmed with Paydo and applied)`,
+      value: r2(freshRate / bareRate),
+      goal: 'reported',
+      met: null,
     });
     await rig.close();
   }
@@ -467,18 +510,78 @@ async function benchConcurrent() {
 }
 
 // ── 7: cost of a payment at 50,000 stored ÷ at 1,000 ─────────────────────────
+/**
+ * `n` settled payments as the store would hold them after `n` card payments
+ * (key, invoice, transaction, applied update, the order's paying transaction).
+ * SQLite and PostgreSQL are filled in one bulk transaction each (through the
+ * store's own API a 50,000-payment fill took minutes, most of the benchmark);
+ * the measured payments then go through the plugin as usual.
+ */
 async function prefill(store: PaydoStore, n: number) {
-  for (let i = 0; i < n; i += 100) {
-    await Promise.all(Array.from({ length: Math.min(100, n - i) }, (_, k) => prefillOne(store, n, i + k)));
+  const place = places.get(store);
+  if (place && 'sqliteFile' in place) {
+    const db = new DatabaseSync(place.sqliteFile);
+    db.exec('PRAGMA busy_timeout = 5000; BEGIN IMMEDIATE');
+    const q = (sql: string) => db.prepare(sql);
+    const key = q(
+      `INSERT INTO paydo_idempotency (key, fingerprint, lease_until, progress, response, created_at) VALUES (?, 'fp', 0, '{}', '{"status":200}', ?)`,
+    );
+    const invoice = q('INSERT INTO paydo_invoices (invoice_key, order_ref, invoice_id) VALUES (?, ?, ?)');
+    const tx = q('INSERT INTO paydo_transactions (txid, order_ref, invoice_id, state, seq) VALUES (?, ?, ?, 2, ?)');
+    const update = q('INSERT INTO paydo_payment_updates (txid, state, applied, lease_until) VALUES (?, 2, 1, 0)');
+    const paid = q('INSERT INTO paydo_order_payments (order_ref, txid) VALUES (?, ?)');
+    const now = Date.now();
+    for (let i = 0; i < n; i++) {
+      const ref = `pre-${n}-${i}`;
+      key.run(`key-${ref}`, now);
+      invoice.run(`${ref}|${CARD}|12.50|EUR`, ref, `inv-${ref}`);
+      tx.run(`tx-${ref}`, ref, `inv-${ref}`, i + 1);
+      update.run(`tx-${ref}`);
+      paid.run(ref, `tx-${ref}`);
+    }
+    db.exec('COMMIT');
+    db.close();
+    return;
   }
-}
-async function prefillOne(store: PaydoStore, n: number, i: number) {
-  {
-    const ref = `pre-${n}-${i}`;
-    await store.saveInvoice(`${ref}|1|12.50|EUR`, ref, `inv-${ref}`);
-    await store.saveTransaction({ txid: `tx-${ref}`, orderRef: ref, invoiceId: `inv-${ref}` });
-    await store.claimPaymentUpdate(`tx-${ref}`, 2, 60_000);
-    await store.completePaymentUpdate(`tx-${ref}`, 2);
+  if (place && 'postgresSchema' in place) {
+    await (store as PostgresStore).ready();
+    const client = new pg.Client({ connectionString: postgresUrl as string });
+    await client.connect();
+    const t = (table: string) => `"${place.postgresSchema}".${table}`;
+    const series = `FROM generate_series(0, ${n - 1}) AS i`;
+    const ref = `'pre-${n}-' || i`;
+    await client.query('BEGIN');
+    await client.query(
+      `INSERT INTO ${t('paydo_idempotency')} (key, fingerprint, lease_until, response) SELECT 'key-' || ${ref}, 'fp', '-infinity', '{"status":200}' ${series}`,
+    );
+    await client.query(
+      `INSERT INTO ${t('paydo_invoices')} (invoice_key, order_ref, invoice_id) SELECT ${ref} || '|${CARD}|12.50|EUR', ${ref}, 'inv-' || ${ref} ${series}`,
+    );
+    await client.query(
+      `INSERT INTO ${t('paydo_transactions')} (txid, order_ref, invoice_id, state) SELECT 'tx-' || ${ref}, ${ref}, 'inv-' || ${ref}, 2 ${series}`,
+    );
+    await client.query(
+      `INSERT INTO ${t('paydo_payment_updates')} (txid, state, applied, lease_until) SELECT 'tx-' || ${ref}, 2, true, '-infinity' ${series}`,
+    );
+    await client.query(
+      `INSERT INTO ${t('paydo_order_payments')} (order_ref, txid) SELECT ${ref}, 'tx-' || ${ref} ${series}`,
+    );
+    await client.query('COMMIT');
+    await client.query(`ANALYZE`);
+    await client.end();
+    return;
+  }
+  // MemoryStore: through its API (it is all in this process anyway).
+  for (let i = 0; i < n; i += 100) {
+    await Promise.all(
+      Array.from({ length: Math.min(100, n - i) }, async (_, k) => {
+        const ref = `pre-${n}-${i + k}`;
+        await store.saveInvoice(`${ref}|${CARD}|12.50|EUR`, ref, `inv-${ref}`);
+        await store.saveTransaction({ txid: `tx-${ref}`, orderRef: ref, invoiceId: `inv-${ref}` });
+        await store.claimPaymentUpdate(`tx-${ref}`, 2, 60_000);
+        await store.completePaymentUpdate(`tx-${ref}`, 2);
+      }),
+    );
   }
 }
 async function benchScale() {

@@ -1,6 +1,7 @@
 // The server kit's Paydo client, against the emulator over real HTTP: what
 // passes here is what the kit relies on from Paydo.
 import { createSandbox, type Sandbox } from '@paydo-checkout/sandbox';
+import { Agent, type Dispatcher } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   PaydoAuthenticationError,
@@ -82,6 +83,44 @@ describe('PaydoClient against the emulator', () => {
       transactionIdentifier: full.identifier,
     });
     expect((await paydo.refunds.list()).length).toBeGreaterThan(0);
+  });
+
+  it('looks a transaction up on v2 (Payop’s current page) when told to: the same object as v1', async () => {
+    const paths: string[] = [];
+    const recording = new Agent().compose((dispatch: Dispatcher['dispatch']) => (opts, handler) => {
+      paths.push(String(opts.path));
+      return dispatch(opts, handler);
+    });
+    const v2 = new PaydoClient({
+      ...sandbox.project,
+      baseUrl: sandbox.apiUrl,
+      transactionLookup: 'v2',
+      dispatcher: recording,
+    });
+    try {
+      const { invoiceId } = await invoice();
+      const { token } = await paydo.cardTokens.create({
+        invoiceIdentifier: invoiceId,
+        pan: '4242424242424242',
+        expirationDate: '12/39',
+        cvv: '123',
+        holderName: 'Ada',
+      });
+      const tx = await paydo.transactions.create({
+        invoiceIdentifier: invoiceId,
+        customer: { email: 'payer@example.com', name: 'Ada', ip: '203.0.113.7' },
+        checkStatusUrl: 'https://shop.example/checkout?paydo_txid={{txid}}',
+        cardToken: token,
+      });
+      const fromV2 = await v2.transactions.retrieve(tx.txid as string);
+      expect(paths).toEqual([`/v2/transactions/${tx.txid}`]);
+      expect(fromV2).toEqual(await paydo.transactions.retrieve(tx.txid as string));
+    } finally {
+      await recording.close();
+    }
+    expect(
+      () => new PaydoClient({ ...sandbox.project, baseUrl: 'https://api.example/paydo', transactionLookup: 'v2' }),
+    ).toThrow(/ending in \/v1/);
   });
 
   it('normalizes the 3-D Secure form of a status answer', async () => {

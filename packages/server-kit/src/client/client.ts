@@ -35,6 +35,12 @@ export interface PaydoClientOptions {
   bodyTimeoutMs?: number | undefined;
   /** Retries of safe calls; `false` turns them off. */
   retry?: Partial<RetryPolicy> | false | undefined;
+  /**
+   * Which "get transaction" endpoint `transactions.retrieve` calls: `v1` (`GET /v1/transactions/{id}`,
+   * Paydo's pages; the default) or `v2` (`GET /v2/transactions/{id}`, the only one on Payop's current
+   * page). Both answer the same object. `v2` needs a `baseUrl` ending in `/v1` (the v2 URL is derived from it).
+   */
+  transactionLookup?: 'v1' | 'v2' | undefined;
 }
 
 export interface CreatedInvoice {
@@ -62,6 +68,8 @@ export class PaydoClient {
   readonly #secretKey: string;
   readonly #sender: RequestSender;
   readonly #ownedDispatcher: Agent | undefined;
+  /** Set when `transactionLookup` is `v2`: the API root of `GET /v2/transactions/{id}`. */
+  readonly #v2BaseUrl: string | undefined;
 
   constructor(options: PaydoClientOptions) {
     const o = validateClientOptions(options);
@@ -69,6 +77,7 @@ export class PaydoClient {
     this.#secretKey = o.secretKey;
     this.projectId = o.projectId ?? o.publicKey.replace(/^application-/, '');
     this.baseUrl = (o.baseUrl ?? PAYDO_BASE_URL).replace(/\/+$/, '');
+    this.#v2BaseUrl = o.transactionLookup === 'v2' ? this.baseUrl.replace(/\/v1$/, '/v2') : undefined;
     this.#ownedDispatcher = o.dispatcher
       ? undefined
       : new Agent({
@@ -170,6 +179,7 @@ export class PaydoClient {
       const answer = await this.#sender.send({
         method: 'GET',
         path: `/transactions/${encodeId(txid)}`,
+        ...(this.#v2BaseUrl && { baseUrl: this.#v2BaseUrl }),
         auth: true,
         ...options,
       });
@@ -298,6 +308,12 @@ function validateClientOptions(options: PaydoClientOptions): PaydoClientOptions 
     }
     if (!url || (url.protocol !== 'https:' && url.protocol !== 'http:')) {
       problems.push('`baseUrl` must be an http(s) URL such as https://paydo.com/v1');
+    }
+  }
+  if (options.transactionLookup !== undefined && options.transactionLookup !== 'v1') {
+    if (options.transactionLookup !== 'v2') problems.push('`transactionLookup` must be "v1" or "v2"');
+    else if (!/\/v1\/*$/.test(options.baseUrl ?? PAYDO_BASE_URL)) {
+      problems.push('`transactionLookup: "v2"` needs a `baseUrl` ending in /v1 (the v2 URL is derived from it)');
     }
   }
   for (const key of ['connectTimeoutMs', 'headersTimeoutMs', 'bodyTimeoutMs'] as const) {

@@ -41,6 +41,8 @@ export interface SenderConfig {
 export interface SendRequest extends CallOptions {
   method: 'GET' | 'POST';
   path: string;
+  /** Another API root than the client's for this call (`/v2` endpoints). */
+  baseUrl?: string | undefined;
   body?: unknown;
   /** Sends `Authorization: Bearer <JWT>`. */
   auth?: boolean;
@@ -88,7 +90,7 @@ export class RequestSender {
     let response: Dispatcher.ResponseData;
     let text: string;
     try {
-      response = await request(config.baseUrl + req.path, {
+      response = await request((req.baseUrl ?? config.baseUrl) + req.path, {
         method: req.method,
         headers,
         body: req.body === undefined ? null : JSON.stringify(req.body),

@@ -4,6 +4,8 @@ import type { CardMode } from '../protocol.ts';
 import type { PluginContext } from './context.ts';
 
 const SETTING = 'cardMode';
+/** How long a "direct" reading is trusted before the store is asked again (another instance may have switched). */
+const DIRECT_RECHECK_MS = 5_000;
 
 /**
  * Where payers enter their card now. `auto` starts direct and stays hosted once
@@ -13,7 +15,13 @@ const SETTING = 'cardMode';
 export async function cardMode(ctx: PluginContext): Promise<CardMode> {
   const { cardPayments, store } = ctx.options;
   if (cardPayments !== 'auto') return cardPayments;
-  return (await store.readSetting(SETTING)) === 'hosted' ? 'hosted' : 'direct';
+  // The switch only ever goes to hosted, so a hosted reading never expires; a direct one is
+  // read again every few seconds rather than on every checkout (one store round trip less).
+  const seen = ctx.cardModeSeen;
+  if (seen && (seen.hosted || Date.now() - seen.readAt < DIRECT_RECHECK_MS)) return seen.hosted ? 'hosted' : 'direct';
+  const hosted = (await store.readSetting(SETTING)) === 'hosted';
+  ctx.cardModeSeen = { hosted, readAt: Date.now() };
+  return hosted ? 'hosted' : 'direct';
 }
 
 /** Paydo's answer for a project without direct card tokenization (no PCI DSS certificate on file). */
@@ -23,7 +31,9 @@ export function isTokenizationRefused(error: unknown): boolean {
 
 /** Remembers that cards go to Paydo's page; the instance that made the change says so, once. */
 export async function switchToHostedCards(ctx: PluginContext, log: FastifyBaseLogger): Promise<void> {
-  if (await ctx.options.store.saveSetting(SETTING, 'hosted')) {
+  const changed = await ctx.options.store.saveSetting(SETTING, 'hosted');
+  ctx.cardModeSeen = { hosted: true, readAt: Date.now() };
+  if (changed) {
     log.warn(
       'paydo: Paydo does not allow direct card tokenization for this project (it needs a PCI DSS certificate). ' +
         'Card payments now continue on Paydo’s own card page (cardPayments "auto" → hosted); no card data reaches ' +

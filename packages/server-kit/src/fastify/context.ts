@@ -20,6 +20,8 @@ export interface PluginContext {
   unknownTxids: Map<string, number>;
   /** Pay attempts running here, by Idempotency-Key: concurrent twins wait for the first. */
   inFlight: Map<string, Promise<StoredResponse>>;
+  /** `auto` card mode as last read from the store (hosted is for good; direct is read again after a few seconds). */
+  cardModeSeen: { hosted: boolean; readAt: number } | null;
 }
 
 export function createContext(options: ResolvedPluginOptions): PluginContext {
@@ -37,5 +39,6 @@ export function createContext(options: ResolvedPluginOptions): PluginContext {
     ),
     unknownTxids: new Map(),
     inFlight: new Map(),
+    cardModeSeen: null,
   };
 }

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createSandbox } from '@paydo-checkout/sandbox';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { SqliteStore } from '../../src/fastify/index.ts';
+import { MemoryStore, SqliteStore } from '../../src/fastify/index.ts';
 import { addOrder, cardBody, type Harness, next, pay, startHarness } from './harness.ts';
 
 let h: Harness | undefined;
@@ -62,6 +62,23 @@ describe('card modes', () => {
     expect(spy).not.toHaveBeenCalled();
     expect(switchWarnings(h)).toHaveLength(1);
     expect(h.sandbox.control.snapshot().transactions).toHaveLength(1); // one payment, no lost order
+  });
+
+  it('auto reads the learned mode from the store once per few seconds, not on every checkout', async () => {
+    const store = new MemoryStore();
+    const reads = vi.spyOn(store, 'readSetting');
+    h = await startHarness({ plugin: { rateLimit: false, store } });
+    for (let i = 0; i < 10; i++) expect((await checkoutOf(h, addOrder(h))).cardMode).toBe('direct');
+    expect(reads).toHaveBeenCalledTimes(1);
+    // Another instance switched meanwhile: this one follows once its reading is a few seconds old.
+    await store.saveSetting('cardMode', 'hosted');
+    vi.useFakeTimers({ toFake: ['Date'], now: Date.now() + 6_000 });
+    try {
+      expect((await checkoutOf(h, addOrder(h))).cardMode).toBe('hosted');
+    } finally {
+      vi.useRealTimers();
+    }
+    expect(reads).toHaveBeenCalledTimes(2);
   });
 
   it('hosted: a card the browser sends anyway is never read or tokenized', async () => {

@@ -54,6 +54,20 @@ describe('POST /ipn', () => {
     expect(harness.updates.filter((u) => u.txid === p.txid)).toHaveLength(1);
   });
 
+  it('a repeat of an applied result is answered 200 without asking Paydo again; a new state still is', async () => {
+    h = await startHarness({ plugin: { rateLimit: false } });
+    h.sandbox.control.configure({ ipnUrl: null });
+    const p = await unappliedPayment(h);
+    const body = ipnBody(p.invoiceId, p.txid, 2, p.orderId);
+    expect((await postIpn(h, body)).body.outcome).toBe('applied');
+    // Paydo unreachable now: the repeat needs nothing from it (it changes nothing).
+    h.sandbox.control.addFault({ endpoint: 'transactions.get', kind: 'error', value: 500 });
+    expect(await postIpn(h, body)).toEqual({ status: 200, body: { ok: true, outcome: 'duplicate' } });
+    // A different claimed state is never taken on trust: it must be confirmed, so it waits for Paydo.
+    expect((await postIpn(h, ipnBody(p.invoiceId, p.txid, 3, p.orderId))).status).toBe(503);
+    expect(h.updates.filter((u) => u.txid === p.txid)).toHaveLength(1);
+  });
+
   it('from a wrong address: 403 and nothing applied', async () => {
     h = await startHarness({ plugin: { rateLimit: false } });
     h.sandbox.control.configure({ ipnUrl: null });

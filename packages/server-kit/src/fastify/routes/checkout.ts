@@ -45,8 +45,12 @@ export function checkoutRoute(app: FastifyInstance, ctx: PluginContext, limits: 
     } catch (error) {
       throw fromPaydoError(error);
     }
-    const paidTxid = await store.paidTransaction(orderRef);
-    const latest = await store.latestTransaction(orderRef);
+    // Independent reads: asked together (with a database store, one round trip's wait instead of three).
+    const [paidTxid, latest, mode] = await Promise.all([
+      store.paidTransaction(orderRef),
+      store.latestTransaction(orderRef),
+      cardMode(ctx),
+    ]);
     const status: CheckoutResponse['status'] =
       order.paid || paidTxid ? 'paid' : latest && latest.state === null ? 'pending' : 'open';
     const language = order.language ?? 'en';
@@ -65,7 +69,7 @@ export function checkoutRoute(app: FastifyInstance, ctx: PluginContext, limits: 
       status,
       txid: paidTxid ?? (status === 'pending' ? (latest?.txid ?? null) : null),
       hostedUrl: latest ? hostedPageUrl(ctx.options.hostedPageOrigin, latest.invoiceId, language) : null,
-      cardMode: await cardMode(ctx),
+      cardMode: mode,
     };
     reply.header('cache-control', 'no-store');
     return body;

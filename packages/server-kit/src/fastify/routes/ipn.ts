@@ -93,6 +93,13 @@ export function ipnRoute(app: FastifyInstance, ctx: PluginContext): void {
     if (known && (known.invoiceId !== ipn.invoice.id || known.orderRef !== orderRef)) {
       return finish(422, 'rejected', `Transaction ${ipn.transaction.id} belongs to another invoice of this shop.`);
     }
+    // A repeat of a result applied already (Paydo delivers again until it reads 200; several
+    // instances each get one): the state was confirmed with Paydo when it was applied, and applying
+    // it again would change nothing, so it is answered without asking Paydo or the merchant again.
+    if (known?.state != null && known.state === ipn.transaction.state) {
+      record.verifiedState = known.state;
+      return finish(200, 'duplicate', null);
+    }
     if (!known) {
       let invoiceTxid: string | null | undefined;
       try {

@@ -20,16 +20,19 @@ CREATE TABLE IF NOT EXISTS paydo_idempotency (
   response TEXT,
   created_at INTEGER NOT NULL
 );
+CREATE INDEX IF NOT EXISTS paydo_idempotency_created ON paydo_idempotency (created_at);
 CREATE TABLE IF NOT EXISTS paydo_order_locks (
   order_ref TEXT PRIMARY KEY,
   owner TEXT NOT NULL,
   lease_until INTEGER NOT NULL
 );
+CREATE INDEX IF NOT EXISTS paydo_order_locks_lease ON paydo_order_locks (lease_until);
 CREATE TABLE IF NOT EXISTS paydo_invoices (
   invoice_key TEXT PRIMARY KEY,
   order_ref TEXT NOT NULL,
   invoice_id TEXT NOT NULL UNIQUE
 );
+CREATE INDEX IF NOT EXISTS paydo_invoices_order ON paydo_invoices (order_ref);
 CREATE TABLE IF NOT EXISTS paydo_transactions (
   txid TEXT PRIMARY KEY,
   order_ref TEXT NOT NULL,
@@ -81,7 +84,8 @@ export interface SqliteStoreOptions {
 
 const PURGE_EVERY_MS = 60 * 60 * 1000;
 
-const SQL = {
+/** Every statement the store runs (exported for the test that checks none of them scans a table). */
+export const SQLITE_STATEMENTS = {
   purgeKeys: 'DELETE FROM paydo_idempotency WHERE created_at < ?',
   purgeLocks: 'DELETE FROM paydo_order_locks WHERE lease_until < ?',
   insertKey:
@@ -126,7 +130,7 @@ const SQL = {
     'INSERT INTO paydo_duplicate_refunds (txid, refund_id) VALUES (?, ?) ON CONFLICT(txid) DO UPDATE SET refund_id = excluded.refund_id',
 } as const;
 
-type Statements = { [K in keyof typeof SQL]: StatementSync };
+type Statements = { [K in keyof typeof SQLITE_STATEMENTS]: StatementSync };
 
 export class SqliteStore implements PaydoStore {
   readonly #db: DatabaseSync;
@@ -142,7 +146,9 @@ export class SqliteStore implements PaydoStore {
     this.#db = new sqlite.DatabaseSync(path);
     this.#db.exec('PRAGMA journal_mode = WAL; PRAGMA busy_timeout = 5000; PRAGMA synchronous = NORMAL;');
     this.#db.exec(SCHEMA);
-    this.#q = Object.fromEntries(Object.entries(SQL).map(([name, sql]) => [name, this.#db.prepare(sql)])) as Statements;
+    this.#q = Object.fromEntries(
+      Object.entries(SQLITE_STATEMENTS).map(([name, sql]) => [name, this.#db.prepare(sql)]),
+    ) as Statements;
   }
 
   #tx<T>(fn: () => T): T {
