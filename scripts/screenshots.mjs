@@ -85,7 +85,7 @@ try {
   const declined = await checkout(['notebook']);
   await fillCard('4000000000000002');
   await pay();
-  await page.locator('paydo-checkout [part~="status"]').getByText('Card declined').waitFor();
+  await page.locator('paydo-checkout [part~="error"]').getByText('Card declined').waitFor();
   const partly = await checkout(['tee']);
   await fillCard('5555555555554444');
   await pay();
