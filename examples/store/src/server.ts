@@ -231,6 +231,7 @@ async function registerStore(options: StoreOptions, server: Server, publicUrl: s
     },
     onIpn: async (record) => {
       await db.logIpn(record.orderRef, {
+        kind: record.kind,
         at: record.at.toISOString(),
         outcome: record.outcome,
         reason: record.reason,

@@ -353,6 +353,15 @@ describe('the store looks and reads like a shop', () => {
     expect(page).toContain('<p class="notice success" role="status">');
     expect(page).toContain('partial €2.50');
     expect(page).toMatch(/Applied<\/strong> [\d:]+ · payment accepted/);
+    // The refund's own IPN (once Paydo accepts the refund) is named as a refund, not as a second payment.
+    for (const r of sandbox.control.snapshot().refunds) sandbox.control.acceptRefund(r.identifier);
+    const rowOf = async () => {
+      const after = (await v.get('/admin/orders')).body;
+      const row = after.slice(after.indexOf(`data-order="${order.ref}"`));
+      return row.slice(0, row.indexOf('</tr>'));
+    };
+    await expect.poll(rowOf, { timeout: 5_000 }).toMatch(/Applied<\/strong> [\d:]+ · refund accepted/);
+    expect((await rowOf()).match(/payment accepted/g)).toHaveLength(1);
   });
 });
 
