@@ -27,6 +27,15 @@ export const PayRequest = z.object({
   payer: PayerInput,
   card: CardInput.optional(),
   language: z.enum(['en', 'ru']).optional(),
+  /**
+   * The payer left this transaction unfinished (Back from 3-D Secure or a wallet, then "Use another
+   * card or method"): the server voids it at Paydo before starting the new payment, if it is still
+   * pending. One of the order's own transactions only; a paid one makes the answer `already_paid`.
+   */
+  replacePending: z
+    .string()
+    .regex(/^[\w-]{1,128}$/)
+    .optional(),
 });
 export type PayRequest = z.input<typeof PayRequest>;
 

@@ -20,6 +20,11 @@ export interface PluginContext {
   unknownTxids: Map<string, number>;
   /** Pay attempts running here, by Idempotency-Key: concurrent twins wait for the first. */
   inFlight: Map<string, Promise<StoredResponse>>;
+  /**
+   * txid → its order and invoice, as saved in the store. A transaction's binding never changes once
+   * saved, so polls of a known transaction do not ask the store again (bounded; oldest dropped).
+   */
+  transactionBindings: Map<string, { orderRef: string; invoiceId: string }>;
   /** `auto` card mode as last read from the store (hosted is for good; direct is read again after a few seconds). */
   cardModeSeen: { hosted: boolean; readAt: number } | null;
 }
@@ -40,5 +45,6 @@ export function createContext(options: ResolvedPluginOptions): PluginContext {
     unknownTxids: new Map(),
     inFlight: new Map(),
     cardModeSeen: null,
+    transactionBindings: new Map(),
   };
 }

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { PaydoBusinessError, PaydoValidationError } from '../errors.ts';
 import type { PluginContext } from './context.ts';
 import { CheckoutHttpError } from './http-error.ts';
 import type { PaydoOrder } from './options.ts';
@@ -73,31 +74,62 @@ export async function withOrderLock<T>(
  * Every invoice the kit made for the order is asked, not only the newest: a
  * payer may have opened Paydo's page on an older one.
  */
-export async function assertNoPaymentUnderway(ctx: PluginContext, orderRef: string, order: PaydoOrder): Promise<void> {
+export async function assertNoPaymentUnderway(
+  ctx: PluginContext,
+  orderRef: string,
+  order: PaydoOrder,
+  options: { replacePending?: string | undefined; lock?: OrderLock } = {},
+): Promise<void> {
   const { store, client } = ctx.options;
   if (order.paid) throw alreadyPaid();
   const paid = await store.paidTransaction(orderRef);
   if (paid) throw alreadyPaid(paid);
   const invoiceIds = await store.findInvoicesByOrder(orderRef);
-  const verdicts = await Promise.all(
-    invoiceIds.map(async (invoiceId) => {
-      const invoice = await client.invoices.retrieve(invoiceId);
-      if (invoice.status === 1) return { paid: invoice.transactionIdentifier ?? null };
-      const txid = invoice.transactionIdentifier;
-      if (!txid) return null;
-      const status = await ctx.statuses.run(txid, () => client.transactions.checkStatus(txid));
-      if (status.status === 'success') return { paid: txid };
-      if (status.status === 'pending') return { pending: txid };
-      return null;
-    }),
-  );
+  type Verdict = { paid: string | null } | { pending: string; invoiceId: string } | null;
+  const verdictOf = async (invoiceId: string): Promise<Verdict> => {
+    const invoice = await client.invoices.retrieve(invoiceId);
+    if (invoice.status === 1) return { paid: invoice.transactionIdentifier ?? null };
+    const txid = invoice.transactionIdentifier;
+    if (!txid) return null;
+    const status = await ctx.statuses.run(txid, () => client.transactions.checkStatus(txid));
+    if (status.status === 'success') return { paid: txid };
+    if (status.status === 'pending') return { pending: txid, invoiceId };
+    return null;
+  };
+  const verdicts = await Promise.all(invoiceIds.map(verdictOf));
   for (const v of verdicts) if (v && 'paid' in v) throw alreadyPaid(v.paid);
   for (const v of verdicts) {
-    if (v && 'pending' in v) {
-      throw new CheckoutHttpError(409, 'payment_in_progress', 'A payment for this order is already in progress.', {
-        txid: v.pending,
-        retryable: true,
-      });
-    }
+    if (!v || !('pending' in v)) continue;
+    // The payer abandoned this one (Back from 3-D Secure, then another card): void it at Paydo, so
+    // it can never complete beside the new payment; if it completed first, the order is paid.
+    if (v.pending === options.replacePending && (await voidAbandoned(ctx, v.invoiceId, v.pending, options.lock)))
+      continue;
+    throw new CheckoutHttpError(409, 'payment_in_progress', 'A payment for this order is already in progress.', {
+      txid: v.pending,
+      retryable: true,
+    });
   }
+}
+
+/**
+ * Voids the invoice's pending transaction; answers true once it is final and not paid. A void
+ * Paydo refuses because the transaction became final meanwhile is read again: paid → already_paid.
+ */
+async function voidAbandoned(
+  ctx: PluginContext,
+  invoiceId: string,
+  txid: string,
+  lock: OrderLock | undefined,
+): Promise<boolean> {
+  const { client } = ctx.options;
+  await lock?.confirm();
+  try {
+    await client.transactions.void(invoiceId);
+  } catch (error) {
+    if (!(error instanceof PaydoValidationError || error instanceof PaydoBusinessError)) throw error;
+  }
+  ctx.statuses.forget(txid);
+  const status = await client.transactions.checkStatus(txid);
+  if (status.status === 'success') throw alreadyPaid(txid);
+  return status.status !== 'pending';
 }

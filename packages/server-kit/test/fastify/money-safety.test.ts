@@ -92,6 +92,42 @@ for (const kind of STORE_KINDS) {
         expect(accepted(h)).toHaveLength(1);
       });
 
+      it('Back from 3-D Secure, then another card: the abandoned transaction is voided, one charge', async () => {
+        h = await startHarness({ plugin: { store: kind.place().open(), rateLimit: false } });
+        const ref = addOrder(h);
+        const first = await pay(h, ref, cardBody('4000000000003220'));
+        expect(first.body.next.type).toBe('post');
+        // Without saying so, a new payment still waits for the first.
+        const blind = await pay(h, ref, cardBody('4242424242424242'));
+        expect(blind.body).toMatchObject({ error: 'payment_in_progress', txid: first.body.txid });
+        // Naming another transaction than the pending one changes nothing.
+        const wrong = await pay(h, ref, { ...cardBody('4242424242424242'), replacePending: 'not-that-one' });
+        expect(wrong.body).toMatchObject({ error: 'payment_in_progress', txid: first.body.txid });
+        const second = await pay(h, ref, { ...cardBody('4242424242424242'), replacePending: first.body.txid });
+        expect(second.status).toBe(200);
+        expect(second.body.next).toEqual({ type: 'done', status: 'success' });
+        await h.sandbox.control.ipnIdle();
+        const states = new Map(h.sandbox.control.snapshot().transactions.map((t) => [t.identifier, t.state]));
+        expect(states.get(first.body.txid)).toBe(3);
+        expect(accepted(h)).toHaveLength(1);
+        // The old 3-D Secure page can no longer charge.
+        await decide(h, 'acs', first.body.txid, 'approve').catch(() => {});
+        expect(accepted(h)).toHaveLength(1);
+        expect(h.updates.filter((u) => u.status === 'paid').map((u) => u.txid)).toEqual([second.body.txid]);
+      });
+
+      it('another card after the abandoned 3-D Secure was completed meanwhile: already paid, no second charge', async () => {
+        h = await startHarness({ plugin: { store: kind.place().open(), rateLimit: false } });
+        h.sandbox.control.configure({ ipnUrl: null });
+        const ref = addOrder(h);
+        const first = await pay(h, ref, cardBody('4000000000003220'));
+        await decide(h, 'acs', first.body.txid, 'approve'); // in another tab, a moment before
+        const second = await pay(h, ref, { ...cardBody('4242424242424242'), replacePending: first.body.txid });
+        expect(second.status).toBe(409);
+        expect(second.body).toMatchObject({ error: 'already_paid', txid: first.body.txid });
+        expect(accepted(h)).toHaveLength(1);
+      });
+
       it('an order lock lease shorter than a slow Paydo call is renewed: a second attempt still waits its turn', async () => {
         h = await startHarness({ plugin: { store: kind.place().open(), rateLimit: false, orderLockLeaseMs: 150 } });
         h.sandbox.control.addFault({ endpoint: 'invoices.create', kind: 'latency', value: 500 });
@@ -372,6 +408,18 @@ describe('next and checkout', () => {
       },
     );
   }
+
+  it('polls of a known transaction ask the store for its order once, and still never answer for another order', async () => {
+    const store = new MemoryStore();
+    const lookups = vi.spyOn(store, 'findTransaction');
+    h = await startHarness({ plugin: { rateLimit: false, store } });
+    const ref = addOrder(h);
+    const res = await pay(h, ref, cardBody('4000000000000119'));
+    lookups.mockClear();
+    for (let i = 0; i < 5; i++) expect((await next(h, res.body.txid, ref)).status).toBe(200);
+    expect((await next(h, res.body.txid, addOrder(h))).status).toBe(404);
+    expect(lookups).toHaveBeenCalledTimes(1);
+  });
 
   it('made-up txids cost no upstream call each: the order’s invoices are read once', async () => {
     h = await startHarness({ plugin: { rateLimit: false, pollIntervalMs: 5_000 } });

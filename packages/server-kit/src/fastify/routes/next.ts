@@ -91,6 +91,20 @@ async function adoptFromInvoices(
   return { txid, orderRef, invoiceId, state: null };
 }
 
+const BINDINGS_MAX = 10_000;
+
+/** The store's record of a txid's order and invoice, kept in the bounded in-process map. */
+async function findBinding(ctx: PluginContext, txid: string) {
+  const record = await ctx.options.store.findTransaction(txid);
+  if (!record) return null;
+  const binding = { orderRef: record.orderRef, invoiceId: record.invoiceId };
+  if (ctx.transactionBindings.size >= BINDINGS_MAX) {
+    ctx.transactionBindings.delete(ctx.transactionBindings.keys().next().value as string);
+  }
+  ctx.transactionBindings.set(txid, binding);
+  return binding;
+}
+
 /** When `key` was first asked about; the list is bounded (oldest entries go first). */
 function rememberUnknown(seen: Map<string, number>, key: string): number {
   const now = Date.now();
@@ -126,8 +140,12 @@ export function nextRoute(app: FastifyInstance, ctx: PluginContext, limits: onRe
     // No order of the merchant's has control characters in its reference: nothing to look up.
     if (!OrderRef.safeParse(orderRef).success) throw notFound('This transaction');
     // Only this order's transactions: a crafted link cannot show another order's result.
-    const known = await ctx.options.store.findTransaction(txid);
-    const tx = known ? (known.orderRef === orderRef ? known : null) : await adoptFromInvoices(ctx, txid, orderRef);
+    const known = ctx.transactionBindings.get(txid) ?? (await findBinding(ctx, txid));
+    const tx = known
+      ? known.orderRef === orderRef
+        ? { txid, ...known }
+        : null
+      : await adoptFromInvoices(ctx, txid, orderRef);
     if (!tx) throw notFound('This transaction');
     reply.header('cache-control', 'no-store');
     if (tx === 'not-yet') {

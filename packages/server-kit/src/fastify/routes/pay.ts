@@ -170,7 +170,15 @@ async function runAttempt(
   const payment = checkPaymentFields(method, body, order, mode === 'direct');
 
   return withOrderLock(ctx, orderRef, (lock) =>
-    pay(ctx, request, lock, { orderRef, storeKey, order, method, payment, progress: { ...saved } }),
+    pay(ctx, request, lock, {
+      orderRef,
+      storeKey,
+      order,
+      method,
+      payment,
+      progress: { ...saved },
+      replacePending: body.replacePending,
+    }),
   );
 }
 
@@ -272,6 +280,8 @@ interface PayInput {
   method: PaymentMethod;
   payment: CheckedPayment;
   progress: AttemptProgress;
+  /** A pending transaction of the order the payer abandoned (see `PayRequest.replacePending`). */
+  replacePending: string | undefined;
 }
 
 /** Invoice (created or reused), card token, transaction, one status check: one browser round trip. */
@@ -301,7 +311,7 @@ async function pay(
   const pageUrl = withTxidParam(checkoutPageUrl(orderRef));
   if (!txid) {
     // The same check as every other route that starts a payment, over all the order's invoices.
-    await assertNoPaymentUnderway(ctx, orderRef, order);
+    await assertNoPaymentUnderway(ctx, orderRef, order, { replacePending: input.replacePending, lock });
     const invoiceKey = `${orderRef}|${method.identifier}|${order.amount}|${order.currency}`;
     const reusable = await reusableInvoice(ctx, invoiceKey, invoiceId);
     if (reusable) {
