@@ -60,7 +60,8 @@ function minifyTemplates(): Plugin {
   };
 }
 
-// One ESM file with Lit inside, served as /paydo-checkout.js. It is meant for
+// One ESM file with Lit inside, served as /paydo-checkout.js, and one small file per language
+// beside it (paydo-checkout-de.js…), imported only when a page asks for that language. Meant for
 // browsers, not for re-bundling, so whitespace is minified too (lib mode alone keeps it).
 export default defineConfig({
   plugins: [minifyTemplates()],
@@ -69,6 +70,6 @@ export default defineConfig({
     target: 'es2022',
     sourcemap: true,
     minify: true,
-    rolldownOptions: { output: { minify: true } },
+    rolldownOptions: { output: { minify: true, chunkFileNames: 'paydo-checkout-[name].js' } },
   },
 });

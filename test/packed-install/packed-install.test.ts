@@ -188,10 +188,14 @@ describe('the packed packages', () => {
     });
     expect(started.url).toBe(publicUrl);
 
-    const widget = await fetch(`${publicUrl}/paydo-checkout.js`);
-    expect(widget.headers.get('content-type')).toContain('text/javascript');
-    const packedWidget = readFileSync(join(app, 'node_modules/@paydo-checkout/widget/dist/paydo-checkout.js'), 'utf8');
-    expect(await widget.text()).toBe(packedWidget);
+    // The element and its language files, served as the README's snippet does.
+    const dist = join(app, 'node_modules/@paydo-checkout/widget/dist');
+    for (const file of readdirSync(dist).filter((f) => /^paydo-checkout.*\.js$/.test(f))) {
+      const served = await fetch(`${publicUrl}/widget/${file}`);
+      expect(served.headers.get('content-type'), file).toContain('text/javascript');
+      expect(await served.text(), file).toBe(readFileSync(join(dist, file), 'utf8'));
+    }
+    expect((await fetch(`${publicUrl}/widget/server.ts`)).status).toBe(404);
 
     browser = await chromium.launch({ executablePath: findChrome(), args: CHROME_ARGS });
     const page = await browser.newPage();

@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { type AddressInfo, isIP } from 'node:net';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import cookie from '@fastify/cookie';
 import csrf from '@fastify/csrf-protection';
@@ -250,6 +250,9 @@ async function registerStore(options: StoreOptions, server: Server, publicUrl: s
       reply.type(type).header('cache-control', 'no-cache').send(body);
   };
   app.get('/assets/paydo-checkout.js', asset(WIDGET, 'text/javascript; charset=utf-8'));
+  // Each language of the widget is a file beside it, fetched only by a page that shows that language.
+  for (const file of readdirSync(dirname(WIDGET)).filter((f) => /^paydo-checkout-[a-z-]+\.js$/.test(f)))
+    app.get(`/assets/${file}`, asset(join(dirname(WIDGET), file), 'text/javascript; charset=utf-8'));
   app.get('/assets/store.js', asset(join(PUBLIC, 'store.js'), 'text/javascript; charset=utf-8'));
   app.get('/assets/store.css', asset(join(PUBLIC, 'store.css'), 'text/css; charset=utf-8'));
   app.get('/favicon.svg', asset(join(PUBLIC, 'favicon.svg'), 'image/svg+xml'));

@@ -132,6 +132,11 @@ describe.each([{}, ...switchedVariantSets()].map((variants) => ({ variants, labe
       const widget = await app.inject({ method: 'GET', url: '/assets/paydo-checkout.js' });
       expect(widget.statusCode).toBe(200);
       expect(widget.body).toContain('paydo-checkout');
+      // Its languages, imported from beside it.
+      const german = await app.inject({ method: 'GET', url: '/assets/paydo-checkout-de.js' });
+      expect(german.statusCode).toBe(200);
+      expect(german.headers['content-type']).toContain('text/javascript');
+      expect(german.body).toContain('Zahlungsart');
     });
 
     it('keeps one currency per cart and creates the order from catalog prices', async () => {

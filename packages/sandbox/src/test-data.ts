@@ -1,6 +1,7 @@
 /**
  * The emulator's test data: cards with their outcomes and the payment methods
- * it offers. Documented in the package README; change both together.
+ * it offers. Documented in the package README; change both together. The test driver's
+ * `testCards` (`@paydo-checkout/widget/testing`) names each card; a widget test holds them equal.
  */
 
 export type CardScenario =

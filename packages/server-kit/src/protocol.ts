@@ -4,6 +4,7 @@
  * the browser; the plugin validates with the same schemas.
  */
 import { z } from 'zod';
+import { InvoiceLanguage } from './client/schemas/invoices.ts';
 
 //// requests ////
 
@@ -26,7 +27,8 @@ export const PayRequest = z.object({
   method: z.union([z.number().int().positive(), z.string().regex(/^\d+$/).transform(Number)]),
   payer: PayerInput,
   card: CardInput.optional(),
-  language: z.enum(['en', 'ru']).optional(),
+  /** The hosted page's language for this payment (one of Paydo's twelve, any case). */
+  language: InvoiceLanguage.optional(),
   /**
    * The payer left this transaction unfinished (Back from 3-D Secure or a wallet, then "Use another
    * card or method"): the server voids it at Paydo before starting the new payment, if it is still
@@ -42,7 +44,7 @@ export type PayRequest = z.input<typeof PayRequest>;
 /** `POST /checkout/:orderRef/hosted`: pay on Paydo's own page instead (the manual fallback). */
 export const HostedRequest = z.object({
   payer: z.object({ email: z.string().trim().max(255).default('') }).default({ email: '' }),
-  language: z.enum(['en', 'ru']).optional(),
+  language: InvoiceLanguage.optional(),
 });
 export type HostedRequest = z.input<typeof HostedRequest>;
 
@@ -85,7 +87,8 @@ export interface CheckoutResponse {
   order: CheckoutOrder;
   methods: CheckoutMethod[];
   payer: { email?: string; name?: string; phone?: string };
-  language: 'en' | 'ru';
+  /** The order's language (`resolveOrder`), one of the hosted page's twelve. */
+  language: InvoiceLanguage;
   /** `paid` when the order is already paid; `pending` when a payment is under way (`txid` to resume). */
   status: 'open' | 'pending' | 'paid';
   txid: string | null;

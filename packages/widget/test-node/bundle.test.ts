@@ -31,8 +31,16 @@ describe('the widget bundle', () => {
       );
       expect(gzipped).toBeLessThanOrEqual(BUDGET_BYTES);
       const text = code.toString();
+      // Every language but English is a file of its own, fetched only when a page asks for it.
+      for (const lang of ['ru', 'es', 'it', 'pt', 'pt-br', 'de', 'fr', 'sv', 'fi', 'tr', 'pl', 'nl']) {
+        expect(text).toContain(`import(\`./paydo-checkout-${lang}.js\`)`);
+        const chunk = readFileSync(join(outDir, `paydo-checkout-${lang}.js`));
+        expect(gzipSync(chunk, { level: 9 }).length, lang).toBeLessThan(1500);
+      }
+      expect(text).not.toMatch(/Способ оплаты|Zahlungsart/);
       expect(text).not.toMatch(/zod|ZodError/); // protocol types are imported with `import type` only
       expect(text).not.toMatch(/console\.(log|info|debug)/);
+      expect(text).not.toMatch(/paydo-testing|approve3DSecure|4000000000003220/); // the test driver is its own file
     } finally {
       process.env.NODE_ENV = nodeEnv;
       rmSync(outDir, { recursive: true, force: true });

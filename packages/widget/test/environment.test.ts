@@ -29,7 +29,7 @@ describe('locales and layout', () => {
   });
 
   it('falls back to English for a language it does not bundle', async () => {
-    const el = await mount({ lang: 'de' });
+    const el = await mount({ lang: 'ja' });
     expect(q(el, 'legend')?.textContent).to.equal('Payment method');
   });
 

@@ -3,6 +3,8 @@
 // (type stripping). Its orders live in a Map; a real shop keeps them in its database.
 import { randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { createSandbox } from '@paydo-checkout/sandbox';
 import { type PaydoOrder, paydo, paydoRedactPaths } from '@paydo-checkout/server-kit/fastify';
 import Fastify from 'fastify';
@@ -19,11 +21,14 @@ orders.set(ref, { id: 'A-1001', amount: '12.50', currency: 'EUR', description: '
 
 const app = Fastify({ logger: { level: 'warn', redact: paydoRedactPaths } });
 
-// <paydo-checkout> is one file of the widget package: serve it from your own origin.
-const widget = await readFile(new URL(import.meta.resolve('@paydo-checkout/widget/paydo-checkout.js')));
-app.get('/paydo-checkout.js', (_request, reply) =>
-  reply.type('text/javascript; charset=utf-8').header('cache-control', 'public, max-age=3600').send(widget),
-);
+// <paydo-checkout> is paydo-checkout.js and one file per other language, which it fetches from
+// beside itself when a page shows that language: serve them side by side from your own origin.
+const widgetDir = dirname(fileURLToPath(import.meta.resolve('@paydo-checkout/widget/paydo-checkout.js')));
+app.get<{ Params: { file: string } }>('/widget/:file', async (request, reply) => {
+  if (!/^paydo-checkout(-[a-z-]+)?\.js$/.test(request.params.file)) return reply.callNotFound();
+  const code = await readFile(join(widgetDir, request.params.file));
+  return reply.type('text/javascript; charset=utf-8').header('cache-control', 'public, max-age=3600').send(code);
+});
 
 await app.register(paydo, {
   prefix: '/paydo',
@@ -44,7 +49,7 @@ app.get<{ Params: { ref: string } }>('/checkout/:ref', (request, reply) =>
     .send(`<!doctype html>
 <html lang="en">
 <head><meta charset="utf-8"><title>Checkout</title>
-<script type="module" src="/paydo-checkout.js"></script></head>
+<script type="module" src="/widget/paydo-checkout.js"></script></head>
 <body>
 <h1>Checkout</h1>
 <paydo-checkout api="/paydo" order="${encodeURIComponent(request.params.ref)}" theme="light"></paydo-checkout>

@@ -419,6 +419,13 @@ export class Page {
   async goto(path: string) {
     await this.#driver.goto(new URL(path, this.#baseURL).href);
   }
+  /**
+   * Runs `fn` in the page with `arg` (JSON) and returns its JSON result, as Playwright's
+   * `page.evaluate`: with `locator`, what `@paydo-checkout/widget/testing` needs of a page.
+   */
+  evaluate<R, A>(fn: (arg: A) => R, arg: A): Promise<R> {
+    return this.#driver.evaluate<R>(`return (${fn.toString()})(args[0]);`, [arg]);
+  }
   /** The current URL (async: WebDriver asks the browser). */
   url() {
     return this.#driver.url();

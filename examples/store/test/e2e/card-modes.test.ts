@@ -1,28 +1,9 @@
 // Card payments in every mode: direct (the widget's card fields; the default auto mode on a project
 // with direct tokenization is in checkout.test.ts), hosted (Paydo's card page) and auto on a project
 // Paydo refuses tokenization to (the switch).
+import { paydoCheckout, testCards } from '@paydo-checkout/widget/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  checkoutProduct,
-  fillCard,
-  fillPayer,
-  openPage,
-  type Page,
-  pay,
-  type Shop,
-  startShop,
-  transactionsOf,
-  waitForAdminStatus,
-} from './harness.ts';
-
-/** On the sandbox's copy of Paydo's card page: type the card and pay. */
-async function payOnPaydoCardPage(page: Page, pan: string) {
-  await page.waitForURL('**/payment/invoice-preprocessing/**');
-  await page.getByLabel('Card number').fill(pan);
-  await page.getByLabel('Expiry (MM/YY)').fill('12/39');
-  await page.getByLabel('CVV').fill('123');
-  await page.getByRole('button', { name: /^Pay / }).click();
-}
+import { checkoutProduct, openPage, type Shop, startShop, transactionsOf, waitForAdminStatus } from './harness.ts';
 
 describe('direct card mode: the widget’s card fields, tokenized through the shop', () => {
   let shop: Shop;
@@ -34,8 +15,10 @@ describe('direct card mode: the widget’s card fields, tokenized through the sh
   it('the card typed in the widget pays the order without leaving the shop', async () => {
     const page = await openPage(shop, 'direct-card');
     const ref = await checkoutProduct(page);
-    await fillCard(page, '4242424242424242');
-    await pay(page);
+    const paydo = paydoCheckout(page);
+    await paydo.fillCardPayment(testCards.visa);
+    await paydo.pay();
+    await expect(paydo.waitForResult()).resolves.toMatchObject({ type: 'paydo-success' });
     await page.waitForURL(`**/orders/${ref}`);
     expect((await page.url()).startsWith(shop.url)).toBe(true);
     await waitForAdminStatus(page, ref, 'paid');
@@ -54,13 +37,14 @@ describe('hosted card mode: the card is typed on Paydo’s page, never in the sh
   it('no card field in the widget; Pay goes to Paydo’s card page; back on the shop, the order is paid', async () => {
     const page = await openPage(shop, 'hosted-card');
     const ref = await checkoutProduct(page);
-    expect(await page.locator('paydo-checkout input[name="card.pan"]').count()).toBe(0);
-    await expect(page.locator('paydo-checkout [part~="submit-button"]').textContent()).resolves.toContain(
-      "on Paydo's card page",
-    );
-    await fillPayer(page);
-    await pay(page);
-    await payOnPaydoCardPage(page, '4242424242424242');
+    const paydo = paydoCheckout(page);
+    const form = await paydo.ready();
+    expect(form.fields).not.toHaveProperty('card.pan');
+    expect(form.submit?.label).toContain("on Paydo's card page");
+    await expect(paydo.fillCard(testCards.visa)).rejects.toThrow(/no card fields/);
+    await paydo.fillPayer();
+    await paydo.pay();
+    await paydo.payOnCardPage(testCards.visa);
     await page.waitForURL(`**/orders/${ref}`);
     await waitForAdminStatus(page, ref, 'paid');
     expect(await transactionsOf(shop, ref)).toHaveLength(1);
@@ -70,11 +54,11 @@ describe('hosted card mode: the card is typed on Paydo’s page, never in the sh
   it('3-D Secure on Paydo’s card page, approved at the bank: paid', async () => {
     const page = await openPage(shop, 'hosted-card-3ds');
     const ref = await checkoutProduct(page, 'tee');
-    await fillPayer(page);
-    await pay(page);
-    await payOnPaydoCardPage(page, '4000000000003220');
-    await page.getByRole('button', { name: 'Continue to your bank' }).click();
-    await page.getByRole('button', { name: 'Approve' }).click();
+    const paydo = paydoCheckout(page);
+    await paydo.fillPayer();
+    await paydo.pay();
+    await paydo.payOnCardPage(testCards.threeDSecure);
+    await paydo.approve3DSecure(); // through Paydo's "Continue to your bank" step
     await page.waitForURL(`**/orders/${ref}`);
     await waitForAdminStatus(page, ref, 'paid');
   });
@@ -90,19 +74,21 @@ describe('auto on a project without direct tokenization (most merchants)', () =>
   it('the first payer typed a card in the widget: sent on to Paydo’s card page, paid once; the next payer sees hosted mode', async () => {
     const page = await openPage(shop, 'auto-switch');
     const ref = await checkoutProduct(page);
-    await fillCard(page, '4242424242424242');
-    await pay(page);
-    await payOnPaydoCardPage(page, '4242424242424242');
+    const paydo = paydoCheckout(page);
+    await paydo.fillCardPayment(testCards.visa);
+    await paydo.pay();
+    await paydo.payOnCardPage(testCards.visa);
     await page.waitForURL(`**/orders/${ref}`);
     await waitForAdminStatus(page, ref, 'paid');
     expect(await transactionsOf(shop, ref)).toHaveLength(1);
 
     const next = await openPage(shop, 'auto-switch-next');
     const nextRef = await checkoutProduct(next, 'tee');
-    expect(await next.locator('paydo-checkout input[name="card.pan"]').count()).toBe(0);
-    await fillPayer(next);
-    await pay(next);
-    await payOnPaydoCardPage(next, '5555555555554444');
+    const nextPaydo = paydoCheckout(next);
+    expect((await nextPaydo.ready()).fields).not.toHaveProperty('card.pan');
+    await nextPaydo.fillPayer();
+    await nextPaydo.pay();
+    await nextPaydo.payOnCardPage(testCards.mastercard);
     await next.waitForURL(`**/orders/${nextRef}`);
     await waitForAdminStatus(next, nextRef, 'paid');
     expect(await transactionsOf(shop, nextRef)).toHaveLength(1);

@@ -1,19 +1,15 @@
+import { type CheckoutSnapshot, paydoCheckout, testCards } from '@paydo-checkout/widget/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   adminStatus,
   checkoutProduct,
-  choose,
   ENGINE_TITLE,
   expectText,
-  fillCard,
-  fillPayer,
   openPage,
-  pay,
   type Shop,
   startShop,
   transactionsOf,
   waitForAdminStatus,
-  widgetStatus,
 } from './harness.ts';
 
 let shop: Shop;
@@ -26,8 +22,9 @@ describe(`from the catalog to a paid order, in ${ENGINE_TITLE}`, () => {
   it('card 4242: paid; the IPN marks the order paid on the admin page', async () => {
     const page = await openPage(shop, 'card-4242');
     const ref = await checkoutProduct(page);
-    await fillCard(page, '4242 4242 4242 4242');
-    await pay(page);
+    const paydo = paydoCheckout(page);
+    await paydo.fillCardPayment('4242 4242 4242 4242'); // spaces as a payer types them
+    await paydo.pay();
     await page.waitForURL(`**/orders/${ref}`);
     await expect(page.locator('[data-status]').getAttribute('data-status')).resolves.toBe('paid');
     await waitForAdminStatus(page, ref, 'paid');
@@ -40,10 +37,10 @@ describe(`from the catalog to a paid order, in ${ENGINE_TITLE}`, () => {
   it('3-D Secure 3220 approved on the ACS page: back on the checkout, resumed, paid', async () => {
     const page = await openPage(shop, '3ds-approve');
     const ref = await checkoutProduct(page, 'tee');
-    await fillCard(page, '4000 0000 0000 3220');
-    await pay(page);
-    await page.getByRole('heading', { name: 'Confirm your payment' }).waitFor();
-    await page.getByRole('button', { name: 'Approve' }).click();
+    const paydo = paydoCheckout(page);
+    await paydo.fillCardPayment(testCards.threeDSecure);
+    await paydo.pay();
+    await paydo.approve3DSecure();
     await page.waitForURL(`**/orders/${ref}`);
     await waitForAdminStatus(page, ref, 'paid');
     expect(await page.problems()).toEqual([]);
@@ -59,16 +56,17 @@ describe(`from the catalog to a paid order, in ${ENGINE_TITLE}`, () => {
     async () => {
       const page = await openPage(shop, '3ds-back');
       const ref = await checkoutProduct(page, 'tee');
-      await fillCard(page, '4000 0000 0000 3220');
-      await page.fill('paydo-checkout input[name="email"]', 'grace@example.com');
-      await pay(page);
+      const paydo = paydoCheckout(page);
+      await paydo.fillCardPayment(testCards.threeDSecure, { email: 'grace@example.com' });
+      await paydo.pay();
       await page.getByRole('heading', { name: 'Confirm your payment' }).waitFor();
       await page.goBack();
       await page.waitForURL(`**/checkout/${ref}`);
-      await expectText(widgetStatus(page), 'Your payment needs one more confirmation.');
-      await page.locator('paydo-checkout [part~="retry-button"]', { hasText: 'Use another card or method' }).click();
-      expect(await page.locator('paydo-checkout input[name="email"]').inputValue()).toBe('grace@example.com');
-      expect(await page.locator('paydo-checkout input[name="card.pan"]').inputValue()).toBe('');
+      await paydo.waitFor((s) => s.status?.text === 'Your payment needs one more confirmation.');
+      await paydo.press('Use another card or method');
+      const { fields } = await paydo.ready();
+      expect(fields.email).toBe('grace@example.com');
+      expect(fields['card.pan']).toBe('');
     },
   );
 
@@ -78,8 +76,9 @@ describe(`from the catalog to a paid order, in ${ENGINE_TITLE}`, () => {
   it.skip('the checkout page of an order already paid moves on (paydo-success with alreadyPaid)', async () => {
     const page = await openPage(shop, 'already-paid');
     const ref = await checkoutProduct(page);
-    await fillCard(page, '4242424242424242');
-    await pay(page);
+    const paydo = paydoCheckout(page);
+    await paydo.fillCardPayment(testCards.visa);
+    await paydo.pay();
     await page.waitForURL(`**/orders/${ref}`);
     await page.goBack();
     await page.waitForURL(`**/orders/${ref}`);
@@ -88,11 +87,12 @@ describe(`from the catalog to a paid order, in ${ENGINE_TITLE}`, () => {
   it('3-D Secure 3220 declined: the failure is shown, the order is not paid', async () => {
     const page = await openPage(shop, '3ds-decline');
     const ref = await checkoutProduct(page);
-    await fillCard(page, '4000000000003220');
-    await pay(page);
-    await page.getByRole('button', { name: 'Decline' }).click();
+    const paydo = paydoCheckout(page);
+    await paydo.fillCardPayment(testCards.threeDSecure);
+    await paydo.pay();
+    await paydo.decline3DSecure();
     await page.waitForURL(`**/checkout/${ref}`);
-    await expectText(page.locator('paydo-checkout [part~="error"]'), '3-D Secure authentication failed');
+    await paydo.waitFor((s) => s.errors['card.pan']?.includes('3-D Secure authentication failed') ?? false);
     expect(new URL(await page.url()).search).toBe(''); // ?paydo_txid= was removed
     await waitForAdminStatus(page, ref, 'payment_failed');
   });
@@ -100,6 +100,7 @@ describe(`from the catalog to a paid order, in ${ENGINE_TITLE}`, () => {
   it('keyboard only: Tab reaches every field, typing fills it, Enter pays the order', async () => {
     const page = await openPage(shop, 'keyboard-only');
     const ref = await checkoutProduct(page, 'notebook');
+    const paydo = paydoCheckout(page);
     /** Presses Tab until `target` (as page.focused() names it) has the focus. */
     const tabTo = async (target: string) => {
       for (let i = 0; i < 40; i++) {
@@ -110,7 +111,8 @@ describe(`from the catalog to a paid order, in ${ENGINE_TITLE}`, () => {
     };
     await tabTo('input[email]');
     await page.keyboard.type('ada@example.com');
-    if (await page.locator('paydo-checkout input[name="name"]').count()) {
+    const { fields } = await paydo.ready();
+    if ('name' in fields) {
       await tabTo('input[name]');
       await page.keyboard.type('Ada Lovelace');
     }
@@ -120,7 +122,7 @@ describe(`from the catalog to a paid order, in ${ENGINE_TITLE}`, () => {
     await page.keyboard.type('1239');
     await tabTo('input[card.cvv]');
     await page.keyboard.type('123');
-    if (await page.locator('paydo-checkout input[name="card.holderName"]').count()) {
+    if ('card.holderName' in fields) {
       await tabTo('input[card.holderName]');
       await page.keyboard.type('Ada Lovelace');
     }
@@ -133,15 +135,21 @@ describe(`from the catalog to a paid order, in ${ENGINE_TITLE}`, () => {
   it('a declined card gets a clear message, and a second try with a good card pays the same order', async () => {
     const page = await openPage(shop, 'declined-then-good');
     const ref = await checkoutProduct(page, 'notebook');
-    await fillCard(page, '4000000000000002');
-    await pay(page);
+    const paydo = paydoCheckout(page);
+    await paydo.fillCardPayment(testCards.declined);
+    await paydo.pay();
+    await expect(paydo.waitForResult()).resolves.toMatchObject({
+      type: 'paydo-fail',
+      detail: { message: 'Card declined by the issuer' },
+    });
     // Declined inline: the reason by the card number, the CVC cleared, focus on the number.
-    await expectText(page.locator('paydo-checkout [part~="error"]'), 'Card declined by the issuer');
-    expect(await page.locator('paydo-checkout input[name="card.cvv"]').inputValue()).toBe('');
-    await expect.poll(() => page.locator('paydo-checkout input[name="card.pan"]').isFocused()).toBe(true);
-    await page.fill('paydo-checkout input[name="card.pan"]', '5555555555554444');
-    await page.fill('paydo-checkout input[name="card.cvv"]', '123');
-    await pay(page);
+    const declined = await paydo.waitFor((s) => s.focused === 'card.pan', 'the focus on the card number');
+    expect(declined.errors['card.pan']).toContain('Card declined by the issuer');
+    expect(declined.fields['card.cvv']).toBe('');
+    await paydo.fill('card.pan', testCards.mastercard);
+    await paydo.fill('card.cvv', '123');
+    await paydo.pay();
+    await expect(paydo.waitForResult()).resolves.toMatchObject({ type: 'paydo-success' });
     await page.waitForURL(`**/orders/${ref}`);
     await waitForAdminStatus(page, ref, 'paid');
     expect((await transactionsOf(shop, ref)).map((t) => t.state).sort()).toEqual([2, 3]);
@@ -150,9 +158,10 @@ describe(`from the catalog to a paid order, in ${ENGINE_TITLE}`, () => {
   it('the pending card shows the waiting view, then the order is paid', async () => {
     const page = await openPage(shop, 'pending');
     const ref = await checkoutProduct(page);
-    await fillCard(page, '4000000000000119');
-    await pay(page);
-    await expectText(widgetStatus(page), 'Waiting for the payment to be confirmed');
+    const paydo = paydoCheckout(page);
+    await paydo.fillCardPayment(testCards.pending);
+    await paydo.pay();
+    await paydo.waitFor((s) => s.status?.text.includes('Waiting for the payment to be confirmed') ?? false);
     await page.waitForURL(`**/orders/${ref}`, { timeout: 20_000 });
     await waitForAdminStatus(page, ref, 'paid');
   });
@@ -160,11 +169,13 @@ describe(`from the catalog to a paid order, in ${ENGINE_TITLE}`, () => {
   it('reloading the checkout page while waiting resumes waiting', async () => {
     const page = await openPage(shop, 'reload-waiting');
     const ref = await checkoutProduct(page);
-    await fillCard(page, '4000000000000119');
-    await pay(page);
-    await expectText(widgetStatus(page), 'Waiting');
+    const paydo = paydoCheckout(page);
+    await paydo.fillCardPayment(testCards.pending);
+    await paydo.pay();
+    const waiting = (s: CheckoutSnapshot) => s.status?.text.includes('Waiting') ?? false;
+    await paydo.waitFor(waiting);
     await page.reload();
-    await expectText(widgetStatus(page), 'Waiting');
+    await paydo.waitFor(waiting);
     await page.waitForURL(`**/orders/${ref}`, { timeout: 20_000 });
     expect(await transactionsOf(shop, ref)).toHaveLength(1);
   });
@@ -172,15 +183,15 @@ describe(`from the catalog to a paid order, in ${ENGINE_TITLE}`, () => {
   it('bank transfer: a wrong national id is marked on its field, the right one pays', async () => {
     const page = await openPage(shop, 'bank-transfer');
     const ref = await checkoutProduct(page);
-    await choose(page, 'Bank transfer');
-    await fillPayer(page);
-    const nationalId = page.locator('paydo-checkout input[name="nationalid"]');
-    await nationalId.fill('12ab');
-    await pay(page);
-    await expect.poll(() => nationalId.getAttribute('aria-invalid')).toBe('true');
-    await expectText(page.locator('paydo-checkout #f-nationalid-error'), 'The format is not valid.');
-    await nationalId.fill('1234567890');
-    await pay(page);
+    const paydo = paydoCheckout(page);
+    await paydo.chooseMethod('Bank transfer');
+    await paydo.fillPayer();
+    await paydo.fill('nationalid', '12ab');
+    await paydo.pay();
+    await paydo.waitFor((s) => s.errors.nationalid === 'The format is not valid.');
+    await expect(paydo.locator('input[name="nationalid"]').getAttribute('aria-invalid')).resolves.toBe('true');
+    await paydo.fill('nationalid', '1234567890');
+    await paydo.pay();
     await page.waitForURL(`**/orders/${ref}`);
     await waitForAdminStatus(page, ref, 'paid');
   });
@@ -188,11 +199,11 @@ describe(`from the catalog to a paid order, in ${ENGINE_TITLE}`, () => {
   it('e-wallet: redirected to the wallet, approved there, back and paid', async () => {
     const page = await openPage(shop, 'ewallet');
     const ref = await checkoutProduct(page);
-    await choose(page, 'Sandbox Wallet');
-    await fillPayer(page);
-    await pay(page);
-    await page.getByRole('heading', { name: 'Sandbox Wallet' }).waitFor();
-    await page.getByRole('button', { name: 'Approve' }).click();
+    const paydo = paydoCheckout(page);
+    await paydo.chooseMethod('Sandbox Wallet');
+    await paydo.fillPayer();
+    await paydo.pay();
+    await paydo.approveWallet();
     await page.waitForURL(`**/orders/${ref}`);
     await waitForAdminStatus(page, ref, 'paid');
   });
@@ -200,11 +211,11 @@ describe(`from the catalog to a paid order, in ${ENGINE_TITLE}`, () => {
   it('hosted fallback: Paydo asks for its own page; paying there pays the order', async () => {
     const page = await openPage(shop, 'hosted');
     const ref = await checkoutProduct(page);
-    await choose(page, 'Paydo account');
-    await fillPayer(page);
-    await pay(page); // one click: Paydo's page opens without a second "Continue"
-    await page.getByRole('heading', { name: 'Paydo checkout' }).waitFor();
-    await page.getByRole('button', { name: 'Pay', exact: true }).click();
+    const paydo = paydoCheckout(page);
+    await paydo.chooseMethod('Paydo account');
+    await paydo.fillPayer();
+    await paydo.pay(); // one click: Paydo's page opens without a second "Continue"
+    await paydo.payOnPaydoPage();
     await page.waitForURL(`**/orders/${ref}`);
     await waitForAdminStatus(page, ref, 'paid');
   });
@@ -212,10 +223,10 @@ describe(`from the catalog to a paid order, in ${ENGINE_TITLE}`, () => {
   it('the manual fallback: "pay on the Paydo page instead" pays the order on Paydo\'s page', async () => {
     const page = await openPage(shop, 'manual-fallback');
     const ref = await checkoutProduct(page, 'stickers');
-    await fillPayer(page);
-    await page.locator('paydo-checkout [part~="fallback-button"]').click();
-    await page.getByRole('heading', { name: 'Paydo checkout' }).waitFor();
-    await page.getByRole('button', { name: 'Pay', exact: true }).click();
+    const paydo = paydoCheckout(page);
+    await paydo.fillPayer();
+    await paydo.payOnPaydoInstead();
+    await paydo.payOnPaydoPage();
     await page.waitForURL(`**/orders/${ref}`);
     await waitForAdminStatus(page, ref, 'paid');
     expect(await page.problems()).toEqual([]);
@@ -227,8 +238,9 @@ describe(`from the catalog to a paid order, in ${ENGINE_TITLE}`, () => {
   it.runIf(process.env.PAYDO_ENGINE !== 'webkit')('a double click on Pay makes one transaction', async () => {
     const page = await openPage(shop, 'double-click');
     const ref = await checkoutProduct(page);
-    await fillCard(page, '4242424242424242');
-    await page.locator('paydo-checkout [part~="submit-button"]').dblclick();
+    const paydo = paydoCheckout(page);
+    await paydo.fillCardPayment(testCards.visa);
+    await paydo.locator('[part~="submit-button"]').dblclick();
     await page.waitForURL(`**/orders/${ref}`);
     expect(await transactionsOf(shop, ref)).toHaveLength(1);
   });
@@ -236,8 +248,9 @@ describe(`from the catalog to a paid order, in ${ENGINE_TITLE}`, () => {
   it('a partial refund from the admin page is requested and then shown as refunded', async () => {
     const page = await openPage(shop, 'partial-refund');
     const ref = await checkoutProduct(page, 'tee');
-    await fillCard(page, '4242424242424242');
-    await pay(page);
+    const paydo = paydoCheckout(page);
+    await paydo.fillCardPayment(testCards.visa);
+    await paydo.pay();
     await page.waitForURL(`**/orders/${ref}`);
     await waitForAdminStatus(page, ref, 'paid');
     const row = page.locator(`tr[data-order="${ref}"]`);

@@ -2,6 +2,7 @@ import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createSandbox, type Sandbox } from '@paydo-checkout/sandbox';
+import { paydoCheckout } from '@paydo-checkout/widget/testing';
 import { expect, onTestFailed } from 'vitest';
 import { ENGINE_TITLES } from '../../../../scripts/engines.mjs';
 import type { StoreDb } from '../../src/db.ts';
@@ -85,29 +86,9 @@ export async function checkoutProduct(page: Page, product = 'mug'): Promise<stri
   await page.waitForURL('**/cart');
   await page.getByRole('button', { name: 'Check out' }).click();
   await page.waitForURL('**/checkout/*');
-  await page.locator('paydo-checkout [part~="submit-button"]').waitFor();
+  await paydoCheckout(page).ready();
   return new URL(await page.url()).pathname.split('/').pop() as string;
 }
-
-export async function choose(page: Page, method: string): Promise<void> {
-  await page.locator('paydo-checkout [part~="method"]', { hasText: method }).click();
-}
-
-export async function fillPayer(page: Page): Promise<void> {
-  await page.fill('paydo-checkout input[name="email"]', 'ada@example.com');
-  const name = page.locator('paydo-checkout input[name="name"]');
-  if (await name.count()) await name.fill('Ada Lovelace');
-}
-
-export async function fillCard(page: Page, pan: string): Promise<void> {
-  await fillPayer(page);
-  await page.fill('paydo-checkout input[name="card.pan"]', pan);
-  await page.fill('paydo-checkout input[name="card.expirationDate"]', '12/39');
-  await page.fill('paydo-checkout input[name="card.cvv"]', '123');
-  await page.fill('paydo-checkout input[name="card.holderName"]', 'Ada Lovelace');
-}
-
-export const pay = (page: Page) => page.locator('paydo-checkout [part~="submit-button"]').click();
 
 /** Waits until the element's text contains `text`. */
 export async function expectText(locator: Locator, text: string, timeout = 15_000): Promise<void> {
@@ -122,8 +103,6 @@ export async function expectText(locator: Locator, text: string, timeout = 15_00
     )
     .toContain(text);
 }
-
-export const widgetStatus = (page: Page) => page.locator('paydo-checkout [part~="status"]');
 
 /** The order's status on the admin page, as the IPN left it. */
 export async function adminStatus(page: Page, ref: string): Promise<string | null> {

@@ -1,9 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { paydoCheckout, testCards } from '@paydo-checkout/widget/testing';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CHROME_ARGS, findChrome } from '../../../../scripts/chrome-path.mjs';
-import { ADMIN_PASSWORD, checkoutProduct, fillCard, pay, type Shop, startShop, waitForAdminStatus } from './harness.ts';
+import { ADMIN_PASSWORD, checkoutProduct, type Shop, startShop, waitForAdminStatus } from './harness.ts';
 
 // The store's own pages, as a shopper and a merchant see them: light and dark,
 // desktop and 375 px. axe finds nothing, nothing scrolls sideways, every picture loads.
@@ -18,8 +19,9 @@ beforeAll(async () => {
   chrome = await chromium.launch({ executablePath: findChrome(), args: CHROME_ARGS, headless: true });
   const page = await shop.browser.newPage(shop.url);
   paidRef = await checkoutProduct(page, 'tee');
-  await fillCard(page, '4242424242424242');
-  await pay(page);
+  const paydo = paydoCheckout(page);
+  await paydo.fillCardPayment(testCards.visa);
+  await paydo.pay();
   await page.waitForURL(`**/orders/${paidRef}`);
   await waitForAdminStatus(page, paidRef, 'paid'); // signs in
   await page.close();

@@ -1,17 +1,8 @@
+import { paydoCheckout } from '@paydo-checkout/widget/testing';
 import { type Browser, chromium, type Page as PwPage } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CHROME_ARGS, findChrome } from '../../../../scripts/chrome-path.mjs';
-import {
-  checkoutProduct,
-  ENGINE,
-  ENGINE_TITLE,
-  fillCard,
-  openPage,
-  pay,
-  type Shop,
-  startShop,
-  transactionsOf,
-} from './harness.ts';
+import { checkoutProduct, ENGINE, ENGINE_TITLE, openPage, type Shop, startShop, transactionsOf } from './harness.ts';
 
 // The store's checkout page sets the widget's `theme` and `lang` from `?theme=` and `?lang=`:
 // a dark checkout on a light OS, and the Russian texts, including the long-name message.
@@ -47,11 +38,12 @@ describe(`theme and language through the store's checkout page (${ENGINE_TITLE})
     const ref = await checkoutProduct(page);
     await page.goto(`/checkout/${ref}?lang=ru`);
     await page.locator('paydo-checkout [part~="submit-button"]').waitFor();
-    await fillCard(page, '4242424242424242');
+    const paydo = paydoCheckout(page);
+    await paydo.fillCardPayment('4242424242424242');
     await page.fill('paydo-checkout input[name="card.holderName"]', NAME);
     expect(await page.locator('paydo-checkout input[name="card.holderName"]').inputValue()).toBe('Я'.repeat(255));
     expect(await page.locator('paydo-checkout [part~="base"]').textContent()).not.toMatch(ENGLISH_OR_ZOD);
-    await pay(page);
+    await paydo.pay();
     await page.waitForURL(`**/orders/${ref}`);
     const [tx] = await transactionsOf(shop, ref);
     expect(tx?.cardMetadata).toMatchObject({ holderName: 'Я'.repeat(255) });

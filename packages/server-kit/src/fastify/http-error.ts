@@ -20,6 +20,22 @@ export function validationError(fields: Record<string, string[]>, message = 'Som
   return new CheckoutHttpError(422, 'validation', message, { fields });
 }
 
+/** A refused request body → the field names the widget's inputs have, each with its sentences. */
+export function bodyFields(
+  issues: readonly { path: readonly PropertyKey[]; message: string }[],
+): Record<string, string[]> {
+  const fields: Record<string, string[]> = {};
+  for (const issue of issues) {
+    const name =
+      issue.path
+        .map(String)
+        .join('.')
+        .replace(/^payer\.(extraFields\.)?/, '') || 'body';
+    fields[name] = [...(fields[name] ?? []), issue.message];
+  }
+  return fields;
+}
+
 /** Why an e-mail cannot go on an invoice, or null when it can. */
 export function emailProblem(email: string | undefined): string | null {
   if (!email) return 'This field is required.';

@@ -1,3 +1,4 @@
+import type { InvoiceLanguage } from '../client/schemas/invoices.ts';
 import type { PluginContext } from './context.ts';
 import type { PaydoOrder } from './options.ts';
 import { alreadyPaid } from './payment-gate.ts';
@@ -29,7 +30,7 @@ export async function createInvoice(
     invoiceKey: string;
     order: PaydoOrder;
     payer: { email: string; name?: string | undefined; phone?: string | undefined };
-    language: 'en' | 'ru';
+    language: InvoiceLanguage;
     paymentMethod?: number;
   },
 ): Promise<string> {

@@ -1,9 +1,10 @@
+import type { InvoiceLanguage } from '../client/schemas/invoices.ts';
 import type { TransactionStatus } from '../client/schemas/transactions.ts';
 import type { NextStep } from '../protocol.ts';
 
-/** Paydo's hosted payment page for an invoice. */
-export function hostedPageUrl(origin: string, invoiceId: string, language: string): string {
-  return `${origin}/${language === 'ru' ? 'ru' : 'en'}/payment/invoice-preprocessing/${encodeURIComponent(invoiceId)}`;
+/** Paydo's hosted payment page for an invoice, in one of its languages. */
+export function hostedPageUrl(origin: string, invoiceId: string, language: InvoiceLanguage): string {
+  return `${origin}/${language}/payment/invoice-preprocessing/${encodeURIComponent(invoiceId)}`;
 }
 
 export class UnsafeRedirectError extends Error {

@@ -1,5 +1,6 @@
 import type { FastifyRequest } from 'fastify';
 import { PaydoClient } from '../client/client.ts';
+import { HOSTED_PAGE_LANGUAGES, type InvoiceLanguage } from '../client/schemas/invoices.ts';
 import { PAYDO_IPN_SOURCE_ADDRESSES } from '../client/schemas/ipn.ts';
 import type { Refund } from '../client/schemas/refunds.ts';
 import type { Transaction } from '../client/schemas/transactions.ts';
@@ -21,7 +22,11 @@ export interface PaydoOrder {
   items?: Record<string, unknown>[];
   /** Prefills the payer fields. */
   payer?: { email?: string; name?: string; phone?: string };
-  language?: 'en' | 'ru';
+  /**
+   * The order's language for Paydo's hosted page (`en` when left out): one of `en ru es it pt de fr
+   * sv fi tr pl nl`, the languages Paydo's page speaks. The widget sends the payer's own, which wins.
+   */
+  language?: InvoiceLanguage;
   /** True when your records already say the order is paid. */
   paid?: boolean;
   /** Sent with the invoice; Paydo echoes it in the IPN. */
@@ -372,8 +377,8 @@ export function orderProblem(order: PaydoOrder): string | null {
     const hint = CURRENCIES.has(upper) ? `, e.g. "${upper}"` : ', e.g. "EUR"';
     return `currency ${JSON.stringify(o.currency)}: give an ISO 4217 code in capitals${hint}`;
   }
-  if (o.language !== undefined && o.language !== 'en' && o.language !== 'ru') {
-    return `language ${JSON.stringify(o.language)}: give "en" or "ru", or leave it out`;
+  if (o.language !== undefined && !(HOSTED_PAGE_LANGUAGES as readonly unknown[]).includes(o.language)) {
+    return `language ${JSON.stringify(o.language)}: give one of ${HOSTED_PAGE_LANGUAGES.join(', ')} (lowercase), or leave it out`;
   }
   if (o.description !== undefined && typeof o.description !== 'string') {
     return `description ${JSON.stringify(o.description)}: give text, or leave it out`;

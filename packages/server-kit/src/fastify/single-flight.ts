@@ -7,6 +7,7 @@ export class SingleFlight<V> {
   readonly #ttlMs: number;
   readonly #maxEntries: number;
   readonly #cacheable: (value: V) => boolean;
+  #lastSweep = 0;
 
   /** `cacheable` says which answers may be reused for `ttlMs` (others serve only the calls already waiting). */
   constructor(ttlMs: number, options: { maxEntries?: number; cacheable?: (value: V) => boolean } = {}) {
@@ -19,7 +20,11 @@ export class SingleFlight<V> {
     const now = Date.now();
     const hit = this.#entries.get(key);
     if (hit && hit.expires > now) return hit.promise;
-    if (this.#entries.size >= this.#maxEntries) this.#sweep(now);
+    // Expired answers are dropped at least once per TTL, not only when the map is full: a busy
+    // shop would otherwise keep up to `maxEntries` stale answers alive (about 2 KB each).
+    if (this.#entries.size >= this.#maxEntries || now - this.#lastSweep >= Math.max(this.#ttlMs, 1_000)) {
+      this.#sweep(now);
+    }
     const promise = load();
     // While loading the entry never expires; once settled it lives for ttlMs (failures are not cached).
     const entry = { promise, expires: Number.POSITIVE_INFINITY };
@@ -41,6 +46,7 @@ export class SingleFlight<V> {
   }
 
   #sweep(now: number): void {
+    this.#lastSweep = now;
     for (const [key, entry] of this.#entries) if (entry.expires <= now) this.#entries.delete(key);
   }
 }

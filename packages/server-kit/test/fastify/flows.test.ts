@@ -337,6 +337,32 @@ describe('POST /checkout/:orderRef/hosted (the manual fallback)', () => {
     expect(paid.json().error).toBe('already_paid');
   });
 
+  it("speaks every language of Paydo's page: the payer's goes to the invoice and the page's address", async () => {
+    for (const language of ['en', 'ru', 'es', 'it', 'pt', 'de', 'fr', 'sv', 'fi', 'tr', 'pl', 'nl']) {
+      const ref = addOrder(h);
+      // Any case, as the docs write them (`De`); Paydo gets it lowercase.
+      const res = (await hosted(ref, { payer: { email: 'ada@example.com' }, language: language.toUpperCase() })).json();
+      expect(res.next.url, language).toBe(
+        `${h.sandbox.url}/${language}/payment/invoice-preprocessing/${res.invoiceId}`,
+      );
+      expect((await h.client.invoices.retrieve(res.invoiceId)).language, language).toBe(language);
+    }
+  });
+
+  it("takes the order's language when the payer's is not given, and refuses one Paydo's page does not speak", async () => {
+    const ref = addOrder(h, { language: 'de' });
+    expect((await h.app.inject({ method: 'GET', url: `/paydo/checkout/${ref}` })).json().language).toBe('de');
+    const res = (await hosted(ref, { payer: { email: 'ada@example.com' } })).json();
+    expect(res.next.url).toContain('/de/payment/invoice-preprocessing/');
+    for (const language of ['pt-BR', 'xx', 7]) {
+      const bad = await hosted(addOrder(h), { payer: { email: 'ada@example.com' }, language });
+      expect(bad.statusCode, String(language)).toBe(422);
+      expect(bad.json().fields.language[0]).toMatch(
+        /must be one of en, ru, es, it, pt, de, fr, sv, fi, tr, pl, nl|expected string/,
+      );
+    }
+  });
+
   it('needs an e-mail for the invoice', async () => {
     const ref = addOrder(h, { payer: {} });
     const res = await hosted(ref, { payer: { email: 'nope' } });

@@ -19,6 +19,11 @@ describe('merchant mistakes fail early and say how to fix them', () => {
     ['a lowercase currency', { currency: 'eur' }, /currency "eur": give an ISO 4217 code in capitals, e\.g\. "EUR"/],
     ['an unknown currency', { currency: 'XYZ' }, /currency "XYZ": give an ISO 4217 code in capitals, e\.g\. "EUR"/],
     ['a zero amount', { amount: '0.00' }, /amount "0\.00" \(string\)/],
+    [
+      "a language Paydo's page does not speak",
+      { language: 'pt-BR' },
+      /language "pt-BR": give one of en, ru, es, it, pt, de, fr, sv, fi, tr, pl, nl \(lowercase\), or leave it out/,
+    ],
   ];
   for (const [label, change, logged] of cases) {
     it(`${label} from resolveOrder: one log line naming the field and the fix; the shopper a neutral message`, async () => {

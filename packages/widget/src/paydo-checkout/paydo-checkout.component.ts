@@ -17,7 +17,15 @@ import {
   formatExpiry,
 } from '../card/card-data.ts';
 import type { PaydoEventDetail, PaydoEventName } from '../events.ts';
-import { type Strings, stringsFor } from '../translations/localize.ts';
+import {
+  chain,
+  type Dictionary,
+  listeners,
+  PAYDO_LANGUAGES,
+  ready,
+  resolve,
+  type Strings,
+} from '../translations/localize.ts';
 import { styles } from './paydo-checkout.styles.ts';
 
 type View =
@@ -39,6 +47,8 @@ const TYPES: Record<string, string> = { email: 'email', phone: 'tel' };
 const LIMITS: Record<string, number> = { phone: 32, 'card.pan': 23, 'card.expirationDate': 7 };
 const limit = (key: string) => LIMITS[key] ?? 255;
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+/** Languages written right to left (a merchant's own, e.g. Arabic or Hebrew). */
+const RTL = /^(ar|ckb|dv|fa|he|ps|sd|ug|ur|yi)\b/;
 
 /**
  * A drop-in Paydo checkout: method choice, payer fields, card form, 3-D Secure
@@ -99,6 +109,7 @@ export class PaydoCheckout extends LitElement {
     order: { type: String },
     // The native `lang` attribute drives the strings; `el.lang = 'ru'` sets it too.
     locale: { type: String, attribute: 'lang' },
+    strings: { attribute: false },
     methods: { type: String },
     maxWaitMs: { type: Number, attribute: 'max-wait-ms' },
     theme: { reflect: true },
@@ -115,8 +126,13 @@ export class PaydoCheckout extends LitElement {
   declare api: string;
   /** The order reference the merchant's server knows. Attribute `order`. */
   declare order: string;
-  /** From the `lang` attribute: `en` or `ru` (others fall back to English); also formats the amount. */
+  /**
+   * From the `lang` attribute: the language of the strings (`pt-BR` → `pt` → `en`) and of the amount's
+   * format. Any of Paydo's twelve is bundled; `registerLanguage()` adds others.
+   */
   declare locale: string;
+  /** Your own wording for any of the strings, on top of the language's (e.g. `{pay: (a) => \`Buy for ${a}\`}`). */
+  declare strings: Dictionary | undefined;
   /** Optional comma-separated method ids to offer (a subset of what the server allows). Attribute `methods`. */
   declare methods: string;
   /** How long to wait for a final state before telling the payer to check later. Attribute `max-wait-ms`. */
@@ -162,18 +178,29 @@ export class PaydoCheckout extends LitElement {
     return this.locale || this.closest<HTMLElement>('[lang]')?.lang || this.checkout?.language || 'en';
   }
 
-  /** The invoice language Paydo knows: `ru` or `en`. */
-  get #paydoLanguage(): 'en' | 'ru' {
-    return this.#language.toLowerCase().startsWith('ru') ? 'ru' : 'en';
+  /** The nearest language Paydo's own page speaks: `pt-BR` → `pt`; one it does not → `en`. */
+  get #paydoLanguage(): string {
+    return chain(this.#language).find((c) => PAYDO_LANGUAGES.includes(c)) as string;
+  }
+
+  #last: { t: Strings; code: string } | undefined;
+  /** The strings and their language; while another language loads, the last ones stay (no flash of English). */
+  get #l(): { t: Strings; code: string } {
+    const r = resolve(this.#language, this.strings);
+    if (!r.pending || !this.#last) this.#last = r;
+    return this.#last;
   }
 
   get #t(): Strings {
-    return stringsFor(this.#language);
+    return this.#l.t;
   }
+
+  #rerender = () => this.requestUpdate();
 
   override connectedCallback(): void {
     super.connectedCallback();
     document.addEventListener('visibilitychange', this.#onVisibility);
+    listeners.add(this.#rerender);
     // Moved in the DOM while waiting: polling stopped on disconnect, so it starts again.
     if (this.view.name === 'waiting') this.#wait(this.view.txid, false);
   }
@@ -181,6 +208,7 @@ export class PaydoCheckout extends LitElement {
   override disconnectedCallback(): void {
     super.disconnectedCallback();
     document.removeEventListener('visibilitychange', this.#onVisibility);
+    listeners.delete(this.#rerender);
     clearTimeout(this.#timer);
   }
 
@@ -218,6 +246,7 @@ export class PaydoCheckout extends LitElement {
     this.errors = {};
     this.#attemptKey = null;
     this.#show({ name: 'loading' });
+    const language = ready(this.#language);
     try {
       const checkout = await api.checkout(this.api, this.order);
       const allowed = this.methods
@@ -226,6 +255,8 @@ export class PaydoCheckout extends LitElement {
         .filter(Boolean);
       if (allowed.length) checkout.methods = checkout.methods.filter((m) => allowed.includes(m.id));
       this.checkout = checkout;
+      // The form shows in the payer's language at once (the order's, when the page names none).
+      await ready(this.#language);
       const { email = '', name = '', phone = '' } = checkout.payer;
       // What the payer typed before 3-D Secure or a redirect (never card data) wins over the prefill.
       const kept = JSON.parse(sessionStorage.getItem(this.#keepKey) ?? '{}');
@@ -239,6 +270,7 @@ export class PaydoCheckout extends LitElement {
       else if (checkout.txid) this.#wait(checkout.txid, true);
       else this.#show({ name: 'form' });
     } catch (error) {
+      await language;
       const retryable = !(error instanceof ApiError) || error.retryable;
       this.#fail(error, retryable ? () => void this.#load() : null);
     }
@@ -356,8 +388,8 @@ export class PaydoCheckout extends LitElement {
    */
   #declined(reason: string): void {
     const t = this.#t;
-    // Paydo words its reasons in English: shown as they are only to English readers.
-    const message = this.#paydoLanguage === 'en' && reason ? `${t.fail} ${reason}` : t.fail;
+    // Paydo words its reasons in English: shown as they are only where the widget speaks English.
+    const message = this.#l.code === 'en' && reason ? `${t.fail} ${reason}` : t.fail;
     const card = this.selected && this.#cardHere(this.selected);
     this.values = { ...this.values, 'card.cvv': '' };
     this.errors = { [card ? 'card.pan' : 'notice']: message };
@@ -579,7 +611,9 @@ export class PaydoCheckout extends LitElement {
   //// rendering ////
 
   protected override render(): TemplateResult {
-    return html`<div part="base">${this.#body()}</div>
+    const { code } = this.#l;
+    // The widget's text is in `code`; a right-to-left one turns the layout, unless the element has its own `dir`.
+    return html`<div part="base" lang=${code} dir=${!this.dir && RTL.test(code) ? 'rtl' : nothing}>${this.#body()}</div>
       <div role="status" aria-live="polite" class="sr-only">${this.announcement}</div>`;
   }
 
@@ -720,9 +754,10 @@ export class PaydoCheckout extends LitElement {
   #input(key: string, label: string, busy: boolean, o: InputOptions): TemplateResult {
     const id = `f-${key.replace('.', '-')}`;
     const error = this.errors[key];
+    // Card digits read left to right in every language (a right-to-left box would swap their groups).
     return html`<div part="field">
       <label part="label" for=${id}>${label}</label>
-      <div class="box"><input
+      <div class="box" dir=${o.inputmode ? 'ltr' : nothing}><input
         part="input"
         id=${id}
         name=${key}

@@ -1,7 +1,7 @@
-import type { Strings } from './en.ts';
+import type { Dictionary } from './localize.ts';
 
-/** Русские строки: те же ключи, что в `en.ts`. */
-export const ru: Strings = {
+/** Русский: те же ключи, что в `en.ts` (чего нет, берётся из английского). */
+const ru: Dictionary = {
   region: 'Оплата',
   loading: 'Загружаем способы оплаты…',
   total: 'Итого',
@@ -49,3 +49,5 @@ export const ru: Strings = {
   payOnPaydo: 'Или оплатить на странице Paydo',
   noMethods: 'Для этого заказа нет доступных способов оплаты.',
 };
+
+export default ru;

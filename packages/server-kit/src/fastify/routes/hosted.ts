@@ -1,7 +1,7 @@
 import type { FastifyInstance, onRequestHookHandler } from 'fastify';
 import { HostedRequest, type PayResponse } from '../../protocol.ts';
 import type { PluginContext } from '../context.ts';
-import { emailProblem, fromPaydoError, notFound, validationError } from '../http-error.ts';
+import { bodyFields, emailProblem, fromPaydoError, notFound, validationError } from '../http-error.ts';
 import { createInvoice, reusableInvoice } from '../invoices.ts';
 import { hostedPageUrl } from '../next-step.ts';
 import { orderRefOf } from '../params.ts';
@@ -15,7 +15,7 @@ import { assertNoPaymentUnderway, withOrderLock } from '../payment-gate.ts';
 export function hostedRoute(app: FastifyInstance, ctx: PluginContext, limits: onRequestHookHandler[]): void {
   app.post('/checkout/:orderRef/hosted', { onRequest: limits }, async (request) => {
     const parsed = HostedRequest.safeParse(request.body ?? {});
-    if (!parsed.success) throw validationError({ body: ['The request is not valid.'] });
+    if (!parsed.success) throw validationError(bodyFields(parsed.error.issues), 'The request is not valid.');
     const orderRef = orderRefOf(request);
     const { resolveOrder, hostedPageOrigin } = ctx.options;
     const order = await resolveOrder(orderRef, request);

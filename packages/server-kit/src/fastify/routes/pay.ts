@@ -1,12 +1,20 @@
 import { createHash } from 'node:crypto';
 import type { FastifyInstance, FastifyRequest, onRequestHookHandler } from 'fastify';
+import type { InvoiceLanguage } from '../../client/schemas/invoices.ts';
 import type { PaymentMethod } from '../../client/schemas/payment-methods.ts';
 import { requiresHostedPage } from '../../client/schemas/transactions.ts';
 import { IdempotencyKey, PayRequest, type PayResponse } from '../../protocol.ts';
 import { cardMode, isTokenizationRefused, switchToHostedCards } from '../card-mode.ts';
 import { clientIp } from '../client-address.ts';
 import type { PluginContext } from '../context.ts';
-import { CheckoutHttpError, emailProblem, fromPaydoError, notFound, validationError } from '../http-error.ts';
+import {
+  bodyFields,
+  CheckoutHttpError,
+  emailProblem,
+  fromPaydoError,
+  notFound,
+  validationError,
+} from '../http-error.ts';
 import { createInvoice, reusableInvoice } from '../invoices.ts';
 import { hostedPageUrl } from '../next-step.ts';
 import type { PaydoOrder } from '../options.ts';
@@ -30,14 +38,7 @@ export function payRoute(app: FastifyInstance, ctx: PluginContext, limits: onReq
       });
     }
     const parsed = PayRequest.safeParse(request.body);
-    if (!parsed.success) {
-      const fields: Record<string, string[]> = {};
-      for (const issue of parsed.error.issues) {
-        const name = issue.path.join('.').replace(/^payer\.(extraFields\.)?/, '') || 'body';
-        fields[name] = [...(fields[name] ?? []), issue.message];
-      }
-      throw validationError(fields, 'The payment request is not valid.');
-    }
+    if (!parsed.success) throw validationError(bodyFields(parsed.error.issues), 'The payment request is not valid.');
     const orderRef = orderRefOf(request);
     const response = await payOnce(ctx, request, orderRef, key.data, parsed.data);
     reply.code(response.statusCode);
@@ -185,7 +186,7 @@ async function runAttempt(
 interface CheckedPayment {
   customer: { email: string; name?: string; phone?: string; extraFields?: Record<string, string> };
   card: { pan: string; expirationDate: string; cvv: string; holderName: string } | undefined;
-  language: 'en' | 'ru';
+  language: InvoiceLanguage;
 }
 
 /** The method's payer fields (required, pattern) and the card, checked before anything is sent to Paydo. */

@@ -1,0 +1,56 @@
+import type { Dictionary } from './localize.ts';
+
+const seconds = (s: number) =>
+  new Intl.NumberFormat('es', { style: 'unit', unit: 'second', unitDisplay: 'long' }).format(s);
+
+/** Español (tuteo, como en la mayoría de tiendas en línea). */
+const es: Dictionary = {
+  region: 'Pago',
+  loading: 'Cargando métodos de pago…',
+  total: 'Total',
+  methods: 'Método de pago',
+  email: 'Correo electrónico',
+  name: 'Nombre completo',
+  phone: 'Teléfono',
+  cardNumber: 'Número de tarjeta',
+  expiry: 'Fecha de caducidad',
+  mmyy: 'MM/AA',
+  cvv: 'Código de seguridad',
+  holder: 'Nombre en la tarjeta',
+  pay: (amount) => `Pagar ${amount}`,
+  payOnCardPage: (amount) => `Pagar ${amount} en la página de tarjeta de Paydo`,
+  paying: 'Procesando tu pago…',
+  required: 'Este campo es obligatorio.',
+  invalidEmail: 'Introduce un correo electrónico como nombre@example.com.',
+  invalidFormat: 'El formato no es válido.',
+  cardIncomplete: 'El número de tarjeta está incompleto.',
+  cardInvalid: 'El número de tarjeta no es válido.',
+  expiryFormat: 'Introduce la fecha de caducidad como MM/AA.',
+  expiryMonth: 'El mes debe estar entre 01 y 12.',
+  expiryPast: 'Esta tarjeta ha caducado.',
+  cvvLength: (n) => `Introduce el código de seguridad de ${n} dígitos.`,
+  tooLong: (n) => `Usa como máximo ${n} caracteres.`,
+  fixErrors: 'Corrige los campos marcados.',
+  waiting: 'Esperando la confirmación del pago…',
+  gaveUp: 'Todavía no hemos podido confirmar el pago. Si se te ha cobrado, tu pedido se actualizará automáticamente.',
+  success: 'Pago recibido. ¡Gracias!',
+  fail: 'El pago no se ha completado.',
+  tryAgain: 'Volver a intentarlo',
+  paid: 'Este pedido ya está pagado.',
+  notFound: 'No se ha encontrado este pedido.',
+  offline: 'Parece que no tienes conexión. Compruébala e inténtalo de nuevo.',
+  rateLimited: (s) => `Demasiados intentos. Espera ${seconds(s)} y vuelve a intentarlo.`,
+  unavailable: 'El servicio de pago no responde. Inténtalo de nuevo.',
+  inProgress: 'Ya hay un pago en curso para este pedido.',
+  generic: 'Algo ha salido mal. Inténtalo de nuevo.',
+  redirecting: 'Te llevamos a confirmar el pago…',
+  actionNeeded: 'Tu pago necesita una confirmación más.',
+  continue: 'Continuar',
+  another: 'Usar otra tarjeta u otro método',
+  hosted: 'Para terminar, continúa en la página de pago segura de Paydo.',
+  continueOnPaydo: 'Continuar en Paydo',
+  payOnPaydo: 'O paga en la página de Paydo',
+  noMethods: 'No hay ningún método de pago disponible para este pedido.',
+};
+
+export default es;

@@ -1,0 +1,56 @@
+import type { Dictionary } from './localize.ts';
+
+const seconds = (s: number) =>
+  new Intl.NumberFormat('fi', { style: 'unit', unit: 'second', unitDisplay: 'long' }).format(s);
+
+/** Suomi. */
+const fi: Dictionary = {
+  region: 'Maksu',
+  loading: 'Ladataan maksutapoja…',
+  total: 'Yhteensä',
+  methods: 'Maksutapa',
+  email: 'Sähköposti',
+  name: 'Koko nimi',
+  phone: 'Puhelin',
+  cardNumber: 'Kortin numero',
+  expiry: 'Voimassa asti',
+  mmyy: 'KK/VV',
+  cvv: 'Turvakoodi',
+  holder: 'Kortinhaltijan nimi',
+  pay: (amount) => `Maksa ${amount}`,
+  payOnCardPage: (amount) => `Maksa ${amount} Paydon korttisivulla`,
+  paying: 'Maksua käsitellään…',
+  required: 'Tämä kenttä on pakollinen.',
+  invalidEmail: 'Anna sähköpostiosoite muodossa nimi@example.com.',
+  invalidFormat: 'Muoto ei kelpaa.',
+  cardIncomplete: 'Kortin numero on vajaa.',
+  cardInvalid: 'Kortin numero ei kelpaa.',
+  expiryFormat: 'Anna voimassaoloaika muodossa KK/VV.',
+  expiryMonth: 'Kuukauden on oltava 01–12.',
+  expiryPast: 'Kortti on vanhentunut.',
+  cvvLength: (n) => `Anna ${n}-numeroinen turvakoodi.`,
+  tooLong: (n) => `Enintään ${n} merkkiä.`,
+  fixErrors: 'Korjaa merkityt kentät.',
+  waiting: 'Odotetaan maksun vahvistusta…',
+  gaveUp: 'Maksua ei ole vielä voitu vahvistaa. Jos sinua on veloitettu, tilauksesi päivittyy itsestään.',
+  success: 'Maksu vastaanotettu. Kiitos!',
+  fail: 'Maksu ei onnistunut.',
+  tryAgain: 'Yritä uudelleen',
+  paid: 'Tämä tilaus on jo maksettu.',
+  notFound: 'Tilausta ei löytynyt.',
+  offline: 'Verkkoyhteys näyttää katkenneen. Tarkista yhteytesi.',
+  rateLimited: (s) => `Liian monta yritystä. Odota ${seconds(s)} ja yritä sitten uudelleen.`,
+  unavailable: 'Maksupalvelu ei vastaa. Yritä uudelleen.',
+  inProgress: 'Tämän tilauksen maksu on jo käynnissä.',
+  generic: 'Jokin meni vikaan. Yritä uudelleen.',
+  redirecting: 'Siirrytään maksun vahvistukseen…',
+  actionNeeded: 'Maksusi on vahvistettava vielä kerran.',
+  continue: 'Jatka',
+  another: 'Käytä toista korttia tai maksutapaa',
+  hosted: 'Viimeistele maksu Paydon suojatulla maksusivulla.',
+  continueOnPaydo: 'Jatka Paydoon',
+  payOnPaydo: 'Tai maksa sen sijaan Paydon sivulla',
+  noMethods: 'Tälle tilaukselle ei ole käytettävissä yhtään maksutapaa.',
+};
+
+export default fi;

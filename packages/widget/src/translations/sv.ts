@@ -1,0 +1,56 @@
+import type { Dictionary } from './localize.ts';
+
+const seconds = (s: number) =>
+  new Intl.NumberFormat('sv', { style: 'unit', unit: 'second', unitDisplay: 'long' }).format(s);
+
+/** Svenska. */
+const sv: Dictionary = {
+  region: 'Betalning',
+  loading: 'Hämtar betalningssätt…',
+  total: 'Totalt',
+  methods: 'Betalningssätt',
+  email: 'E-post',
+  name: 'För- och efternamn',
+  phone: 'Telefon',
+  cardNumber: 'Kortnummer',
+  expiry: 'Giltigt till',
+  mmyy: 'MM/ÅÅ',
+  cvv: 'Säkerhetskod',
+  holder: 'Namn på kortet',
+  pay: (amount) => `Betala ${amount}`,
+  payOnCardPage: (amount) => `Betala ${amount} på Paydos kortsida`,
+  paying: 'Betalningen behandlas…',
+  required: 'Fältet är obligatoriskt.',
+  invalidEmail: 'Ange en e-postadress som namn@example.com.',
+  invalidFormat: 'Formatet är ogiltigt.',
+  cardIncomplete: 'Kortnumret är ofullständigt.',
+  cardInvalid: 'Kortnumret är ogiltigt.',
+  expiryFormat: 'Ange giltighetstiden som MM/ÅÅ.',
+  expiryMonth: 'Månaden måste vara 01–12.',
+  expiryPast: 'Kortet har gått ut.',
+  cvvLength: (n) => `Ange den ${n}-siffriga säkerhetskoden.`,
+  tooLong: (n) => `Högst ${n} tecken.`,
+  fixErrors: 'Rätta de markerade fälten.',
+  waiting: 'Väntar på att betalningen bekräftas…',
+  gaveUp: 'Vi har inte kunnat bekräfta betalningen ännu. Om du har debiterats uppdateras din beställning automatiskt.',
+  success: 'Betalningen är mottagen. Tack!',
+  fail: 'Betalningen gick inte igenom.',
+  tryAgain: 'Försök igen',
+  paid: 'Den här beställningen är redan betald.',
+  notFound: 'Beställningen hittades inte.',
+  offline: 'Du verkar vara offline. Kontrollera din anslutning.',
+  rateLimited: (s) => `För många försök. Vänta ${seconds(s)} och försök sedan igen.`,
+  unavailable: 'Betaltjänsten svarar inte. Försök igen.',
+  inProgress: 'En betalning för den här beställningen pågår redan.',
+  generic: 'Något gick fel. Försök igen.',
+  redirecting: 'Du skickas vidare för att bekräfta betalningen…',
+  actionNeeded: 'Din betalning behöver bekräftas en gång till.',
+  continue: 'Fortsätt',
+  another: 'Använd ett annat kort eller betalningssätt',
+  hosted: 'Slutför betalningen på Paydos säkra betalningssida.',
+  continueOnPaydo: 'Fortsätt till Paydo',
+  payOnPaydo: 'Eller betala på Paydos sida i stället',
+  noMethods: 'Inget betalningssätt är tillgängligt för den här beställningen.',
+};
+
+export default sv;

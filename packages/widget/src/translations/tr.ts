@@ -1,0 +1,56 @@
+import type { Dictionary } from './localize.ts';
+
+const seconds = (s: number) =>
+  new Intl.NumberFormat('tr', { style: 'unit', unit: 'second', unitDisplay: 'long' }).format(s);
+
+/** Türkçe (nazik hitap: "girin", "deneyin"). */
+const tr: Dictionary = {
+  region: 'Ödeme',
+  loading: 'Ödeme yöntemleri yükleniyor…',
+  total: 'Toplam',
+  methods: 'Ödeme yöntemi',
+  email: 'E-posta',
+  name: 'Ad soyad',
+  phone: 'Telefon',
+  cardNumber: 'Kart numarası',
+  expiry: 'Son kullanma tarihi',
+  mmyy: 'AA/YY',
+  cvv: 'Güvenlik kodu',
+  holder: 'Kart üzerindeki ad',
+  pay: (amount) => `${amount} öde`,
+  payOnCardPage: (amount) => `${amount} tutarını Paydo kart sayfasında öde`,
+  paying: 'Ödemeniz işleniyor…',
+  required: 'Bu alan zorunludur.',
+  invalidEmail: 'ad@example.com gibi bir e-posta adresi girin.',
+  invalidFormat: 'Biçim geçerli değil.',
+  cardIncomplete: 'Kart numarası eksik.',
+  cardInvalid: 'Kart numarası geçerli değil.',
+  expiryFormat: 'Son kullanma tarihini AA/YY biçiminde girin.',
+  expiryMonth: 'Ay 01 ile 12 arasında olmalıdır.',
+  expiryPast: 'Bu kartın süresi dolmuş.',
+  cvvLength: (n) => `${n} haneli güvenlik kodunu girin.`,
+  tooLong: (n) => `En fazla ${n} karakter kullanın.`,
+  fixErrors: 'Lütfen işaretli alanları düzeltin.',
+  waiting: 'Ödemenin onaylanması bekleniyor…',
+  gaveUp: 'Ödemeyi henüz onaylayamadık. Ücret alındıysa siparişiniz kendiliğinden güncellenecektir.',
+  success: 'Ödeme alındı. Teşekkür ederiz!',
+  fail: 'Ödeme gerçekleşmedi.',
+  tryAgain: 'Tekrar dene',
+  paid: 'Bu siparişin ödemesi zaten yapılmış.',
+  notFound: 'Sipariş bulunamadı.',
+  offline: 'Çevrimdışı görünüyorsunuz. Bağlantınızı kontrol edin.',
+  rateLimited: (s) => `Çok fazla deneme yapıldı. Lütfen ${seconds(s)} bekleyip tekrar deneyin.`,
+  unavailable: 'Ödeme hizmeti yanıt vermiyor. Lütfen tekrar deneyin.',
+  inProgress: 'Bu sipariş için devam eden bir ödeme zaten var.',
+  generic: 'Bir sorun oluştu. Lütfen tekrar deneyin.',
+  redirecting: 'Ödemeyi onaylamanız için yönlendiriliyorsunuz…',
+  actionNeeded: 'Ödemeniz için bir onay daha gerekiyor.',
+  continue: 'Devam et',
+  another: 'Başka bir kart veya yöntem kullan',
+  hosted: 'Tamamlamak için Paydo’nun güvenli ödeme sayfasında devam edin.',
+  continueOnPaydo: 'Paydo’da devam et',
+  payOnPaydo: 'Ya da Paydo sayfasında öde',
+  noMethods: 'Bu sipariş için kullanılabilecek bir ödeme yöntemi yok.',
+};
+
+export default tr;
