@@ -13,7 +13,8 @@ import { CHROME_ARGS, findChrome } from '../../scripts/chrome-path.mjs';
 
 const run = promisify(execFile);
 const ROOT = resolve(import.meta.dirname, '../..');
-const PACKAGES = ['widget', 'server-kit', 'sandbox'] as const;
+// The server kit first: the widget's declarations are built against its protocol types.
+const PACKAGES = ['server-kit', 'sandbox', 'widget'] as const;
 const PNPM = ['-y', 'pnpm@12.4.2'];
 
 const work = mkdtempSync(join(tmpdir(), 'paydo-packed-'));
