@@ -98,6 +98,21 @@ for (const found of engines) {
   );
   timings.push({ title, widget: widgetDone - started, e2e: Date.now() - widgetDone });
 }
+// The React example end to end (server render, hydration, paying), in Chromium with React 19 and 18.
+const chromium = engines.find((found) => found.engine === 'chromium');
+if (chromium && !chromium.missing) {
+  const started = Date.now();
+  await vitest('e2e React (Chromium)', ['--config', 'examples/react/vitest.e2e.config.ts'], {}, 'e2e-react');
+  timings.push({ title: 'React example (Chromium)', e2e: Date.now() - started });
+} else if (chromium) {
+  results.push({
+    line: 'React example: Chromium not available here, its end-to-end tests not run.',
+    exitCode: 0,
+    passed: 0,
+    failed: 0,
+    skipped: 0,
+  });
+}
 // The same tests that ran in the other engines are the ones a missing engine skips.
 const ranTests = (kind) => {
   const ran = results.find((r) => r.kind === kind);
@@ -144,7 +159,8 @@ for (const r of results) {
   skipped += r.skipped;
 }
 for (const t of timings) {
-  console.log(`${t.title}: widget tests ${(t.widget / 1000).toFixed(1)} s, end-to-end ${(t.e2e / 1000).toFixed(1)} s`);
+  const widget = t.widget === undefined ? '' : `widget tests ${(t.widget / 1000).toFixed(1)} s, `;
+  console.log(`${t.title}: ${widget}end-to-end ${(t.e2e / 1000).toFixed(1)} s`);
 }
 console.log(`${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}`);
 process.exit(failed > 0 || results.some((r) => r.exitCode !== 0) ? 1 : 0);

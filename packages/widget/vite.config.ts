@@ -70,6 +70,6 @@ export default defineConfig({
     target: 'es2022',
     sourcemap: true,
     minify: true,
-    rolldownOptions: { output: { minify: true, chunkFileNames: 'paydo-checkout-[name].js' } },
+    rolldownOptions: { output: { minify: true, comments: false, chunkFileNames: 'paydo-checkout-[name].js' } },
   },
 });

@@ -222,7 +222,10 @@ async function registerStore(options: StoreOptions, server: Server, publicUrl: s
         message:
           update.status === 'duplicate'
             ? `Second charge (the order was paid by ${update.duplicateOf}); ${update.refundId ? `refunded in full: ${update.refundId}` : 'not refunded'}.`
-            : update.errorMessage,
+            : update.errorCode
+              ? // The catalogue code (docs/errors.md) and Paydo's own words, for the shop's records only.
+                `${update.errorCode}: ${update.errorMessage ?? 'Paydo gave no reason'}`
+              : update.errorMessage,
       });
     },
     // Paydo's refund IPN, confirmed by the kit: the refund is done (or still processing).

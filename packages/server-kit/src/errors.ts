@@ -1,9 +1,12 @@
 /**
  * Typed errors of the Paydo client. Every error has a stable `code` to switch
- * on, a `retryable` flag, and a message a person can read. Messages never carry
+ * on (`PAYDO_ERR_*`, Node style), the code of the error catalogue it belongs to
+ * (`catalogueCode`, the one the plugin answers and logs with; docs/errors.md),
+ * a `retryable` flag, and a message a person can read. Messages never carry
  * the secret key, the JWT or card data: everything that comes from the wire
  * goes through `redact()` first.
  */
+import type { ErrorCode } from './error-catalogue.ts';
 
 export type PaydoErrorCode =
   | 'PAYDO_ERR_VALIDATION'
@@ -17,6 +20,23 @@ export type PaydoErrorCode =
   | 'PAYDO_ERR_NETWORK'
   | 'PAYDO_ERR_UNEXPECTED_RESPONSE'
   | 'PAYDO_ERR_ABORTED';
+
+/** Each client error code → its code in the error catalogue (several may share one). */
+export const CATALOGUE_CODES = {
+  PAYDO_ERR_VALIDATION: 'validation',
+  PAYDO_ERR_AUTHENTICATION: 'paydo_authentication_failed',
+  PAYDO_ERR_FORBIDDEN: 'paydo_forbidden',
+  PAYDO_ERR_NOT_FOUND: 'paydo_not_found',
+  PAYDO_ERR_BUSINESS: 'payment_rejected',
+  PAYDO_ERR_REQUEST: 'paydo_request_refused',
+  PAYDO_ERR_UPSTREAM: 'paydo_unavailable',
+  PAYDO_ERR_TIMEOUT: 'paydo_unavailable',
+  PAYDO_ERR_NETWORK: 'paydo_unavailable',
+  PAYDO_ERR_UNEXPECTED_RESPONSE: 'paydo_unexpected_response',
+  PAYDO_ERR_ABORTED: 'request_aborted',
+} as const satisfies Record<PaydoErrorCode, ErrorCode>;
+
+export type PaydoCatalogueCode = (typeof CATALOGUE_CODES)[PaydoErrorCode];
 
 /** Field name → the sentences Paydo (or the client's own check) gave for it. */
 export type FieldErrors = Record<string, string[]>;
@@ -33,6 +53,10 @@ export interface PaydoErrorOptions {
 export abstract class PaydoError extends Error {
   override name = 'PaydoError';
   abstract readonly code: PaydoErrorCode;
+  /** The error catalogue's code for this error (docs/errors.md): what the plugin answers and logs. */
+  get catalogueCode(): PaydoCatalogueCode {
+    return CATALOGUE_CODES[this.code];
+  }
   /** Whether the same call may succeed if made again later. */
   readonly retryable: boolean = false;
   /** HTTP status of Paydo's answer, when there was one. */

@@ -13,5 +13,6 @@ export * from './client/schemas/ipn.ts';
 export * from './client/schemas/payment-methods.ts';
 export * from './client/schemas/refunds.ts';
 export * from './client/schemas/transactions.ts';
+export * from './error-catalogue.ts';
 export * from './errors.ts';
 export { signInvoice } from './signature.ts';

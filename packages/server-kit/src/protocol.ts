@@ -5,6 +5,15 @@
  */
 import { z } from 'zod';
 import { InvoiceLanguage } from './client/schemas/invoices.ts';
+import type { CheckoutErrorCode, DeclineCode, FieldErrorCode } from './error-catalogue.ts';
+
+export type {
+  CheckoutErrorCode,
+  DeclineCode,
+  ErrorCode,
+  FieldErrorCode,
+  WidgetErrorCode,
+} from './error-catalogue.ts';
 
 //// requests ////
 
@@ -107,7 +116,12 @@ export type NextStep =
   | { type: 'redirect'; url: string }
   | { type: 'post'; url: string; fields: Record<string, string> }
   | { type: 'wait'; afterMs: number }
-  | { type: 'done'; status: 'success' | 'fail'; message?: string }
+  /**
+   * `fail`: `code` says why (the error catalogue, docs/errors.md) and `message` is the catalogue's
+   * English sentence for it. Paydo's own words go to the merchant only (`onPaymentUpdate`, logs).
+   */
+  | { type: 'done'; status: 'success' }
+  | { type: 'done'; status: 'fail'; code: DeclineCode; message: string }
   | { type: 'hosted'; url: string };
 
 export interface PayResponse {
@@ -122,26 +136,16 @@ export interface NextResponse {
   next: NextStep;
 }
 
-export type CheckoutErrorCode =
-  | 'validation'
-  | 'not_found'
-  | 'already_paid'
-  | 'payment_in_progress'
-  | 'idempotency_mismatch'
-  | 'payment_rejected'
-  | 'rate_limited'
-  | 'upstream_unavailable'
-  | 'service_unavailable'
-  | 'forbidden'
-  | 'unsupported_media_type'
-  | 'internal';
-
 /** Every error answer of the plugin. */
 export interface CheckoutError {
+  /** A code of the error catalogue (docs/errors.md). */
   error: CheckoutErrorCode;
+  /** An English sentence; the widget shows its own translation of `error` instead. */
   message: string;
   /** `validation`: field name → messages (`email`, `nationalid`, `card.pan`, …). */
   fields?: Record<string, string[]>;
+  /** `validation`: field name → the code of its first problem (`invalid_card_number`, `field_required`, …). */
+  issues?: Record<string, FieldErrorCode>;
   /** Whether the same request may succeed later. */
   retryable?: boolean;
   /** `payment_in_progress` / `already_paid`: the transaction to follow. */

@@ -1,21 +1,21 @@
 import type {
   CheckoutError,
-  CheckoutErrorCode,
   CheckoutResponse,
   HostedRequest,
   NextResponse,
   PayRequest,
   PayResponse,
+  WidgetErrorCode,
 } from '@paydo-checkout/server-kit/protocol';
 
 /** A failed call to the merchant's server: the protocol's error code, or `offline`. */
 export class ApiError extends Error {
-  readonly code: CheckoutErrorCode | 'offline';
+  readonly code: WidgetErrorCode;
   readonly status: number;
   readonly body: CheckoutError | undefined;
   /** Seconds from the answer's `Retry-After` (rate limits), else 0. */
   readonly retryAfter: number;
-  constructor(code: CheckoutErrorCode | 'offline', status: number, body?: CheckoutError, retryAfter = 0) {
+  constructor(code: WidgetErrorCode, status: number, body?: CheckoutError, retryAfter = 0) {
     super(body?.message ?? code);
     this.code = code;
     this.status = status;

@@ -1,4 +1,4 @@
-import type { CheckoutMethod, CheckoutOrder } from '@paydo-checkout/server-kit/protocol';
+import type { CheckoutMethod, CheckoutOrder, DeclineCode, WidgetErrorCode } from '@paydo-checkout/server-kit/protocol';
 
 /** Every event bubbles and is composed (it crosses shadow roots). */
 export interface PaydoEventDetail {
@@ -10,8 +10,10 @@ export interface PaydoEventDetail {
   'paydo-redirect': { url: string; method: 'GET' | 'POST'; fields: Record<string, string> };
   /** `alreadyPaid`: the order was paid before (a reload after Pay, Back from the order page). */
   'paydo-success': { txid: string | null; invoiceId: string | null; alreadyPaid?: boolean };
-  'paydo-fail': { txid: string | null; message: string };
-  'paydo-error': { code: string; message: string };
+  /** `code`: why, from the error catalogue (docs/errors.md); `message`: the payer's sentence for it, as shown. */
+  'paydo-fail': { txid: string | null; code: DeclineCode; message: string };
+  /** `code`: the plugin's answer (`error`), `offline` or `confirmation_timeout` (docs/errors.md). */
+  'paydo-error': { code: WidgetErrorCode; message: string };
 }
 
 export type PaydoEventName = keyof PaydoEventDetail;

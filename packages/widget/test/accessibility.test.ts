@@ -71,16 +71,26 @@ const views: [string, (s: FakeServer) => void, (el: PaydoCheckout) => Promise<vo
   ],
   [
     'declined (inline)',
-    (s) => s.on('POST', /\/pay$/, answer({ type: 'done', status: 'fail', message: 'Insufficient funds' })),
+    (s) =>
+      s.on(
+        'POST',
+        /\/pay$/,
+        answer({
+          type: 'done',
+          status: 'fail',
+          code: 'insufficient_funds',
+          message: 'The card has insufficient funds.',
+        }),
+      ),
     async (el) => {
       await fillCard(el);
       await submit(el);
-      await until(() => q(el, '[part~="error"]')?.textContent?.includes('Insufficient funds'));
+      await until(() => q(el, '[part~="error"]')?.textContent?.includes('insufficient funds'));
     },
   ],
   [
     'error',
-    (s) => s.on('POST', /\/pay$/, () => json({ error: 'upstream_unavailable', message: 'x', retryable: true }, 503)),
+    (s) => s.on('POST', /\/pay$/, () => json({ error: 'paydo_unavailable', message: 'x', retryable: true }, 503)),
     async (el) => {
       await fillCard(el);
       await submit(el);

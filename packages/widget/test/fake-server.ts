@@ -37,7 +37,7 @@ export class FakeServer {
       };
       this.requests.push(req);
       const route = this.#routes.find((r) => r.method === method && r.path.test(url.pathname));
-      if (!route) return json({ error: 'not_found', message: 'No such route' }, 404);
+      if (!route) return json({ error: 'route_not_found', message: 'No such route' }, 404);
       const handler = route.handlers.length > 1 ? (route.handlers.shift() as Handler) : (route.handlers[0] as Handler);
       const answer = await handler(req);
       if (answer === 'offline') throw new TypeError('Failed to fetch');

@@ -182,23 +182,25 @@ describe('paying', () => {
       'POST',
       /\/pay$/,
       () => 'offline',
-      paid({ type: 'done', status: 'fail', message: 'Card declined by the issuer' }),
+      paid({ type: 'done', status: 'fail', code: 'card_declined', message: 'The card was declined.' }),
       paid({ type: 'done', status: 'success' }, 'tx-2'),
     );
     const el = await mount();
     await fillCard(el);
     const fail = oneEvent(el, 'paydo-fail');
     await submit(el);
-    expect((await fail).detail).to.deep.equal({ txid: 'tx-1', message: 'Card declined by the issuer' });
+    expect((await fail).detail).to.deep.equal({
+      txid: 'tx-1',
+      code: 'card_declined',
+      message: 'The card was declined.',
+    });
     const [first, second] = server.calls('POST', /\/pay$/);
     expect(first?.headers['idempotency-key']).to.equal(second?.headers['idempotency-key']);
     await el.updateComplete;
     // Declined inline: the form stays, the reason sits by the card number and is announced,
     // the CVC is cleared and focus is on the card number.
-    expect(el.shadowRoot?.getElementById('f-card-pan-error')?.textContent).to.equal(
-      'The payment did not go through. Card declined by the issuer',
-    );
-    expect(live(el)).to.contain('Card declined by the issuer');
+    expect(el.shadowRoot?.getElementById('f-card-pan-error')?.textContent).to.equal('The card was declined.');
+    expect(live(el)).to.contain('The card was declined.');
     expect(input(el, 'card.cvv').value).to.equal('');
     expect(input(el, 'card.pan').value).to.equal('4242 4242 4242 4242');
     expect(el.shadowRoot?.activeElement).to.equal(input(el, 'card.pan'));
@@ -371,6 +373,25 @@ describe('next steps', () => {
     expect(server.calls('GET', /\/next$/)).to.have.length(3);
   });
 
+  it('moved in the DOM while a poll is in flight: one polling loop, the stale answer is dropped', async () => {
+    const releases: ((answer: Response) => void)[] = [];
+    const held = () => new Promise<Response>((resolve) => releases.push(resolve));
+    server.on('POST', /\/pay$/, paid({ type: 'wait', afterMs: 10 })).on('GET', /\/transactions\/tx-1\/next$/, held);
+    const el = await mount();
+    await fillCard(el, '4000000000000119');
+    await submit(el);
+    await until(() => releases.length === 1); // the first poll is waiting for its answer
+    const parent = el.parentElement as HTMLElement;
+    el.remove();
+    parent.append(el); // a keyed list reorder does this
+    await until(() => releases.length === 2); // the new loop's first poll
+    releases[0]?.(json({ txid: 'tx-1', next: { type: 'done', status: 'fail', message: 'stale' } }));
+    releases[1]?.(json({ txid: 'tx-1', next: { type: 'wait', afterMs: 10_000 } }));
+    await new Promise((r) => setTimeout(r, 50));
+    expect(statusText(el)).to.include('Waiting');
+    expect(server.calls('GET', /\/next$/)).to.have.length(2);
+  });
+
   it('wait: gives up with a clear message after the bound', async () => {
     server
       .on('POST', /\/pay$/, paid({ type: 'wait', afterMs: 20 }))
@@ -379,7 +400,7 @@ describe('next steps', () => {
     await fillCard(el);
     const error = oneEvent(el, 'paydo-error');
     await submit(el);
-    expect((await error).detail.code).to.equal('timeout');
+    expect((await error).detail.code).to.equal('confirmation_timeout');
     await el.updateComplete;
     expect(statusText(el)).to.contain('We could not confirm the payment yet');
   });
@@ -550,6 +571,15 @@ describe('resume', () => {
     await el.updateComplete;
     expect(q(el, 'form')).to.exist;
     expect(input(el, 'card.pan').value).to.equal('');
+    // The next Pay names the abandoned transaction, so the server can void it instead of waiting for it.
+    server.on('POST', /\/pay$/, paid({ type: 'done', status: 'success' }));
+    await type(el, 'email', 'grace@example.com');
+    await fillCard(el);
+    await type(el, 'card.holderName', 'Grace Hopper');
+    await submit(el);
+    await until(() => server.calls('POST', /\/pay$/).length === 1);
+    const [payCall] = server.calls('POST', /\/pay$/);
+    expect((payCall?.body as { replacePending?: string } | undefined)?.replacePending).to.equal('tx-5');
   });
 
   it('the e-mail and name typed before 3-D Secure are there on return; card data is not kept', async () => {
@@ -583,7 +613,7 @@ describe('resume', () => {
   });
 
   it('a new order attribute forgets the previous order', async () => {
-    server.on('GET', /\/checkout\/r2$/, () => json({ error: 'not_found', message: 'x' }, 404));
+    server.on('GET', /\/checkout\/r2$/, () => json({ error: 'order_not_found', message: 'x' }, 404));
     const el = await mount();
     el.order = 'r2';
     await until(() => statusText(el) === 'This order was not found.');
@@ -591,33 +621,91 @@ describe('resume', () => {
   });
 });
 
+describe("a declined payment: its code's sentence in the payer's language", () => {
+  const cases: [string, string, string][] = [
+    ['en', 'card_declined', 'The card was declined.'],
+    ['en', 'insufficient_funds', 'The card has insufficient funds.'],
+    ['en', 'three_d_secure_failed', 'The bank did not confirm the payment.'],
+    ['en', 'payment_timed_out', 'The payment did not go through.'],
+    ['ru', 'card_declined', 'Карта отклонена.'],
+    ['ru', 'insufficient_funds', 'На карте недостаточно средств.'],
+    ['ru', 'three_d_secure_failed', 'Банк не подтвердил платёж.'],
+    ['ru', 'fraud_suspected', 'Платёж не прошёл.'],
+    ['ru', 'payment_cancelled', 'Платёж не прошёл.'],
+  ];
+  for (const [lang, code, sentence] of cases) {
+    it(`${lang}: ${code} → “${sentence}”, and paydo-fail carries the code`, async () => {
+      // The server's `message` is English and Paydo's own words never come: the widget shows its own sentence.
+      server.on('POST', /\/pay$/, paid({ type: 'done', status: 'fail', code, message: 'The English sentence' }));
+      const el = await mount({ lang });
+      await fillCard(el);
+      const fail = oneEvent(el, 'paydo-fail');
+      await submit(el);
+      expect((await fail).detail).to.deep.equal({ txid: 'tx-1', code, message: sentence });
+      await el.updateComplete;
+      expect(el.shadowRoot?.getElementById('f-card-pan-error')?.textContent).to.equal(sentence);
+      expect(live(el)).to.equal(sentence);
+      expect(q(el, '[part~="base"]')?.textContent).not.to.contain('English sentence');
+    });
+  }
+
+  it('a decline after 3-D Secure (the payer is back, polling) says it the same way', async () => {
+    server.on('GET', /\/next$/, () =>
+      json({ txid: 'tx-3', next: { type: 'done', status: 'fail', code: 'three_d_secure_failed', message: 'x' } }),
+    );
+    history.replaceState(null, '', `${location.pathname}?paydo_txid=tx-3`);
+    const fail = oneEvent(document, 'paydo-fail');
+    await mount({ lang: 'ru' });
+    expect((await fail).detail).to.deep.equal({
+      txid: 'tx-3',
+      code: 'three_d_secure_failed',
+      message: 'Банк не подтвердил платёж.',
+    });
+  });
+});
+
 describe('errors a person understands', () => {
-  const cases: [string, () => Response | 'offline', string][] = [
-    ['offline', () => 'offline', 'You seem to be offline. Check your connection.'],
+  const cases: [string, () => Response | 'offline', string, string][] = [
+    ['offline', () => 'offline', 'offline', 'You seem to be offline. Check your connection.'],
     [
       'rate limited',
       () => json({ error: 'rate_limited', message: 'x', retryable: true }, 429, { 'retry-after': '20' }),
+      'rate_limited',
       'Too many attempts. Please wait 20 seconds and try again.',
     ],
     [
-      'upstream unavailable',
-      () => json({ error: 'upstream_unavailable', message: 'x', retryable: true }, 503),
+      'Paydo unavailable',
+      () => json({ error: 'paydo_unavailable', message: 'x', retryable: true }, 503),
+      'paydo_unavailable',
       'The payment service is not answering. Please try again.',
     ],
     [
-      'rejected',
+      "Paydo refusing the merchant's setup",
+      () => json({ error: 'paydo_authentication_failed', message: 'x' }, 502),
+      'paydo_authentication_failed',
+      'The payment service is not answering. Please try again.',
+    ],
+    [
+      'rejected (Paydo’s words never reach the payer)',
       () => json({ error: 'payment_rejected', message: 'Invalid amount, less than allowed minumum' }, 422),
-      'Invalid amount, less than allowed minumum',
+      'payment_rejected',
+      'The payment did not go through.',
+    ],
+    [
+      'a code this widget does not know',
+      () => json({ error: 'brand_new_code', message: 'x' }, 500),
+      'brand_new_code',
+      'Something went wrong. Please try again.',
     ],
   ];
-  for (const [label, answer, message] of cases) {
+  for (const [label, answer, code, message] of cases) {
     it(`${label}: says so, with a way to try again`, async () => {
       server.on('POST', /\/pay$/, answer);
       const el = await mount();
       await fillCard(el);
       const error = oneEvent(el, 'paydo-error');
       await submit(el);
-      expect((await error).detail.message).to.equal(message);
+      expect((await error).detail).to.deep.equal({ code, message });
       await el.updateComplete;
       expect(statusText(el)).to.contain(message);
       expect(q(el, '[part~="retry-button"]')).to.exist;
@@ -635,7 +723,7 @@ describe('errors a person understands', () => {
   });
 
   it('order not found: says so, without a retry', async () => {
-    server.on('GET', /\/checkout\/r1$/, () => json({ error: 'not_found', message: 'x' }, 404));
+    server.on('GET', /\/checkout\/r1$/, () => json({ error: 'order_not_found', message: 'x' }, 404));
     const el = await mount();
     await until(() => statusText(el) === 'This order was not found.');
   });

@@ -67,6 +67,12 @@ describe(`from the catalog to a paid order, in ${ENGINE_TITLE}`, () => {
       const { fields } = await paydo.ready();
       expect(fields.email).toBe('grace@example.com');
       expect(fields['card.pan']).toBe('');
+      // Another card pays: the abandoned 3-D Secure transaction is voided, not waited for.
+      await paydo.fillCard(testCards.visa);
+      await paydo.pay();
+      await page.waitForURL(`**/orders/${ref}`);
+      await waitForAdminStatus(page, ref, 'paid');
+      expect((await transactionsOf(shop, ref)).map((t) => t.state).sort()).toEqual([2, 3]);
     },
   );
 
@@ -92,7 +98,7 @@ describe(`from the catalog to a paid order, in ${ENGINE_TITLE}`, () => {
     await paydo.pay();
     await paydo.decline3DSecure();
     await page.waitForURL(`**/checkout/${ref}`);
-    await paydo.waitFor((s) => s.errors['card.pan']?.includes('3-D Secure authentication failed') ?? false);
+    await paydo.waitFor((s) => s.errors['card.pan']?.includes('The bank did not confirm the payment.') ?? false);
     expect(new URL(await page.url()).search).toBe(''); // ?paydo_txid= was removed
     await waitForAdminStatus(page, ref, 'payment_failed');
   });
@@ -140,11 +146,11 @@ describe(`from the catalog to a paid order, in ${ENGINE_TITLE}`, () => {
     await paydo.pay();
     await expect(paydo.waitForResult()).resolves.toMatchObject({
       type: 'paydo-fail',
-      detail: { message: 'Card declined by the issuer' },
+      detail: { code: 'card_declined', message: 'The card was declined.' },
     });
     // Declined inline: the reason by the card number, the CVC cleared, focus on the number.
     const declined = await paydo.waitFor((s) => s.focused === 'card.pan', 'the focus on the card number');
-    expect(declined.errors['card.pan']).toContain('Card declined by the issuer');
+    expect(declined.errors['card.pan']).toContain('The card was declined.');
     expect(declined.fields['card.cvv']).toBe('');
     await paydo.fill('card.pan', testCards.mastercard);
     await paydo.fill('card.cvv', '123');

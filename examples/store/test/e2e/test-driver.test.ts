@@ -21,7 +21,7 @@ async function declinedAtTheBank(paydo: PaydoCheckoutDriver) {
   await paydo.decline3DSecure();
   await expect(paydo.waitForResult()).resolves.toMatchObject({
     type: 'paydo-fail',
-    detail: { message: '3-D Secure authentication failed' },
+    detail: { code: 'three_d_secure_failed', message: 'The bank did not confirm the payment.' },
   });
 }
 
@@ -70,9 +70,9 @@ describe.runIf(ENGINE === 'chromium')('the test driver from Playwright', () => {
     await paydo.pay();
     await expect(paydo.waitForResult()).resolves.toEqual({
       type: 'paydo-fail',
-      detail: { txid: expect.any(String), message: 'Insufficient funds' },
+      detail: { txid: expect.any(String), code: 'insufficient_funds', message: 'The card has insufficient funds.' },
     });
-    expect((await paydo.snapshot()).errors['card.pan']).toContain('Insufficient funds');
+    expect((await paydo.snapshot()).errors['card.pan']).toContain('The card has insufficient funds.');
     await paydo.fillCard(testCards.mastercard);
     await paydo.pay();
     await expect(paydo.waitForResult()).resolves.toMatchObject({ type: 'paydo-success' });

@@ -4,6 +4,7 @@ import { HOSTED_PAGE_LANGUAGES, type InvoiceLanguage } from '../client/schemas/i
 import { PAYDO_IPN_SOURCE_ADDRESSES } from '../client/schemas/ipn.ts';
 import type { Refund } from '../client/schemas/refunds.ts';
 import type { Transaction } from '../client/schemas/transactions.ts';
+import type { DeclineCode, IpnErrorCode } from '../error-catalogue.ts';
 import { compileTrustProxy, normalizeIp, type TrustFn, type TrustProxy } from './client-address.ts';
 import { CheckoutHttpError } from './http-error.ts';
 import { pluginOptionProblems } from './options-schema.ts';
@@ -59,8 +60,14 @@ export interface PaymentUpdate {
   refundError?: string;
   amount: string;
   currency: string;
-  /** Why it failed, in Paydo's words. */
+  /** Why it failed, in Paydo's words, verbatim (for you and your logs; never show it to the payer). */
   errorMessage: string | null;
+  /**
+   * `status: 'failed'`: why, as a code of the error catalogue (docs/errors.md) recognised from
+   * Paydo's words (`insufficient_funds`, `three_d_secure_failed`, …; `payment_declined` when
+   * they say nothing the kit knows). The payer saw this code's message. Null otherwise.
+   */
+  errorCode: DeclineCode | null;
   /** What told the kit: the IPN, or a status check while the payer waited. */
   source: 'ipn' | 'status-check';
   transaction: Transaction;
@@ -91,6 +98,8 @@ export interface IpnRecord {
   outcome: IpnOutcome;
   /** Why it was rejected, ignored or failed. */
   reason: string | null;
+  /** The code of the route's error answer (docs/errors.md), null when it answered 200. */
+  code: IpnErrorCode | null;
   sourceIp: string;
   /** A payment IPN, or a refund IPN (then `refundId` is set and `txid` is the refunded transaction). */
   kind: 'payment' | 'refund';
@@ -356,7 +365,7 @@ function checkedResolveOrder(resolve: PaydoPluginOptions['resolveOrder']): Paydo
     const problem = orderProblem(order);
     if (problem) {
       request.log.error(`${NAME}: resolveOrder("${orderRef}") returned ${problem}`);
-      throw new CheckoutHttpError(500, 'internal', 'This order cannot be paid right now. Please contact the shop.');
+      throw new CheckoutHttpError('order_invalid', 'This order cannot be paid right now. Please contact the shop.');
     }
     return order;
   };

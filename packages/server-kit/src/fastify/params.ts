@@ -1,6 +1,6 @@
 import type { FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import { notFound } from './http-error.ts';
+import { orderNotFound } from './http-error.ts';
 
 // Order references are the merchant's own; anything longer or with control characters is no order of theirs.
 // (A NUL would also be refused by PostgreSQL as text: it must never reach a store.)
@@ -14,6 +14,6 @@ const OrderParams = z.object({ orderRef: OrderRef });
 /** The route's `:orderRef`, checked by its schema; an impossible one is an unknown order. */
 export function orderRefOf(request: FastifyRequest): string {
   const parsed = OrderParams.safeParse(request.params);
-  if (!parsed.success) throw notFound();
+  if (!parsed.success) throw orderNotFound();
   return parsed.data.orderRef;
 }

@@ -24,11 +24,11 @@ export interface OrderLock {
 }
 
 function inProgress(message = 'Another payment for this order is being processed.'): CheckoutHttpError {
-  return new CheckoutHttpError(409, 'payment_in_progress', message, { retryable: true });
+  return new CheckoutHttpError('payment_in_progress', message);
 }
 
 export function alreadyPaid(txid?: string | null): CheckoutHttpError {
-  return new CheckoutHttpError(409, 'already_paid', 'This order is already paid.', txid ? { txid } : {});
+  return new CheckoutHttpError('already_paid', 'This order is already paid.', txid ? { txid } : {});
 }
 
 /** Runs `work` holding the order's lock; the lease is renewed while the work is in flight. */
@@ -104,9 +104,8 @@ export async function assertNoPaymentUnderway(
     // it can never complete beside the new payment; if it completed first, the order is paid.
     if (v.pending === options.replacePending && (await voidAbandoned(ctx, v.invoiceId, v.pending, options.lock)))
       continue;
-    throw new CheckoutHttpError(409, 'payment_in_progress', 'A payment for this order is already in progress.', {
+    throw new CheckoutHttpError('payment_in_progress', 'A payment for this order is already in progress.', {
       txid: v.pending,
-      retryable: true,
     });
   }
 }

@@ -1,5 +1,6 @@
 import type { FastifyRequest } from 'fastify';
 import type { Transaction } from '../client/schemas/transactions.ts';
+import { type DeclineCode, declineCodeFor } from '../error-catalogue.ts';
 import {
   PaydoBusinessError,
   PaydoError,
@@ -12,7 +13,7 @@ import type { PluginContext } from './context.ts';
 import type { PaymentUpdate } from './options.ts';
 
 export type UpdateResult =
-  | { outcome: 'applied' | 'duplicate'; state: number; errorMessage: string | null }
+  | { outcome: 'applied' | 'duplicate'; state: number; errorMessage: string | null; errorCode: DeclineCode | null }
   | { outcome: 'ignored'; state: number; reason: string }
   | { outcome: 'rejected'; reason: string; state?: number }
   | { outcome: 'failed'; reason: string; retryable: true; state?: number };
@@ -58,9 +59,11 @@ export async function applyVerifiedTransaction(
   if (tx.outcome === 'pending')
     return { outcome: 'ignored', state: tx.state, reason: 'The transaction is not final yet.' };
 
+  // Paydo's words are kept verbatim for the merchant; the payer only ever sees the code's message.
+  const errorCode = tx.outcome === 'success' ? null : declineCodeFor(tx.errorMessage, tx.state);
   await store.saveTransaction({ txid, orderRef, invoiceId });
   const claim = await store.claimPaymentUpdate(txid, tx.state, ctx.options.claimLeaseMs);
-  if (claim === 'duplicate') return { outcome: 'duplicate', state: tx.state, errorMessage: tx.errorMessage };
+  if (claim === 'duplicate') return { outcome: 'duplicate', state: tx.state, errorMessage: tx.errorMessage, errorCode };
   if (claim === 'busy') {
     return {
       outcome: 'failed',
@@ -116,6 +119,7 @@ export async function applyVerifiedTransaction(
       amount: order.amount,
       currency: order.currency,
       errorMessage: tx.errorMessage,
+      errorCode,
       source,
       transaction: tx,
     });
@@ -129,7 +133,13 @@ export async function applyVerifiedTransaction(
     return { outcome: 'failed', reason, retryable: true, state: tx.state };
   }
   await store.completePaymentUpdate(txid, tx.state);
-  return { outcome: 'applied', state: tx.state, errorMessage: tx.errorMessage };
+  if (errorCode) {
+    request.log.info(
+      { txid, orderRef, code: errorCode, paydoReason: tx.errorMessage, state: tx.state },
+      `paydo: payment failed: ${errorCode}`,
+    );
+  }
+  return { outcome: 'applied', state: tx.state, errorMessage: tx.errorMessage, errorCode };
 }
 
 /** Paydo answered and said no: asking again will not change that. */

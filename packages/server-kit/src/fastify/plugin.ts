@@ -5,7 +5,7 @@ import fp from 'fastify-plugin';
 import type { PaydoClient } from '../client/client.ts';
 import { clientIp } from './client-address.ts';
 import { createContext } from './context.ts';
-import { CheckoutHttpError, storeUnavailable } from './http-error.ts';
+import { CheckoutHttpError, internalError, storeUnavailable } from './http-error.ts';
 import {
   type PaydoPluginOptions,
   type RateLimitWindow,
@@ -78,7 +78,7 @@ async function routes(app: FastifyInstance, options: ResolvedPluginOptions): Pro
     const origin = request.headers.origin;
     if (!origin || origin === 'null' || options.allowedOrigins.includes(origin) || isSameOrigin(request, origin))
       return;
-    throw new CheckoutHttpError(403, 'forbidden', 'Requests from this site are not allowed.');
+    throw new CheckoutHttpError('origin_not_allowed', 'Requests from this site are not allowed.');
   });
 
   // @fastify/rate-limit runs one limiter per request and registration, so each
@@ -93,9 +93,7 @@ async function routes(app: FastifyInstance, options: ResolvedPluginOptions): Pro
         // Shared by every instance when given; one namespace per window so they never share a counter.
         ...(redis && { redis, nameSpace: `${redisPrefix}${options.prefix}:${name}:` }),
         errorResponseBuilder: (_request, context) =>
-          new CheckoutHttpError(429, 'rate_limited', `Too many requests. Try again in ${context.after}.`, {
-            retryable: true,
-          }),
+          new CheckoutHttpError('rate_limited', `Too many requests. Try again in ${context.after}.`),
       });
       hook = scope.rateLimit({ max: window.max, timeWindow: window.timeWindowMs, keyGenerator: keyOf });
     });
@@ -126,28 +124,32 @@ async function routes(app: FastifyInstance, options: ResolvedPluginOptions): Pro
   }
 
   app.setErrorHandler((error: Error & { statusCode?: number; code?: string }, request, reply) => {
-    if (error instanceof CheckoutHttpError) return reply.code(error.statusCode).send(error.body);
+    const answer = (e: CheckoutHttpError) => {
+      // The log line carries the same catalogue code as the answer, and what only the merchant may read.
+      const level = e.statusCode >= 500 ? 'error' : 'info';
+      request.log[level]({ code: e.body.error, status: e.statusCode, detail: e.detail }, `paydo: ${e.body.error}`);
+      return reply.code(e.statusCode).send(e.body);
+    };
+    if (error instanceof CheckoutHttpError) return answer(error);
     if (isStoreUnavailable(error)) {
       request.log.warn({ err: error }, 'paydo: the store is unavailable');
-      return reply.code(503).send(storeUnavailable().body);
+      return answer(storeUnavailable());
     }
     if (error.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') {
-      return reply
-        .code(415)
-        .send({ error: 'unsupported_media_type', message: 'Send JSON (Content-Type: application/json).' });
+      return answer(new CheckoutHttpError('unsupported_media_type', 'Send JSON (Content-Type: application/json).'));
     }
     if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
-      return reply.code(413).send({ error: 'validation', message: 'The request body is too large.' });
+      return answer(new CheckoutHttpError('validation', 'The request body is too large.', { status: 413 }));
     }
     if (error.statusCode === 400 || error.code === 'FST_ERR_CTP_EMPTY_JSON_BODY') {
-      return reply.code(400).send({ error: 'validation', message: 'The request body is not valid JSON.' });
+      return answer(new CheckoutHttpError('validation', 'The request body is not valid JSON.', { status: 400 }));
     }
     // Never echo the error: it could carry request data. Log it (redacted) and answer plainly.
-    request.log.error({ err: error }, 'paydo: unexpected error');
-    return reply.code(500).send({ error: 'internal', message: 'Something went wrong on our side. Please try again.' });
+    request.log.error({ err: error, code: 'internal' }, 'paydo: unexpected error');
+    return reply.code(500).send(internalError().body);
   });
   app.setNotFoundHandler((_request, reply) =>
-    reply.code(404).send({ error: 'not_found', message: 'No such Paydo route.' }),
+    reply.code(404).send(new CheckoutHttpError('route_not_found', 'No such Paydo route.').body),
   );
 
   checkoutRoute(app, ctx, readLimits);

@@ -61,10 +61,10 @@ describe('GET /checkout/:orderRef', () => {
     });
   });
 
-  it('answers 404 not_found for an unknown order', async () => {
+  it('answers 404 order_not_found for an unknown order', async () => {
     const res = await h.app.inject({ method: 'GET', url: '/paydo/checkout/nope' });
     expect(res.statusCode).toBe(404);
-    expect(res.json()).toEqual({ error: 'not_found', message: 'This order was not found.' });
+    expect(res.json()).toEqual({ error: 'order_not_found', message: 'This order was not found.' });
   });
 });
 
@@ -133,28 +133,56 @@ describe.each(VARIANT_SETS.map((variants) => ({ variants, label: describeVariant
         });
       });
 
-      it('3-D Secure decline: done/fail with the reason', async () => {
+      it("3-D Secure decline: done/fail with its code; Paydo's words only for the merchant", async () => {
         const ref = addOrder(h);
         const res = await pay(h, ref, cardBody('4000000000003220'));
         await decide(h, 'acs', res.body.txid, 'decline');
         expect((await next(h, res.body.txid, ref)).body.next).toEqual({
           type: 'done',
           status: 'fail',
-          message: '3-D Secure authentication failed',
+          code: 'three_d_secure_failed',
+          message: 'The bank did not confirm the payment.',
+        });
+        const update = h.updates.find((u) => u.txid === res.body.txid);
+        expect(update).toMatchObject({
+          status: 'failed',
+          errorCode: 'three_d_secure_failed',
+          errorMessage: '3-D Secure authentication failed',
+        });
+        const logged = h.logs.map((l) => JSON.parse(l)).find((l) => l.txid === res.body.txid && l.code);
+        expect(logged).toMatchObject({
+          code: 'three_d_secure_failed',
+          paydoReason: '3-D Secure authentication failed',
         });
       });
 
       it('declined and insufficient funds: done/fail with a clear message; a second try on the same order succeeds', async () => {
         const ref = addOrder(h);
         const declined = await pay(h, ref, cardBody('4000000000000002'));
-        expect(declined.body.next).toEqual({ type: 'done', status: 'fail', message: 'Card declined by the issuer' });
+        expect(declined.body.next).toEqual({
+          type: 'done',
+          status: 'fail',
+          code: 'card_declined',
+          message: 'The card was declined.',
+        });
         const poor = await pay(h, ref, cardBody('4000000000009995'));
-        expect(poor.body.next).toEqual({ type: 'done', status: 'fail', message: 'Insufficient funds' });
+        expect(poor.body.next).toEqual({
+          type: 'done',
+          status: 'fail',
+          code: 'insufficient_funds',
+          message: 'The card has insufficient funds.',
+        });
         expect(poor.body.invoiceId).not.toBe(declined.body.invoiceId); // a failed invoice is not reused
         const ok = await pay(h, ref, cardBody('5555555555554444'));
         expect(ok.body.next).toEqual({ type: 'done', status: 'success' });
         await h.sandbox.control.ipnIdle();
-        expect(h.updates.filter((u) => u.orderRef === ref).map((u) => u.status)).toEqual(['failed', 'failed', 'paid']);
+        expect(h.updates.filter((u) => u.orderRef === ref).map((u) => [u.status, u.errorCode, u.errorMessage])).toEqual(
+          [
+            ['failed', 'card_declined', 'Card declined by the issuer'],
+            ['failed', 'insufficient_funds', 'Insufficient funds'],
+            ['paid', null, null],
+          ],
+        );
       });
 
       it('pending card, through polling: wait, then success', async () => {
@@ -185,6 +213,14 @@ describe.each(VARIANT_SETS.map((variants) => ({ variants, label: describeVariant
           'card.pan',
           'email',
         ]);
+        // Each field's problem as a code of the error catalogue, next to its sentence.
+        expect(bad.body.issues).toEqual({
+          'card.pan': 'invalid_card_number',
+          'card.expirationDate': 'card_expired',
+          'card.cvv': 'invalid_cvv',
+          'card.holderName': 'field_required',
+          email: 'invalid_email',
+        });
         expect(JSON.stringify(bad.body)).not.toContain('4242424242424241');
       });
     });
@@ -208,6 +244,7 @@ describe.each(VARIANT_SETS.map((variants) => ({ variants, label: describeVariant
         const missing = await pay(h, ref, { method: BANK, payer: { email: 'ada@example.com', name: 'Ada' } });
         expect(missing.status).toBe(422);
         expect(missing.body.fields).toEqual({ nationalid: ['This field is required.'] });
+        expect(missing.body.issues).toEqual({ nationalid: 'field_required' });
         const wrong = await pay(h, ref, {
           method: BANK,
           payer: { email: 'ada@example.com', name: 'Ada', extraFields: { nationalid: '12ab' } },
@@ -376,6 +413,6 @@ describe('GET /transactions/:txid/next', () => {
   it('answers 404 for a transaction this server did not start', async () => {
     const res = await next(h, 'someone-elses-txid', addOrder(h));
     expect(res.status).toBe(404);
-    expect(res.body.error).toBe('not_found');
+    expect(res.body.error).toBe('transaction_not_found');
   });
 });

@@ -65,7 +65,7 @@ describe('Idempotency-Key', () => {
     h.sandbox.control.setFaults([{ endpoint: 'checkout.create', kind: 'error', value: 502, phase: 'after', times: 1 }]);
     const failed = await pay(h, ref, cardBody('4242424242424242'), key);
     expect(failed.status).toBe(503);
-    expect(failed.body).toMatchObject({ error: 'upstream_unavailable', retryable: true });
+    expect(failed.body).toMatchObject({ error: 'paydo_unavailable', retryable: true });
     expect(counts(h, ref)).toEqual({ invoices: 1, transactions: 1 });
     const retried = await pay(h, ref, cardBody('4242424242424242'), key);
     expect(retried.status).toBe(200);

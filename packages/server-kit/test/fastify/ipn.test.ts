@@ -48,7 +48,7 @@ describe('POST /ipn', () => {
     const answers = await Promise.all(Array.from({ length: 10 }, () => postIpn(harness, body)));
     expect(answers.every((a) => a.status === 200 || a.status === 503)).toBe(true);
     // Concurrent twins may be told "busy, retry" (503); Paydo retries them; they end as duplicates.
-    for (const a of answers.filter((x) => x.status === 503)) expect(a.body.error).toBe('internal');
+    for (const a of answers.filter((x) => x.status === 503)) expect(a.body.error).toBe('ipn_not_applied');
     const again = await postIpn(harness, body);
     expect(again).toEqual({ status: 200, body: { ok: true, outcome: 'duplicate' } });
     expect(harness.updates.filter((u) => u.txid === p.txid)).toHaveLength(1);

@@ -40,7 +40,7 @@ describe('merchant mistakes fail early and say how to fix them', () => {
       ]) {
         expect(answer.statusCode).toBe(500);
         expect(answer.json()).toEqual({
-          error: 'internal',
+          error: 'order_invalid',
           message: 'This order cannot be paid right now. Please contact the shop.',
         });
       }

@@ -63,18 +63,20 @@ describe('fromPaydoError', () => {
       error: 'validation',
       message: 'Paydo did not accept some fields.',
       fields: { 'card.pan': ['Invalid card number.'], nationalid: ['This value is not valid.'], email: ['bad'] },
+      issues: { 'card.pan': 'invalid_card_number', nationalid: 'invalid_format', email: 'invalid_format' },
     });
   });
 
   it('says retryable for a timeout, payment_rejected for a business rule, and hides internals otherwise', () => {
     expect(fromPaydoError(new PaydoTimeoutError('headers')).body).toMatchObject({
-      error: 'upstream_unavailable',
+      error: 'paydo_unavailable',
       retryable: true,
     });
-    expect(fromPaydoError(new PaydoBusinessError('Invalid amount')).body).toEqual({
-      error: 'payment_rejected',
-      message: 'Invalid amount',
-    });
+    // Paydo's words go to the merchant's log (`detail`), never to the payer.
+    const rejected = fromPaydoError(new PaydoBusinessError('Invalid amount, less than allowed minumum'));
+    expect(rejected.statusCode).toBe(422);
+    expect(rejected.body).toEqual({ error: 'payment_rejected', message: 'The payment did not go through.' });
+    expect(rejected.detail).toContain('Invalid amount, less than allowed minumum');
     const internal = fromPaydoError(new Error('secret stack detail'));
     expect(internal.statusCode).toBe(500);
     expect(internal.body.message).not.toContain('secret');

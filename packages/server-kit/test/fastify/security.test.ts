@@ -39,7 +39,7 @@ describe('security floor', () => {
     const ref = addOrder(h);
     const foreign = await pay(h, ref, cardBody('4242424242424242'), newKey(), { origin: 'https://evil.example' });
     expect(foreign.status).toBe(403);
-    expect(foreign.body.error).toBe('forbidden');
+    expect(foreign.body.error).toBe('origin_not_allowed');
     const allowed = await pay(h, ref, cardBody('4242424242424242'), newKey(), { origin: 'https://shop.example' });
     expect(allowed.status).toBe(200);
     expect(allowed.headers['access-control-allow-origin']).toBe('https://shop.example');

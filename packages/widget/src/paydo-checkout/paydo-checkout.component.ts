@@ -2,6 +2,7 @@ import type {
   CheckoutField,
   CheckoutMethod,
   CheckoutResponse,
+  DeclineCode,
   NextStep,
   PayRequest,
 } from '@paydo-checkout/server-kit/protocol';
@@ -21,6 +22,7 @@ import {
   chain,
   type Dictionary,
   listeners,
+  messageFor,
   PAYDO_LANGUAGES,
   ready,
   resolve,
@@ -34,7 +36,7 @@ type View =
   | { name: 'paying' }
   | { name: 'redirecting' }
   | { name: 'waiting'; txid: string }
-  | { name: 'action'; step: NextStep }
+  | { name: 'action'; step: NextStep; txid: string }
   | { name: 'hosted'; url: string }
   | { name: 'success'; paid?: boolean }
   | { name: 'gave-up' }
@@ -63,8 +65,8 @@ const RTL = /^(ar|ckb|dv|fa|he|ps|sd|ug|ur|yi)\b/;
  * @fires paydo-submit - The payer pressed Pay (cancelable: `preventDefault()` stops the payment). `detail: {method}`.
  * @fires paydo-redirect - About to leave for 3-D Secure or a redirect (cancelable). `detail: {url, method, fields}`.
  * @fires paydo-success - The payment is confirmed, or the order was already paid (`alreadyPaid: true`). `detail: {txid, invoiceId, alreadyPaid}`.
- * @fires paydo-fail - The payment was declined; the form shows the reason and stays for another try. `detail: {txid, message}`.
- * @fires paydo-error - Something prevented paying (offline, not found…). `detail: {code, message}`.
+ * @fires paydo-fail - The payment was declined; the form shows the reason and stays for another try. `detail: {txid, code, message}`: `code` from the error catalogue (docs/errors.md), `message` as shown.
+ * @fires paydo-error - Something prevented paying (offline, not found…). `detail: {code, message}`: `code` from the error catalogue.
  *
  * @csspart base - The outer box.
  * @csspart header - Amount and description.
@@ -148,9 +150,13 @@ export class PaydoCheckout extends LitElement {
   declare protected announcement: string;
 
   #attemptKey: string | null = null;
+  /** A transaction the payer left unfinished and chose to replace (sent as `replacePending`). */
+  #abandoned: string | undefined;
   #timer: ReturnType<typeof setTimeout> | undefined;
   #waitStarted = 0;
   #polls = 0;
+  /** The current polling loop: one at a time, whatever starts another (see `#wait`). */
+  #loop = 0;
   #focusAfterRender: 'error' | 'status' | null = null;
 
   readonly #internals: ElementInternals | undefined;
@@ -210,6 +216,7 @@ export class PaydoCheckout extends LitElement {
     document.removeEventListener('visibilitychange', this.#onVisibility);
     listeners.delete(this.#rerender);
     clearTimeout(this.#timer);
+    this.#loop++; // an answer still in flight starts nothing
   }
 
   protected override willUpdate(changed: PropertyValues): void {
@@ -336,6 +343,8 @@ export class PaydoCheckout extends LitElement {
       method: method.id,
       payer: { email: v.email ?? '', ...(name && { name }), ...(v.phone && { phone: v.phone }), extraFields },
       language: this.#paydoLanguage,
+      // Left unfinished (Back from 3-D Secure, then another card): the server voids it first.
+      replacePending: this.#abandoned,
     };
     if (card) {
       body.card = {
@@ -376,8 +385,7 @@ export class PaydoCheckout extends LitElement {
           this.#show({ name: 'success' }, t.success);
           this.#emit('paydo-success', { txid, invoiceId });
         } else {
-          this.#declined(step.message ?? '');
-          this.#emit('paydo-fail', { txid, message: step.message ?? t.fail });
+          this.#emit('paydo-fail', { txid, code: step.code, message: this.#declined(step.code) });
         }
     }
   }
@@ -386,15 +394,15 @@ export class PaydoCheckout extends LitElement {
    * A decline keeps the form: the reason sits by the card number (or above Pay for other
    * methods), the CVC is cleared, and focus goes where the payer fixes it.
    */
-  #declined(reason: string): void {
-    const t = this.#t;
-    // Paydo words its reasons in English: shown as they are only where the widget speaks English.
-    const message = this.#l.code === 'en' && reason ? `${t.fail} ${reason}` : t.fail;
+  #declined(code: DeclineCode): string {
+    // The code's sentence in the payer's language; Paydo's own words are for the merchant only.
+    const message = messageFor(this.#t, code, 'fail');
     const card = this.selected && this.#cardHere(this.selected);
     this.values = { ...this.values, 'card.cvv': '' };
     this.errors = { [card ? 'card.pan' : 'notice']: message };
     this.#show({ name: 'form' }, message);
     this.#focusAfterRender = 'error';
+    return message;
   }
 
   #redirect(step: Extract<NextStep, { type: 'post' | 'redirect' }>): void {
@@ -433,7 +441,8 @@ export class PaydoCheckout extends LitElement {
     }
     this.#show({ name: 'waiting', txid }, this.#t.waiting);
     clearTimeout(this.#timer);
-    this.#timer = setTimeout(() => void this.#poll(txid, resuming), afterMs);
+    const loop = ++this.#loop;
+    this.#timer = setTimeout(() => void this.#poll(txid, resuming, loop), afterMs);
   }
 
   #onVisibility = (): void => {
@@ -441,29 +450,34 @@ export class PaydoCheckout extends LitElement {
     if (document.visibilityState === 'visible' && this.view.name === 'waiting') this.#wait(this.view.txid, false);
   };
 
-  async #poll(txid: string, resuming: boolean): Promise<void> {
+  async #poll(txid: string, resuming: boolean, loop: number): Promise<void> {
     if (document.visibilityState === 'hidden') return;
     if (Date.now() - this.#waitStarted > this.maxWaitMs) {
       this.#show({ name: 'gave-up' }, this.#t.gaveUp);
-      this.#emit('paydo-error', { code: 'timeout', message: this.#t.gaveUp });
+      this.#emit('paydo-error', { code: 'confirmation_timeout', message: this.#t.gaveUp });
       return;
     }
     try {
       const { next } = await api.next(this.api, txid, this.order);
-      if (this.view.name !== 'waiting') return;
+      // A newer loop started while this answer was in flight (moved in the DOM, tab shown again).
+      if (this.view.name !== 'waiting' || loop !== this.#loop) return;
       if (next.type === 'wait') {
         // Backoff: the interval grows by half each time, up to 30 s.
         const delay = Math.min(next.afterMs * 1.5 ** this.#polls++, 30_000);
-        this.#timer = setTimeout(() => void this.#poll(txid, resuming), delay);
+        this.#timer = setTimeout(() => void this.#poll(txid, resuming, loop), delay);
       } else if (resuming && (next.type === 'post' || next.type === 'redirect')) {
         // Back on the page with a step still open: let the payer choose to continue.
-        this.#show({ name: 'action', step: next }, this.#t.actionNeeded);
+        this.#show({ name: 'action', step: next, txid }, this.#t.actionNeeded);
       } else {
         this.#follow(next, txid, null);
       }
     } catch (error) {
+      if (loop !== this.#loop) return;
       if (error instanceof ApiError && error.retryable && this.view.name === 'waiting') {
-        this.#timer = setTimeout(() => void this.#poll(txid, resuming), Math.min(2_000 * 2 ** this.#polls++, 30_000));
+        this.#timer = setTimeout(
+          () => void this.#poll(txid, resuming, loop),
+          Math.min(2_000 * 2 ** this.#polls++, 30_000),
+        );
         return;
       }
       this.#fail(error, () => this.#wait(txid, resuming));
@@ -493,16 +507,8 @@ export class PaydoCheckout extends LitElement {
       this.#wait(e.body.txid, true);
       return;
     }
-    const message =
-      {
-        offline: t.offline,
-        not_found: t.notFound,
-        rate_limited: t.rateLimited(e.retryAfter || 60),
-        upstream_unavailable: t.unavailable,
-        payment_in_progress: t.inProgress,
-        payment_rejected: e.body?.message ?? t.fail,
-      }[e.code as string] ?? t.generic;
-    const again = retry ?? (this.checkout && e.code !== 'not_found' ? () => this.#show({ name: 'form' }) : null);
+    const message = messageFor(t, e.code, 'generic', e.retryAfter || 60);
+    const again = retry ?? (this.checkout && e.code !== 'order_not_found' ? () => this.#show({ name: 'form' }) : null);
     this.#show({ name: 'error', message, retry: again }, message);
     this.#emit('paydo-error', { code: e.code, message });
   }
@@ -652,7 +658,10 @@ export class PaydoCheckout extends LitElement {
           t.actionNeeded,
           // Back from 3-D Secure or a wallet: finish there, or choose again here.
           html`<div class="actions"><button part="retry-button" type="button" @click=${() => this.#follow(view.step, null, null)}>${t.continue}</button>
-          <button part="retry-button" class="link" type="button" @click=${() => this.#show({ name: 'form' })}>${t.another}</button></div>`,
+          <button part="retry-button" class="link" type="button" @click=${() => {
+            this.#abandoned = view.txid;
+            this.#show({ name: 'form' });
+          }}>${t.another}</button></div>`,
         )}`;
       default:
         return this.#form();

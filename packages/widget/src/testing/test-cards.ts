@@ -10,7 +10,7 @@ export const testCards = {
   mastercard: '5555555555554444',
   /** Visa with a 3-D Secure challenge: Approve or Decline on the emulator's bank page. */
   threeDSecure: '4000000000003220',
-  /** Declined by the issuer (`card_declined`, "Card declined by the issuer"). */
+  /** Declined by the issuer (`card_declined`; Paydo's words "Card declined by the issuer" reach only the server). */
   declined: '4000000000000002',
   /** Declined for insufficient funds (`insufficient_funds`). */
   insufficientFunds: '4000000000009995',

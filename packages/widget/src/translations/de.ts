@@ -52,6 +52,10 @@ const de: Dictionary = {
   continueOnPaydo: 'Weiter zu Paydo',
   payOnPaydo: 'Oder stattdessen auf der Paydo-Seite bezahlen',
   noMethods: 'Für diese Bestellung ist keine Zahlungsart verfügbar.',
+  card_declined: 'Die Karte wurde abgelehnt.',
+  insufficient_funds: 'Die Karte ist nicht ausreichend gedeckt.',
+  incorrect_cvv: 'Der Sicherheitscode ist falsch.',
+  three_d_secure_failed: 'Die Bank hat die Zahlung nicht bestätigt.',
 };
 
 export default de;

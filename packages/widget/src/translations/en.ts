@@ -46,6 +46,11 @@ export const en = {
   continueOnPaydo: 'Continue on Paydo',
   payOnPaydo: 'Or pay on the Paydo page instead',
   noMethods: 'No payment method is available for this order.',
+  // Codes of the error catalogue (docs/errors.md) with a sentence of their own; `messageFor` maps the rest.
+  card_declined: 'The card was declined.',
+  insufficient_funds: 'The card has insufficient funds.',
+  incorrect_cvv: 'The security code is wrong.',
+  three_d_secure_failed: 'The bank did not confirm the payment.',
 };
 
 export type Strings = typeof en;

@@ -51,6 +51,10 @@ const es: Dictionary = {
   continueOnPaydo: 'Continuar en Paydo',
   payOnPaydo: 'O paga en la página de Paydo',
   noMethods: 'No hay ningún método de pago disponible para este pedido.',
+  card_declined: 'La tarjeta fue rechazada.',
+  insufficient_funds: 'La tarjeta no tiene fondos suficientes.',
+  incorrect_cvv: 'El código de seguridad es incorrecto.',
+  three_d_secure_failed: 'El banco no confirmó el pago.',
 };
 
 export default es;

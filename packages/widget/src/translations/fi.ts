@@ -51,6 +51,10 @@ const fi: Dictionary = {
   continueOnPaydo: 'Jatka Paydoon',
   payOnPaydo: 'Tai maksa sen sijaan Paydon sivulla',
   noMethods: 'Tälle tilaukselle ei ole käytettävissä yhtään maksutapaa.',
+  card_declined: 'Kortti hylättiin.',
+  insufficient_funds: 'Kortilla ei ole riittävästi katetta.',
+  incorrect_cvv: 'Turvakoodi on väärin.',
+  three_d_secure_failed: 'Pankki ei vahvistanut maksua.',
 };
 
 export default fi;

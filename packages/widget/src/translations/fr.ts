@@ -52,6 +52,10 @@ const fr: Dictionary = {
   continueOnPaydo: 'Continuer sur Paydo',
   payOnPaydo: 'Ou payer plutôt sur la page Paydo',
   noMethods: 'Aucun moyen de paiement n’est disponible pour cette commande.',
+  card_declined: 'La carte a été refusée.',
+  insufficient_funds: 'Le solde de la carte est insuffisant.',
+  incorrect_cvv: 'Le code de sécurité est erroné.',
+  three_d_secure_failed: 'La banque n’a pas confirmé le paiement.',
 };
 
 export default fr;

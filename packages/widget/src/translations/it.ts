@@ -52,6 +52,10 @@ const it: Dictionary = {
   continueOnPaydo: 'Continua su Paydo',
   payOnPaydo: 'Oppure paga sulla pagina di Paydo',
   noMethods: 'Nessun metodo di pagamento disponibile per questo ordine.',
+  card_declined: 'La carta è stata rifiutata.',
+  insufficient_funds: 'Fondi insufficienti sulla carta.',
+  incorrect_cvv: 'Il codice di sicurezza è errato.',
+  three_d_secure_failed: 'La banca non ha confermato il pagamento.',
 };
 
 export default it;

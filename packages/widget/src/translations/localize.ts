@@ -1,3 +1,4 @@
+import type { ErrorCode } from '@paydo-checkout/server-kit/protocol';
 import { en, type Strings } from './en.ts';
 
 /** Some or all of the widget's strings: a language's, or a merchant's overrides. */
@@ -51,13 +52,14 @@ function dictionary(code: string): Dictionary | Promise<unknown> | undefined {
   if (!loaded[code] && source) {
     loaded[code] =
       typeof source === 'function'
-        ? source()
-            .then((m) => {
+        ? source().then(
+            (m) => {
               loaded[code] = 'default' in m ? m.default : m;
               for (const update of listeners) update();
-            })
-            // Not loaded (offline, or not a dictionary): the chain's next language meanwhile, and a new try next time.
-            .catch(() => delete loaded[code])
+            },
+            // Not loaded (offline?): the chain's next language meanwhile, and a new try next time.
+            () => delete loaded[code],
+          )
         : source;
   }
   return loaded[code];
@@ -85,6 +87,29 @@ export function resolve(lang: string, overrides?: Dictionary): { t: Strings; cod
 /** Resolves once every language of the chain has loaded (or failed to). */
 export function ready(lang: string): Promise<unknown> {
   return Promise.all(chain(lang).map(dictionary));
+}
+
+/**
+ * Catalogue codes whose sentence the widget has under another name. Codes with a view of their
+ * own (`validation`, `already_paid`, `confirmation_timeout`) never come here.
+ */
+const SAME: Record<string, keyof Strings> = {
+  order_not_found: 'notFound',
+  payment_in_progress: 'inProgress',
+  rate_limited: 'rateLimited',
+  payment_rejected: 'fail',
+  card_expired: 'expiryPast',
+  invalid_card_number: 'cardInvalid',
+};
+
+/**
+ * The payer's sentence for a code of the error catalogue (docs/errors.md), else `fallback`'s.
+ * Paydo's outages and refusals (`paydo_*`, `service_unavailable`) all read "not answering";
+ * `seconds` is for `rate_limited`.
+ */
+export function messageFor(t: Strings, code: ErrorCode, fallback: keyof Strings = 'generic', seconds = 60): string {
+  const m = t[SAME[code] ?? (/^paydo|unavail/.test(code) ? 'unavailable' : (code as 'generic'))] ?? t[fallback];
+  return typeof m === 'function' ? m(seconds as never) : m;
 }
 
 export type { Strings };

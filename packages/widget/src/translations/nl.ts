@@ -52,6 +52,10 @@ const nl: Dictionary = {
   continueOnPaydo: 'Verder naar Paydo',
   payOnPaydo: 'Of betaal liever op de pagina van Paydo',
   noMethods: 'Er is geen betaalmethode beschikbaar voor deze bestelling.',
+  card_declined: 'De kaart is geweigerd.',
+  insufficient_funds: 'Er staat niet genoeg saldo op de kaart.',
+  incorrect_cvv: 'De beveiligingscode is onjuist.',
+  three_d_secure_failed: 'De bank heeft de betaling niet bevestigd.',
 };
 
 export default nl;

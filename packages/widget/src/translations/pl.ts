@@ -54,6 +54,10 @@ const pl: Dictionary = {
   continueOnPaydo: 'Przejdź do Paydo',
   payOnPaydo: 'Lub zapłać na stronie Paydo',
   noMethods: 'Dla tego zamówienia nie ma dostępnej metody płatności.',
+  card_declined: 'Karta została odrzucona.',
+  insufficient_funds: 'Na karcie brakuje środków.',
+  incorrect_cvv: 'Kod bezpieczeństwa jest nieprawidłowy.',
+  three_d_secure_failed: 'Bank nie potwierdził płatności.',
 };
 
 export default pl;

@@ -52,6 +52,10 @@ const pt: Dictionary = {
   continueOnPaydo: 'Continuar na Paydo',
   payOnPaydo: 'Ou, em alternativa, pague na página da Paydo',
   noMethods: 'Não há nenhuma forma de pagamento disponível para esta encomenda.',
+  card_declined: 'O cartão foi recusado.',
+  insufficient_funds: 'O cartão não tem saldo suficiente.',
+  incorrect_cvv: 'O código de segurança está errado.',
+  three_d_secure_failed: 'O banco não confirmou o pagamento.',
 };
 
 export default pt;

@@ -48,6 +48,10 @@ const ru: Dictionary = {
   continueOnPaydo: 'Перейти в Paydo',
   payOnPaydo: 'Или оплатить на странице Paydo',
   noMethods: 'Для этого заказа нет доступных способов оплаты.',
+  card_declined: 'Карта отклонена.',
+  insufficient_funds: 'На карте недостаточно средств.',
+  incorrect_cvv: 'Неверный код CVC.',
+  three_d_secure_failed: 'Банк не подтвердил платёж.',
 };
 
 export default ru;

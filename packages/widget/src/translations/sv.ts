@@ -51,6 +51,10 @@ const sv: Dictionary = {
   continueOnPaydo: 'Fortsätt till Paydo',
   payOnPaydo: 'Eller betala på Paydos sida i stället',
   noMethods: 'Inget betalningssätt är tillgängligt för den här beställningen.',
+  card_declined: 'Kortet nekades.',
+  insufficient_funds: 'Det finns inte tillräckligt med pengar på kortet.',
+  incorrect_cvv: 'Säkerhetskoden är fel.',
+  three_d_secure_failed: 'Banken bekräftade inte betalningen.',
 };
 
 export default sv;

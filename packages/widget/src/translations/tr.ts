@@ -51,6 +51,10 @@ const tr: Dictionary = {
   continueOnPaydo: 'Paydo’da devam et',
   payOnPaydo: 'Ya da Paydo sayfasında öde',
   noMethods: 'Bu sipariş için kullanılabilecek bir ödeme yöntemi yok.',
+  card_declined: 'Kart reddedildi.',
+  insufficient_funds: 'Kartta yeterli bakiye yok.',
+  incorrect_cvv: 'Güvenlik kodu yanlış.',
+  three_d_secure_failed: 'Banka ödemeyi onaylamadı.',
 };
 
 export default tr;

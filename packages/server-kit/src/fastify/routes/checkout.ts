@@ -3,7 +3,7 @@ import type { PaymentMethod } from '../../client/schemas/payment-methods.ts';
 import type { CheckoutMethod, CheckoutResponse } from '../../protocol.ts';
 import { cardMode } from '../card-mode.ts';
 import type { PluginContext } from '../context.ts';
-import { fromPaydoError, notFound } from '../http-error.ts';
+import { fromPaydoError, orderNotFound } from '../http-error.ts';
 import { hostedPageUrl } from '../next-step.ts';
 import type { PaydoOrder } from '../options.ts';
 import { orderRefOf } from '../params.ts';
@@ -38,7 +38,7 @@ export function checkoutRoute(app: FastifyInstance, ctx: PluginContext, limits: 
     const orderRef = orderRefOf(request);
     const { resolveOrder, store } = ctx.options;
     const order = await resolveOrder(orderRef, request);
-    if (!order) throw notFound();
+    if (!order) throw orderNotFound();
     let methods: PaymentMethod[];
     try {
       methods = await ctx.methods();

@@ -1,7 +1,14 @@
 import type { FastifyInstance, onRequestHookHandler } from 'fastify';
 import { HostedRequest, type PayResponse } from '../../protocol.ts';
 import type { PluginContext } from '../context.ts';
-import { bodyFields, emailProblem, fromPaydoError, notFound, validationError } from '../http-error.ts';
+import {
+  bodyFields,
+  emailProblem,
+  FieldProblems,
+  fromPaydoError,
+  orderNotFound,
+  validationError,
+} from '../http-error.ts';
 import { createInvoice, reusableInvoice } from '../invoices.ts';
 import { hostedPageUrl } from '../next-step.ts';
 import { orderRefOf } from '../params.ts';
@@ -19,10 +26,10 @@ export function hostedRoute(app: FastifyInstance, ctx: PluginContext, limits: on
     const orderRef = orderRefOf(request);
     const { resolveOrder, hostedPageOrigin } = ctx.options;
     const order = await resolveOrder(orderRef, request);
-    if (!order) throw notFound();
+    if (!order) throw orderNotFound();
     const email = parsed.data.payer.email || order.payer?.email || '';
     const emailError = emailProblem(email);
-    if (emailError) throw validationError({ email: [emailError] });
+    if (emailError) throw validationError(new FieldProblems().add('email', ...emailError));
     const language = parsed.data.language ?? order.language ?? 'en';
     const invoiceKey = `${orderRef}|hosted|${order.amount}|${order.currency}`;
     try {

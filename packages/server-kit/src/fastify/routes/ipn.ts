@@ -1,11 +1,21 @@
 import type { FastifyInstance } from 'fastify';
 import { IpnPayload, RefundIpnPayload } from '../../client/schemas/ipn.ts';
 import { outcomeOfState } from '../../client/schemas/transactions.ts';
+import type { IpnErrorCode } from '../../error-catalogue.ts';
 import { clientIp } from '../client-address.ts';
 import type { PluginContext } from '../context.ts';
 import type { IpnRecord } from '../options.ts';
 import { applyVerifiedTransaction } from '../payment-updates.ts';
 import { applyRefundIpn } from '../refund-updates.ts';
+
+/** The IPN route's error answers, by status (error-catalogue.ts). */
+const IPN_CODES = {
+  400: 'ipn_invalid',
+  403: 'ipn_source_not_allowed',
+  404: 'ipn_unknown_invoice',
+  422: 'ipn_mismatch',
+  503: 'ipn_not_applied',
+} as const satisfies Record<number, IpnErrorCode>;
 
 /**
  * Paydo's IPN has no signature. It is accepted only from the configured
@@ -22,6 +32,7 @@ export function ipnRoute(app: FastifyInstance, ctx: PluginContext): void {
       at: new Date(),
       outcome: 'rejected',
       reason: null,
+      code: null,
       sourceIp: clientIp(request, ctx.options.trustProxy),
       kind: 'payment',
       refundId: null,
@@ -31,20 +42,26 @@ export function ipnRoute(app: FastifyInstance, ctx: PluginContext): void {
       claimedState: null,
       verifiedState: null,
     };
-    const finish = async (statusCode: number, outcome: IpnRecord['outcome'], reason: string | null) => {
+    const finish = async (
+      statusCode: 200 | keyof typeof IPN_CODES,
+      outcome: IpnRecord['outcome'],
+      reason: string | null,
+    ) => {
       record.outcome = outcome;
       record.reason = reason;
+      record.code = statusCode === 200 ? null : IPN_CODES[statusCode];
       const level = outcome === 'rejected' || outcome === 'failed' ? 'warn' : 'info';
-      request.log[level]({ ipn: { ...record, at: undefined } }, `paydo: IPN ${outcome}${reason ? `: ${reason}` : ''}`);
+      request.log[level](
+        { ipn: { ...record, at: undefined }, code: record.code ?? undefined },
+        `paydo: IPN ${outcome}${reason ? `: ${reason}` : ''}`,
+      );
       try {
         await onIpn?.(record);
       } catch (error) {
         request.log.error({ err: error }, 'paydo: onIpn threw');
       }
       reply.code(statusCode);
-      return statusCode === 200
-        ? { ok: true, outcome }
-        : { error: statusCode === 403 ? 'forbidden' : statusCode >= 500 ? 'internal' : 'validation', message: reason };
+      return record.code ? { error: record.code, message: reason } : { ok: true, outcome };
     };
 
     if (!ipnSourceAddresses.has(record.sourceIp)) {

@@ -1,14 +1,21 @@
 import type { FastifyInstance, FastifyRequest, onRequestHookHandler } from 'fastify';
 import { z } from 'zod';
+import { type DeclineCode, ERROR_CATALOGUE } from '../../error-catalogue.ts';
 import type { NextResponse, NextStep } from '../../protocol.ts';
 import type { PluginContext } from '../context.ts';
-import { CheckoutHttpError, fromPaydoError, notFound } from '../http-error.ts';
+import { CheckoutHttpError, fromPaydoError, transactionNotFound } from '../http-error.ts';
 import { nextFromStatus, UnsafeRedirectError } from '../next-step.ts';
 import { OrderRef } from '../params.ts';
 import { applyVerifiedTransaction } from '../payment-updates.ts';
 import type { TransactionRecord } from '../store/store.ts';
 
-const FAIL_MESSAGE = 'The payment did not go through.';
+/** A failed payment's step: the code and its catalogue sentence, never Paydo's own words. */
+const failed = (code: DeclineCode): NextStep => ({
+  type: 'done',
+  status: 'fail',
+  code,
+  message: ERROR_CATALOGUE[code].payerMessage,
+});
 
 /**
  * The next step for a transaction. A final status is confirmed with Paydo
@@ -27,28 +34,21 @@ export async function resolveNext(
   } catch (error) {
     if (error instanceof UnsafeRedirectError) {
       request.log.error({ txid: tx.txid }, `paydo: ${error.message}`);
-      throw new CheckoutHttpError(502, 'upstream_unavailable', 'The payment service sent an address we do not trust.', {
-        retryable: false,
-      });
+      throw new CheckoutHttpError('paydo_unsafe_redirect', 'The payment service sent an address we do not trust.');
     }
     throw fromPaydoError(error);
   }
   if (step.type === 'unknown') {
-    throw new CheckoutHttpError(502, 'upstream_unavailable', 'The payment service answered with an unknown status.', {
-      retryable: true,
-    });
+    throw new CheckoutHttpError('paydo_unavailable', 'The payment service answered with an unknown status.');
   }
   if (step.type !== 'fail' && step.type !== 'done') return step;
 
   const result = await applyVerifiedTransaction(ctx, tx.txid, tx.orderRef, tx.invoiceId, 'status-check', request);
   if (result.outcome === 'rejected') {
     request.log.error({ txid: tx.txid, reason: result.reason }, 'paydo: transaction does not match the order');
-    return { type: 'done', status: 'fail', message: FAIL_MESSAGE };
+    return failed('payment_declined');
   }
-  if (step.type === 'fail') {
-    const message = 'errorMessage' in result && result.errorMessage ? result.errorMessage : FAIL_MESSAGE;
-    return { type: 'done', status: 'fail', message };
-  }
+  if (step.type === 'fail') return failed(('errorCode' in result && result.errorCode) || 'payment_declined');
   return step;
 }
 
@@ -128,17 +128,19 @@ const NextQuery = z.looseObject({ order: z.string().min(1).max(256) });
 export function nextRoute(app: FastifyInstance, ctx: PluginContext, limits: onRequestHookHandler[]): void {
   app.get('/transactions/:txid/next', { onRequest: limits }, async (request, reply) => {
     const params = NextParams.safeParse(request.params);
-    if (!params.success) throw notFound('This transaction');
+    if (!params.success) throw transactionNotFound();
     const query = NextQuery.safeParse(request.query);
     if (!query.success) {
-      throw new CheckoutHttpError(400, 'validation', 'Give the order once: ?order=<order reference>.', {
+      throw new CheckoutHttpError('validation', 'Give the order once: ?order=<order reference>.', {
+        status: 400,
         fields: { order: ['Give the order reference once.'] },
+        issues: { order: 'invalid_format' },
       });
     }
     const { txid } = params.data;
     const orderRef = query.data.order;
     // No order of the merchant's has control characters in its reference: nothing to look up.
-    if (!OrderRef.safeParse(orderRef).success) throw notFound('This transaction');
+    if (!OrderRef.safeParse(orderRef).success) throw transactionNotFound();
     // Only this order's transactions: a crafted link cannot show another order's result.
     const known = ctx.transactionBindings.get(txid) ?? (await findBinding(ctx, txid));
     const tx = known
@@ -146,7 +148,7 @@ export function nextRoute(app: FastifyInstance, ctx: PluginContext, limits: onRe
         ? { txid, ...known }
         : null
       : await adoptFromInvoices(ctx, txid, orderRef);
-    if (!tx) throw notFound('This transaction');
+    if (!tx) throw transactionNotFound();
     reply.header('cache-control', 'no-store');
     if (tx === 'not-yet') {
       const body: NextResponse = { txid, next: { type: 'wait', afterMs: ctx.options.pollIntervalMs } };

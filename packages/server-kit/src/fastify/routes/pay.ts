@@ -3,6 +3,7 @@ import type { FastifyInstance, FastifyRequest, onRequestHookHandler } from 'fast
 import type { InvoiceLanguage } from '../../client/schemas/invoices.ts';
 import type { PaymentMethod } from '../../client/schemas/payment-methods.ts';
 import { requiresHostedPage } from '../../client/schemas/transactions.ts';
+import { ERROR_CATALOGUE, type FieldErrorCode } from '../../error-catalogue.ts';
 import { IdempotencyKey, PayRequest, type PayResponse } from '../../protocol.ts';
 import { cardMode, isTokenizationRefused, switchToHostedCards } from '../card-mode.ts';
 import { clientIp } from '../client-address.ts';
@@ -11,8 +12,9 @@ import {
   bodyFields,
   CheckoutHttpError,
   emailProblem,
+  FieldProblems,
   fromPaydoError,
-  notFound,
+  orderNotFound,
   validationError,
 } from '../http-error.ts';
 import { createInvoice, reusableInvoice } from '../invoices.ts';
@@ -33,9 +35,13 @@ export function payRoute(app: FastifyInstance, ctx: PluginContext, limits: onReq
   app.post('/checkout/:orderRef/pay', { onRequest: limits }, async (request, reply) => {
     const key = IdempotencyKey.safeParse(request.headers['idempotency-key']);
     if (!key.success) {
-      throw validationError({
-        'Idempotency-Key': ['A header Idempotency-Key of 8–128 letters, digits, - or _ is required.'],
-      });
+      throw validationError(
+        new FieldProblems().add(
+          'Idempotency-Key',
+          'invalid_format',
+          'A header Idempotency-Key of 8–128 letters, digits, - or _ is required.',
+        ),
+      );
     }
     const parsed = PayRequest.safeParse(request.body);
     if (!parsed.success) throw validationError(bodyFields(parsed.error.issues), 'The payment request is not valid.');
@@ -73,7 +79,6 @@ async function payOnce(
   const claim = await store.claimIdempotencyKey(storeKey, fingerprint, ctx.options.claimLeaseMs);
   if (claim.status === 'mismatch') {
     throw new CheckoutHttpError(
-      422,
       'idempotency_mismatch',
       'This Idempotency-Key was used for a different payment. Use a new key.',
     );
@@ -141,14 +146,7 @@ async function waitForTwin(ctx: PluginContext, storeKey: string, fingerprint: st
 }
 
 function stillInProgress(): CheckoutHttpError {
-  return new CheckoutHttpError(
-    409,
-    'payment_in_progress',
-    'This payment is still being processed. Please wait a moment.',
-    {
-      retryable: true,
-    },
-  );
+  return new CheckoutHttpError('payment_in_progress', 'This payment is still being processed. Please wait a moment.');
 }
 
 async function runAttempt(
@@ -162,10 +160,14 @@ async function runAttempt(
   const { resolveOrder } = ctx.options;
   // The browser never sets an amount: the order comes from the merchant's records, every time.
   const order = await resolveOrder(orderRef, request);
-  if (!order) throw notFound();
+  if (!order) throw orderNotFound();
   const methods = methodsForCurrency(await ctx.methods(), order.currency);
   const method = methods.find((m) => m.identifier === body.method);
-  if (!method) throw validationError({ method: ['This payment method is not available for this order.'] });
+  if (!method) {
+    throw validationError(
+      new FieldProblems().add('method', 'method_unavailable', 'This payment method is not available for this order.'),
+    );
+  }
   // Where the card is entered: in our fields (tokenized here) or on Paydo's page.
   const mode = method.formType === 'cards' ? await cardMode(ctx) : 'direct';
   const payment = checkPaymentFields(method, body, order, mode === 'direct');
@@ -196,10 +198,8 @@ export function checkPaymentFields(
   order: PaydoOrder,
   cardHere = true,
 ): CheckedPayment {
-  const fields: Record<string, string[]> = {};
-  const add = (name: string, message: string) => {
-    fields[name] = [...(fields[name] ?? []), message];
-  };
+  const problems = new FieldProblems();
+  const add = (name: string, code: FieldErrorCode, message: string) => problems.add(name, code, message);
   const payer = body.payer;
   const extra: Record<string, string> = {};
   const top: Record<string, string | undefined> = {
@@ -211,7 +211,7 @@ export function checkPaymentFields(
     const isTop = f.name in top;
     const value = (isTop ? top[f.name] : payer.extraFields?.[f.name])?.trim() ?? '';
     if (value === '') {
-      if (f.required) add(f.name, 'This field is required.');
+      if (f.required) add(f.name, 'field_required', 'This field is required.');
       continue;
     }
     let pattern: RegExp | undefined;
@@ -221,30 +221,31 @@ export function checkPaymentFields(
       pattern = undefined; // a pattern JavaScript cannot read is left to Paydo
     }
     if (pattern && !pattern.test(value))
-      add(f.name, f.title ? `${f.title}: the format is not valid.` : 'The format is not valid.');
+      add(f.name, 'invalid_format', f.title ? `${f.title}: the format is not valid.` : 'The format is not valid.');
     if (!isTop) extra[f.name] = value;
   }
   const emailError = emailProblem(top.email);
-  if (emailError) add('email', emailError);
+  if (emailError) add('email', ...emailError);
 
   let card: CheckedPayment['card'];
   // In hosted mode a card the browser sent anyway is never read: Paydo's page takes it.
   if (method.formType === 'cards' && cardHere) {
-    if (!body.card) add('card.pan', 'Enter the card number.');
+    if (!body.card) add('card.pan', 'field_required', 'Enter the card number.');
     else {
       const pan = body.card.pan.replace(/[\s-]/g, '');
-      if (!/^\d{12,19}$/.test(pan) || !luhn(pan)) add('card.pan', 'The card number is not valid.');
+      if (!/^\d{12,19}$/.test(pan) || !luhn(pan))
+        add('card.pan', 'invalid_card_number', 'The card number is not valid.');
       const exp = /^(0[1-9]|1[0-2])\/(\d{2})$/.exec(body.card.expirationDate.trim());
-      if (!exp) add('card.expirationDate', 'Enter the expiry date as MM/YY.');
+      if (!exp) add('card.expirationDate', 'invalid_expiry_date', 'Enter the expiry date as MM/YY.');
       else {
         const now = new Date();
         const year = 2000 + Number(exp[2]);
         if (year < now.getFullYear() || (year === now.getFullYear() && Number(exp[1]) < now.getMonth() + 1)) {
-          add('card.expirationDate', 'This card has expired.');
+          add('card.expirationDate', 'card_expired', 'This card has expired.');
         }
       }
-      if (!/^\d{3,4}$/.test(body.card.cvv)) add('card.cvv', 'Enter the 3 or 4 digit security code.');
-      if (!body.card.holderName) add('card.holderName', 'Enter the name on the card.');
+      if (!/^\d{3,4}$/.test(body.card.cvv)) add('card.cvv', 'invalid_cvv', 'Enter the 3 or 4 digit security code.');
+      if (!body.card.holderName) add('card.holderName', 'field_required', 'Enter the name on the card.');
       card = {
         pan,
         expirationDate: body.card.expirationDate.trim(),
@@ -253,7 +254,7 @@ export function checkPaymentFields(
       };
     }
   }
-  if (Object.keys(fields).length) throw validationError(fields);
+  if (problems.any) throw validationError(problems);
   const customer: CheckedPayment['customer'] = { email: top.email as string };
   if (top.name) customer.name = top.name;
   if (top.phone) customer.phone = top.phone;
@@ -372,7 +373,9 @@ async function pay(
     });
     if (requiresHostedPage(result.code) || !result.txid) {
       if (!requiresHostedPage(result.code)) {
-        throw new CheckoutHttpError(422, 'payment_rejected', result.message || 'Paydo did not accept this payment.');
+        throw new CheckoutHttpError('payment_rejected', ERROR_CATALOGUE.payment_rejected.payerMessage, {
+          detail: `Paydo did not create the transaction: ${result.message || 'no reason given'} (code ${result.code}).`,
+        });
       }
       const body: PayResponse = {
         invoiceId,
