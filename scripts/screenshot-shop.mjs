@@ -10,16 +10,14 @@ import { CHROME_ARGS, findChrome } from './chrome-path.mjs';
 export async function startShop({ adminPassword }) {
   const sandbox = await createSandbox({ seed: 7 });
   const dataDir = mkdtempSync(join(tmpdir(), 'paydo-shots-'));
-  let url = '';
-  const { app } = await buildStore({
+  const { app, url } = await buildStore({
     dataDir,
-    publicUrl: () => url,
+    listen: { port: 0, host: '127.0.0.1' },
     paydo: { ...sandbox.project, baseUrl: sandbox.apiUrl },
     sandboxOrigin: sandbox.url,
     pollIntervalMs: 300,
     adminPassword,
   });
-  url = await app.listen({ port: 0, host: '127.0.0.1' });
   sandbox.control.configure({ ipnUrl: `${url}/paydo/ipn` });
   const browser = await chromium.launch({ executablePath: findChrome(), args: CHROME_ARGS });
   return {

@@ -60,6 +60,10 @@ async function vitest(runner, args, env = {}, kind = runner) {
 // 1. vitest: server kit, emulator, store, widget bundle (Node).
 await vitest('vitest', []);
 
+// 1b. The packages packed and installed into a new app outside the workspace, an order paid in
+// Chromium. On its own: packing rebuilds each package's dist, which the tests above read.
+await vitest('packed install', ['--config', 'test/packed-install/vitest.config.ts']);
+
 // 2 and 3, in every engine (PAYDO_ENGINES picks some): the widget's web-test-runner tests and
 // the end-to-end flows (catalog → widget → sandbox → IPN → admin page). An engine that is not
 // on this machine and cannot be installed is reported on one line, its tests counted as skipped.

@@ -34,6 +34,12 @@ const IPN_OUTCOME: Record<string, string> = {
   rejected: 'Rejected',
   failed: 'Failed, Paydo will retry',
 };
+/** A refund's statuses in Paydo's refund lookup. */
+const REFUND_STATE_LABEL: Record<number, string> = { 1: 'waiting for acceptance', 2: 'accepted' };
+const ipnState = (kind: 'payment' | 'refund', state: number) =>
+  kind === 'refund'
+    ? `refund ${REFUND_STATE_LABEL[state] ?? `status ${state}`}`
+    : `payment ${STATE_LABEL[state] ?? `state ${state}`}`;
 const STATE_LABEL: Record<number, string> = {
   1: 'new',
   2: 'accepted',
@@ -267,7 +273,7 @@ async function adminRow(o: Order, db: StoreDb, csrf: Html): Promise<Html> {
       ipns.length
         ? html`<ul class="ipn">${ipns.map(
             (i) =>
-              html`<li data-outcome="${i.outcome}"><strong>${IPN_OUTCOME[i.outcome] ?? i.outcome}</strong> ${i.at.slice(11, 19)}${i.verifiedState != null ? ` · payment ${STATE_LABEL[i.verifiedState] ?? `state ${i.verifiedState}`}` : ''}${i.reason ? html` — ${i.reason}` : ''}</li>`,
+              html`<li data-outcome="${i.outcome}"><strong>${IPN_OUTCOME[i.outcome] ?? i.outcome}</strong> ${i.at.slice(11, 19)}${i.verifiedState != null ? ` · ${ipnState(i.kind, i.verifiedState)}` : ''}${i.reason ? html` — ${i.reason}` : ''}</li>`,
           )}</ul>`
         : html`<span class="muted">none</span>`
     }</td>

@@ -55,8 +55,10 @@ CREATE TABLE IF NOT EXISTS ${t('shop_ipn_log')} (
   txid TEXT,
   claimed_state INTEGER,
   verified_state INTEGER,
-  source_ip TEXT NOT NULL
+  source_ip TEXT NOT NULL,
+  kind TEXT NOT NULL DEFAULT 'payment'
 );
+ALTER TABLE ${t('shop_ipn_log')} ADD COLUMN IF NOT EXISTS kind TEXT NOT NULL DEFAULT 'payment';
 CREATE INDEX IF NOT EXISTS shop_ipn_log_order ON ${t('shop_ipn_log')} (order_ref);
 CREATE TABLE IF NOT EXISTS ${t('shop_refunds')} (
   refund_id TEXT PRIMARY KEY,
@@ -199,18 +201,29 @@ export class PostgresStoreDb implements StoreDb {
 
   async logIpn(ref: string | null, entry: IpnEntry): Promise<void> {
     await this.#rows(
-      `INSERT INTO ${this.#t('shop_ipn_log')} (order_ref, at, outcome, reason, txid, claimed_state, verified_state, source_ip) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
-      [ref, entry.at, entry.outcome, entry.reason, entry.txid, entry.claimedState, entry.verifiedState, entry.sourceIp],
+      `INSERT INTO ${this.#t('shop_ipn_log')} (order_ref, kind, at, outcome, reason, txid, claimed_state, verified_state, source_ip) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
+      [
+        ref,
+        entry.kind,
+        entry.at,
+        entry.outcome,
+        entry.reason,
+        entry.txid,
+        entry.claimedState,
+        entry.verifiedState,
+        entry.sourceIp,
+      ],
     );
   }
 
   async ipnLog(ref: string): Promise<IpnEntry[]> {
     return (
       await this.#rows(
-        `SELECT at, outcome, reason, txid, claimed_state, verified_state, source_ip FROM ${this.#t('shop_ipn_log')} WHERE order_ref = $1 ORDER BY id`,
+        `SELECT kind, at, outcome, reason, txid, claimed_state, verified_state, source_ip FROM ${this.#t('shop_ipn_log')} WHERE order_ref = $1 ORDER BY id`,
         [ref],
       )
     ).map((r) => ({
+      kind: r.kind as 'payment' | 'refund',
       at: r.at as string,
       outcome: r.outcome as string,
       reason: (r.reason as string | null) ?? null,

@@ -46,7 +46,8 @@ CREATE TABLE IF NOT EXISTS ipn_log (
   txid TEXT,
   claimed_state INTEGER,
   verified_state INTEGER,
-  source_ip TEXT NOT NULL
+  source_ip TEXT NOT NULL,
+  kind TEXT NOT NULL DEFAULT 'payment'
 );
 CREATE TABLE IF NOT EXISTS refunds (
   refund_id TEXT PRIMARY KEY,
@@ -108,6 +109,11 @@ export class SqliteStoreDb implements StoreDb {
     );
     for (const column of ADDED_COLUMNS)
       if (!columns.has(column.split(' ')[0] as string)) this.#db.exec(`ALTER TABLE orders ADD COLUMN ${column}`);
+    // Logs written before IPNs had a kind were all payment IPNs.
+    const ipnColumns = new Set(
+      (this.#db.prepare('PRAGMA table_info(ipn_log)').all() as { name: string }[]).map((c) => c.name),
+    );
+    if (!ipnColumns.has('kind')) this.#db.exec("ALTER TABLE ipn_log ADD COLUMN kind TEXT NOT NULL DEFAULT 'payment'");
   }
 
   async createOrder(lines: OrderLine[], amount: string, currency: string): Promise<Order> {
@@ -187,10 +193,11 @@ export class SqliteStoreDb implements StoreDb {
   async logIpn(ref: string | null, entry: IpnEntry): Promise<void> {
     this.#db
       .prepare(
-        'INSERT INTO ipn_log (order_ref, at, outcome, reason, txid, claimed_state, verified_state, source_ip) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+        'INSERT INTO ipn_log (order_ref, kind, at, outcome, reason, txid, claimed_state, verified_state, source_ip) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
       )
       .run(
         ref,
+        entry.kind,
         entry.at,
         entry.outcome,
         entry.reason,
@@ -205,9 +212,10 @@ export class SqliteStoreDb implements StoreDb {
     return (
       this.#db
         .prepare(
-          'SELECT at, outcome, reason, txid, claimed_state, verified_state, source_ip FROM ipn_log WHERE order_ref = ? ORDER BY id',
+          'SELECT kind, at, outcome, reason, txid, claimed_state, verified_state, source_ip FROM ipn_log WHERE order_ref = ? ORDER BY id',
         )
         .all(ref) as {
+        kind: 'payment' | 'refund';
         at: string;
         outcome: string;
         reason: string | null;
@@ -217,6 +225,7 @@ export class SqliteStoreDb implements StoreDb {
         source_ip: string;
       }[]
     ).map((r) => ({
+      kind: r.kind,
       at: r.at,
       outcome: r.outcome,
       reason: r.reason,

@@ -29,6 +29,8 @@ export interface Order {
 }
 
 export interface IpnEntry {
+  /** A payment IPN, or a refund's (then the states are the refund's). */
+  kind: 'payment' | 'refund';
   at: string;
   outcome: string;
   reason: string | null;

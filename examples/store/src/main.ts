@@ -18,7 +18,6 @@ try {
 }
 
 let sandbox: Sandbox | undefined;
-let publicUrl = config.publicUrl ?? `http://${config.host}:${config.port}`;
 try {
   if (config.paydo.mode === 'sandbox') {
     sandbox = await createSandbox({
@@ -41,7 +40,9 @@ try {
   const redis = config.redisUrl
     ? new Redis(config.redisUrl, { maxRetriesPerRequest: 1, enableOfflineQueue: false })
     : undefined;
-  const { app } = await buildStore({
+  const { app, url: publicUrl } = await buildStore({
+    listen: { port: config.port, host: config.host },
+    publicUrl: config.publicUrl,
     db,
     paydoStore,
     ...(redis && { rateLimit: { redis } }),
@@ -50,14 +51,11 @@ try {
     cardPayments: config.cardPayments,
     ipnSourceAddresses: config.ipnSourceAddresses,
     dataDir: config.dataDir,
-    publicUrl: () => publicUrl,
     paydo: paydoKeys,
     sandboxOrigin: sandbox?.url,
     logger: true,
     pollIntervalMs: sandbox ? 1_000 : 5_000,
   });
-  const address = await app.listen({ port: config.port, host: config.host });
-  publicUrl = config.publicUrl ?? address;
   sandbox?.control.configure({ ipnUrl: `${publicUrl}/paydo/ipn` });
 
   const lines = [

@@ -1,5 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import { type AddressInfo, isIP } from 'node:net';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import cookie from '@fastify/cookie';
@@ -23,8 +25,13 @@ import { type Html, html, layout, type PageOptions } from './html.ts';
 
 export interface StoreOptions {
   dataDir: string;
-  /** The shop's public origin, known once it listens. */
-  publicUrl: () => string;
+  /**
+   * Where the shop listens. It binds before it registers anything, so that it knows its own URL
+   * when the Paydo plugin checks `checkoutPageUrl` (at registration, not at the first Pay).
+   */
+  listen: { port: number; host: string };
+  /** The shop's public origin (PUBLIC_URL); default: the address it listens on. */
+  publicUrl?: string | undefined;
   paydo: {
     publicKey: string;
     secretKey: string;
@@ -58,9 +65,44 @@ export interface StoreOptions {
 const WIDGET = fileURLToPath(import.meta.resolve('@paydo-checkout/widget/paydo-checkout.js'));
 const PUBLIC = fileURLToPath(new URL('../public/', import.meta.url));
 
-export async function buildStore(options: StoreOptions): Promise<{ app: FastifyInstance; db: StoreDb }> {
+/** The shop, listening and ready; `url` is its public origin. `app.close()` stops it. */
+export async function buildStore(options: StoreOptions): Promise<{ app: FastifyInstance; db: StoreDb; url: string }> {
+  const { server, url } = await bind(options.listen, options.publicUrl);
+  try {
+    const { app, db } = await registerStore(options, server, url);
+    await app.ready();
+    return { app, db, url };
+  } catch (error) {
+    server.close();
+    throw error;
+  }
+}
+
+/** Listens on `listen` (port 0: any free port) and works out the shop's URL. */
+async function bind(
+  listen: StoreOptions['listen'],
+  publicUrl: string | undefined,
+): Promise<{ server: Server; url: string }> {
+  const server = createServer();
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(listen.port, listen.host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const { address, port } = server.address() as AddressInfo;
+  // A wildcard address is reached through loopback from this machine.
+  const host =
+    address === '0.0.0.0' ? '127.0.0.1' : address === '::' ? '[::1]' : isIP(address) === 6 ? `[${address}]` : address;
+  return { server, url: (publicUrl ?? `http://${host}:${port}`).replace(/\/$/, '') };
+}
+
+async function registerStore(options: StoreOptions, server: Server, publicUrl: string) {
   const db = options.db ?? new SqliteStoreDb(options.dataDir);
   const app = Fastify({
+    // The store's own listening server: Fastify handles its requests once ready.
+    serverFactory: (handler) => server.on('request', handler),
     logger: options.logger
       ? {
           level: process.env.LOG_LEVEL ?? 'warn',
@@ -69,7 +111,13 @@ export async function buildStore(options: StoreOptions): Promise<{ app: FastifyI
         }
       : false,
   });
-  app.addHook('onClose', async () => db.close());
+  app.addHook('onClose', async () => {
+    await new Promise<void>((resolve) => {
+      server.close(() => resolve());
+      server.closeIdleConnections();
+    });
+    await db.close();
+  });
 
   const extra = options.sandboxOrigin ? [options.sandboxOrigin] : [];
   await app.register(helmet, {
@@ -89,9 +137,9 @@ export async function buildStore(options: StoreOptions): Promise<{ app: FastifyI
       },
     },
     // Locally the shop and the sandbox are plain http.
-    strictTransportSecurity: options.publicUrl().startsWith('https:'),
+    strictTransportSecurity: publicUrl.startsWith('https:'),
   });
-  const secure = options.publicUrl().startsWith('https:');
+  const secure = publicUrl.startsWith('https:');
   await app.register(cookie, { secret: options.cookieSecret ?? randomBytes(32).toString('base64url') });
   await app.register(formbody);
   // Every state-changing form of the shop carries a CSRF token (the /paydo routes are JSON-only
@@ -186,6 +234,7 @@ export async function buildStore(options: StoreOptions): Promise<{ app: FastifyI
     },
     onIpn: async (record) => {
       await db.logIpn(record.orderRef, {
+        kind: record.kind,
         at: record.at.toISOString(),
         outcome: record.outcome,
         reason: record.reason,
@@ -195,7 +244,7 @@ export async function buildStore(options: StoreOptions): Promise<{ app: FastifyI
         sourceIp: record.sourceIp,
       });
     },
-    checkoutPageUrl: (ref) => `${options.publicUrl()}/checkout/${encodeURIComponent(ref)}`,
+    checkoutPageUrl: (ref) => `${publicUrl}/checkout/${encodeURIComponent(ref)}`,
   });
 
   const asset = (file: string, type: string) => {
@@ -350,28 +399,44 @@ export async function buildStore(options: StoreOptions): Promise<{ app: FastifyI
     return reply.clearCookie('cart', { path: '/' }).redirect(`/checkout/${order.ref}`, 303);
   });
 
-  app.get<{ Params: { ref: string } }>('/checkout/:ref', async (request, reply) => {
-    const order = await db.findOrder(request.params.ref);
-    if (!order) return notFoundPage(reply, 'order');
-    // Paid already (Back from the order page, a reload, a second tab): the receipt is the way on.
-    if (isPaid(order)) return reply.redirect(`/orders/${order.ref}`, 303);
-    // Never from the back/forward cache: Back from 3-D Secure, a wallet or the order page must load
-    // the page again so <paydo-checkout> asks the server where the payment stands.
-    reply.header('cache-control', 'no-store');
-    return page(
-      reply,
-      `Checkout #${order.number}`,
-      html`<h1>Checkout</h1>
+  // `?theme=` and `?lang=` set the widget's attributes: the demo's way to try a dark checkout on a
+  // light page or the Russian texts. Anything else is refused by the schema (400).
+  app.get<{ Params: { ref: string }; Querystring: { theme?: 'light' | 'dark' | 'auto'; lang?: 'en' | 'ru' } }>(
+    '/checkout/:ref',
+    {
+      schema: {
+        querystring: {
+          type: 'object',
+          properties: {
+            theme: { type: 'string', enum: ['light', 'dark', 'auto'] },
+            lang: { type: 'string', enum: ['en', 'ru'] },
+          },
+        },
+      },
+    },
+    async (request, reply) => {
+      const order = await db.findOrder(request.params.ref);
+      if (!order) return notFoundPage(reply, 'order');
+      // Paid already (Back from the order page, a reload, a second tab): the receipt is the way on.
+      if (isPaid(order)) return reply.redirect(`/orders/${order.ref}`, 303);
+      // Never from the back/forward cache: Back from 3-D Secure, a wallet or the order page must load
+      // the page again so <paydo-checkout> asks the server where the payment stands.
+      reply.header('cache-control', 'no-store');
+      return page(
+        reply,
+        `Checkout #${order.number}`,
+        html`<h1>Checkout</h1>
       <div class="checkout">
         <section class="card summary" aria-label="Order summary">
           <h2>Order #${order.number}</h2>
           ${itemsTable(order)}
           <p class="muted small">Sandbox test card: 4242 4242 4242 4242, any future date, any CVC.</p>
         </section>
-        <paydo-checkout api="/paydo" order="${order.ref}" lang="en"></paydo-checkout>
+        <paydo-checkout api="/paydo" order="${order.ref}" lang="${request.query.lang ?? 'en'}" theme="${request.query.theme ?? 'auto'}"></paydo-checkout>
       </div>`,
-    );
-  });
+      );
+    },
+  );
 
   app.get<{ Params: { ref: string } }>('/orders/:ref', async (request, reply) => {
     const order = await db.findOrder(request.params.ref);

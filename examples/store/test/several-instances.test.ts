@@ -33,19 +33,17 @@ describe.skipIf(!postgresUrl || !redisUrl)('two store instances on PostgreSQL an
       const dataDir = mkdtempSync(join(tmpdir(), 'paydo-shop-'));
       dataDirs.push(dataDir);
       const redis = new Redis(redisUrl, { maxRetriesPerRequest: 1, enableOfflineQueue: false });
-      let url = '';
-      const { app, db } = await buildStore({
+      const { app, db, url } = await buildStore({
         adminPassword: 'correct horse battery',
         cookieSecret: 'a-test-cookie-secret-of-32-characters!!',
         dataDir,
         db: await PostgresStoreDb.open({ connectionString: postgresUrl, schema }),
-        publicUrl: () => url,
+        listen: { port: 0, host: '127.0.0.1' },
         paydo: { ...sandbox.project, baseUrl: sandbox.apiUrl },
         sandboxOrigin: sandbox.url,
         paydoStore: await PostgresStore.open({ connectionString: postgresUrl, schema }),
         rateLimit: { redis, redisPrefix: `${schema}:` },
       });
-      url = await app.listen({ port: 0, host: '127.0.0.1' });
       instances.push({ app, db, url, redis });
     }
   });

@@ -67,16 +67,15 @@ async function admin(): Promise<Visitor> {
 async function start(variants: Partial<SandboxVariants> = {}, refundAcceptMs: number | null = 20) {
   sandbox = await createSandbox({ pendingMs: 100, refundAcceptMs, variants });
   dataDir = mkdtempSync(join(tmpdir(), 'paydo-store-'));
-  let url = '';
-  ({ app, db } = await buildStore({
+  let url: string;
+  ({ app, db, url } = await buildStore({
     adminPassword: ADMIN_PASSWORD,
     cookieSecret: 'a-test-cookie-secret-of-32-characters!!',
     dataDir,
-    publicUrl: () => url,
+    listen: { port: 0, host: '127.0.0.1' },
     paydo: { ...sandbox.project, baseUrl: sandbox.apiUrl },
     sandboxOrigin: sandbox.url,
   }));
-  url = await app.listen({ port: 0, host: '127.0.0.1' });
   sandbox.control.configure({ ipnUrl: `${url}/paydo/ipn` });
 }
 async function stop() {
@@ -359,6 +358,15 @@ describe('the store looks and reads like a shop', () => {
     expect(page).toContain('<p class="notice success" role="status">');
     expect(page).toContain('partial €2.50');
     expect(page).toMatch(/Applied<\/strong> [\d:]+ · payment accepted/);
+    // The refund's own IPN (once Paydo accepts the refund) is named as a refund, not as a second payment.
+    for (const r of sandbox.control.snapshot().refunds) sandbox.control.acceptRefund(r.identifier);
+    const rowOf = async () => {
+      const after = (await v.get('/admin/orders')).body;
+      const row = after.slice(after.indexOf(`data-order="${order.ref}"`));
+      return row.slice(0, row.indexOf('</tr>'));
+    };
+    await expect.poll(rowOf, { timeout: 5_000 }).toMatch(/Applied<\/strong> [\d:]+ · refund accepted/);
+    expect((await rowOf()).match(/payment accepted/g)).toHaveLength(1);
   });
 });
 

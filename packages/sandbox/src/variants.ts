@@ -3,7 +3,7 @@
  * an answer, the emulator can answer each way. Every switch has a name, its
  * values, and a default: what the current Paydo pages show. A merchant's
  * integration that passes against every value passes against whichever one
- * the real service gives. `docs/paydo-differences.md` cites the sources.
+ * the real service gives. The server kit's `docs/paydo-differences.md` cites the sources.
  */
 
 export const VARIANT_CHOICES = {

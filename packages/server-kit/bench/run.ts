@@ -322,12 +322,12 @@ async function benchPay() {
     report({
       measured: `the same with 50 ms per upstream call, ${store}`,
       value: r2(ratio),
-      goal: '≤ 1.03, or the fifth call justified in docs/protocol.md and made only when needed',
+      goal: '≤ 1.03, or the fifth call justified in packages/server-kit/docs/protocol.md and made only when needed',
       met: ratio <= 1.03 ? true : null,
       note:
         ratio <= 1.03
           ? undefined
-          : 'the plugin makes the same five upstream calls as the direct flow; the fifth (transactions/{txid}) is made only when check-status is final and is justified in docs/protocol.md',
+          : 'the plugin makes the same five upstream calls as the direct flow; the fifth (transactions/{txid}) is made only when check-status is final and is justified in packages/server-kit/docs/protocol.md',
     });
     rig.sandbox.control.setFaults([]);
     await rig.close();

@@ -34,21 +34,19 @@ export async function startShop(
 ): Promise<Shop> {
   const sandbox = await createSandbox({ pendingMs: 2_500, cardTokenization: options.cardTokenization ?? true });
   const dataDir = mkdtempSync(join(tmpdir(), 'paydo-store-e2e-'));
-  let url = '';
   const logs: string[] = [];
-  const { app, db } = await buildStore({
+  const { app, db, url } = await buildStore({
     logger: true,
     logStream: { write: (line) => logs.push(line) },
     adminPassword: ADMIN_PASSWORD,
     cardPayments: options.cardPayments,
     dataDir,
-    publicUrl: () => url,
+    listen: { port: 0, host: '127.0.0.1' },
     paydo: { ...sandbox.project, baseUrl: sandbox.apiUrl },
     sandboxOrigin: sandbox.url,
     pollIntervalMs: 300,
     rateLimit: { perIp: { max: 200, timeWindowMs: 60_000 }, perOrder: { max: 20, timeWindowMs: 60_000 } },
   });
-  url = await app.listen({ port: 0, host: '127.0.0.1' });
   sandbox.control.configure({ ipnUrl: `${url}/paydo/ipn` });
   const browser = await launch(ENGINE);
   return {

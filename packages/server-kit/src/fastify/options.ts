@@ -1,4 +1,3 @@
-import { isIP } from 'node:net';
 import type { FastifyRequest } from 'fastify';
 import { PaydoClient } from '../client/client.ts';
 import { HOSTED_PAGE_LANGUAGES, type InvoiceLanguage } from '../client/schemas/invoices.ts';
@@ -8,6 +7,7 @@ import type { Transaction } from '../client/schemas/transactions.ts';
 import type { DeclineCode, IpnErrorCode } from '../error-catalogue.ts';
 import { compileTrustProxy, normalizeIp, type TrustFn, type TrustProxy } from './client-address.ts';
 import { CheckoutHttpError } from './http-error.ts';
+import { pluginOptionProblems } from './options-schema.ts';
 import { MemoryStore } from './store/memory-store.ts';
 import type { PaydoStore } from './store/store.ts';
 
@@ -269,82 +269,27 @@ export interface ResolvedPluginOptions {
 const NAME = '@paydo-checkout/server-kit';
 const LOOPBACK = ['127.0.0.1', '::1'];
 
-/** Validates the options at registration: one TypeError listing every problem. */
+/** Validates the options at registration (`PluginOptionsSchema`): one TypeError listing every problem. */
 export function resolvePluginOptions(options: PaydoPluginOptions): ResolvedPluginOptions {
-  const problems: string[] = [];
   const o = options ?? ({} as PaydoPluginOptions);
-  for (const fn of ['resolveOrder', 'onPaymentUpdate', 'checkoutPageUrl'] as const) {
-    if (typeof o[fn] !== 'function') problems.push(`\`${fn}\` must be a function`);
-  }
-  if (o.onRefundUpdate !== undefined && typeof o.onRefundUpdate !== 'function') {
-    problems.push('`onRefundUpdate` must be a function when given');
-  }
-  if (!o.client) {
-    if (typeof o.publicKey !== 'string' || !o.publicKey) problems.push('`publicKey` is required');
-    if (typeof o.secretKey !== 'string' || !o.secretKey) problems.push('`secretKey` is required');
-    if (typeof o.jwt !== 'string' || !o.jwt) problems.push('`jwt` is required (IPNs are confirmed with it)');
-  }
+  const problems = pluginOptionProblems(o);
+  const invalid = () => new TypeError(`${NAME}: invalid options: ${problems.join('; ')}.`);
+  if (problems.length) throw invalid();
+
   const prefix = o.prefix ?? '/paydo';
-  if (typeof prefix !== 'string' || (prefix !== '' && !/^\/[\w\-/]*[^/]$/.test(prefix))) {
-    problems.push('`prefix` must start with "/" and not end with one, e.g. "/paydo"');
-  }
-  const positive = (name: string, value: number | undefined, fallback: number) => {
-    if (value === undefined) return fallback;
-    if (!Number.isFinite(value) || value < 0) problems.push(`\`${name}\` must be a number ≥ 0`);
-    return value;
-  };
-  const methodsCacheTtlMs = positive('methodsCacheTtlMs', o.methodsCacheTtlMs, 300_000);
-  const pollIntervalMs = positive('pollIntervalMs', o.pollIntervalMs, 5_000);
-  const statusCacheMs = positive('statusCacheMs', o.statusCacheMs, 1_000);
-  const bodyLimit = positive('bodyLimit', o.bodyLimit, 16_384);
-  const ipnBodyLimit = positive('ipnBodyLimit', o.ipnBodyLimit, 1_048_576);
-  const orderLockLeaseMs = positive('orderLockLeaseMs', o.orderLockLeaseMs, 60_000);
-  const claimLeaseMs = positive('claimLeaseMs', o.claimLeaseMs, 60_000);
-
-  if (o.cardPayments !== undefined && !['auto', 'direct', 'hosted'].includes(o.cardPayments)) {
-    problems.push('`cardPayments` must be "auto", "direct" or "hosted"');
-  }
-  if (o.refundDuplicateCharges !== undefined && typeof o.refundDuplicateCharges !== 'boolean') {
-    problems.push('`refundDuplicateCharges` must be true or false');
-  }
-  const origins = (name: string, list: readonly string[] | undefined) => {
-    const out: string[] = [];
-    for (const value of list ?? []) {
-      try {
-        out.push(new URL(value).origin);
-      } catch {
-        problems.push(`\`${name}\` has "${value}", which is not an origin like https://shop.example`);
-      }
-    }
-    return out;
-  };
-  const allowedOrigins = origins('allowedOrigins', o.allowedOrigins);
-  const allowedRedirectOrigins = new Set(origins('allowedRedirectOrigins', o.allowedRedirectOrigins));
-  if (o.hostedPageOrigin !== undefined) origins('hostedPageOrigin', [o.hostedPageOrigin]);
-  if (o.ipnSourceAddresses !== undefined && !Array.isArray(o.ipnSourceAddresses)) {
-    problems.push('`ipnSourceAddresses` must be a list of IP addresses');
-  } else {
-    for (const a of o.ipnSourceAddresses ?? []) {
-      if (typeof a !== 'string' || !isIP(a))
-        problems.push(`\`ipnSourceAddresses\` has "${a}", which is not an IP address`);
-    }
-  }
-
-  let trustProxy: TrustFn = () => false;
-  if ((o.trustProxy as unknown) === true) {
-    problems.push(
-      '`trustProxy` must name your proxies (addresses, CIDRs or a hop count), never `true`: then anyone could pick the address the IPN allowlist and the rate limits see',
-    );
-  } else {
-    try {
-      trustProxy = compileTrustProxy(o.trustProxy);
-    } catch (error) {
-      problems.push(`\`trustProxy\`: ${(error as Error).message}`);
-    }
-  }
+  const methodsCacheTtlMs = o.methodsCacheTtlMs ?? 300_000;
+  const pollIntervalMs = o.pollIntervalMs ?? 5_000;
+  const statusCacheMs = o.statusCacheMs ?? 1_000;
+  const bodyLimit = o.bodyLimit ?? 16_384;
+  const ipnBodyLimit = o.ipnBodyLimit ?? 1_048_576;
+  const orderLockLeaseMs = o.orderLockLeaseMs ?? 60_000;
+  const claimLeaseMs = o.claimLeaseMs ?? 60_000;
+  const allowedOrigins = (o.allowedOrigins ?? []).map((value) => new URL(value).origin);
+  const allowedRedirectOrigins = new Set((o.allowedRedirectOrigins ?? []).map((value) => new URL(value).origin));
+  const trustProxy: TrustFn = compileTrustProxy(o.trustProxy);
 
   let client: PaydoClient | undefined = o.client;
-  if (!client && problems.length === 0) {
+  if (!client) {
     try {
       client = new PaydoClient({
         publicKey: o.publicKey,
@@ -357,7 +302,7 @@ export function resolvePluginOptions(options: PaydoPluginOptions): ResolvedPlugi
       problems.push((error as Error).message.replace(/^paydo-checkout: invalid client options: /, ''));
     }
   }
-  if (problems.length || !client) throw new TypeError(`${NAME}: invalid options: ${problems.join('; ')}.`);
+  if (problems.length || !client) throw invalid();
 
   const api = new URL(client.baseUrl);
   const local = ['127.0.0.1', 'localhost', '[::1]'].includes(api.hostname);

@@ -1,4 +1,6 @@
+import Fastify from 'fastify';
 import { afterEach, describe, expect, it } from 'vitest';
+import { paydo } from '../../src/fastify/index.ts';
 import { addOrder, cardBody, type Harness, startHarness } from './harness.ts';
 
 let h: Harness | undefined;
@@ -49,4 +51,61 @@ describe('merchant mistakes fail early and say how to fix them', () => {
       expect(lines[0]).toMatch(logged);
     });
   }
+});
+
+describe('plugin options are checked at registration, not at the first Pay', () => {
+  const base = {
+    publicKey: 'application-1',
+    secretKey: 'secret',
+    jwt: 'jwt',
+    resolveOrder: async () => null,
+    onPaymentUpdate: async () => {},
+  };
+  const register = async (options: Record<string, unknown>) => {
+    const app = Fastify();
+    try {
+      await app.register(paydo, {
+        ...base,
+        checkoutPageUrl: (ref: string) => `https://shop.example/checkout/${ref}`,
+        ...options,
+      });
+      await app.ready();
+      return app;
+    } finally {
+      await app.close();
+    }
+  };
+  const cases: [string, Record<string, unknown>, RegExp][] = [
+    [
+      'a relative checkoutPageUrl',
+      { checkoutPageUrl: (ref: string) => `/checkout/${ref}` },
+      /`checkoutPageUrl` must return an absolute http\(s\) URL, e\.g\. "https:\/\/shop\.example\/checkout\/<orderRef>"; it returned "\/checkout\/[^"]+"/,
+    ],
+    [
+      'a checkoutPageUrl that throws',
+      {
+        checkoutPageUrl: () => {
+          throw new Error('no base URL yet');
+        },
+      },
+      /`checkoutPageUrl` threw when called with an order reference: no base URL yet/,
+    ],
+    ['a string where a number goes', { pollIntervalMs: '5000' }, /`pollIntervalMs` must be a number ≥ 0/],
+    [
+      'a rate limit window without max',
+      { rateLimit: { perIp: { timeWindowMs: 60_000 } } },
+      /`rateLimit.perIp.max` must be a whole number above 0/,
+    ],
+    ['a store that is not one', { store: 'sqlite' }, /`store` must be a PaydoStore/],
+    ['an unknown card mode', { cardPayments: 'iframe' }, /`cardPayments` must be "auto", "direct" or "hosted"/],
+  ];
+  for (const [label, options, message] of cases) {
+    it(`refuses ${label} with one message naming the option`, async () => {
+      await expect(register(options)).rejects.toThrow(message);
+    });
+  }
+
+  it('accepts a complete set of options', async () => {
+    await expect(register({ rateLimit: { perIp: { max: 5, timeWindowMs: 1000 } } })).resolves.toBeDefined();
+  });
 });
