@@ -1,4 +1,4 @@
-// Writes docs/errors.md from the error catalogue (packages/server-kit/src/error-catalogue.ts).
+// Writes packages/server-kit/docs/errors.md from the error catalogue (packages/server-kit/src/error-catalogue.ts).
 // `pnpm errors:doc` writes it; a test fails when the file differs from what this renders.
 import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
@@ -11,7 +11,7 @@ import {
 } from '../packages/server-kit/src/error-catalogue.ts';
 import { CATALOGUE_CODES } from '../packages/server-kit/src/errors.ts';
 
-export const ERRORS_DOC = new URL('../docs/errors.md', import.meta.url);
+export const ERRORS_DOC = new URL('../packages/server-kit/docs/errors.md', import.meta.url);
 
 /** Paydo's and Payop's own words (their docs, API tests, the emulator): shown in the doc with the code each gets. */
 export const PAYDO_REASON_SAMPLES: readonly string[] = [

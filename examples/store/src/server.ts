@@ -223,7 +223,7 @@ async function registerStore(options: StoreOptions, server: Server, publicUrl: s
           update.status === 'duplicate'
             ? `Second charge (the order was paid by ${update.duplicateOf}); ${update.refundId ? `refunded in full: ${update.refundId}` : 'not refunded'}.`
             : update.errorCode
-              ? // The catalogue code (docs/errors.md) and Paydo's own words, for the shop's records only.
+              ? // The catalogue code (server-kit/docs/errors.md) and Paydo's own words, for the shop's records only.
                 `${update.errorCode}: ${update.errorMessage ?? 'Paydo gave no reason'}`
               : update.errorMessage,
       });

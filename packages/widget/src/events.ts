@@ -10,9 +10,9 @@ export interface PaydoEventDetail {
   'paydo-redirect': { url: string; method: 'GET' | 'POST'; fields: Record<string, string> };
   /** `alreadyPaid`: the order was paid before (a reload after Pay, Back from the order page). */
   'paydo-success': { txid: string | null; invoiceId: string | null; alreadyPaid?: boolean };
-  /** `code`: why, from the error catalogue (docs/errors.md); `message`: the payer's sentence for it, as shown. */
+  /** `code`: why, from the error catalogue (server-kit/docs/errors.md); `message`: the payer's sentence for it, as shown. */
   'paydo-fail': { txid: string | null; code: DeclineCode; message: string };
-  /** `code`: the plugin's answer (`error`), `offline` or `confirmation_timeout` (docs/errors.md). */
+  /** `code`: the plugin's answer (`error`), `offline` or `confirmation_timeout` (server-kit/docs/errors.md). */
   'paydo-error': { code: WidgetErrorCode; message: string };
 }
 

@@ -34,7 +34,7 @@ function shown(t: Strings, code: ErrorCode): string {
 describe("the widget's sentence for every code a payer can meet", () => {
   const payerCodes = ERROR_CODES.filter((c) => ERROR_CATALOGUE[c].audience === 'payer');
 
-  it('is, in English, the sentence the catalogue (docs/errors.md) documents', () => {
+  it('is, in English, the sentence the catalogue (server-kit/docs/errors.md) documents', () => {
     expect(payerCodes.length).toBeGreaterThan(20);
     const wrong = payerCodes.filter(
       (c) => shown(en, c) !== ERROR_CATALOGUE[c].payerMessage.replace(/\{(seconds|n)\}/, '7'),

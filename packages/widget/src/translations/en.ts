@@ -46,7 +46,7 @@ export const en = {
   continueOnPaydo: 'Continue on Paydo',
   payOnPaydo: 'Or pay on the Paydo page instead',
   noMethods: 'No payment method is available for this order.',
-  // Codes of the error catalogue (docs/errors.md) with a sentence of their own; `messageFor` maps the rest.
+  // Codes of the error catalogue (server-kit/docs/errors.md) with a sentence of their own; `messageFor` maps the rest.
   card_declined: 'The card was declined.',
   insufficient_funds: 'The card has insufficient funds.',
   incorrect_cvv: 'The security code is wrong.',

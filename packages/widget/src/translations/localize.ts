@@ -103,7 +103,7 @@ const SAME: Record<string, keyof Strings> = {
 };
 
 /**
- * The payer's sentence for a code of the error catalogue (docs/errors.md), else `fallback`'s.
+ * The payer's sentence for a code of the error catalogue (server-kit/docs/errors.md), else `fallback`'s.
  * Paydo's outages and refusals (`paydo_*`, `service_unavailable`) all read "not answering";
  * `seconds` is for `rate_limited`.
  */
