@@ -1,4 +1,5 @@
 import { readdirSync, readFileSync } from 'node:fs';
+import { type AddressInfo, createServer } from 'node:net';
 import { join } from 'node:path';
 import { createSandbox, type Sandbox } from '@paydo-checkout/sandbox';
 import type { FastifyInstance } from 'fastify';
@@ -25,6 +26,9 @@ describe.runIf(!chromium.missing).each(['19', '18'] as const)(
       built = await buildExampleFor(react);
       clientDir = built.clientDir;
       sandbox = await createSandbox({ pendingMs: 1_500, cardTokenization: true });
+      // The plugin checks at registration that checkout pages have absolute URLs: the port is chosen first.
+      const port = await freePort();
+      url = `http://127.0.0.1:${port}`;
       ({ app, orders } = await buildExample({
         paydo: { ...sandbox.project, baseUrl: sandbox.apiUrl },
         publicUrl: () => url,
@@ -33,7 +37,7 @@ describe.runIf(!chromium.missing).each(['19', '18'] as const)(
         sandboxOrigin: sandbox.url,
         pollIntervalMs: 300,
       }));
-      url = await app.listen({ port: 0, host: '127.0.0.1' });
+      await app.listen({ port, host: '127.0.0.1' });
       sandbox.control.configure({ ipnUrl: `${url}/paydo/ipn` });
       browser = await puppeteer.launch(puppeteerLaunchOptions(chromium));
     });
@@ -251,3 +255,12 @@ describe.runIf(!chromium.missing).each(['19', '18'] as const)(
     });
   },
 );
+
+/** A port free right now on loopback (the example then listens on it). */
+async function freePort(): Promise<number> {
+  const probe = createServer();
+  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
+  const { port } = probe.address() as AddressInfo;
+  await new Promise<void>((resolve) => probe.close(() => resolve()));
+  return port;
+}
