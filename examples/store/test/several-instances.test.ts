@@ -59,22 +59,7 @@ describe.skipIf(!postgresUrl || !redisUrl)('two store instances on PostgreSQL an
   it('pays through one instance, takes the IPN on the other, keeps the kit state in PostgreSQL', async () => {
     const [a, b] = instances as [(typeof instances)[number], (typeof instances)[number]];
     sandbox.control.configure({ ipnUrl: `${b.url}/paydo/ipn` });
-    const order = await a.db.createOrder(
-      [{ productId: 'mug', name: 'Mug', price: '12.50', quantity: 1 }],
-      '12.50',
-      'EUR',
-    );
-    const res = await fetch(`${a.url}/paydo/checkout/${order.ref}/pay`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', 'idempotency-key': randomUUID() },
-      body: JSON.stringify({
-        method: 200001,
-        payer: { email: 'ada@example.com', name: 'Ada Lovelace' },
-        card: { pan: '4242424242424242', expirationDate: '12/39', cvv: '123', holderName: 'Ada Lovelace' },
-      }),
-    });
-    expect(res.status).toBe(200);
-    const { txid } = (await res.json()) as { txid: string };
+    const { order, txid } = await payOrder(a);
     await sandbox.control.ipnIdle();
     expect(await b.db.findOrder(order.ref)).toMatchObject({ status: 'paid', txid });
     // Applied once, by whichever came first: the pay's status check on A or the IPN on B.
@@ -91,25 +76,10 @@ describe.skipIf(!postgresUrl || !redisUrl)('two store instances on PostgreSQL an
   it('two full refunds confirmed at once on both instances: one is sent to Paydo', async () => {
     const [a, b] = instances as [(typeof instances)[number], (typeof instances)[number]];
     sandbox.control.configure({ ipnUrl: `${a.url}/paydo/ipn` });
-    const order = await a.db.createOrder(
-      [{ productId: 'mug', name: 'Mug', price: '12.50', quantity: 1 }],
-      '12.50',
-      'EUR',
-    );
-    const pay = await fetch(`${a.url}/paydo/checkout/${order.ref}/pay`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', 'idempotency-key': randomUUID() },
-      body: JSON.stringify({
-        method: 200001,
-        payer: { email: 'ada@example.com', name: 'Ada Lovelace' },
-        card: { pan: '4242424242424242', expirationDate: '12/39', cvv: '123', holderName: 'Ada Lovelace' },
-      }),
-    });
-    expect(pay.status).toBe(200);
+    const { order, txid } = await payOrder(a);
     await sandbox.control.ipnIdle();
     expect(await b.db.findOrder(order.ref)).toMatchObject({ status: 'paid' });
 
-    const { txid } = (await pay.json()) as { txid: string };
     const [sessionA, sessionB] = await Promise.all([adminSession(a.app), adminSession(b.app)]);
     const confirm = (app: FastifyInstance, session: AdminSession) =>
       app.inject({
@@ -129,6 +99,27 @@ describe.skipIf(!postgresUrl || !redisUrl)('two store instances on PostgreSQL an
     expect((await b.db.findOrder(order.ref))?.status).toBe('refunded');
   });
 });
+
+/** A new order on `instance`, paid there by card; answers the order and its txid. */
+async function payOrder(instance: { db: StoreDb; url: string }) {
+  const order = await instance.db.createOrder(
+    [{ productId: 'mug', name: 'Mug', price: '12.50', quantity: 1 }],
+    '12.50',
+    'EUR',
+  );
+  const res = await fetch(`${instance.url}/paydo/checkout/${order.ref}/pay`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'idempotency-key': randomUUID() },
+    body: JSON.stringify({
+      method: 200001,
+      payer: { email: 'ada@example.com', name: 'Ada Lovelace' },
+      card: { pan: '4242424242424242', expirationDate: '12/39', cvv: '123', holderName: 'Ada Lovelace' },
+    }),
+  });
+  expect(res.status).toBe(200);
+  const { txid } = (await res.json()) as { txid: string };
+  return { order, txid };
+}
 
 interface AdminSession {
   cookie: string;
