@@ -94,6 +94,24 @@ export class WebDriverSession {
     });
     await this.command('DELETE', '/actions');
   }
+  /** A mouse click at a point of the viewport (CSS pixels). */
+  async clickAt(x, y, button = 0) {
+    await this.command('POST', '/actions', {
+      actions: [
+        {
+          type: 'pointer',
+          id: 'mouse',
+          parameters: { pointerType: 'mouse' },
+          actions: [
+            { type: 'pointerMove', origin: 'viewport', x, y },
+            { type: 'pointerDown', button },
+            { type: 'pointerUp', button },
+          ],
+        },
+      ],
+    });
+    await this.command('DELETE', '/actions');
+  }
   deleteCookies() {
     return this.command('DELETE', '/cookie');
   }

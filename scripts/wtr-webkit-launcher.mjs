@@ -1,7 +1,7 @@
 // A web-test-runner launcher for WebKit: WebKitGTK's MiniBrowser driven by
 // WebKitWebDriver (puppeteer cannot drive WebKit, and the WebdriverIO-based
 // launcher brings a large tree for the three commands used here). Its type is
-// "webdriver", so @web/test-runner-commands' sendKeys reaches sendKeys() below.
+// "webdriver", so @web/test-runner-commands' sendKeys and sendMouse click reach the methods below.
 import { startWebKitDriver } from './engines.mjs';
 import { WebDriverSession } from './webdriver-client.mjs';
 
@@ -56,6 +56,14 @@ export class WebKitLauncher {
   async sendKeys(_sessionId, keys) {
     await (await this.session()).pressKeys(keys);
   }
+
+  /** Called by @web/test-runner-commands' sendMouse({ type: 'click' }) for "webdriver" browsers. */
+  async sendMouseClick(_sessionId, x, y, button) {
+    await (await this.session()).clickAt(x, y, button === 'right' ? 2 : button === 'middle' ? 1 : 0);
+  }
+
+  /** Called by resetMouse(): actions are released after each click, so nothing is held. */
+  async resetMouse() {}
 
   async stop() {
     if (!this.ready) return;

@@ -1,4 +1,5 @@
 import { expect, oneEvent } from '@open-wc/testing';
+import { resetMouse, sendMouse } from '@web/test-runner-commands';
 import { BANK_METHOD, checkout, FakeServer, json } from './fake-server.ts';
 import { fillCard, input, live, mount, q, qa, statusText, submit, type, until } from './helpers.ts';
 
@@ -278,6 +279,23 @@ describe("limits and messages in the payer's language", () => {
     );
     await type(el, 'card.expirationDate', '12/2029', 'insertFromPaste');
     expect(input(el, 'card.expirationDate').value).to.equal('12/29');
+  });
+
+  it('a click on Pay is not lost when leaving a field shows its error (the error waits for the click)', async () => {
+    const el = await mount();
+    await type(el, 'email', 'ada@');
+    // A real pointer: the press blurs the e-mail field; its error must not push Pay from under the release.
+    const at = (target: Element, dy: number): [number, number] => {
+      const r = target.getBoundingClientRect();
+      return [Math.round(r.left + r.width / 2), Math.round(r.top + dy)];
+    };
+    await sendMouse({ type: 'click', position: at(input(el, 'email'), 8) });
+    const pay = q(el, '[part~="submit-button"]') as HTMLElement;
+    await sendMouse({ type: 'click', position: at(pay, 3) }); // near its top edge
+    await resetMouse();
+    // The click reached Pay: every field was checked, not only the e-mail.
+    await until(() => el.shadowRoot?.getElementById('f-card-pan-error'), 'Pay was not pressed');
+    expect(el.shadowRoot?.getElementById('f-email-error')?.textContent).to.not.equal('');
   });
 
   it('keeps the inputs read-only while a payment is in flight', async () => {

@@ -555,8 +555,27 @@ export class PaydoCheckout extends LitElement {
   #onBlur = (event: Event): void => {
     const { name, value } = event.target as HTMLInputElement;
     const error = this.selected && value && this.#validate(this.selected)[name];
-    if (error && this.view.name === 'form') this.errors = { ...this.errors, [name]: error };
+    if (!error) return;
+    const show = () => {
+      if (this.view.name === 'form') this.errors = { ...this.errors, [name]: error };
+    };
+    // Left by a press (on Pay, say): the message would move the form under the pointer and the click
+    // would miss, so it waits until the press is over (the click has been dispatched by then).
+    if (this.#pressed) this.#afterPress(() => setTimeout(show));
+    else show();
   };
+
+  #pressed = false;
+  #onPointerDown = (): void => {
+    this.#pressed = true;
+    this.#afterPress(() => {
+      this.#pressed = false;
+    });
+  };
+
+  #afterPress(then: () => void): void {
+    for (const type of ['pointerup', 'pointercancel']) addEventListener(type, then, { once: true });
+  }
 
   /** The payer fields shown for a method: e-mail always; no second name beside the name on the card. */
   #payerFields(method: CheckoutMethod): Pick<CheckoutField, 'name' | 'required' | 'pattern' | 'title'>[] {
@@ -703,7 +722,7 @@ export class PaydoCheckout extends LitElement {
     const method = this.selected;
     const busy = this.view.name === 'paying';
     return html`${this.#header()}
-      <form novalidate @submit=${this.#onSubmit} aria-busy=${busy ? 'true' : 'false'}>
+      <form novalidate @submit=${this.#onSubmit} @pointerdown=${this.#onPointerDown} aria-busy=${busy ? 'true' : 'false'}>
         <fieldset part="methods" ?disabled=${busy}>
           <legend>${t.methods}</legend>
           ${checkout.methods.map(
