@@ -25,6 +25,12 @@ export interface PluginContext {
    * saved, so polls of a known transaction do not ask the store again (bounded; oldest dropped).
    */
   transactionBindings: Map<string, { orderRef: string; invoiceId: string }>;
+  /**
+   * `invoiceId txid state` → order, for results applied (or found applied) here. Applied stays
+   * applied, and an invoice's order and a transaction's invoice never change, so a repeat IPN of
+   * one of these is answered without the store (bounded; oldest dropped).
+   */
+  appliedResults: Map<string, string>;
   /** `auto` card mode as last read from the store (hosted is for good; direct is read again after a few seconds). */
   cardModeSeen: { hosted: boolean; readAt: number } | null;
 }
@@ -46,5 +52,12 @@ export function createContext(options: ResolvedPluginOptions): PluginContext {
     inFlight: new Map(),
     cardModeSeen: null,
     transactionBindings: new Map(),
+    appliedResults: new Map(),
   };
+}
+
+/** Adds to one of the context's bounded maps: past `max` entries, the oldest goes. */
+export function remember<V>(map: Map<string, V>, key: string, value: V, max = 10_000): void {
+  if (map.size >= max && !map.has(key)) map.delete(map.keys().next().value as string);
+  map.set(key, value);
 }

@@ -15,6 +15,7 @@ export { SqliteStore, type SqliteStoreOptions } from './store/sqlite-store.ts';
 export type {
   AttemptProgress,
   IdempotencyClaim,
+  OrderRecords,
   PaydoStore,
   StoredResponse,
   TransactionRecord,

@@ -1,22 +1,23 @@
 import type { InvoiceLanguage } from '../client/schemas/invoices.ts';
 import type { PluginContext } from './context.ts';
 import type { PaydoOrder } from './options.ts';
-import { alreadyPaid } from './payment-gate.ts';
+import { alreadyPaid, type GateReading } from './payment-gate.ts';
 import { withTxidParam } from './return-url.ts';
 
 /**
  * The order's invoice stored under `invoiceKey`, if Paydo can still take a
  * payment on it. A paid invoice means the order is paid; a failed or overdue
- * one is not reused (the next try gets a fresh invoice).
+ * one is not reused (the next try gets a fresh invoice). The gate has just
+ * read every invoice of the order from Paydo: that reading is used as it is.
  */
 export async function reusableInvoice(
   ctx: PluginContext,
   invoiceKey: string,
-  known: string | null = null,
+  gate: GateReading,
 ): Promise<{ invoiceId: string; transactionIdentifier: string | null } | null> {
-  const invoiceId = known ?? (await ctx.options.store.findInvoice(invoiceKey));
+  const invoiceId = gate.records.invoices.find((i) => i.invoiceKey === invoiceKey)?.invoiceId;
   if (!invoiceId) return null;
-  const invoice = await ctx.options.client.invoices.retrieve(invoiceId);
+  const invoice = gate.invoices.get(invoiceId) ?? (await ctx.options.client.invoices.retrieve(invoiceId));
   if (invoice.status === 1) throw alreadyPaid(invoice.transactionIdentifier);
   if (invoice.status !== 0) return null;
   return { invoiceId, transactionIdentifier: invoice.transactionIdentifier ?? null };

@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto';
+import type { Invoice } from '../client/schemas/invoices.ts';
 import { PaydoBusinessError, PaydoValidationError } from '../errors.ts';
 import type { PluginContext } from './context.ts';
 import { CheckoutHttpError } from './http-error.ts';
 import type { PaydoOrder } from './options.ts';
-import { releaseSoon } from './store/store.ts';
+import { type OrderRecords, releaseSoon } from './store/store.ts';
 
 /**
  * The one way into "start a payment for this order". Every route that can make
@@ -31,20 +32,33 @@ export function alreadyPaid(txid?: string | null): CheckoutHttpError {
   return new CheckoutHttpError('already_paid', 'This order is already paid.', txid ? { txid } : {});
 }
 
-/** Runs `work` holding the order's lock; the lease is renewed while the work is in flight. */
+/**
+ * Runs `work` holding the order's lock; the lease is renewed while the work is in flight.
+ * `then` (answering the Idempotency-Key, say) runs beside the release, not after it.
+ */
 export async function withOrderLock<T>(
   ctx: PluginContext,
   orderRef: string,
   work: (lock: OrderLock) => Promise<T>,
+  then?: (result: T) => Promise<void>,
 ): Promise<T> {
   const { store, orderLockLeaseMs } = ctx.options;
   const owner = randomUUID();
-  if (!(await store.acquireOrderLock(orderRef, owner, orderLockLeaseMs))) throw inProgress();
+  // Until when the lease is surely ours: it was granted (or renewed) no earlier than the request
+  // was sent, so half a lease after sending it cannot have run out, whatever the clocks say.
+  let surelyOursUntil = 0;
+  const take = async () => {
+    const sentAt = Date.now();
+    const ok = await store.acquireOrderLock(orderRef, owner, orderLockLeaseMs);
+    if (ok) surelyOursUntil = Math.max(surelyOursUntil, sentAt + orderLockLeaseMs / 2);
+    return ok;
+  };
+  if (!(await take())) throw inProgress();
   let lost = false;
   const renew = async () => {
     if (lost) return;
     try {
-      if (!(await store.acquireOrderLock(orderRef, owner, orderLockLeaseMs))) lost = true;
+      if (!(await take())) lost = true;
     } catch {
       // A store hiccup: `confirm()` asks again before anything is created.
     }
@@ -53,41 +67,57 @@ export async function withOrderLock<T>(
   timer.unref();
   const lock: OrderLock = {
     async confirm() {
-      if (lost || !(await store.acquireOrderLock(orderRef, owner, orderLockLeaseMs))) {
+      if (!lost && Date.now() < surelyOursUntil) return; // no store call: the lease cannot have run out
+      if (lost || !(await take())) {
         lost = true;
         throw inProgress();
       }
     },
   };
+  let result: T;
   try {
-    return await work(lock);
-  } finally {
+    result = await work(lock);
+  } catch (error) {
     clearInterval(timer);
-    // Renewed at most a third of a lease ago: half a lease from now is still ours to give back.
     await releaseSoon(() => store.releaseOrderLock(orderRef, owner), Date.now() + orderLockLeaseMs / 2);
+    throw error;
   }
+  clearInterval(timer);
+  // Renewed at most a third of a lease ago: half a lease from now is still ours to give back.
+  const release = releaseSoon(() => store.releaseOrderLock(orderRef, owner), Date.now() + orderLockLeaseMs / 2);
+  if (then) await Promise.all([release, then(result)]);
+  else await release;
+  return result;
+}
+
+/** What the gate read: the store's records of the order and every invoice of it as Paydo has it now. */
+export interface GateReading {
+  records: OrderRecords;
+  invoices: Map<string, Invoice>;
 }
 
 /**
  * Refuses to start a payment when the order is paid, or when any of its
  * invoices at Paydo is paid or has a transaction whose result is not known yet.
  * Every invoice the kit made for the order is asked, not only the newest: a
- * payer may have opened Paydo's page on an older one.
+ * payer may have opened Paydo's page on an older one. Answers what it read, so
+ * the caller reuses an invoice without asking Paydo for it again.
  */
 export async function assertNoPaymentUnderway(
   ctx: PluginContext,
   orderRef: string,
   order: PaydoOrder,
   options: { replacePending?: string | undefined; lock?: OrderLock } = {},
-): Promise<void> {
+): Promise<GateReading> {
   const { store, client } = ctx.options;
   if (order.paid) throw alreadyPaid();
-  const paid = await store.paidTransaction(orderRef);
-  if (paid) throw alreadyPaid(paid);
-  const invoiceIds = await store.findInvoicesByOrder(orderRef);
+  const records = await store.readOrder(orderRef);
+  if (records.paidTxid) throw alreadyPaid(records.paidTxid);
+  const invoices = new Map<string, Invoice>();
   type Verdict = { paid: string | null } | { pending: string; invoiceId: string } | null;
   const verdictOf = async (invoiceId: string): Promise<Verdict> => {
     const invoice = await client.invoices.retrieve(invoiceId);
+    invoices.set(invoiceId, invoice);
     if (invoice.status === 1) return { paid: invoice.transactionIdentifier ?? null };
     const txid = invoice.transactionIdentifier;
     if (!txid) return null;
@@ -96,18 +126,21 @@ export async function assertNoPaymentUnderway(
     if (status.status === 'pending') return { pending: txid, invoiceId };
     return null;
   };
-  const verdicts = await Promise.all(invoiceIds.map(verdictOf));
+  const verdicts = await Promise.all(records.invoices.map((i) => verdictOf(i.invoiceId)));
   for (const v of verdicts) if (v && 'paid' in v) throw alreadyPaid(v.paid);
   for (const v of verdicts) {
     if (!v || !('pending' in v)) continue;
     // The payer abandoned this one (Back from 3-D Secure, then another card): void it at Paydo, so
     // it can never complete beside the new payment; if it completed first, the order is paid.
-    if (v.pending === options.replacePending && (await voidAbandoned(ctx, v.invoiceId, v.pending, options.lock)))
+    if (v.pending === options.replacePending && (await voidAbandoned(ctx, v.invoiceId, v.pending, options.lock))) {
+      invoices.delete(v.invoiceId); // changed at Paydo since it was read
       continue;
+    }
     throw new CheckoutHttpError('payment_in_progress', 'A payment for this order is already in progress.', {
       txid: v.pending,
     });
   }
+  return { records, invoices };
 }
 
 /**

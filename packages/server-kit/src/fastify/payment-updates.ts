@@ -30,6 +30,7 @@ export async function applyVerifiedTransaction(
   invoiceId: string,
   source: PaymentUpdate['source'],
   request: FastifyRequest,
+  options: { stored?: boolean } = {},
 ): Promise<UpdateResult> {
   const { client, store, resolveOrder, onPaymentUpdate } = ctx.options;
   let tx: Transaction;
@@ -61,8 +62,14 @@ export async function applyVerifiedTransaction(
 
   // Paydo's words are kept verbatim for the merchant; the payer only ever sees the code's message.
   const errorCode = tx.outcome === 'success' ? null : declineCodeFor(tx.errorMessage, tx.state);
-  await store.saveTransaction({ txid, orderRef, invoiceId });
-  const claim = await store.claimPaymentUpdate(txid, tx.state, ctx.options.claimLeaseMs);
+  // A transaction first heard of here (paid on Paydo's page) is stored before its result.
+  if (!options.stored) await store.saveTransaction({ txid, orderRef, invoiceId });
+  // "The first accepted transaction pays the order" is claimed beside the update: the holder it
+  // answers is the same whoever applies the update (or whether it was applied already).
+  const [claim, holder] = await Promise.all([
+    store.claimPaymentUpdate(txid, tx.state, ctx.options.claimLeaseMs),
+    tx.outcome === 'success' ? store.claimOrderPayment(orderRef, txid) : null,
+  ]);
   if (claim === 'duplicate') return { outcome: 'duplicate', state: tx.state, errorMessage: tx.errorMessage, errorCode };
   if (claim === 'busy') {
     return {
@@ -77,8 +84,7 @@ export async function applyVerifiedTransaction(
     let duplicate: Pick<PaymentUpdate, 'duplicateOf' | 'refundId' | 'refundError'> = {};
     if (status === 'paid') {
       // The first accepted transaction pays the order; any later one is a second charge.
-      const holder = await store.claimOrderPayment(orderRef, txid);
-      if (holder !== txid) {
+      if (holder !== null && holder !== txid) {
         status = 'duplicate';
         let refundId: string | null = null;
         let refundError: string | undefined;

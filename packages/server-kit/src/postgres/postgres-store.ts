@@ -3,6 +3,7 @@ import {
   ACCEPTED_STATE,
   type AttemptProgress,
   type IdempotencyClaim,
+  type OrderRecords,
   type PaydoStore,
   type StoredResponse,
   StoreUnavailableError,
@@ -13,7 +14,12 @@ import { MIGRATIONS, MIGRATIONS_TABLE, quoteIdentifier } from './migrations.ts';
 
 /** What the store needs of a pool: `pg.Pool` has it. */
 export interface PostgresPool {
-  query(text: string, values?: unknown[]): Promise<{ rows: Record<string, unknown>[]; rowCount: number | null }>;
+  /** With `name`, the statement is prepared once per connection (parsed and planned once, not per call). */
+  query(query: {
+    name?: string;
+    text: string;
+    values?: unknown[];
+  }): Promise<{ rows: Record<string, unknown>[]; rowCount: number | null }>;
   connect(): Promise<PostgresPoolClient>;
   end(): Promise<void>;
   on(event: 'error', listener: (error: Error) => void): unknown;
@@ -163,7 +169,7 @@ export class PostgresStore implements PaydoStore {
   async #query(text: string, values: unknown[] = []): Promise<Record<string, unknown>[]> {
     await this.ready();
     try {
-      return (await this.#pool.query(text, values)).rows;
+      return (await this.#pool.query({ name: statementName(text), text, values })).rows;
     } catch (error) {
       throw wrap(error);
     }
@@ -256,11 +262,25 @@ export class PostgresStore implements PaydoStore {
     ]);
   }
 
-  async findInvoice(invoiceKey: string): Promise<string | null> {
-    const [row] = await this.#query(`SELECT invoice_id FROM ${this.#t('paydo_invoices')} WHERE invoice_key = $1`, [
-      invoiceKey,
-    ]);
-    return (row?.invoice_id as string | undefined) ?? null;
+  async readOrder(orderRef: string): Promise<OrderRecords> {
+    // One statement, one round trip (and one snapshot) for the three reads.
+    const tx = this.#t('paydo_transactions');
+    const [row] = await this.#query(
+      `SELECT
+         (SELECT txid FROM ${tx} WHERE order_ref = $1 AND state = $2 ORDER BY seq LIMIT 1) AS paid_txid,
+         (SELECT json_build_array(txid, invoice_id, state)
+            FROM ${tx} WHERE order_ref = $1 ORDER BY seq DESC LIMIT 1) AS latest,
+         (SELECT json_agg(json_build_array(invoice_key, invoice_id) ORDER BY seq)
+            FROM ${this.#t('paydo_invoices')} WHERE order_ref = $1) AS invoices`,
+      [orderRef, ACCEPTED_STATE],
+    );
+    const latest = row?.latest as [string, string, number | null] | null;
+    const invoices = (row?.invoices as [string, string][] | null) ?? [];
+    return {
+      paidTxid: (row?.paid_txid as string | null) ?? null,
+      latest: latest ? { txid: latest[0], orderRef, invoiceId: latest[1], state: latest[2] } : null,
+      invoices: invoices.map(([invoiceKey, invoiceId]) => ({ invoiceKey, invoiceId })),
+    };
   }
 
   async saveInvoice(invoiceKey: string, orderRef: string, invoiceId: string): Promise<void> {
@@ -278,14 +298,6 @@ export class PostgresStore implements PaydoStore {
     return (row?.order_ref as string | undefined) ?? null;
   }
 
-  async findInvoicesByOrder(orderRef: string): Promise<string[]> {
-    const rows = await this.#query(
-      `SELECT invoice_id FROM ${this.#t('paydo_invoices')} WHERE order_ref = $1 ORDER BY seq`,
-      [orderRef],
-    );
-    return rows.map((r) => r.invoice_id as string);
-  }
-
   async saveTransaction(record: { txid: string; orderRef: string; invoiceId: string }): Promise<void> {
     await this.#query(
       `INSERT INTO ${this.#t('paydo_transactions')} (txid, order_ref, invoice_id) VALUES ($1, $2, $3)
@@ -300,23 +312,6 @@ export class PostgresStore implements PaydoStore {
       [txid],
     );
     return row ? toRecord(row) : null;
-  }
-
-  async latestTransaction(orderRef: string): Promise<TransactionRecord | null> {
-    const [row] = await this.#query(
-      `SELECT txid, order_ref, invoice_id, state FROM ${this.#t('paydo_transactions')}
-       WHERE order_ref = $1 ORDER BY seq DESC LIMIT 1`,
-      [orderRef],
-    );
-    return row ? toRecord(row) : null;
-  }
-
-  async paidTransaction(orderRef: string): Promise<string | null> {
-    const [row] = await this.#query(
-      `SELECT txid FROM ${this.#t('paydo_transactions')} WHERE order_ref = $1 AND state = $2 ORDER BY seq LIMIT 1`,
-      [orderRef, ACCEPTED_STATE],
-    );
-    return (row?.txid as string | undefined) ?? null;
   }
 
   async claimOrderPayment(orderRef: string, txid: string): Promise<string> {
@@ -401,6 +396,17 @@ export class PostgresStore implements PaydoStore {
   async close(): Promise<void> {
     if (this.#ownsPool) await this.#pool.end();
   }
+}
+
+const statementNames = new Map<string, string>();
+/** One name per statement text (the schema is part of it), shared by every store in the process. */
+function statementName(text: string): string {
+  let name = statementNames.get(text);
+  if (name === undefined) {
+    name = `paydo_${statementNames.size + 1}`;
+    statementNames.set(text, name);
+  }
+  return name;
 }
 
 function wrap(error: unknown): unknown {

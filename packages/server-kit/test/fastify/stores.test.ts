@@ -93,7 +93,7 @@ describe.each(STORE_KINDS)('PaydoStore contract: $name', (kind) => {
     await store.completePaymentUpdate('tx', 2);
     expect(await store.claimPaymentUpdate('tx', 2, 60_000)).toBe('duplicate');
     expect(await store.findTransaction('tx')).toEqual({ txid: 'tx', orderRef: 'o', invoiceId: 'inv-1', state: 2 });
-    expect(await store.paidTransaction('o')).toBe('tx');
+    expect((await store.readOrder('o')).paidTxid).toBe('tx');
 
     const locks = await Promise.all(['a', 'b', 'c', 'd'].map((owner) => store.acquireOrderLock('o', owner, 60_000)));
     expect(locks.filter(Boolean)).toHaveLength(1);
@@ -126,28 +126,32 @@ describe.each(STORE_KINDS)('PaydoStore contract: $name', (kind) => {
       await store.saveInvoice('o|1|EUR', 'o', 'inv-1');
       await store.saveInvoice('o|2|EUR', 'o', 'inv-2');
       await store.saveInvoice('p|1|EUR', 'p', 'inv-3');
-      expect(await store.findInvoice('o|2|EUR')).toBe('inv-2');
-      expect(await store.findInvoice('nope')).toBeNull();
       expect(await store.findOrderByInvoice('inv-3')).toBe('p');
-      expect(await store.findInvoicesByOrder('o')).toEqual(['inv-1', 'inv-2']);
+      expect((await store.readOrder('o')).invoices).toEqual([
+        { invoiceKey: 'o|1|EUR', invoiceId: 'inv-1' },
+        { invoiceKey: 'o|2|EUR', invoiceId: 'inv-2' },
+      ]);
+      expect(await store.readOrder('nope')).toEqual({ paidTxid: null, latest: null, invoices: [] });
       await store.saveTransaction({ txid: 't1', orderRef: 'o', invoiceId: 'inv-1' });
       await store.saveTransaction({ txid: 't2', orderRef: 'o', invoiceId: 'inv-2' });
       await store.saveTransaction({ txid: 't1', orderRef: 'o', invoiceId: 'inv-1' }); // again: no change
-      expect(await store.latestTransaction('o')).toEqual({
+      expect((await store.readOrder('o')).latest).toEqual({
         txid: 't2',
         orderRef: 'o',
         invoiceId: 'inv-2',
         state: null,
       });
-      expect(await store.latestTransaction('nope')).toBeNull();
-      expect(await store.paidTransaction('o')).toBeNull();
+      expect((await store.readOrder('o')).paidTxid).toBeNull();
       // An applied result shows in the order's lookups (indexed in MemoryStore, not a walk).
       expect(await store.claimPaymentUpdate('t1', 2, 60_000)).toBe('claimed');
       await store.completePaymentUpdate('t1', 2);
-      expect(await store.paidTransaction('o')).toBe('t1');
-      expect(await store.paidTransaction('p')).toBeNull();
+      expect((await store.readOrder('o')).paidTxid).toBe('t1');
+      expect((await store.readOrder('p')).paidTxid).toBeNull();
       expect((await store.findTransaction('t1'))?.state).toBe(2);
-      expect((await store.latestTransaction('o'))?.txid).toBe('t2');
+      expect((await store.readOrder('o')).latest).toMatchObject({ txid: 't2', state: null });
+      // A later invoice under the same key replaces the earlier one in the order's list.
+      await store.saveInvoice('o|1|EUR', 'o', 'inv-1b');
+      expect((await store.readOrder('o')).invoices.map((i) => i.invoiceId).sort()).toEqual(['inv-1b', 'inv-2']);
       expect(await store.claimPaymentUpdate('t1', 2, 60_000)).toBe('duplicate');
       const holders = await Promise.all(['t1', 't2', 't1', 't2'].map((t) => store.claimOrderPayment('o', t)));
       expect(new Set(holders).size).toBe(1);
@@ -212,7 +216,7 @@ describe.skipIf(!postgresUrl())('PostgresStore schema', () => {
       connectionString: 'postgres://postgres@127.0.0.1:1/none',
       connectTimeoutMs: 500,
     });
-    await expect(store.findInvoice('x')).rejects.toMatchObject({
+    await expect(store.readOrder('x')).rejects.toMatchObject({
       name: 'StoreUnavailableError',
       code: 'PAYDO_ERR_STORE_UNAVAILABLE',
       retryable: true,
@@ -229,15 +233,15 @@ describe('MemoryStore retention', () => {
     await store.claimPaymentUpdate('ta', 2, 60_000);
     await store.completePaymentUpdate('ta', 2);
     store.purge(Date.now() + 500);
-    expect(await store.paidTransaction('a')).toBe('ta');
+    expect((await store.readOrder('a')).paidTxid).toBe('ta');
     store.purge(Date.now() + 5_000);
-    expect(await store.paidTransaction('a')).toBeNull();
+    expect((await store.readOrder('a')).paidTxid).toBeNull();
     expect(await store.findOrderByInvoice('inv-a')).toBeNull();
     expect(await store.findTransaction('ta')).toBeNull();
     expect(await store.claimPaymentUpdate('ta', 2, 60_000)).toBe('claimed');
 
     for (const ref of ['b', 'c', 'd']) await store.saveInvoice(`${ref}|1`, ref, `inv-${ref}`);
     expect(await store.findOrderByInvoice('inv-b')).toBeNull(); // the least recently changed went first
-    expect(await store.findInvoicesByOrder('d')).toEqual(['inv-d']);
+    expect((await store.readOrder('d')).invoices).toEqual([{ invoiceKey: 'd|1', invoiceId: 'inv-d' }]);
   });
 });

@@ -45,12 +45,8 @@ export function checkoutRoute(app: FastifyInstance, ctx: PluginContext, limits: 
     } catch (error) {
       throw fromPaydoError(error);
     }
-    // Independent reads: asked together (with a database store, one round trip's wait instead of three).
-    const [paidTxid, latest, mode] = await Promise.all([
-      store.paidTransaction(orderRef),
-      store.latestTransaction(orderRef),
-      cardMode(ctx),
-    ]);
+    // Independent reads, asked together: one round trip's wait with a database store.
+    const [{ paidTxid, latest }, mode] = await Promise.all([store.readOrder(orderRef), cardMode(ctx)]);
     const status: CheckoutResponse['status'] =
       order.paid || paidTxid ? 'paid' : latest && latest.state === null ? 'pending' : 'open';
     const language = order.language ?? 'en';

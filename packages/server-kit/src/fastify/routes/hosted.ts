@@ -35,8 +35,8 @@ export function hostedRoute(app: FastifyInstance, ctx: PluginContext, limits: on
     try {
       // The same lock and the same "paid or pending at Paydo?" check as pay: one order, one charge.
       return await withOrderLock(ctx, orderRef, async (lock) => {
-        await assertNoPaymentUnderway(ctx, orderRef, order);
-        let invoiceId = (await reusableInvoice(ctx, invoiceKey))?.invoiceId;
+        const gate = await assertNoPaymentUnderway(ctx, orderRef, order);
+        let invoiceId = (await reusableInvoice(ctx, invoiceKey, gate))?.invoiceId;
         if (!invoiceId) {
           await lock.confirm();
           invoiceId = await createInvoice(ctx, {

@@ -3,7 +3,7 @@ import { IpnPayload, RefundIpnPayload } from '../../client/schemas/ipn.ts';
 import { outcomeOfState } from '../../client/schemas/transactions.ts';
 import type { IpnErrorCode } from '../../error-catalogue.ts';
 import { clientIp } from '../client-address.ts';
-import type { PluginContext } from '../context.ts';
+import { type PluginContext, remember } from '../context.ts';
 import type { IpnRecord } from '../options.ts';
 import { applyVerifiedTransaction } from '../payment-updates.ts';
 import { applyRefundIpn } from '../refund-updates.ts';
@@ -99,6 +99,14 @@ export function ipnRoute(app: FastifyInstance, ctx: PluginContext): void {
     if (ipn.invoice.txid !== ipn.transaction.id)
       return finish(400, 'rejected', 'invoice.txid and transaction.id differ.');
 
+    const resultKey = `${ipn.invoice.id} ${ipn.transaction.id} ${ipn.transaction.state}`;
+    const appliedHere = ctx.appliedResults.get(resultKey);
+    if (appliedHere !== undefined) {
+      // Applied by this process already (Paydo delivers again until it reads 200): nothing to ask.
+      record.orderRef = appliedHere;
+      record.verifiedState = ipn.transaction.state;
+      return finish(200, 'duplicate', null);
+    }
     // The invoice must be one this server created; it names the order.
     const orderRef = await store.findOrderByInvoice(ipn.invoice.id);
     if (!orderRef) return finish(404, 'rejected', `Invoice ${ipn.invoice.id} was not created by this shop.`);
@@ -115,6 +123,7 @@ export function ipnRoute(app: FastifyInstance, ctx: PluginContext): void {
     // it again would change nothing, so it is answered without asking Paydo or the merchant again.
     if (known?.state != null && known.state === ipn.transaction.state) {
       record.verifiedState = known.state;
+      remember(ctx.appliedResults, resultKey, orderRef);
       return finish(200, 'duplicate', null);
     }
     if (!known) {
@@ -138,6 +147,8 @@ export function ipnRoute(app: FastifyInstance, ctx: PluginContext): void {
     switch (result.outcome) {
       case 'applied':
       case 'duplicate':
+        // Keyed by the state Paydo confirmed: an IPN claiming another state is not a repeat of it.
+        remember(ctx.appliedResults, `${ipn.invoice.id} ${ipn.transaction.id} ${result.state}`, orderRef);
         return finish(200, result.outcome, null);
       case 'ignored':
         // The IPN says final, Paydo still says pending: answer so that Paydo delivers again

@@ -2,7 +2,7 @@ import type { FastifyInstance, FastifyRequest, onRequestHookHandler } from 'fast
 import { z } from 'zod';
 import { type DeclineCode, ERROR_CATALOGUE } from '../../error-catalogue.ts';
 import type { NextResponse, NextStep } from '../../protocol.ts';
-import type { PluginContext } from '../context.ts';
+import { type PluginContext, remember } from '../context.ts';
 import { CheckoutHttpError, fromPaydoError, transactionNotFound } from '../http-error.ts';
 import { nextFromStatus, UnsafeRedirectError } from '../next-step.ts';
 import { OrderRef } from '../params.ts';
@@ -20,16 +20,20 @@ const failed = (code: DeclineCode): NextStep => ({
 /**
  * The next step for a transaction. A final status is confirmed with Paydo
  * and applied (once) right here, so the order is updated even if no IPN comes.
+ * `stored`: the transaction's record being written meanwhile (pay), awaited
+ * before anything is applied or answered.
  */
 export async function resolveNext(
   ctx: PluginContext,
   request: FastifyRequest,
   tx: { txid: string; orderRef: string; invoiceId: string },
+  stored?: Promise<void>,
 ): Promise<NextStep> {
   const { client, pollIntervalMs, allowedRedirectOrigins } = ctx.options;
   let step: ReturnType<typeof nextFromStatus>;
   try {
-    const status = await ctx.statuses.run(tx.txid, () => client.transactions.checkStatus(tx.txid));
+    const checking = ctx.statuses.run(tx.txid, () => client.transactions.checkStatus(tx.txid));
+    const [status] = await Promise.all([checking, stored]);
     step = nextFromStatus(status, { pollIntervalMs, allowedOrigins: allowedRedirectOrigins });
   } catch (error) {
     if (error instanceof UnsafeRedirectError) {
@@ -43,7 +47,10 @@ export async function resolveNext(
   }
   if (step.type !== 'fail' && step.type !== 'done') return step;
 
-  const result = await applyVerifiedTransaction(ctx, tx.txid, tx.orderRef, tx.invoiceId, 'status-check', request);
+  // Known to the store here (a poll found it there; pay has just stored it): no second write.
+  const result = await applyVerifiedTransaction(ctx, tx.txid, tx.orderRef, tx.invoiceId, 'status-check', request, {
+    stored: true,
+  });
   if (result.outcome === 'rejected') {
     request.log.error({ txid: tx.txid, reason: result.reason }, 'paydo: transaction does not match the order');
     return failed('payment_declined');
@@ -75,9 +82,9 @@ async function adoptFromInvoices(
   const { byTxid, readAt } = await ctx.invoiceTransactions.run(orderRef, async () => {
     const readAt = Date.now();
     const byTxid = new Map<string, string>();
-    const invoices = (await store.findInvoicesByOrder(orderRef)).slice(-5);
+    const invoices = (await store.readOrder(orderRef)).invoices.slice(-5);
     await Promise.all(
-      invoices.map(async (invoiceId) => {
+      invoices.map(async ({ invoiceId }) => {
         const invoice = await client.invoices.retrieve(invoiceId).catch(() => null);
         if (invoice?.transactionIdentifier) byTxid.set(invoice.transactionIdentifier, invoiceId);
       }),
@@ -91,17 +98,12 @@ async function adoptFromInvoices(
   return { txid, orderRef, invoiceId, state: null };
 }
 
-const BINDINGS_MAX = 10_000;
-
 /** The store's record of a txid's order and invoice, kept in the bounded in-process map. */
 async function findBinding(ctx: PluginContext, txid: string) {
   const record = await ctx.options.store.findTransaction(txid);
   if (!record) return null;
   const binding = { orderRef: record.orderRef, invoiceId: record.invoiceId };
-  if (ctx.transactionBindings.size >= BINDINGS_MAX) {
-    ctx.transactionBindings.delete(ctx.transactionBindings.keys().next().value as string);
-  }
-  ctx.transactionBindings.set(txid, binding);
+  remember(ctx.transactionBindings, txid, binding);
   return binding;
 }
 

@@ -76,6 +76,9 @@ async function payOnce(
   const storeKey = `${orderRef}:${key}`;
 
   const claimedAt = Date.now();
+  // The merchant's order is read while the key is claimed (a read: wasted only for a twin).
+  const order = ctx.options.resolveOrder(orderRef, request);
+  order.catch(() => {}); // a twin never awaits it; the attempt does, and sees the error there
   const claim = await store.claimIdempotencyKey(storeKey, fingerprint, ctx.options.claimLeaseMs);
   if (claim.status === 'mismatch') {
     throw new CheckoutHttpError(
@@ -97,9 +100,10 @@ async function payOnce(
 
   const attempt = (async (): Promise<StoredResponse> => {
     try {
-      const response = await runAttempt(ctx, request, orderRef, storeKey, body, claim.progress);
-      await store.completeIdempotencyKey(storeKey, response);
-      return response;
+      // A locked attempt answers the key while it gives the order's lock back.
+      return await runAttempt(ctx, request, order, orderRef, storeKey, body, claim.progress, (response) =>
+        store.completeIdempotencyKey(storeKey, response),
+      );
     } catch (error) {
       const httpError = fromPaydoError(error);
       if (httpError.body.retryable || httpError.statusCode >= 500) {
@@ -152,14 +156,15 @@ function stillInProgress(): CheckoutHttpError {
 async function runAttempt(
   ctx: PluginContext,
   request: FastifyRequest,
+  resolving: Promise<PaydoOrder | null>,
   orderRef: string,
   storeKey: string,
   body: PayBody,
   saved: AttemptProgress,
+  answer: (response: StoredResponse) => Promise<void>,
 ): Promise<StoredResponse> {
-  const { resolveOrder } = ctx.options;
   // The browser never sets an amount: the order comes from the merchant's records, every time.
-  const order = await resolveOrder(orderRef, request);
+  const order = await resolving;
   if (!order) throw orderNotFound();
   const methods = methodsForCurrency(await ctx.methods(), order.currency);
   const method = methods.find((m) => m.identifier === body.method);
@@ -172,16 +177,20 @@ async function runAttempt(
   const mode = method.formType === 'cards' ? await cardMode(ctx) : 'direct';
   const payment = checkPaymentFields(method, body, order, mode === 'direct');
 
-  return withOrderLock(ctx, orderRef, (lock) =>
-    pay(ctx, request, lock, {
-      orderRef,
-      storeKey,
-      order,
-      method,
-      payment,
-      progress: { ...saved },
-      replacePending: body.replacePending,
-    }),
+  return withOrderLock(
+    ctx,
+    orderRef,
+    (lock) =>
+      pay(ctx, request, lock, {
+        orderRef,
+        storeKey,
+        order,
+        method,
+        payment,
+        progress: { ...saved },
+        replacePending: body.replacePending,
+      }),
+    answer,
   );
 }
 
@@ -286,7 +295,10 @@ interface PayInput {
   replacePending: string | undefined;
 }
 
-/** Invoice (created or reused), card token, transaction, one status check: one browser round trip. */
+/**
+ * Invoice (created or reused), card token, transaction, one status check: one browser round trip.
+ * Store writes that do not have to come first go beside an upstream call, not after it.
+ */
 async function pay(
   ctx: PluginContext,
   request: FastifyRequest,
@@ -297,30 +309,29 @@ async function pay(
   const { orderRef, storeKey, order, method, payment, progress } = input;
   const save = () => store.saveAttemptProgress(storeKey, progress);
 
-  let txid = progress.txid ?? null;
+  let txid: string | null = null;
   let invoiceId = progress.invoiceId ?? null;
-  if (!txid && invoiceId && progress.transactionRequested) {
+  if (invoiceId && progress.transactionRequested) {
     // The previous try with this key asked for a transaction and lost the answer:
     // if Paydo made one, it is ours — adopt it, never make a second.
     const invoice = await client.invoices.retrieve(invoiceId);
     if (invoice.transactionIdentifier && invoice.transactionIdentifier !== progress.transactionBefore) {
       txid = invoice.transactionIdentifier;
-      progress.txid = txid;
-      await save();
     }
   }
 
   const pageUrl = withTxidParam(checkoutPageUrl(orderRef));
   if (!txid) {
     // The same check as every other route that starts a payment, over all the order's invoices.
-    await assertNoPaymentUnderway(ctx, orderRef, order, { replacePending: input.replacePending, lock });
+    const gate = await assertNoPaymentUnderway(ctx, orderRef, order, { replacePending: input.replacePending, lock });
     const invoiceKey = `${orderRef}|${method.identifier}|${order.amount}|${order.currency}`;
-    const reusable = await reusableInvoice(ctx, invoiceKey, invoiceId);
+    const reusable = await reusableInvoice(ctx, invoiceKey, gate);
     if (reusable) {
       invoiceId = reusable.invoiceId;
       progress.transactionBefore = reusable.transactionIdentifier;
     } else {
       await lock.confirm();
+      // Saved under its key by createInvoice: a retry finds it there, no progress write needed yet.
       invoiceId = await createInvoice(ctx, {
         orderRef,
         invoiceKey,
@@ -331,9 +342,6 @@ async function pay(
       });
       progress.transactionBefore = null;
     }
-    progress.invoiceId = invoiceId;
-    progress.transactionRequested = false;
-    await save();
   }
 
   if (!invoiceId) throw new Error('unreachable: no invoice');
@@ -348,22 +356,24 @@ async function pay(
   };
   if (!txid && method.formType === 'cards' && !payment.card) return onPaydoPage();
   if (!txid) {
-    let cardToken: string | undefined;
-    if (payment.card) {
+    progress.invoiceId = invoiceId;
+    progress.transactionRequested = true;
+    const tokenize = async (): Promise<string | undefined | 'hosted'> => {
+      if (!payment.card) return undefined;
       try {
-        cardToken = (await client.cardTokens.create({ invoiceIdentifier: invoiceId, ...payment.card })).token;
+        return (await client.cardTokens.create({ invoiceIdentifier: invoiceId as string, ...payment.card })).token;
       } catch (error) {
         // `auto`: Paydo refuses tokenization to this project, so this payer (and every later one)
         // goes on to Paydo's card page with the same invoice; only the card is typed again.
         if (ctx.options.cardPayments !== 'auto' || !isTokenizationRefused(error)) throw error;
         await switchToHostedCards(ctx, request.log);
-        return onPaydoPage();
+        return 'hosted';
       }
-    }
-    progress.invoiceId = invoiceId;
-    progress.transactionRequested = true;
-    await save();
-    await lock.confirm();
+    };
+    // "A transaction is being asked for" must be stored before it is: beside tokenization, it costs
+    // no wait. (Stored and then not asked, a retry only looks at the invoice once more.)
+    const [cardToken] = await Promise.all([tokenize(), save(), lock.confirm()]);
+    if (cardToken === 'hosted') return onPaydoPage();
     const result = await client.transactions.create({
       invoiceIdentifier: invoiceId,
       customer: { ...payment.customer, ip: clientIp(request, ctx.options.trustProxy) },
@@ -385,11 +395,10 @@ async function pay(
       return { statusCode: 200, body };
     }
     txid = result.txid;
-    progress.txid = txid;
-    await save();
   }
-  await store.saveTransaction({ txid, orderRef, invoiceId });
-  const next = await resolveNext(ctx, request, { txid, orderRef, invoiceId });
+  // The transaction is stored while its status is asked (a retry of this key finds it at Paydo).
+  const tx = { txid, orderRef, invoiceId };
+  const next = await resolveNext(ctx, request, tx, store.saveTransaction(tx));
   const body: PayResponse = { invoiceId, txid, next };
   return { statusCode: 200, body };
 }

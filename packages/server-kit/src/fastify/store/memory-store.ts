@@ -2,6 +2,7 @@ import {
   ACCEPTED_STATE,
   type AttemptProgress,
   type IdempotencyClaim,
+  type OrderRecords,
   type PaydoStore,
   type StoredResponse,
   type TransactionRecord,
@@ -13,7 +14,8 @@ interface KeyEntry {
   fingerprint: string;
   leaseUntil: number;
   progress: AttemptProgress;
-  response: StoredResponse | null;
+  /** The answer as JSON text: a copy nobody can change, cheaper to make than a structured clone. */
+  response: string | null;
 }
 
 interface OrderEntry {
@@ -125,7 +127,7 @@ export class MemoryStore implements PaydoStore {
       return { status: 'claimed', progress: {} };
     }
     if (entry.fingerprint !== fingerprint) return { status: 'mismatch' };
-    if (entry.response) return { status: 'completed', response: entry.response };
+    if (entry.response) return { status: 'completed', response: JSON.parse(entry.response) as StoredResponse };
     if (entry.leaseUntil > now) return { status: 'in_progress' };
     entry.leaseUntil = now + leaseMs;
     return { status: 'claimed', progress: { ...entry.progress } };
@@ -135,7 +137,7 @@ export class MemoryStore implements PaydoStore {
     const entry = this.#keys.get(key);
     if (!entry) return null;
     if (entry.fingerprint !== fingerprint) return { status: 'mismatch' };
-    if (entry.response) return { status: 'completed', response: entry.response };
+    if (entry.response) return { status: 'completed', response: JSON.parse(entry.response) as StoredResponse };
     return entry.leaseUntil > Date.now() ? { status: 'in_progress' } : null;
   }
 
@@ -153,7 +155,7 @@ export class MemoryStore implements PaydoStore {
 
   async completeIdempotencyKey(key: string, response: StoredResponse): Promise<void> {
     const entry = this.#keys.get(key);
-    if (entry) entry.response = structuredClone(response);
+    if (entry) entry.response = JSON.stringify(response);
   }
 
   async releaseIdempotencyKey(key: string): Promise<void> {
@@ -173,8 +175,16 @@ export class MemoryStore implements PaydoStore {
     if (this.#locks.get(orderRef)?.owner === owner) this.#locks.delete(orderRef);
   }
 
-  async findInvoice(invoiceKey: string): Promise<string | null> {
-    return this.#invoices.get(invoiceKey)?.invoiceId ?? null;
+  async readOrder(orderRef: string): Promise<OrderRecords> {
+    const order = this.#orders.get(orderRef);
+    if (!order) return { paidTxid: null, latest: null, invoices: [] };
+    const invoices: OrderRecords['invoices'] = [];
+    // Only invoices still stored under their key (a replaced one is no longer the order's).
+    for (const invoiceId of order.invoiceIds) {
+      const invoiceKey = this.#invoiceKeys.get(invoiceId);
+      if (invoiceKey !== undefined) invoices.push({ invoiceKey, invoiceId });
+    }
+    return { paidTxid: order.paidTxid, latest: order.latest ? { ...order.latest } : null, invoices };
   }
 
   async saveInvoice(invoiceKey: string, orderRef: string, invoiceId: string): Promise<void> {
@@ -191,12 +201,6 @@ export class MemoryStore implements PaydoStore {
     return key === undefined ? null : (this.#invoices.get(key)?.orderRef ?? null);
   }
 
-  async findInvoicesByOrder(orderRef: string): Promise<string[]> {
-    // Only invoices still stored under their key (a replaced one is no longer the order's).
-    const ids = this.#orders.get(orderRef)?.invoiceIds ?? [];
-    return ids.filter((id) => this.#invoiceKeys.has(id));
-  }
-
   async saveTransaction(record: { txid: string; orderRef: string; invoiceId: string }): Promise<void> {
     if (this.#transactions.has(record.txid)) return;
     const tx: TransactionRecord = { ...record, state: null };
@@ -209,15 +213,6 @@ export class MemoryStore implements PaydoStore {
   async findTransaction(txid: string): Promise<TransactionRecord | null> {
     const tx = this.#transactions.get(txid);
     return tx ? { ...tx } : null;
-  }
-
-  async latestTransaction(orderRef: string): Promise<TransactionRecord | null> {
-    const latest = this.#orders.get(orderRef)?.latest;
-    return latest ? { ...latest } : null;
-  }
-
-  async paidTransaction(orderRef: string): Promise<string | null> {
-    return this.#orders.get(orderRef)?.paidTxid ?? null;
   }
 
   async readSetting(name: string): Promise<string | null> {

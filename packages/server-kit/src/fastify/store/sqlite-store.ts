@@ -5,6 +5,7 @@ import {
   ACCEPTED_STATE,
   type AttemptProgress,
   type IdempotencyClaim,
+  type OrderRecords,
   type PaydoStore,
   type StoredResponse,
   type TransactionRecord,
@@ -97,14 +98,14 @@ export const SQLITE_STATEMENTS = {
   saveProgress: 'UPDATE paydo_idempotency SET progress = ? WHERE key = ?',
   completeKey: 'UPDATE paydo_idempotency SET response = ? WHERE key = ?',
   releaseKey: 'UPDATE paydo_idempotency SET lease_until = 0 WHERE key = ? AND response IS NULL',
+  renewKey: 'UPDATE paydo_idempotency SET lease_until = ? WHERE key = ? AND response IS NULL AND lease_until > 0',
   acquireLock:
     'INSERT INTO paydo_order_locks (order_ref, owner, lease_until) VALUES (?, ?, ?) ON CONFLICT(order_ref) DO UPDATE SET owner = excluded.owner, lease_until = excluded.lease_until WHERE paydo_order_locks.lease_until <= ? OR paydo_order_locks.owner = excluded.owner',
   releaseLock: 'DELETE FROM paydo_order_locks WHERE order_ref = ? AND owner = ?',
-  findInvoice: 'SELECT invoice_id FROM paydo_invoices WHERE invoice_key = ?',
   saveInvoice:
     'INSERT INTO paydo_invoices (invoice_key, order_ref, invoice_id) VALUES (?, ?, ?) ON CONFLICT(invoice_key) DO UPDATE SET invoice_id = excluded.invoice_id',
   orderByInvoice: 'SELECT order_ref FROM paydo_invoices WHERE invoice_id = ?',
-  invoicesByOrder: 'SELECT invoice_id FROM paydo_invoices WHERE order_ref = ? ORDER BY rowid',
+  invoicesByOrder: 'SELECT invoice_key, invoice_id FROM paydo_invoices WHERE order_ref = ? ORDER BY rowid',
   // `seq` orders an order's transactions; its index makes MAX(seq) one seek, not a scan.
   insertTx:
     'INSERT INTO paydo_transactions (txid, order_ref, invoice_id, state, seq) SELECT ?, ?, ?, NULL, COALESCE((SELECT MAX(seq) FROM paydo_transactions), 0) + 1 WHERE NOT EXISTS (SELECT 1 FROM paydo_transactions WHERE txid = ?)',
@@ -200,10 +201,7 @@ export class SqliteStore implements PaydoStore {
   }
 
   async renewIdempotencyKey(key: string, leaseMs: number): Promise<boolean> {
-    const result = this.#db
-      .prepare('UPDATE paydo_idempotency SET lease_until = ? WHERE key = ? AND response IS NULL AND lease_until > 0')
-      .run(Date.now() + leaseMs, key);
-    return Number(result.changes) > 0;
+    return Number(this.#q.renewKey.run(Date.now() + leaseMs, key).changes) > 0;
   }
 
   async saveAttemptProgress(key: string, progress: AttemptProgress): Promise<void> {
@@ -227,9 +225,15 @@ export class SqliteStore implements PaydoStore {
     this.#q.releaseLock.run(orderRef, owner);
   }
 
-  async findInvoice(invoiceKey: string): Promise<string | null> {
-    const row = this.#q.findInvoice.get(invoiceKey) as { invoice_id: string } | undefined;
-    return row?.invoice_id ?? null;
+  async readOrder(orderRef: string): Promise<OrderRecords> {
+    const paid = this.#q.paidTx.get(orderRef, ACCEPTED_STATE) as { txid: string } | undefined;
+    const latest = this.#q.latestTx.get(orderRef) as TxRow | undefined;
+    const invoices = this.#q.invoicesByOrder.all(orderRef) as { invoice_key: string; invoice_id: string }[];
+    return {
+      paidTxid: paid?.txid ?? null,
+      latest: latest ? toRecord(latest) : null,
+      invoices: invoices.map((r) => ({ invoiceKey: r.invoice_key, invoiceId: r.invoice_id })),
+    };
   }
 
   async saveInvoice(invoiceKey: string, orderRef: string, invoiceId: string): Promise<void> {
@@ -241,11 +245,6 @@ export class SqliteStore implements PaydoStore {
     return row?.order_ref ?? null;
   }
 
-  async findInvoicesByOrder(orderRef: string): Promise<string[]> {
-    const rows = this.#q.invoicesByOrder.all(orderRef) as { invoice_id: string }[];
-    return rows.map((r) => r.invoice_id);
-  }
-
   async saveTransaction(record: { txid: string; orderRef: string; invoiceId: string }): Promise<void> {
     // Known already (the status check and every IPN save it again): a read, no write.
     if (this.#q.findTx.get(record.txid)) return;
@@ -255,16 +254,6 @@ export class SqliteStore implements PaydoStore {
   async findTransaction(txid: string): Promise<TransactionRecord | null> {
     const row = this.#q.findTx.get(txid) as TxRow | undefined;
     return row ? toRecord(row) : null;
-  }
-
-  async latestTransaction(orderRef: string): Promise<TransactionRecord | null> {
-    const row = this.#q.latestTx.get(orderRef) as TxRow | undefined;
-    return row ? toRecord(row) : null;
-  }
-
-  async paidTransaction(orderRef: string): Promise<string | null> {
-    const row = this.#q.paidTx.get(orderRef, ACCEPTED_STATE) as { txid: string } | undefined;
-    return row?.txid ?? null;
   }
 
   async readSetting(name: string): Promise<string | null> {

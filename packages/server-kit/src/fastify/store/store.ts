@@ -20,9 +20,11 @@ export interface AttemptProgress {
   invoiceId?: string;
   /** The invoice's transaction before this attempt asked for one (to recognise ours after a lost answer). */
   transactionBefore?: string | null;
-  /** Set just before `checkout/create` is sent. */
+  /**
+   * Set before `checkout/create` is sent. A retry then asks Paydo for the invoice's transaction
+   * and adopts it when it is a new one, so a lost answer never leads to a second charge.
+   */
   transactionRequested?: boolean;
-  txid?: string;
 }
 
 export type IdempotencyClaim =
@@ -40,6 +42,16 @@ export interface TransactionRecord {
 }
 
 export type UpdateClaim = 'claimed' | 'duplicate' | 'busy';
+
+/** What `PaydoStore.readOrder` answers. */
+export interface OrderRecords {
+  /** The order's accepted transaction (the first one), when it is paid. */
+  paidTxid: string | null;
+  /** The order's newest transaction. */
+  latest: TransactionRecord | null;
+  /** The order's invoices, oldest first, one per invoice key (a replaced one is no longer listed). */
+  invoices: { invoiceKey: string; invoiceId: string }[];
+}
 
 export interface PaydoStore {
   /**
@@ -64,19 +76,18 @@ export interface PaydoStore {
   acquireOrderLock(orderRef: string, owner: string, leaseMs: number): Promise<boolean>;
   releaseOrderLock(orderRef: string, owner: string): Promise<void>;
 
-  /** Invoice per order (keyed by order, method, amount and currency). */
-  findInvoice(invoiceKey: string): Promise<string | null>;
+  /**
+   * Everything the kit keeps of one order, in one read: the checkout, the payment gate and the
+   * polls need it together, and with a database each separate read would be one more round trip.
+   */
+  readOrder(orderRef: string): Promise<OrderRecords>;
+
+  /** Invoice per order, keyed by order, method, amount and currency (a later one replaces it). */
   saveInvoice(invoiceKey: string, orderRef: string, invoiceId: string): Promise<void>;
   findOrderByInvoice(invoiceId: string): Promise<string | null>;
-  /** Every invoice created for the order, newest last. */
-  findInvoicesByOrder(orderRef: string): Promise<string[]>;
 
   saveTransaction(record: { txid: string; orderRef: string; invoiceId: string }): Promise<void>;
   findTransaction(txid: string): Promise<TransactionRecord | null>;
-  /** The order's newest transaction. */
-  latestTransaction(orderRef: string): Promise<TransactionRecord | null>;
-  /** The order's accepted transaction, if it is paid. */
-  paidTransaction(orderRef: string): Promise<string | null>;
 
   /**
    * Records `txid` as the transaction that paid the order unless another one
