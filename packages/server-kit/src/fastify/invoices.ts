@@ -33,12 +33,14 @@ export async function createInvoice(
     payer: { email: string; name?: string | undefined; phone?: string | undefined };
     language: InvoiceLanguage;
     paymentMethod?: number;
+    /** The checkout page with `paydo_txid` (when the caller has it already). */
+    pageUrl?: string;
   },
 ): Promise<string> {
   const { client, store, checkoutPageUrl } = ctx.options;
   const { order, orderRef, payer } = input;
   // The payer comes back to the checkout page, where the widget resumes with the txid.
-  const pageUrl = withTxidParam(checkoutPageUrl(orderRef));
+  const pageUrl = input.pageUrl ?? withTxidParam(checkoutPageUrl(orderRef));
   const { invoiceId } = await client.invoices.create({
     order: {
       id: order.id,

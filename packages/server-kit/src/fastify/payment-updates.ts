@@ -10,7 +10,7 @@ import {
 } from '../errors.ts';
 import { sameAmount } from './amounts.ts';
 import type { PluginContext } from './context.ts';
-import type { PaymentUpdate } from './options.ts';
+import type { PaydoOrder, PaymentUpdate } from './options.ts';
 
 export type UpdateResult =
   | { outcome: 'applied' | 'duplicate'; state: number; errorMessage: string | null; errorCode: DeclineCode | null }
@@ -30,9 +30,13 @@ export async function applyVerifiedTransaction(
   invoiceId: string,
   source: PaymentUpdate['source'],
   request: FastifyRequest,
-  options: { stored?: boolean } = {},
+  /** `stored`: the transaction is in the store already. `order`: resolved by this request already. */
+  options: { stored?: boolean; order?: PaydoOrder } = {},
 ): Promise<UpdateResult> {
   const { client, store, resolveOrder, onPaymentUpdate } = ctx.options;
+  // The merchant's order is read while Paydo is asked (two round trips' wait become one).
+  const resolving = options.order ? Promise.resolve(options.order) : resolveOrder(orderRef, request);
+  resolving.catch(() => {}); // awaited below, unless Paydo's answer ends it first
   let tx: Transaction;
   try {
     tx = await client.transactions.retrieve(txid);
@@ -41,7 +45,7 @@ export async function applyVerifiedTransaction(
       return { outcome: 'rejected', reason: 'Paydo does not know this transaction.' };
     return { outcome: 'failed', reason: `Could not confirm with Paydo: ${(error as Error).message}`, retryable: true };
   }
-  const order = await resolveOrder(orderRef, request);
+  const order = await resolving;
   if (!order) return { outcome: 'rejected', reason: `resolveOrder found no order for "${orderRef}".`, state: tx.state };
   if (tx.orderId !== order.id) {
     return {

@@ -5,6 +5,7 @@ import type { NextResponse, NextStep } from '../../protocol.ts';
 import { type PluginContext, remember } from '../context.ts';
 import { CheckoutHttpError, fromPaydoError, transactionNotFound } from '../http-error.ts';
 import { nextFromStatus, UnsafeRedirectError } from '../next-step.ts';
+import type { PaydoOrder } from '../options.ts';
 import { OrderRef } from '../params.ts';
 import { applyVerifiedTransaction } from '../payment-updates.ts';
 import type { TransactionRecord } from '../store/store.ts';
@@ -20,15 +21,16 @@ const failed = (code: DeclineCode): NextStep => ({
 /**
  * The next step for a transaction. A final status is confirmed with Paydo
  * and applied (once) right here, so the order is updated even if no IPN comes.
- * `stored`: the transaction's record being written meanwhile (pay), awaited
- * before anything is applied or answered.
+ * From pay: `stored` is the transaction's record being written meanwhile
+ * (awaited before anything is applied or answered), `order` the order it resolved.
  */
 export async function resolveNext(
   ctx: PluginContext,
   request: FastifyRequest,
   tx: { txid: string; orderRef: string; invoiceId: string },
-  stored?: Promise<void>,
+  fromPay: { stored: Promise<void>; order: PaydoOrder } | null = null,
 ): Promise<NextStep> {
+  const stored = fromPay?.stored;
   const { client, pollIntervalMs, allowedRedirectOrigins } = ctx.options;
   let step: ReturnType<typeof nextFromStatus>;
   try {
@@ -50,6 +52,7 @@ export async function resolveNext(
   // Known to the store here (a poll found it there; pay has just stored it): no second write.
   const result = await applyVerifiedTransaction(ctx, tx.txid, tx.orderRef, tx.invoiceId, 'status-check', request, {
     stored: true,
+    ...(fromPay && { order: fromPay.order }),
   });
   if (result.outcome === 'rejected') {
     request.log.error({ txid: tx.txid, reason: result.reason }, 'paydo: transaction does not match the order');

@@ -223,12 +223,7 @@ export function checkPaymentFields(
       if (f.required) add(f.name, 'field_required', 'This field is required.');
       continue;
     }
-    let pattern: RegExp | undefined;
-    try {
-      pattern = f.regexp ? new RegExp(f.regexp) : undefined;
-    } catch {
-      pattern = undefined; // a pattern JavaScript cannot read is left to Paydo
-    }
+    const pattern = f.regexp ? compiled(f.regexp) : null;
     if (pattern && !pattern.test(value))
       add(f.name, 'invalid_format', f.title ? `${f.title}: the format is not valid.` : 'The format is not valid.');
     if (!isTop) extra[f.name] = value;
@@ -269,6 +264,21 @@ export function checkPaymentFields(
   if (top.phone) customer.phone = top.phone;
   if (Object.keys(extra).length) customer.extraFields = extra;
   return { customer, card, language: body.language ?? order.language ?? 'en' };
+}
+
+const patterns = new Map<string, RegExp | null>();
+/** A method field's pattern, compiled once; null when JavaScript cannot read it (left to Paydo). */
+function compiled(source: string): RegExp | null {
+  let pattern = patterns.get(source);
+  if (pattern === undefined) {
+    try {
+      pattern = new RegExp(source);
+    } catch {
+      pattern = null;
+    }
+    if (patterns.size < 1_000) patterns.set(source, pattern);
+  }
+  return pattern;
 }
 
 function luhn(digits: string): boolean {
@@ -339,6 +349,7 @@ async function pay(
         payer: payment.customer,
         language: payment.language,
         paymentMethod: method.identifier,
+        pageUrl,
       });
       progress.transactionBefore = null;
     }
@@ -398,7 +409,7 @@ async function pay(
   }
   // The transaction is stored while its status is asked (a retry of this key finds it at Paydo).
   const tx = { txid, orderRef, invoiceId };
-  const next = await resolveNext(ctx, request, tx, store.saveTransaction(tx));
+  const next = await resolveNext(ctx, request, tx, { stored: store.saveTransaction(tx), order });
   const body: PayResponse = { invoiceId, txid, next };
   return { statusCode: 200, body };
 }
