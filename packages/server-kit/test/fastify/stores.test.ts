@@ -1,8 +1,12 @@
 import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DatabaseSync } from 'node:sqlite';
 import { createSandbox, type Sandbox } from '@paydo-checkout/sandbox';
 import pg from 'pg';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { MemoryStore } from '../../src/fastify/index.ts';
+import { MemoryStore, SqliteStore } from '../../src/fastify/index.ts';
 import { MIGRATIONS, PostgresStore, postgresSchemaSql } from '../../src/postgres/index.ts';
 import { postgresUrl, STORE_KINDS } from '../services/stores.ts';
 import { addOrder, cardBody, type Harness, newKey, pay, startHarness } from './harness.ts';
@@ -243,5 +247,39 @@ describe('MemoryStore retention', () => {
     for (const ref of ['b', 'c', 'd']) await store.saveInvoice(`${ref}|1`, ref, `inv-${ref}`);
     expect(await store.findOrderByInvoice('inv-b')).toBeNull(); // the least recently changed went first
     expect((await store.readOrder('d')).invoices).toEqual([{ invoiceKey: 'd|1', invoiceId: 'inv-d' }]);
+  });
+});
+
+describe('SqliteStore checkpoints', () => {
+  it('copies the WAL into the database on a worker thread, not on the writing commits', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'paydo-checkpoint-'));
+    const path = join(dir, 'store.db');
+    const store = new SqliteStore(path, { checkpointEveryMs: 50 });
+    const look = new DatabaseSync(path);
+    try {
+      const size = () => statSync(path).size;
+      const before = size();
+      // Far fewer pages than SQLite's automatic checkpoint waits for (1,000): only the worker
+      // copies them into the database file, which grows.
+      for (let i = 0; i < 40; i++) await store.saveInvoice(`o${i}|1|EUR`, `o${i}`, `inv-${i}`);
+      await expect.poll(size, { timeout: 5_000, interval: 25 }).toBeGreaterThan(before);
+      expect(look.prepare('SELECT COUNT(*) AS n FROM paydo_invoices').get()).toEqual({ n: 40 });
+    } finally {
+      look.close();
+      await store.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('with checkpointEveryMs 0, SQLite checkpoints on its own (no worker), as it does by default', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'paydo-checkpoint-'));
+    const store = new SqliteStore(join(dir, 'store.db'), { checkpointEveryMs: 0 });
+    try {
+      await store.saveInvoice('o|1|EUR', 'o', 'inv-1');
+      expect((await store.readOrder('o')).invoices).toHaveLength(1);
+    } finally {
+      await store.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -1,6 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { DatabaseSync, StatementSync } from 'node:sqlite';
+import { SqliteCheckpointer } from './sqlite-checkpointer.ts';
 import {
   ACCEPTED_STATE,
   type AttemptProgress,
@@ -71,16 +72,14 @@ interface TxRow {
   state: number | null;
 }
 
-/**
- * A store in one SQLite file (`node:sqlite`, no native module): survives
- * restarts on one machine. Each claim is one statement (an upsert whose
- * `WHERE` decides the winner, checked through `changes`), so two processes
- * sharing the file still get one winner without holding a write lock around
- * a read; reads never take the write lock (WAL). Statements are prepared once.
- */
 export interface SqliteStoreOptions {
   /** How long an Idempotency-Key and its answer are kept. Default 7 days (a widget retries within minutes). */
   keyRetentionMs?: number;
+  /**
+   * How often a worker thread checkpoints the WAL into the database file (ms). Default 1000.
+   * `0`: SQLite's automatic checkpoints, made by the writing commit on the app's thread.
+   */
+  checkpointEveryMs?: number;
 }
 
 const PURGE_EVERY_MS = 60 * 60 * 1000;
@@ -133,8 +132,17 @@ export const SQLITE_STATEMENTS = {
 
 type Statements = { [K in keyof typeof SQLITE_STATEMENTS]: StatementSync };
 
+/**
+ * A store in one SQLite file (`node:sqlite`, no native module): survives
+ * restarts on one machine. Each claim is one statement (an upsert whose
+ * `WHERE` decides the winner, checked through `changes`), so two processes
+ * sharing the file still get one winner without holding a write lock around
+ * a read; reads never take the write lock (WAL). Statements are prepared once,
+ * and WAL checkpoints run on a worker thread (`SqliteCheckpointer`).
+ */
 export class SqliteStore implements PaydoStore {
   readonly #db: DatabaseSync;
+  readonly #checkpointer: SqliteCheckpointer | null = null;
   readonly #q: Statements;
   readonly #keyRetentionMs: number;
   #lastPurge = 0;
@@ -147,6 +155,13 @@ export class SqliteStore implements PaydoStore {
     this.#db = new sqlite.DatabaseSync(path);
     this.#db.exec('PRAGMA journal_mode = WAL; PRAGMA busy_timeout = 5000; PRAGMA synchronous = NORMAL;');
     this.#db.exec(SCHEMA);
+    const checkpointEveryMs = options.checkpointEveryMs ?? 1_000;
+    if (path !== ':memory:' && checkpointEveryMs > 0) {
+      this.#db.exec('PRAGMA wal_autocheckpoint = 0');
+      this.#checkpointer = new SqliteCheckpointer(path, checkpointEveryMs, () => {
+        if (this.#db.isOpen) this.#db.exec('PRAGMA wal_autocheckpoint = 1000');
+      });
+    }
     this.#q = Object.fromEntries(
       Object.entries(SQLITE_STATEMENTS).map(([name, sql]) => [name, this.#db.prepare(sql)]),
     ) as Statements;
@@ -303,6 +318,7 @@ export class SqliteStore implements PaydoStore {
   }
 
   async close(): Promise<void> {
+    await this.#checkpointer?.stop();
     if (this.#db.isOpen) this.#db.close();
   }
 }

