@@ -47,10 +47,11 @@ export function checkoutRoute(app: FastifyInstance, ctx: PluginContext, limits: 
     }
     // Independent reads, asked together: one round trip's wait with a database store.
     const [{ paidTxid, latest }, mode] = await Promise.all([store.readOrder(orderRef), cardMode(ctx)]);
+    const offered = offeredMethods(methods, order.currency);
     const status: CheckoutResponse['status'] =
       order.paid || paidTxid ? 'paid' : latest && latest.state === null ? 'pending' : 'open';
     const language = order.language ?? 'en';
-    const body: CheckoutResponse = {
+    const body: Omit<CheckoutResponse, 'methods'> = {
       order: {
         ref: orderRef,
         amount: order.amount,
@@ -58,7 +59,6 @@ export function checkoutRoute(app: FastifyInstance, ctx: PluginContext, limits: 
         description: order.description ?? '',
         items: order.items ?? [],
       },
-      methods: methodsForCurrency(methods, order.currency).map(checkoutMethod),
       // Only what prefills the payer fields, never whatever else the merchant's record holds.
       payer: pick(order.payer),
       language,
@@ -67,9 +67,27 @@ export function checkoutRoute(app: FastifyInstance, ctx: PluginContext, limits: 
       hostedUrl: latest ? hostedPageUrl(ctx.options.hostedPageOrigin, latest.invoiceId, language) : null,
       cardMode: mode,
     };
-    reply.header('cache-control', 'no-store');
-    return body;
+    reply.header('cache-control', 'no-store').type('application/json; charset=utf-8');
+    // The method list is the same for every order in a currency: serialized once per list and currency.
+    return `{"methods":${offered},${JSON.stringify(body).slice(1)}`;
   });
+}
+
+const offeredByList = new WeakMap<PaymentMethod[], Map<string, string>>();
+/** The methods a currency can use, as the widget gets them, in JSON (cached per method list). */
+function offeredMethods(methods: PaymentMethod[], currency: string): string {
+  let byCurrency = offeredByList.get(methods);
+  if (!byCurrency) {
+    byCurrency = new Map();
+    offeredByList.set(methods, byCurrency);
+  }
+  let json = byCurrency.get(currency);
+  if (json === undefined) {
+    const offered: CheckoutResponse['methods'] = methodsForCurrency(methods, currency).map(checkoutMethod);
+    json = JSON.stringify(offered);
+    byCurrency.set(currency, json);
+  }
+  return json;
 }
 
 function pick(payer: PaydoOrder['payer']): CheckoutResponse['payer'] {
