@@ -96,7 +96,7 @@ afterAll(async () => {
 });
 
 describe('the packed packages', () => {
-  it('are whole: no workspace ranges, no source condition, every exported file, bin and README link inside', () => {
+  it('are whole: no workspace ranges, no source condition, their license, every exported file, bin and README link inside', () => {
     const unpacked = join(work, 'unpacked');
     const dirs = readdirSync(unpacked);
     expect(dirs).toHaveLength(PACKAGES.length);
@@ -106,6 +106,8 @@ describe('the packed packages', () => {
       const manifest = JSON.parse(text) as Manifest;
       expect(text, manifest.name).not.toContain('workspace:');
       expect(manifest.engines?.node, manifest.name).toMatch(/^>=\d+/);
+      // The license the manifest names ships with the code.
+      expect(readFileSync(join(root, 'LICENSE'), 'utf8'), manifest.name).toMatch(/^MIT License/);
       for (const range of Object.values({ ...manifest.dependencies, ...manifest.peerDependencies })) {
         expect(range, `${manifest.name} depends on an exact version`).toMatch(/^\^/);
       }
