@@ -51,6 +51,12 @@ export interface PostgresStoreOptions {
   migrate?: boolean | undefined;
   /** How long an Idempotency-Key and its answer are kept. Default 7 days, as in `SqliteStore`. */
   keyRetentionMs?: number | undefined;
+  /**
+   * Prepare each statement once per connection (parsed and planned once, not per call). Default
+   * true; `false` behind a pooler that cannot keep prepared statements (PgBouncer in transaction
+   * mode before 1.21, or with `max_prepared_statements = 0`).
+   */
+  preparedStatements?: boolean | undefined;
 }
 
 const PURGE_EVERY_MS = 60 * 60 * 1000;
@@ -90,6 +96,7 @@ export class PostgresStore implements PaydoStore {
   readonly #schema: string | undefined;
   readonly #migrate: boolean;
   readonly #keyRetentionMs: number;
+  readonly #prepared: boolean;
   readonly #t: (table: string) => string;
   #ready: Promise<void> | null = null;
   #lastPurge = 0;
@@ -108,6 +115,7 @@ export class PostgresStore implements PaydoStore {
     this.#schema = options.schema;
     this.#migrate = options.migrate ?? true;
     this.#keyRetentionMs = options.keyRetentionMs ?? 7 * 24 * 60 * 60 * 1000;
+    this.#prepared = options.preparedStatements ?? true;
     const prefix = options.schema ? `${quoteIdentifier(options.schema)}.` : '';
     this.#t = (table) => `${prefix}${table}`;
     if (options.pool) {
@@ -169,7 +177,8 @@ export class PostgresStore implements PaydoStore {
   async #query(text: string, values: unknown[] = []): Promise<Record<string, unknown>[]> {
     await this.ready();
     try {
-      return (await this.#pool.query({ name: statementName(text), text, values })).rows;
+      const query = this.#prepared ? { name: statementName(text), text, values } : { text, values };
+      return (await this.#pool.query(query)).rows;
     } catch (error) {
       throw wrap(error);
     }

@@ -215,6 +215,32 @@ describe.skipIf(!postgresUrl())('PostgresStore schema', () => {
     await admin.end();
   });
 
+  it('prepares each statement once per connection, by name; preparedStatements: false sends them unnamed', async () => {
+    for (const prepared of [true, false]) {
+      const schema = `prep_${randomUUID().replaceAll('-', '').slice(0, 12)}`;
+      const pool = new pg.Pool({ connectionString: postgresUrl(), max: 2 });
+      const names: (string | undefined)[] = [];
+      const query = pool.query.bind(pool) as (q: unknown) => Promise<never>;
+      const seen = Object.assign(Object.create(pool) as pg.Pool, {
+        query: (q: { name?: string }) => {
+          names.push(q.name);
+          return query(q);
+        },
+      });
+      const store = await PostgresStore.open({ pool: seen, schema, preparedStatements: prepared });
+      for (const ref of ['a', 'b', 'a']) await store.readOrder(ref);
+      await store.saveInvoice('a|1|EUR', 'a', 'inv-a');
+      expect((await store.readOrder('a')).invoices).toEqual([{ invoiceKey: 'a|1|EUR', invoiceId: 'inv-a' }]);
+      if (prepared) {
+        expect(names.every((n) => typeof n === 'string' && n.startsWith('paydo_'))).toBe(true);
+        expect(new Set(names.slice(0, 3)).size).toBe(1); // the same statement, the same name
+      } else expect(names.every((n) => n === undefined)).toBe(true);
+      await store.close();
+      await pool.query(`DROP SCHEMA "${schema}" CASCADE`);
+      await pool.end();
+    }
+  });
+
   it('throws StoreUnavailableError when the database cannot be reached', async () => {
     const store = new PostgresStore({
       connectionString: 'postgres://postgres@127.0.0.1:1/none',
