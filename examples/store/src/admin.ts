@@ -268,7 +268,7 @@ async function adminRow(o: Order, db: StoreDb, csrf: Html): Promise<Html> {
     <td data-label="Order"><a href="/orders/${o.ref}">#${o.number}</a><br><span class="muted">${o.createdAt.slice(0, 19).replace('T', ' ')}</span></td>
     <td data-label="Amount">${formatMoney(o.amount, o.currency)}</td>
     <td data-label="Status"><span class="badge ${o.status}" data-status="${o.status}">${STATUS_LABEL[o.status]}</span></td>
-    <td data-label="Paydo">${o.invoiceId ? html`invoice <code>${o.invoiceId}</code><br>` : ''}${o.txid ? html`tx <code>${o.txid}</code>` : html`<span class="muted">—</span>`}${o.payment.method ? html`<br><span class="muted">${paymentLine(o)}</span>` : ''}</td>
+    <td data-label="Paydo">${o.invoiceId ? html`<span class="id">invoice <code>${o.invoiceId}</code></span><br>` : ''}${o.txid ? html`<span class="id">tx <code>${o.txid}</code></span>` : html`<span class="muted">—</span>`}${o.payment.method ? html`<br><span class="muted">${paymentLine(o)}</span>` : ''}</td>
     <td data-label="IPN history">${
       ipns.length
         ? html`<ul class="ipn">${ipns.map(
