@@ -45,10 +45,11 @@ export async function withOrderLock<T>(
   const { store, orderLockLeaseMs } = ctx.options;
   const owner = randomUUID();
   // Until when the lease is surely ours: it was granted (or renewed) no earlier than the request
-  // was sent, so half a lease after sending it cannot have run out, whatever the clocks say.
+  // was sent, so half a lease after sending it cannot have run out. A monotonic clock: a wall
+  // clock stepped back would stretch the window.
   let surelyOursUntil = 0;
   const take = async () => {
-    const sentAt = Date.now();
+    const sentAt = performance.now();
     const ok = await store.acquireOrderLock(orderRef, owner, orderLockLeaseMs);
     if (ok) surelyOursUntil = Math.max(surelyOursUntil, sentAt + orderLockLeaseMs / 2);
     return ok;
@@ -67,7 +68,7 @@ export async function withOrderLock<T>(
   timer.unref();
   const lock: OrderLock = {
     async confirm() {
-      if (!lost && Date.now() < surelyOursUntil) return; // no store call: the lease cannot have run out
+      if (!lost && performance.now() < surelyOursUntil) return; // no store call: the lease cannot have run out
       if (lost || !(await take())) {
         lost = true;
         throw inProgress();

@@ -70,10 +70,19 @@ export async function applyVerifiedTransaction(
   if (!options.stored) await store.saveTransaction({ txid, orderRef, invoiceId });
   // "The first accepted transaction pays the order" is claimed beside the update: the holder it
   // answers is the same whoever applies the update (or whether it was applied already).
-  const [claim, holder] = await Promise.all([
+  const [claimed, paying] = await Promise.allSettled([
     store.claimPaymentUpdate(txid, tx.state, ctx.options.claimLeaseMs),
     tx.outcome === 'success' ? store.claimOrderPayment(orderRef, txid) : null,
   ]);
+  if (claimed.status === 'rejected') throw claimed.reason;
+  const claim = claimed.value;
+  if (paying.status === 'rejected') {
+    // The update was claimed but cannot go on: give it back now, or every delivery and poll would
+    // be told "busy" until the claim's lease ran out.
+    if (claim === 'claimed') await store.releasePaymentUpdate(txid, tx.state).catch(() => {});
+    throw paying.reason;
+  }
+  const holder = paying.value;
   if (claim === 'duplicate') return { outcome: 'duplicate', state: tx.state, errorMessage: tx.errorMessage, errorCode };
   if (claim === 'busy') {
     return {

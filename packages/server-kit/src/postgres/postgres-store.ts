@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import pg from 'pg';
 import {
   ACCEPTED_STATE,
@@ -408,11 +409,14 @@ export class PostgresStore implements PaydoStore {
 }
 
 const statementNames = new Map<string, string>();
-/** One name per statement text (the schema is part of it), shared by every store in the process. */
+/**
+ * One name per statement text (the schema is part of it), derived from the text itself: two copies
+ * of this module sharing a pool name the same statement alike, never two statements alike.
+ */
 function statementName(text: string): string {
   let name = statementNames.get(text);
   if (name === undefined) {
-    name = `paydo_${statementNames.size + 1}`;
+    name = `paydo_${createHash('sha256').update(text).digest('hex').slice(0, 24)}`;
     statementNames.set(text, name);
   }
   return name;

@@ -26,7 +26,7 @@ const contextWith = (store: MemoryStore, orderLockLeaseMs: number) =>
 
 describe('withOrderLock: confirm()', () => {
   it('asks the store only once half the lease has passed since it was last granted', async () => {
-    vi.useFakeTimers({ toFake: ['Date', 'setInterval', 'clearInterval', 'setTimeout'] });
+    vi.useFakeTimers({ toFake: ['Date', 'performance', 'setInterval', 'clearInterval', 'setTimeout'] });
     const { store, counts, state } = lockStore();
     await withOrderLock(contextWith(store, 3_000), 'o', async (lock) => {
       expect(counts.acquire).toBe(1);
@@ -42,7 +42,7 @@ describe('withOrderLock: confirm()', () => {
   });
 
   it('refuses once the lease ran out and another attempt took the order', async () => {
-    vi.useFakeTimers({ toFake: ['Date', 'setInterval', 'clearInterval', 'setTimeout'] });
+    vi.useFakeTimers({ toFake: ['Date', 'performance', 'setInterval', 'clearInterval', 'setTimeout'] });
     const { store, state } = lockStore();
     await expect(
       withOrderLock(contextWith(store, 3_000), 'o', async (lock) => {

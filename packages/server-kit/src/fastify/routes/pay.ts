@@ -381,10 +381,13 @@ async function pay(
         return 'hosted';
       }
     };
-    // "A transaction is being asked for" must be stored before it is: beside tokenization, it costs
-    // no wait. (Stored and then not asked, a retry only looks at the invoice once more.)
-    const [cardToken] = await Promise.all([tokenize(), save(), lock.confirm()]);
+    const cardToken = await tokenize();
     if (cardToken === 'hosted') return onPaydoPage();
+    // Only now, right before the transaction is asked for: "asked for" is stored (a retry that finds
+    // it adopts the invoice's new transaction, so it must not be stored while tokenization can still
+    // fail and free the invoice for another tab), and the lock is confirmed (tokenization may have
+    // been slow). The two together: one round trip's wait.
+    await Promise.all([save(), lock.confirm()]);
     const result = await client.transactions.create({
       invoiceIdentifier: invoiceId,
       customer: { ...payment.customer, ip: clientIp(request, ctx.options.trustProxy) },

@@ -36,25 +36,36 @@ parentPort.on('message', (message) => {
  */
 export class SqliteCheckpointer {
   readonly #worker: Worker;
+  readonly #exited: Promise<void>;
   #stopping = false;
 
   constructor(path: string, everyMs: number, fallBack: () => void) {
     this.#worker = new Worker(WORKER, { eval: true, workerData: { path, everyMs } });
     this.#worker.unref(); // never what keeps a process alive
     this.#worker.on('error', () => {});
-    this.#worker.on('exit', () => {
-      if (!this.#stopping) fallBack();
+    // A checkpoint that fails (the file gone, a disk error) would let the WAL grow: the writing
+    // connection takes automatic checkpoints back, and the worker ends.
+    this.#worker.on('message', (message: { failed?: string }) => {
+      if (message.failed === undefined || this.#stopping) return;
+      fallBack();
+      void this.stop();
     });
+    // Remembered, not awaited later: a worker that died long ago emits 'exit' only once.
+    this.#exited = new Promise<void>((resolve) =>
+      this.#worker.once('exit', () => {
+        if (!this.#stopping) fallBack();
+        resolve();
+      }),
+    );
   }
 
-  /** Checkpoints once more and ends the worker. */
+  /** Checkpoints once more and ends the worker (at once if it has ended already). */
   async stop(): Promise<void> {
-    if (this.#stopping) return;
+    if (this.#stopping) return this.#exited;
     this.#stopping = true;
-    const exited = new Promise<void>((resolve) => this.#worker.once('exit', () => resolve()));
     this.#worker.postMessage('stop');
     const timeout = setTimeout(() => void this.#worker.terminate(), 5_000);
-    await exited;
+    await this.#exited;
     clearTimeout(timeout);
   }
 }
