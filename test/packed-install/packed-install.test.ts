@@ -1,6 +1,7 @@
 // The packages as a merchant gets them: packed (as `pnpm pack` would publish them), installed
 // with npm into a new app in a temporary folder outside the workspace, type-checked, and an
 // order paid in Chromium through the app's own server, against the sandbox package's emulator.
+// The React component is installed beside react in an app of its own and rendered on the server.
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -14,7 +15,7 @@ import { CHROME_ARGS, findChrome } from '../../scripts/chrome-path.mjs';
 const run = promisify(execFile);
 const ROOT = resolve(import.meta.dirname, '../..');
 // The server kit first: the widget's declarations are built against its protocol types.
-const PACKAGES = ['server-kit', 'sandbox', 'widget'] as const;
+const PACKAGES = ['server-kit', 'sandbox', 'widget', 'react'] as const;
 const PNPM = ['-y', 'pnpm@12.4.2'];
 
 const work = mkdtempSync(join(tmpdir(), 'paydo-packed-'));
@@ -125,6 +126,59 @@ describe('the packed packages', () => {
         expect(existsSync(join(root, link)), `${manifest.name}'s README links ${link}, not in the tarball`).toBe(true);
       }
     }
+  });
+
+  it('the React component: installed beside react, type-checked in TSX, rendered on the server', async () => {
+    const shop = join(work, 'react-shop');
+    mkdirSync(shop);
+    const tarball = (name: string) => join(tarballs, `paydo-checkout-${name}-0.1.0.tgz`);
+    writeFileSync(
+      join(shop, 'package.json'),
+      `${JSON.stringify({ name: 'a-react-shop', private: true, type: 'module' })}\n`,
+    );
+    const npm = (args: string[]) =>
+      sh('npm', [...args, '--no-audit', '--no-fund', '--prefer-offline', '--loglevel=error'], shop);
+    await npm(['install', tarball('react'), tarball('widget'), 'react@^19', 'react-dom@^19']);
+    await npm(['install', '--save-dev', 'typescript@^6', '@types/react@^19', '@types/react-dom@^19']);
+    // The README's example, as a merchant would paste it: typed props and event details.
+    const readme = readFileSync(join(ROOT, 'packages/react/README.md'), 'utf8');
+    const example = /```tsx\n([\s\S]*?)```/.exec(readme)?.[1];
+    expect(example, 'the README has a TSX example').toBeDefined();
+    writeFileSync(join(shop, 'checkout.tsx'), example as string);
+    writeFileSync(
+      join(shop, 'tsconfig.json'),
+      JSON.stringify({
+        compilerOptions: {
+          target: 'ES2023',
+          module: 'NodeNext',
+          moduleResolution: 'NodeNext',
+          jsx: 'react-jsx',
+          strict: true,
+          noEmit: true,
+          skipLibCheck: true,
+          types: [],
+        },
+        include: ['checkout.tsx'],
+      }),
+    );
+    await sh(process.execPath, [join(shop, 'node_modules/typescript/bin/tsc'), '-p', shop], shop);
+    const rendered = await sh(
+      process.execPath,
+      [
+        '--input-type=module',
+        '-e',
+        [
+          "import { createElement } from 'react';",
+          "import { renderToString } from 'react-dom/server';",
+          "import { PaydoCheckout } from '@paydo-checkout/react';",
+          "console.log(renderToString(createElement(PaydoCheckout, { order: 'A-1001', lang: 'ru', theme: 'dark' })));",
+        ].join(' '),
+      ],
+      shop,
+    );
+    expect(rendered.stdout).toMatch(/^<paydo-checkout [^>]*order="A-1001"/);
+    expect(rendered.stdout).toContain('lang="ru"');
+    expect(rendered.stdout).toContain('theme="dark"');
   });
 
   it('install with npm into a new app, type-check, serve the widget and pay an order in Chromium', async () => {
