@@ -1,6 +1,6 @@
 // The cost of a payment must not grow with the number stored: no statement of
 // the SQLite store may read a whole table (a missing index once made
-// findInvoicesByOrder a scan: 1 ms at 1,000 payments, 24 ms at 50,000).
+// the order's invoice lookup (now part of readOrder) a scan: 1 ms at 1,000 payments, 24 ms at 50,000).
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
