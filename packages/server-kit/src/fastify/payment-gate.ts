@@ -75,19 +75,19 @@ export async function withOrderLock<T>(
       }
     },
   };
+  const release = () => {
+    clearInterval(timer);
+    // Renewed at most a third of a lease ago: half a lease from now is still ours to give back.
+    return releaseSoon(() => store.releaseOrderLock(orderRef, owner), Date.now() + orderLockLeaseMs / 2);
+  };
   let result: T;
   try {
     result = await work(lock);
   } catch (error) {
-    clearInterval(timer);
-    await releaseSoon(() => store.releaseOrderLock(orderRef, owner), Date.now() + orderLockLeaseMs / 2);
+    await release();
     throw error;
   }
-  clearInterval(timer);
-  // Renewed at most a third of a lease ago: half a lease from now is still ours to give back.
-  const release = releaseSoon(() => store.releaseOrderLock(orderRef, owner), Date.now() + orderLockLeaseMs / 2);
-  if (then) await Promise.all([release, then(result)]);
-  else await release;
+  await Promise.all([release(), then?.(result)]);
   return result;
 }
 

@@ -17,6 +17,9 @@ const IPN_CODES = {
   503: 'ipn_not_applied',
 } as const satisfies Record<number, IpnErrorCode>;
 
+/** `ctx.appliedResults`' key: a result is the invoice's transaction in one state. */
+const appliedKey = (invoiceId: string, txid: string, state: number) => `${invoiceId} ${txid} ${state}`;
+
 /**
  * Paydo's IPN has no signature. It is accepted only from the configured
  * source addresses, then confirmed by fetching the transaction with the JWT;
@@ -99,7 +102,7 @@ export function ipnRoute(app: FastifyInstance, ctx: PluginContext): void {
     if (ipn.invoice.txid !== ipn.transaction.id)
       return finish(400, 'rejected', 'invoice.txid and transaction.id differ.');
 
-    const resultKey = `${ipn.invoice.id} ${ipn.transaction.id} ${ipn.transaction.state}`;
+    const resultKey = appliedKey(ipn.invoice.id, ipn.transaction.id, ipn.transaction.state);
     const appliedHere = ctx.appliedResults.get(resultKey);
     if (appliedHere !== undefined) {
       // Applied by this process already (Paydo delivers again until it reads 200): nothing to ask.
@@ -148,7 +151,7 @@ export function ipnRoute(app: FastifyInstance, ctx: PluginContext): void {
       case 'applied':
       case 'duplicate':
         // Keyed by the state Paydo confirmed: an IPN claiming another state is not a repeat of it.
-        remember(ctx.appliedResults, `${ipn.invoice.id} ${ipn.transaction.id} ${result.state}`, orderRef);
+        remember(ctx.appliedResults, appliedKey(ipn.invoice.id, ipn.transaction.id, result.state), orderRef);
         return finish(200, result.outcome, null);
       case 'ignored':
         // The IPN says final, Paydo still says pending: answer so that Paydo delivers again

@@ -30,12 +30,11 @@ export async function resolveNext(
   tx: { txid: string; orderRef: string; invoiceId: string },
   fromPay: { stored: Promise<void>; order: PaydoOrder } | null = null,
 ): Promise<NextStep> {
-  const stored = fromPay?.stored;
   const { client, pollIntervalMs, allowedRedirectOrigins } = ctx.options;
   let step: ReturnType<typeof nextFromStatus>;
   try {
     const checking = ctx.statuses.run(tx.txid, () => client.transactions.checkStatus(tx.txid));
-    const [status] = await Promise.all([checking, stored]);
+    const [status] = await Promise.all([checking, fromPay?.stored]);
     step = nextFromStatus(status, { pollIntervalMs, allowedOrigins: allowedRedirectOrigins });
   } catch (error) {
     if (error instanceof UnsafeRedirectError) {
