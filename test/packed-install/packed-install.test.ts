@@ -58,6 +58,13 @@ function namedFiles(manifest: Manifest): { condition: string; path: string }[] {
   return out;
 }
 
+/** A packed package's tarball. */
+const tarball = (name: string) => join(tarballs, `paydo-checkout-${name}-0.1.0.tgz`);
+
+/** npm in an app's folder: quiet, and from the local cache first. */
+const npmIn = (dir: string) => (args: string[]) =>
+  sh('npm', [...args, '--no-audit', '--no-fund', '--prefer-offline', '--loglevel=error'], dir);
+
 /** The files a README links to or shows (relative links, images), without anchors. */
 function readmeLinks(readme: string): string[] {
   return [...readme.matchAll(/\]\(([^)\s]+)\)/g)]
@@ -131,13 +138,11 @@ describe('the packed packages', () => {
   it('the React component: installed beside react, type-checked in TSX, rendered on the server', async () => {
     const shop = join(work, 'react-shop');
     mkdirSync(shop);
-    const tarball = (name: string) => join(tarballs, `paydo-checkout-${name}-0.1.0.tgz`);
     writeFileSync(
       join(shop, 'package.json'),
       `${JSON.stringify({ name: 'a-react-shop', private: true, type: 'module' })}\n`,
     );
-    const npm = (args: string[]) =>
-      sh('npm', [...args, '--no-audit', '--no-fund', '--prefer-offline', '--loglevel=error'], shop);
+    const npm = npmIn(shop);
     await npm(['install', tarball('react'), tarball('widget'), 'react@^19', 'react-dom@^19']);
     await npm(['install', '--save-dev', 'typescript@^6', '@types/react@^19', '@types/react-dom@^19']);
     // The README's example, as a merchant would paste it: typed props and event details.
@@ -183,13 +188,11 @@ describe('the packed packages', () => {
 
   it('install with npm into a new app, type-check, serve the widget and pay an order in Chromium', async () => {
     cpSync(join(import.meta.dirname, 'app'), app, { recursive: true });
-    const tarball = (name: string) => join(tarballs, `paydo-checkout-${name}-0.1.0.tgz`);
     writeFileSync(
       join(app, 'package.json'),
       `${JSON.stringify({ name: 'a-shop', private: true, type: 'module' }, null, 2)}\n`,
     );
-    const npm = (args: string[]) =>
-      sh('npm', [...args, '--no-audit', '--no-fund', '--prefer-offline', '--loglevel=error'], app);
+    const npm = npmIn(app);
     await npm(['install', 'fastify@^5', tarball('server-kit'), tarball('widget')]);
     await npm(['install', '--save-dev', tarball('sandbox'), 'typescript@^6', '@types/node@^24']);
     const installed = JSON.parse(readFileSync(join(app, 'package.json'), 'utf8')) as {
