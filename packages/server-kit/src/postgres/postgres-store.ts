@@ -117,6 +117,9 @@ export class PostgresStore implements PaydoStore {
     this.#migrate = options.migrate ?? true;
     this.#keyRetentionMs = options.keyRetentionMs ?? 7 * 24 * 60 * 60 * 1000;
     this.#prepared = options.preparedStatements ?? true;
+    if (typeof this.#prepared !== 'boolean') {
+      throw new TypeError('@paydo-checkout/server-kit: PostgresStore preparedStatements must be true or false.');
+    }
     const prefix = options.schema ? `${quoteIdentifier(options.schema)}.` : '';
     this.#t = (table) => `${prefix}${table}`;
     if (options.pool) {

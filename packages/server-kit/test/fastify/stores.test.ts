@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
@@ -241,6 +241,12 @@ describe.skipIf(!postgresUrl())('PostgresStore schema', () => {
     }
   });
 
+  it('refuses a preparedStatements that is not true or false', () => {
+    expect(
+      () => new PostgresStore({ connectionString: postgresUrl(), preparedStatements: 'no' as unknown as boolean }),
+    ).toThrow(/preparedStatements must be true or false/);
+  });
+
   it('throws StoreUnavailableError when the database cannot be reached', async () => {
     const store = new PostgresStore({
       connectionString: 'postgres://postgres@127.0.0.1:1/none',
@@ -293,6 +299,20 @@ describe('SqliteStore checkpoints', () => {
     } finally {
       look.close();
       await store.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('refuses a checkpointEveryMs that is not a number of milliseconds, before opening anything', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'paydo-checkpoint-'));
+    try {
+      for (const bad of [-1, Number.NaN, Number.POSITIVE_INFINITY, '1000']) {
+        expect(() => new SqliteStore(join(dir, 'store.db'), { checkpointEveryMs: bad as number })).toThrow(
+          /checkpointEveryMs must be a number of milliseconds, 0 or more/,
+        );
+      }
+      expect(existsSync(join(dir, 'store.db'))).toBe(false); // nothing was created
+    } finally {
       rmSync(dir, { recursive: true, force: true });
     }
   });

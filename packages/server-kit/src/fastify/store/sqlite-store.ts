@@ -148,6 +148,13 @@ export class SqliteStore implements PaydoStore {
   #lastPurge = 0;
 
   constructor(path: string, options: SqliteStoreOptions = {}) {
+    // Checked before the file is created or opened: a wrong option changes nothing on disk.
+    const checkpointEveryMs = options.checkpointEveryMs ?? 1_000;
+    if (typeof checkpointEveryMs !== 'number' || !Number.isFinite(checkpointEveryMs) || checkpointEveryMs < 0) {
+      throw new TypeError(
+        `@paydo-checkout/server-kit: SqliteStore checkpointEveryMs must be a number of milliseconds, 0 or more (got ${String(checkpointEveryMs)}).`,
+      );
+    }
     this.#keyRetentionMs = options.keyRetentionMs ?? 7 * 24 * 60 * 60 * 1000;
     if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
     // Loaded here, not at import: apps on another store never load `node:sqlite` (or its warning).
@@ -155,7 +162,6 @@ export class SqliteStore implements PaydoStore {
     this.#db = new sqlite.DatabaseSync(path);
     this.#db.exec('PRAGMA journal_mode = WAL; PRAGMA busy_timeout = 5000; PRAGMA synchronous = NORMAL;');
     this.#db.exec(SCHEMA);
-    const checkpointEveryMs = options.checkpointEveryMs ?? 1_000;
     if (path !== ':memory:' && checkpointEveryMs > 0) {
       this.#db.exec('PRAGMA wal_autocheckpoint = 0');
       this.#checkpointer = new SqliteCheckpointer(path, checkpointEveryMs, () => {
