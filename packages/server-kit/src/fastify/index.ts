@@ -1,4 +1,3 @@
-export type { TrustProxy } from './client-address.ts';
 export type {
   IpnOutcome,
   IpnRecord,
@@ -8,10 +7,9 @@ export type {
   RateLimitRedis,
   RateLimitWindow,
   RefundUpdate,
-} from './options.ts';
-export { paydo as default, paydo, paydoRedactPaths } from './plugin.ts';
-export { MemoryStore } from './store/memory-store.ts';
-export { SqliteStore, type SqliteStoreOptions } from './store/sqlite-store.ts';
+} from '../checkout/options.ts';
+export { MemoryStore } from '../store/memory-store.ts';
+export { SqliteStore, type SqliteStoreOptions } from '../store/sqlite-store.ts';
 export type {
   AttemptProgress,
   IdempotencyClaim,
@@ -20,5 +18,7 @@ export type {
   StoredResponse,
   TransactionRecord,
   UpdateClaim,
-} from './store/store.ts';
-export { isStoreUnavailable, StoreUnavailableError } from './store/store.ts';
+} from '../store/store.ts';
+export { isStoreUnavailable, StoreUnavailableError } from '../store/store.ts';
+export type { TrustProxy } from './client-address.ts';
+export { paydo as default, paydo, paydoRedactPaths } from './plugin.ts';

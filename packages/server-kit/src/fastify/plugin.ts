@@ -2,22 +2,22 @@ import cors from '@fastify/cors';
 import rateLimit from '@fastify/rate-limit';
 import type { FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest, onRequestHookHandler } from 'fastify';
 import fp from 'fastify-plugin';
-import type { PaydoClient } from '../client/client.ts';
-import { clientIp } from './client-address.ts';
-import { createContext } from './context.ts';
-import { CheckoutHttpError, internalError, storeUnavailable } from './http-error.ts';
+import { createContext } from '../checkout/context.ts';
+import { CheckoutHttpError, internalError, storeUnavailable } from '../checkout/http-error.ts';
 import {
   type PaydoPluginOptions,
   type RateLimitWindow,
   type ResolvedPluginOptions,
   resolvePluginOptions,
-} from './options.ts';
+} from '../checkout/options.ts';
+import type { PaydoClient } from '../client/client.ts';
+import { isStoreUnavailable, StoreUnavailableError } from '../store/store.ts';
+import { clientIp } from './client-address.ts';
 import { checkoutRoute } from './routes/checkout.ts';
 import { hostedRoute } from './routes/hosted.ts';
 import { ipnRoute } from './routes/ipn.ts';
 import { nextRoute } from './routes/next.ts';
 import { payRoute } from './routes/pay.ts';
-import { isStoreUnavailable, StoreUnavailableError } from './store/store.ts';
 
 declare module 'fastify' {
   interface FastifyInstance {

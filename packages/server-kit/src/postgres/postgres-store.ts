@@ -10,7 +10,7 @@ import {
   StoreUnavailableError,
   type TransactionRecord,
   type UpdateClaim,
-} from '../fastify/store/store.ts';
+} from '../store/store.ts';
 import { MIGRATIONS, MIGRATIONS_TABLE, quoteIdentifier } from './migrations.ts';
 
 /** What the store needs of a pool: `pg.Pool` has it. */

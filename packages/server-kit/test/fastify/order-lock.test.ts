@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import type { PluginContext } from '../../src/fastify/context.ts';
+import type { PluginContext } from '../../src/checkout/context.ts';
+import { withOrderLock } from '../../src/checkout/payment-gate.ts';
 import { MemoryStore } from '../../src/fastify/index.ts';
-import { withOrderLock } from '../../src/fastify/payment-gate.ts';
 
 afterEach(() => {
   vi.useRealTimers();

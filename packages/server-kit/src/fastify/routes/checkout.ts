@@ -1,12 +1,12 @@
 import type { FastifyInstance, onRequestHookHandler } from 'fastify';
+import { cardMode } from '../../checkout/card-mode.ts';
+import type { PluginContext } from '../../checkout/context.ts';
+import { fromPaydoError, orderNotFound } from '../../checkout/http-error.ts';
+import { hostedPageUrl } from '../../checkout/next-step.ts';
+import type { PaydoOrder } from '../../checkout/options.ts';
+import { orderRefOf } from '../../checkout/params.ts';
 import type { PaymentMethod } from '../../client/schemas/payment-methods.ts';
 import type { CheckoutMethod, CheckoutResponse } from '../../protocol.ts';
-import { cardMode } from '../card-mode.ts';
-import type { PluginContext } from '../context.ts';
-import { fromPaydoError, orderNotFound } from '../http-error.ts';
-import { hostedPageUrl } from '../next-step.ts';
-import type { PaydoOrder } from '../options.ts';
-import { orderRefOf } from '../params.ts';
 
 const TOP_LEVEL = new Set(['email', 'name', 'phone']);
 

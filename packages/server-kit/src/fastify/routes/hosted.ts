@@ -1,6 +1,5 @@
 import type { FastifyInstance, onRequestHookHandler } from 'fastify';
-import { HostedRequest, type PayResponse } from '../../protocol.ts';
-import type { PluginContext } from '../context.ts';
+import type { PluginContext } from '../../checkout/context.ts';
 import {
   bodyFields,
   emailProblem,
@@ -8,11 +7,12 @@ import {
   fromPaydoError,
   orderNotFound,
   validationError,
-} from '../http-error.ts';
-import { createInvoice, reusableInvoice } from '../invoices.ts';
-import { hostedPageUrl } from '../next-step.ts';
-import { orderRefOf } from '../params.ts';
-import { assertNoPaymentUnderway, withOrderLock } from '../payment-gate.ts';
+} from '../../checkout/http-error.ts';
+import { createInvoice, reusableInvoice } from '../../checkout/invoices.ts';
+import { hostedPageUrl } from '../../checkout/next-step.ts';
+import { orderRefOf } from '../../checkout/params.ts';
+import { assertNoPaymentUnderway, withOrderLock } from '../../checkout/payment-gate.ts';
+import { HostedRequest, type PayResponse } from '../../protocol.ts';
 
 /**
  * The manual fallback: an invoice without a payment method, paid on Paydo's

@@ -1,12 +1,12 @@
 import type { FastifyInstance } from 'fastify';
+import { type PluginContext, remember } from '../../checkout/context.ts';
+import { applyVerifiedTransaction } from '../../checkout/ledger.ts';
+import type { IpnRecord } from '../../checkout/options.ts';
+import { applyRefundIpn } from '../../checkout/refund-updates.ts';
 import { IpnPayload, RefundIpnPayload } from '../../client/schemas/ipn.ts';
 import { outcomeOfState } from '../../client/schemas/transactions.ts';
 import type { IpnErrorCode } from '../../error-catalogue.ts';
 import { clientIp } from '../client-address.ts';
-import { type PluginContext, remember } from '../context.ts';
-import type { IpnRecord } from '../options.ts';
-import { applyVerifiedTransaction } from '../payment-updates.ts';
-import { applyRefundIpn } from '../refund-updates.ts';
 
 /** The IPN route's error answers, by status (error-catalogue.ts). */
 const IPN_CODES = {

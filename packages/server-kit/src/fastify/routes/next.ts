@@ -1,14 +1,14 @@
 import type { FastifyInstance, FastifyRequest, onRequestHookHandler } from 'fastify';
 import { z } from 'zod';
+import { type PluginContext, remember } from '../../checkout/context.ts';
+import { CheckoutHttpError, fromPaydoError, transactionNotFound } from '../../checkout/http-error.ts';
+import { applyVerifiedTransaction } from '../../checkout/ledger.ts';
+import { nextFromStatus, UnsafeRedirectError } from '../../checkout/next-step.ts';
+import type { PaydoOrder } from '../../checkout/options.ts';
+import { OrderRef } from '../../checkout/params.ts';
 import { type DeclineCode, ERROR_CATALOGUE } from '../../error-catalogue.ts';
 import type { NextResponse, NextStep } from '../../protocol.ts';
-import { type PluginContext, remember } from '../context.ts';
-import { CheckoutHttpError, fromPaydoError, transactionNotFound } from '../http-error.ts';
-import { nextFromStatus, UnsafeRedirectError } from '../next-step.ts';
-import type { PaydoOrder } from '../options.ts';
-import { OrderRef } from '../params.ts';
-import { applyVerifiedTransaction } from '../payment-updates.ts';
-import type { TransactionRecord } from '../store/store.ts';
+import type { TransactionRecord } from '../../store/store.ts';
 
 /** A failed payment's step: the code and its catalogue sentence, never Paydo's own words. */
 const failed = (code: DeclineCode): NextStep => ({

@@ -1,13 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { FastifyInstance, FastifyRequest, onRequestHookHandler } from 'fastify';
-import type { InvoiceLanguage } from '../../client/schemas/invoices.ts';
-import type { PaymentMethod } from '../../client/schemas/payment-methods.ts';
-import { requiresHostedPage } from '../../client/schemas/transactions.ts';
-import { ERROR_CATALOGUE, type FieldErrorCode } from '../../error-catalogue.ts';
-import { IdempotencyKey, PayRequest, type PayResponse } from '../../protocol.ts';
-import { cardMode, isTokenizationRefused, switchToHostedCards } from '../card-mode.ts';
-import { clientIp } from '../client-address.ts';
-import type { PluginContext } from '../context.ts';
+import { cardMode, isTokenizationRefused, switchToHostedCards } from '../../checkout/card-mode.ts';
+import type { PluginContext } from '../../checkout/context.ts';
 import {
   bodyFields,
   CheckoutHttpError,
@@ -16,14 +10,20 @@ import {
   fromPaydoError,
   orderNotFound,
   validationError,
-} from '../http-error.ts';
-import { createInvoice, reusableInvoice } from '../invoices.ts';
-import { hostedPageUrl } from '../next-step.ts';
-import type { PaydoOrder } from '../options.ts';
-import { orderRefOf } from '../params.ts';
-import { assertNoPaymentUnderway, type OrderLock, withOrderLock } from '../payment-gate.ts';
-import { withTxidParam } from '../return-url.ts';
-import { type AttemptProgress, releaseSoon, type StoredResponse } from '../store/store.ts';
+} from '../../checkout/http-error.ts';
+import { createInvoice, reusableInvoice } from '../../checkout/invoices.ts';
+import { hostedPageUrl } from '../../checkout/next-step.ts';
+import type { PaydoOrder } from '../../checkout/options.ts';
+import { orderRefOf } from '../../checkout/params.ts';
+import { assertNoPaymentUnderway, type OrderLock, withOrderLock } from '../../checkout/payment-gate.ts';
+import { withTxidParam } from '../../checkout/return-url.ts';
+import type { InvoiceLanguage } from '../../client/schemas/invoices.ts';
+import type { PaymentMethod } from '../../client/schemas/payment-methods.ts';
+import { requiresHostedPage } from '../../client/schemas/transactions.ts';
+import { ERROR_CATALOGUE, type FieldErrorCode } from '../../error-catalogue.ts';
+import { IdempotencyKey, PayRequest, type PayResponse } from '../../protocol.ts';
+import { type AttemptProgress, releaseSoon, type StoredResponse } from '../../store/store.ts';
+import { clientIp } from '../client-address.ts';
 import { methodsForCurrency } from './checkout.ts';
 import { resolveNext } from './next.ts';
 

@@ -5,11 +5,11 @@ import { PAYDO_IPN_SOURCE_ADDRESSES } from '../client/schemas/ipn.ts';
 import type { Refund } from '../client/schemas/refunds.ts';
 import type { Transaction } from '../client/schemas/transactions.ts';
 import type { DeclineCode, IpnErrorCode } from '../error-catalogue.ts';
-import { compileTrustProxy, normalizeIp, type TrustFn, type TrustProxy } from './client-address.ts';
+import { compileTrustProxy, normalizeIp, type TrustFn, type TrustProxy } from '../fastify/client-address.ts';
+import { MemoryStore } from '../store/memory-store.ts';
+import type { PaydoStore } from '../store/store.ts';
 import { CheckoutHttpError } from './http-error.ts';
 import { pluginOptionProblems } from './options-schema.ts';
-import { MemoryStore } from './store/memory-store.ts';
-import type { PaydoStore } from './store/store.ts';
 
 /** The order as the merchant's own records have it. The browser never sets any of this. */
 export interface PaydoOrder {

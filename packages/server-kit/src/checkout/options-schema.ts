@@ -6,7 +6,7 @@
 import { isIP } from 'node:net';
 import { z } from 'zod';
 import { PaydoClient } from '../client/client.ts';
-import { compileTrustProxy } from './client-address.ts';
+import { compileTrustProxy } from '../fastify/client-address.ts';
 
 /** The order the options are reported in (the order a merchant writes them in). */
 export const OPTION_ORDER = [

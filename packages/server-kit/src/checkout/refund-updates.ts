@@ -1,8 +1,8 @@
 import type { FastifyRequest } from 'fastify';
 import type { RefundIpnPayload } from '../client/schemas/ipn.ts';
+import { releaseSoon } from '../store/store.ts';
 import type { PluginContext } from './context.ts';
 import type { RefundUpdate } from './options.ts';
-import { releaseSoon } from './store/store.ts';
 
 export type RefundIpnResult =
   | {

@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import type { Invoice } from '../client/schemas/invoices.ts';
 import { PaydoBusinessError, PaydoValidationError } from '../errors.ts';
+import { type OrderRecords, releaseSoon } from '../store/store.ts';
 import type { PluginContext } from './context.ts';
 import { CheckoutHttpError } from './http-error.ts';
 import type { PaydoOrder } from './options.ts';
-import { type OrderRecords, releaseSoon } from './store/store.ts';
 
 /**
  * The one way into "start a payment for this order". Every route that can make

@@ -1,8 +1,8 @@
 import type { PaymentMethod } from '../client/schemas/payment-methods.ts';
 import type { TransactionStatus } from '../client/schemas/transactions.ts';
+import type { StoredResponse } from '../store/store.ts';
 import type { ResolvedPluginOptions } from './options.ts';
 import { SingleFlight } from './single-flight.ts';
-import type { StoredResponse } from './store/store.ts';
 
 /** What the routes share: options, caches, and attempts running in this process. */
 export interface PluginContext {
