@@ -1,31 +1,38 @@
+import type { PaydoClient } from '../client/client.ts';
 import type { InvoiceLanguage } from '../client/schemas/invoices.ts';
-import type { PluginContext } from './context.ts';
+import type { PaydoStore } from '../store/store.ts';
+import { InvoiceStatus } from '../vocabulary.ts';
 import type { PaydoOrder } from './options.ts';
-import { alreadyPaid, type GateReading } from './payment-gate.ts';
-import { withTxidParam } from './return-url.ts';
+import { alreadyPaid } from './order-lock.ts';
+import type { GateReading } from './payment-gate.ts';
+
+/** The key an order's invoice is reused under: one per order, method (or hosted), amount and currency. */
+export function invoiceKeyOf(orderRef: string, method: number | 'hosted', order: PaydoOrder): string {
+  return `${orderRef}|${method}|${order.amount}|${order.currency}`;
+}
 
 /**
- * The order's invoice stored under `invoiceKey`, if Paydo can still take a
- * payment on it. A paid invoice means the order is paid; a failed or overdue
- * one is not reused (the next try gets a fresh invoice). The gate has just
- * read every invoice of the order from Paydo: that reading is used as it is.
+ * The order's newest invoice under `invoiceKey`, if Paydo can still take a payment on it. A
+ * paid invoice means the order is paid; a failed or overdue one is not reused (the next try
+ * gets a fresh invoice, and the old one stays the order's). The gate has just read every
+ * invoice of the order from Paydo: that reading is used as it is.
  */
 export async function reusableInvoice(
-  ctx: PluginContext,
+  client: PaydoClient,
   invoiceKey: string,
   gate: GateReading,
 ): Promise<{ invoiceId: string; transactionIdentifier: string | null } | null> {
-  const invoiceId = gate.records.invoices.find((i) => i.invoiceKey === invoiceKey)?.invoiceId;
+  const invoiceId = gate.records.invoices.findLast((i) => i.invoiceKey === invoiceKey)?.invoiceId;
   if (!invoiceId) return null;
-  const invoice = gate.invoices.get(invoiceId) ?? (await ctx.options.client.invoices.retrieve(invoiceId));
-  if (invoice.status === 1) throw alreadyPaid(invoice.transactionIdentifier);
-  if (invoice.status !== 0) return null;
+  const invoice = gate.invoices.get(invoiceId) ?? (await client.invoices.retrieve(invoiceId));
+  if (invoice.status === InvoiceStatus.paid) throw alreadyPaid(invoice.transactionIdentifier);
+  if (invoice.status !== InvoiceStatus.new) return null;
   return { invoiceId, transactionIdentifier: invoice.transactionIdentifier ?? null };
 }
 
-/** Creates the order's signed invoice (amount from `resolveOrder`, never the browser) and remembers it. */
+/** Creates the order's signed invoice (amount from `resolveOrder`, never the browser) and records it. */
 export async function createInvoice(
-  ctx: PluginContext,
+  { client, store }: { client: PaydoClient; store: PaydoStore },
   input: {
     orderRef: string;
     invoiceKey: string;
@@ -33,14 +40,11 @@ export async function createInvoice(
     payer: { email: string; name?: string | undefined; phone?: string | undefined };
     language: InvoiceLanguage;
     paymentMethod?: number;
-    /** The checkout page with `paydo_txid` (when the caller has it already). */
-    pageUrl?: string;
+    /** The checkout page with `paydo_txid`: the payer comes back there, where the widget resumes. */
+    pageUrl: string;
   },
 ): Promise<string> {
-  const { client, store, checkoutPageUrl } = ctx.options;
-  const { order, orderRef, payer } = input;
-  // The payer comes back to the checkout page, where the widget resumes with the txid.
-  const pageUrl = input.pageUrl ?? withTxidParam(checkoutPageUrl(orderRef));
+  const { order, orderRef, payer, pageUrl } = input;
   const { invoiceId } = await client.invoices.create({
     order: {
       id: order.id,

@@ -6,7 +6,7 @@
 import { isIP } from 'node:net';
 import { z } from 'zod';
 import { PaydoClient } from '../client/client.ts';
-import { compileTrustProxy } from '../fastify/client-address.ts';
+import { compileTrustProxy } from './client-address.ts';
 
 /** The order the options are reported in (the order a merchant writes them in). */
 export const OPTION_ORDER = [
@@ -136,6 +136,7 @@ export const PluginOptionsSchema = z.object({
   orderLockLeaseMs: count('orderLockLeaseMs').optional(),
   claimLeaseMs: count('claimLeaseMs').optional(),
   refundDuplicateCharges: z.boolean({ error: '`refundDuplicateCharges` must be true or false' }).optional(),
+  reconcileIntervalMs: count('reconcileIntervalMs').optional(),
 });
 
 /** Rules across options, checked on their own so that they are listed even when a field above failed. */

@@ -98,7 +98,7 @@ describe('POST /ipn', () => {
     const p = await unappliedPayment(h);
     const unknownTx = await postIpn(h, ipnBody(p.invoiceId, 'nope', 2, p.orderId));
     expect(unknownTx.status).toBe(422);
-    expect(unknownTx.body.message).toBe(`Paydo says invoice ${p.invoiceId} has no transaction nope.`);
+    expect(unknownTx.body.message).toBe('Paydo does not know this transaction.');
     const malformed = await postIpn(h, { invoice: { id: 'x' } });
     expect(malformed.status).toBe(400);
     expect(h.updates).toHaveLength(0);

@@ -230,7 +230,7 @@ describe('IPNs bind to their own order', () => {
     const openB = await hosted(h, b);
     const crossed = await postIpn(h, ipnBody(openB.body.invoiceId, paidA.body.txid, 2, 'ORD-1'));
     expect(crossed.status).toBe(422);
-    expect(crossed.body.message).toMatch(/belongs to another invoice/);
+    expect(crossed.body.message).toMatch(/belongs to another order/);
 
     // The same with a transaction this server never saw (made by another shop's server).
     const other = await h.client.invoices.create({
@@ -249,6 +249,7 @@ describe('IPNs bind to their own order', () => {
     });
     const stranger = await postIpn(h, ipnBody(openB.body.invoiceId, foreign.txid as string, 2, 'ORD-1'));
     expect(stranger.status).toBe(422);
+    expect(stranger.body.message).toMatch(/returns the payer to http:\/\/elsewhere\.test\//);
     expect(h.updates).toHaveLength(0);
   });
 
@@ -418,7 +419,8 @@ describe('next and checkout', () => {
     lookups.mockClear();
     for (let i = 0; i < 5; i++) expect((await next(h, res.body.txid, ref)).status).toBe(200);
     expect((await next(h, res.body.txid, addOrder(h))).status).toBe(404);
-    expect(lookups).toHaveBeenCalledTimes(1);
+    // Pay recorded the binding in this process: at most one store read (none here).
+    expect(lookups.mock.calls.length).toBeLessThanOrEqual(1);
   });
 
   it('made-up txids cost no upstream call each: the order’s invoices are read once', async () => {

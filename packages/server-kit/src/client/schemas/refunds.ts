@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { RefundType } from '../../vocabulary.ts';
 import {
   AnswerAmount,
   AnswerCode,
@@ -9,11 +10,11 @@ import {
   UnixSeconds,
 } from './common.ts';
 
-export const RefundType = { full: 1, partial: 2 } as const;
+export { RefundStatus, RefundType } from '../../vocabulary.ts';
 
 export const CreateRefundParams = z.object({
   transactionIdentifier: z.string().min(1),
-  refundType: z.union([z.literal(1), z.literal(2)]),
+  refundType: z.union([z.literal(RefundType.full), z.literal(RefundType.partial)]),
   /** In the parent transaction's currency. */
   amount: z.union([DecimalAmount, z.number().positive().transform(String)]),
   metadata: Metadata.default({}),

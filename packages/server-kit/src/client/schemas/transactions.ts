@@ -1,6 +1,14 @@
 import { z } from 'zod';
+import { CheckoutCode, outcomeOfState } from '../../vocabulary.ts';
 import { AnswerAmount, AnswerCode, AnswerId, CurrencyCode, emptyArrayAsObject, UnixSeconds } from './common.ts';
 import { MethodId } from './invoices.ts';
+
+export {
+  CheckoutCode,
+  outcomeOfState,
+  type TransactionOutcome,
+  TransactionState,
+} from '../../vocabulary.ts';
 
 /** The payer for `checkout/create`; like the invoice's payer, `name`/`phone` may be `""`. */
 export const Customer = z.looseObject({
@@ -23,13 +31,6 @@ export const CreateCheckoutTransactionParams = z.object({
   cardToken: z.string().min(1).nullable().optional(),
 });
 export type CreateCheckoutTransactionParams = z.input<typeof CreateCheckoutTransactionParams>;
-
-/** Codes of `checkout/create`. 1002 and 100001–100003: the payer must go to Paydo's page. */
-export const CheckoutCode = {
-  created: 1000,
-  notCreated: 1001,
-  authenticationRequired: [1002, 100001, 100002, 100003],
-} as const;
 
 export function requiresHostedPage(code: number | null | undefined): boolean {
   return code != null && (CheckoutCode.authenticationRequired as readonly number[]).includes(code);
@@ -79,26 +80,6 @@ export const TransactionStatus = z.looseObject({
   txid: AnswerId.nullish(),
 });
 export type TransactionStatus = z.output<typeof TransactionStatus>;
-
-/** Transaction states: 1 new, 2 accepted, 4 pending, 3/5 failed, 9 pre-approved, 15 timed out. */
-export const TransactionState = {
-  new: 1,
-  accepted: 2,
-  failed: 3,
-  pending: 4,
-  rejected: 5,
-  preApproved: 9,
-  timedOut: 15,
-} as const;
-
-export type TransactionOutcome = 'success' | 'fail' | 'pending';
-
-/** What a transaction state means for the order. */
-export function outcomeOfState(state: number): TransactionOutcome {
-  if (state === TransactionState.accepted) return 'success';
-  if (state === 3 || state === 5 || state === 15) return 'fail';
-  return 'pending';
-}
 
 export const Transaction = z
   .looseObject({
