@@ -163,7 +163,6 @@ const NOT_CODES: Record<string, string> = {
   paydo_schema_migrations: 'a table',
   paydo_refund_updates: 'a table',
   paydo_leases: 'a table',
-  paydo_order_invoices: 'a table',
   user_version: 'a SQLite pragma (the schema version)',
 };
 
