@@ -139,7 +139,10 @@ describe('reconciliation: what no IPN brought', () => {
   it('one instance sweeps at a time; nothing open costs no upstream call', async () => {
     const store = new MemoryStore();
     const a = await harness({ plugin: { store, rateLimit: false, reconcileIntervalMs: 0 } });
-    const b = await harness({ sandboxInstance: a.sandbox, plugin: { store, rateLimit: false, reconcileIntervalMs: 0 } });
+    const b = await harness({
+      sandboxInstance: a.sandbox,
+      plugin: { store, rateLimit: false, reconcileIntervalMs: 0 },
+    });
     const calls = vi.spyOn(a.client.invoices, 'retrieve');
     expect(await a.app.paydoCheckout.reconcile()).toMatchObject({ checked: 0, skipped: false });
     expect(calls).not.toHaveBeenCalled();
