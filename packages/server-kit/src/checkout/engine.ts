@@ -40,8 +40,10 @@ export class CheckoutEngine {
   readonly #attempts: PayAttempts;
   readonly #ipn: IpnReceiver;
   readonly #reconciler: Reconciler;
+  readonly #log: CheckoutLogger;
 
   constructor(options: PaydoPluginOptions | ResolvedPluginOptions, log: CheckoutLogger) {
+    this.#log = log;
     const o = 'ownsClient' in options ? options : resolvePluginOptions(options);
     this.options = o;
     const statuses = new TransactionStatuses(o.client, o.statusCacheMs);
@@ -64,10 +66,17 @@ export class CheckoutEngine {
     this.#reconciler.start();
   }
 
+  /** Stops the sweep and gives back the client (when the kit made it) and the store; one failing part does not keep the others open. */
   async close(): Promise<void> {
     await this.#reconciler.close();
-    if (this.options.ownsClient) await this.options.client.close();
-    await this.options.store.close();
+    const parts = await Promise.allSettled([
+      this.options.ownsClient ? this.options.client.close() : undefined,
+      this.options.store.close(),
+    ]);
+    for (const part of parts) {
+      if (part.status === 'rejected')
+        this.#log.error({ err: part.reason }, 'paydo: closing the client or the store failed');
+    }
   }
 
   /** `GET checkout/:orderRef`: the order, its methods and where it stands, as JSON text. */
