@@ -68,16 +68,26 @@ const StatusForm = z
     return { method, url: form.url, fields } as const;
   });
 
-export const TransactionStatus = z.looseObject({
-  isSuccess: z.boolean().optional(),
-  status: z.string(),
-  form: StatusForm,
-  url: z
-    .string()
-    .nullish()
-    .transform((u) => (u ? u : null)),
-  txid: AnswerId.nullish(),
-});
+export const TransactionStatus = z
+  .looseObject({
+    isSuccess: z.boolean().optional(),
+    status: z.string(),
+    message: z.string().nullish(),
+    form: StatusForm,
+    url: z
+      .string()
+      .nullish()
+      .transform((u) => (u ? u : null)),
+    txid: AnswerId.nullish(),
+    transactionIdentifier: AnswerId.nullish(),
+  })
+  // Paydo's final answers carry a GET `form` to the merchant's result page (the same `url`):
+  // the payment is over, so it is the outcome, not a step for the payer.
+  .transform((s) =>
+    (s.status === 'success' || s.status === 'fail') && s.form?.method === 'GET' && s.form.url === s.url
+      ? { ...s, form: null }
+      : s,
+  );
 export type TransactionStatus = z.output<typeof TransactionStatus>;
 
 /** Transaction states: 1 new, 2 accepted, 4 pending, 3/5 failed, 9 pre-approved, 15 timed out. */
