@@ -74,7 +74,7 @@ export const InvoiceStatus = {
 export const Invoice = z.looseObject({
   identifier: AnswerId,
   status: AnswerCode,
-  type: z.union([z.number(), z.string()]).nullish(),
+  type: AnswerCode.nullish(),
   applicationIdentifier: AnswerId.nullish(),
   amount: AnswerAmount,
   currency: z.string(),
@@ -98,7 +98,7 @@ export const Invoice = z.looseObject({
     (v) => (Array.isArray(v) && v.length === 0 ? null : v),
     z
       .looseObject({
-        identifier: z.union([z.number(), z.string()]),
+        identifier: AnswerCode,
         fields: z
           .array(z.unknown())
           .nullish()

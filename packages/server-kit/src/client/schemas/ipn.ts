@@ -12,7 +12,7 @@ export const IpnPayload = z.looseObject({
   invoice: z.looseObject({
     id: PaydoId,
     txid: PaydoId,
-    status: z.union([z.number(), z.string()]).optional(),
+    status: AnswerCode.optional(),
     metadata: z.unknown().optional(),
   }),
   transaction: z.looseObject({
@@ -23,7 +23,7 @@ export const IpnPayload = z.looseObject({
     error: z
       .looseObject({
         message: z.string().nullish(),
-        code: z.union([z.string(), z.number()]).nullish(),
+        code: AnswerId.nullish(),
       })
       .nullish(),
   }),
@@ -45,7 +45,7 @@ export const RefundIpnPayload = z.looseObject({
     error: z
       .looseObject({
         message: z.string().nullish(),
-        code: z.union([z.string(), z.number()]).nullish(),
+        code: AnswerId.nullish(),
       })
       .nullish(),
   }),
