@@ -28,6 +28,9 @@ const appliedKey = (invoiceId: string, txid: string, state: number) => `${invoic
  * that Paydo delivers again.
  */
 export function ipnRoute(app: FastifyInstance, ctx: PluginContext): void {
+  // Each refused source address is named once at error level, so a missing Paydo address is
+  // seen at once and a flood from one address does not flood the log (bounded: a scan stays small).
+  const refusedSources = new Set<string>();
   // Paydo echoes the invoice's metadata (< 800 kB) in every IPN: this route alone takes large bodies.
   app.post('/ipn', { bodyLimit: ctx.options.ipnBodyLimit }, async (request, reply) => {
     const { store, ipnSourceAddresses, onIpn } = ctx.options;
@@ -49,11 +52,12 @@ export function ipnRoute(app: FastifyInstance, ctx: PluginContext): void {
       statusCode: 200 | keyof typeof IPN_CODES,
       outcome: IpnRecord['outcome'],
       reason: string | null,
+      quiet = false,
     ) => {
       record.outcome = outcome;
       record.reason = reason;
       record.code = statusCode === 200 ? null : IPN_CODES[statusCode];
-      const level = outcome === 'rejected' || outcome === 'failed' ? 'warn' : 'info';
+      const level = quiet ? 'debug' : outcome === 'rejected' || outcome === 'failed' ? 'warn' : 'info';
       request.log[level](
         { ipn: { ...record, at: undefined }, code: record.code ?? undefined },
         `paydo: IPN ${outcome}${reason ? `: ${reason}` : ''}`,
@@ -68,7 +72,15 @@ export function ipnRoute(app: FastifyInstance, ctx: PluginContext): void {
     };
 
     if (!ipnSourceAddresses.has(record.sourceIp)) {
-      return finish(403, 'rejected', `Source address ${record.sourceIp} is not an allowed IPN source.`);
+      const first = !refusedSources.has(record.sourceIp) && refusedSources.size < 1000;
+      if (first) {
+        refusedSources.add(record.sourceIp);
+        request.log.error(
+          { code: IPN_CODES[403], sourceIp: record.sourceIp },
+          `paydo: IPN refused from ${record.sourceIp}, not in ipnSourceAddresses (${IPN_CODES[403]}); if Paydo sends from it, add it (logged once per address)`,
+        );
+      }
+      return finish(403, 'rejected', `Source address ${record.sourceIp} is not an allowed IPN source.`, !first);
     }
     // A refund IPN has no `invoice`: the refund as `transaction`, and the refunded `sourceTransaction`.
     const body = request.body as { invoice?: unknown } | null;
