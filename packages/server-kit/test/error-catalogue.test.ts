@@ -164,6 +164,7 @@ const NOT_CODES: Record<string, string> = {
   paydo_refund_updates: 'a table',
   paydo_leases: 'a table',
   user_version: 'a SQLite pragma (the schema version)',
+  refund_id: 'a column',
 };
 
 function sourceFiles(dir: string): string[] {
