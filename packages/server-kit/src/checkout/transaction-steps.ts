@@ -104,6 +104,9 @@ export class TransactionSteps {
       req.log.error({ txid: tx.txid, reason: result.reason }, 'paydo: transaction does not match the order');
       return failed('payment_declined');
     }
+    // Final at Paydo but not applied yet (onPaymentUpdate threw, the store or Paydo hiccuped, another
+    // instance is applying it): the payer waits and asks again rather than hear "paid" before the shop has it.
+    if (result.outcome === 'failed') return { type: 'wait', afterMs: pollIntervalMs };
     if (step.type === 'fail') return failed(('errorCode' in result && result.errorCode) || 'payment_declined');
     return step;
   }
