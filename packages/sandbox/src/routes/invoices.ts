@@ -2,7 +2,7 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import type { SandboxContext } from '../context.ts';
 import { isDecimalText } from '../money.ts';
-import type { InvoiceRecord } from '../state.ts';
+import { INVOICE_STATUS, type InvoiceRecord } from '../state.ts';
 import { findMethod } from '../test-data.ts';
 import { amountLimitError, asObject, FieldErrors, MESSAGES, sendData, sendError } from './common.ts';
 
@@ -141,6 +141,7 @@ export function invoiceView(invoice: InvoiceRecord, ctx: SandboxContext) {
       extraFields: invoice.payer.extraFields ?? {},
     },
     paymentMethod: method ? { identifier: method.identifier, fields: method.fields, formType: method.formType } : null,
+    isOverdue: invoice.status === INVOICE_STATUS.overdue,
     isSeen: false,
     customization: null,
     createdAt: invoice.createdAt,
