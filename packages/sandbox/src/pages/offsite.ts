@@ -130,7 +130,7 @@ export function offsitePages(app: FastifyInstance, ctx: SandboxContext): void {
           title: 'Paydo — payment expired',
           heading: 'This payment has expired',
           summary: invoiceSummary(invoice),
-          body: html`<p>An invoice can be paid for 24 hours. This one was not paid in time, so it can no longer be paid. Nothing was charged.</p>
+          body: html`<p>An invoice can be paid for a limited time (24 hours at Paydo). This one was not paid in time, so it can no longer be paid. Nothing was charged.</p>
             <p>Go back to the shop to start a new payment.</p>
             <div class="actions"><a class="button primary" href="${fillTemplate(invoice.failPath, { invoiceId: invoice.identifier, txid: '' })}">Back to the shop</a></div>`,
         }),
