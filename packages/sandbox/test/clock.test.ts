@@ -1,7 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { parseCli } from '../src/cli.ts';
 import { createSandbox, type Sandbox } from '../src/index.ts';
-import { caller, HOSTED_METHOD, invoiceBody, payByCard } from './helpers.ts';
+import { caller, HOSTED_METHOD, invoiceBody, payByCard, postForm } from './helpers.ts';
 
 const HOUR = 60 * 60 * 1000;
 const DAY = 24 * HOUR;
@@ -77,12 +77,7 @@ describe("the emulator's clock", () => {
     expect(tx.body.data).toMatchObject({ state: 15, error: expect.stringMatching(/overdue/) });
     expect((await api('GET', `/invoices/${invoiceId}`)).body.data).toMatchObject({ status: 2, isOverdue: true });
     // The bank's page is gone: approving there changes nothing.
-    const approve = await fetch(`${sandbox.url}/_sandbox/acs/${txid}/complete`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: 'decision=approve',
-      redirect: 'manual',
-    });
+    const approve = await postForm(sandbox, `/_sandbox/acs/${txid}/complete`, { decision: 'approve' });
     expect(approve.status).toBe(410);
     expect(await approve.text()).toContain('not completed in time');
     expect((await api('GET', `/transactions/${txid}`)).body.data.state).toBe(15);
@@ -103,12 +98,7 @@ describe("the emulator's clock", () => {
     const page = await fetch(`${sandbox.url}/en/payment/invoice-preprocessing/${invoiceId}`);
     expect(page.status).toBe(410);
     expect(await page.text()).toContain('This payment has expired');
-    const pay = await fetch(`${sandbox.url}/_sandbox/hosted/${invoiceId}/complete`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: 'decision=approve',
-      redirect: 'manual',
-    });
+    const pay = await postForm(sandbox, `/_sandbox/hosted/${invoiceId}/complete`, { decision: 'approve' });
     expect(pay.status).toBe(410);
     expect(sandbox.control.snapshot().transactions).toEqual([]);
   });
@@ -120,12 +110,7 @@ describe("the emulator's clock", () => {
       body: JSON.stringify({ ms: HOUR }),
     });
     expect(await moved.json()).toMatchObject({ offsetMs: HOUR, invoiceLifetimeMs: DAY });
-    const form = await fetch(`${sandbox.url}/_sandbox/clock/advance`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: `ms=${DAY}`,
-      redirect: 'manual',
-    });
+    const form = await postForm(sandbox, `/_sandbox/clock/advance`, { ms: String(DAY) });
     expect(form.status).toBe(303);
     expect(form.headers.get('location')).toBe('/_sandbox');
     expect(((await (await fetch(`${sandbox.url}/_sandbox/clock`)).json()) as { offsetMs: number }).offsetMs).toBe(

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSandbox, type Sandbox } from '../src/index.ts';
-import { caller, ipnReceiver, payByCard } from './helpers.ts';
+import { caller, ipnReceiver, payByCard, postForm } from './helpers.ts';
 
 let sandbox: Sandbox;
 let receiver: Awaited<ReturnType<typeof ipnReceiver>>;
@@ -47,12 +47,7 @@ describe('the dashboard', () => {
     expect(await dashboard()).toContain(`action="/_sandbox/refunds/${refundId}/accept"`);
 
     // The dashboard's own button accepts it; the refund IPN is refused once, then delivered.
-    const accept = await fetch(`${sandbox.url}/_sandbox/refunds/${refundId}/accept`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: '',
-      redirect: 'manual',
-    });
+    const accept = await postForm(sandbox, `/_sandbox/refunds/${refundId}/accept`);
     expect(accept.status).toBe(303);
     await sandbox.control.ipnIdle();
     const page = await dashboard();
