@@ -1,7 +1,7 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { parseCli } from '../src/cli.ts';
 import { createSandbox, type Sandbox } from '../src/index.ts';
-import { caller, HOSTED_METHOD, invoiceBody, payByCard, postForm } from './helpers.ts';
+import { caller, HOSTED_METHOD, invoiceBody, ipnReceiver, payByCard, postForm } from './helpers.ts';
 
 const HOUR = 60 * 60 * 1000;
 const DAY = 24 * HOUR;
@@ -130,6 +130,34 @@ describe("the emulator's clock", () => {
     expect(dashboard).toContain('action="/_sandbox/clock/advance"');
     sandbox.control.reset();
     expect(sandbox.control.clock().offsetMs).toBe(0);
+  });
+});
+
+describe("IPN retries on Paydo's schedule", () => {
+  it('go out when the clock passes their time, not an hour of waiting later', async () => {
+    const receiver = await ipnReceiver([500, 200]);
+    const paydoLike = await createSandbox({ seed: 9, ipnUrl: receiver.url, ipnSchedule: 'paydo' });
+    try {
+      const { txid } = await payByCard(paydoLike, '4242424242424242');
+      // The first delivery is refused; Paydo's schedule waits a minute before the next.
+      await vi.waitFor(() => expect(paydoLike.control.ipnAttempts(txid)).toHaveLength(1));
+      await new Promise((resolve) => setImmediate(resolve)); // the retry is scheduled right after
+      paydoLike.control.advanceClock(59_000);
+      expect(paydoLike.control.ipnAttempts(txid)).toHaveLength(1);
+      paydoLike.control.advanceClock(1_000);
+      await paydoLike.control.ipnIdle();
+      expect(paydoLike.control.ipnAttempts(txid).map((a) => [a.attempt, a.statusCode])).toEqual([
+        [1, 500],
+        [2, 200],
+      ]);
+      expect(receiver.received).toHaveLength(2);
+      // Attempts are stamped with the emulator's time.
+      const [first, second] = paydoLike.control.ipnAttempts(txid);
+      expect(Date.parse(second?.at ?? '') - Date.parse(first?.at ?? '')).toBeGreaterThanOrEqual(60_000);
+    } finally {
+      await paydoLike.close();
+      await receiver.close();
+    }
   });
 });
 
