@@ -64,7 +64,7 @@ button,.button{font:inherit;font-weight:600;padding:.7rem 1rem;border-radius:8px
 button.primary,.button.primary{background:var(--accent);color:var(--accent-text)}
 button.secondary{background:transparent;border-color:var(--muted);color:var(--text)}
 .foot{color:var(--muted);font-size:.8rem;text-align:center;margin:1rem 0}
-.scroll code{word-break:normal;white-space:nowrap}
+.scroll td,.scroll th{white-space:nowrap}.scroll code{word-break:normal}
 .dash{max-width:72rem;margin:0 auto;padding:1rem}
 .dash .meta{color:var(--muted);font-size:.9rem;overflow-wrap:anywhere}
 .inline{display:inline-flex;flex-wrap:wrap;gap:.5rem;align-items:center;margin:.25rem 0}
