@@ -92,7 +92,7 @@ export interface RefundRecord {
 
 export type StateChangeListener = (tx: TransactionRecord, previousState: number) => void;
 
-/** Paydo: "An invoice must be paid within 24 hours, after which it is overdue." */
+/** An unpaid invoice is overdue after 24 hours (Payop's invoice page: status 2, "default expiration is 24 hours"). */
 export const DEFAULT_INVOICE_LIFETIME_MS = 24 * 60 * 60 * 1000;
 
 /** Why a transaction still waiting for the payer ends when its invoice becomes overdue. */
@@ -281,18 +281,21 @@ export class SandboxState {
     if (FINAL_STATES.has(state)) tx.pendingAction = null;
     const invoice = this.invoices.get(tx.invoiceIdentifier);
     if (invoice && invoice.transactionIdentifier === tx.identifier) {
-      // Once overdue, only a payment that still went through changes the invoice.
-      if (invoice.status !== INVOICE_STATUS.overdue || state === TX_STATE.accepted) {
-        invoice.status =
-          state === TX_STATE.accepted
-            ? INVOICE_STATUS.paid
-            : FINAL_STATES.has(state)
-              ? INVOICE_STATUS.failed
-              : INVOICE_STATUS.pending;
-      }
+      invoice.status = this.#invoiceStatusAfter(invoice, state);
       invoice.updatedAt = tx.updatedAt;
     }
     for (const listener of this.#listeners) listener(tx, previous);
+  }
+
+  /**
+   * Once overdue, only a payment that still went through changes the invoice; a payment that
+   * fails after the invoice's time (it was with the bank then) leaves it overdue, not failed.
+   */
+  #invoiceStatusAfter(invoice: InvoiceRecord, state: number): number {
+    if (state === TX_STATE.accepted) return INVOICE_STATUS.paid;
+    if (invoice.status === INVOICE_STATUS.overdue) return INVOICE_STATUS.overdue;
+    if (!FINAL_STATES.has(state)) return INVOICE_STATUS.pending;
+    return this.clock.nowMs() >= invoice.overdueAtMs ? INVOICE_STATUS.overdue : INVOICE_STATUS.failed;
   }
 
   /**

@@ -83,6 +83,22 @@ describe("the emulator's clock", () => {
     expect((await api('GET', `/transactions/${txid}`)).body.data.state).toBe(15);
   });
 
+  it('leaves a payment with the bank to finish past the invoice time; if it fails then, the invoice is overdue', async () => {
+    sandbox.control.configure({ pendingMs: 2 * DAY }); // the bank answers in two days
+    try {
+      const { invoiceId, txid } = await payByCard(sandbox, '4000000000000119');
+      sandbox.control.advanceClock(DAY);
+      expect((await api('GET', `/transactions/${txid}`)).body.data.state).toBe(4);
+      expect((await api('GET', `/invoices/${invoiceId}`)).body.data).toMatchObject({ status: 4, isOverdue: false });
+      // Then the bank declines.
+      sandbox.control.advance(txid, 3, { message: 'Card declined by the issuer', code: 'card_declined' });
+      expect((await api('GET', `/invoices/${invoiceId}`)).body.data).toMatchObject({ status: 2, isOverdue: true });
+      expect((await payIt(invoiceId)).status).toBe(422);
+    } finally {
+      sandbox.control.configure({ pendingMs: 60_000 });
+    }
+  });
+
   it("runs delayed work that falls due (the pending card's acceptance) when the clock passes it", async () => {
     const { txid } = await payByCard(sandbox, '4000000000000119');
     expect((await api('GET', `/transactions/${txid}`)).body.data.state).toBe(4);
