@@ -37,7 +37,7 @@ export function buildSandbox(options: ResolvedOptions): BuiltSandbox {
     bodyLimit: 1_048_576,
   });
   const random = createRandom(options.seed);
-  const state = new SandboxState(random, options.retain);
+  const state = new SandboxState(random, options.retain, { invoiceLifetimeMs: options.invoiceLifetimeMs });
   const ipn = new IpnDelivery(state, {
     url: options.ipnUrl,
     schedule: options.ipnSchedule,
@@ -52,6 +52,7 @@ export function buildSandbox(options: ResolvedOptions): BuiltSandbox {
     ipn,
     faults,
     random,
+    clock: state.clock,
     origin: () => {
       if (options.publicOrigin) return options.publicOrigin;
       const address = app.server.address();
@@ -68,6 +69,9 @@ export function buildSandbox(options: ResolvedOptions): BuiltSandbox {
   app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_req, body, done) => {
     done(null, Object.fromEntries(new URLSearchParams(String(body))));
   });
+
+  // Time passes between requests too: every request sees the invoices that became overdue meanwhile.
+  app.addHook('onRequest', async () => state.expireOverdue());
 
   const hung = new Set<() => void>();
   app.addHook('onClose', async () => {

@@ -36,7 +36,7 @@ export function cardTokenRoutes(app: FastifyInstance, ctx: SandboxContext): void
 
       const { scenario, brand } = scenarioForPan(pan as string);
       const token = ctx.state.newId();
-      const expiresAt = Math.floor(Date.now() / 1000) + TOKEN_TTL_SECONDS;
+      const expiresAt = ctx.state.now() + TOKEN_TTL_SECONDS;
       // Only what a real token vault would let the merchant see: never the full number or the CVV.
       ctx.state.addCardToken({
         token,

@@ -4,8 +4,6 @@ import { type CardRecord, FINAL_STATES, INVOICE_STATUS, type TransactionRecord, 
 import { findMethod, PAYER_TOP_LEVEL_FIELDS } from '../test-data.ts';
 import { amountLimitError, asObject, FieldErrors, fillTemplate, MESSAGES, sendData, sendError } from './common.ts';
 
-const INVOICE_TTL_SECONDS = 24 * 60 * 60;
-
 export function checkoutRoutes(app: FastifyInstance, ctx: SandboxContext): void {
   app.post('/checkout/create', { config: { endpoint: 'checkout.create' } }, async (request, reply) => {
     const body = asObject(request.body) ?? {};
@@ -23,8 +21,7 @@ export function checkoutRoutes(app: FastifyInstance, ctx: SandboxContext): void 
     if (invoice.status === INVOICE_STATUS.paid) {
       return sendError(reply, 422, { isSuccess: false, message: 'Invoice has already been paid' });
     }
-    if (Date.now() / 1000 > invoice.createdAt + INVOICE_TTL_SECONDS) {
-      invoice.status = INVOICE_STATUS.overdue;
+    if (ctx.state.isOverdue(invoice)) {
       return sendError(reply, 422, { isSuccess: false, message: 'Invoice is overdue' });
     }
     const current = invoice.transactionIdentifier
@@ -69,7 +66,7 @@ export function checkoutRoutes(app: FastifyInstance, ctx: SandboxContext): void 
           !record ||
           record.used ||
           record.invoiceIdentifier !== invoice.identifier ||
-          record.expiresAt < Date.now() / 1000
+          record.expiresAt < ctx.state.now()
         ) {
           errors.add('cardToken', 'Card token is invalid or expired.');
         } else {

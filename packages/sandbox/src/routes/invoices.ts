@@ -157,13 +157,13 @@ export function invoiceView(invoice: InvoiceRecord, ctx: SandboxContext) {
         invoice.payer.extraFields && Object.keys(invoice.payer.extraFields).length ? invoice.payer.extraFields : [],
     },
     paymentMethod: method ? { identifier: method.identifier, fields: method.fields, formType: method.formType } : null,
+    isOverdue: invoice.status === INVOICE_STATUS.overdue,
     isSeen: false,
     customization: [],
     createdAt: invoice.createdAt,
     updatedAt: invoice.updatedAt,
     transactionIdentifier: invoice.transactionIdentifier,
     isTopUp: false,
-    isOverdue: invoice.status === INVOICE_STATUS.overdue,
   };
 }
 

@@ -40,7 +40,7 @@ export function refundRoutes(app: FastifyInstance, ctx: SandboxContext): void {
     if (units > remaining) return sendError(reply, 422, MESSAGES.refundNotEnough);
 
     tx.refundedUnits += units;
-    const at = Math.floor(Date.now() / 1000);
+    const at = ctx.state.now();
     const refund: RefundRecord = {
       identifier: ctx.state.newId(),
       transactionIdentifier: tx.identifier,
@@ -88,7 +88,7 @@ export function refundRoutes(app: FastifyInstance, ctx: SandboxContext): void {
 export function acceptRefund(ctx: SandboxContext, refund: RefundRecord): boolean {
   if (refund.status !== REFUND_STATUS.processing) return false;
   refund.status = REFUND_STATUS.accepted;
-  refund.updatedAt = Math.floor(Date.now() / 1000);
+  refund.updatedAt = ctx.state.now();
   const source = ctx.state.transactions.get(refund.transactionIdentifier);
   if (source) ctx.ipn.notifyRefund(refund, source);
   return true;
