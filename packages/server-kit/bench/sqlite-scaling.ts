@@ -80,6 +80,8 @@ async function pay(store: SqliteStore, p: Payment): Promise<void> {
 export interface ScalingResult {
   /** Per store call: µs per call at `small` and at `big` stored payments, and big ÷ small. */
   ops: { name: string; write: boolean; smallUs: number; bigUs: number; ratio: number }[];
+  /** The largest WAL file seen while measuring, bytes. */
+  walMax: { small: number; big: number };
   /** Geometric mean of the writes' ratios, and the largest one. */
   writeRatio: number;
   worstWrite: { name: string; ratio: number };
@@ -155,6 +157,8 @@ export async function sqliteScaling(options: ScalingOptions = {}): Promise<Scali
     }
     const names = [...STEPS.map(([n]) => n), ...READS.map(([n]) => n)];
     const perOp = new Map(sides.map((s) => [s.name, new Map(names.map((n) => [n, [] as number[]]))]));
+    // Single calls that took over 1 ms (the machine's load, or a write waiting for a checkpoint's lock).
+    const stalls = new Map(sides.map((s) => [s.name, { over1ms: 0, maxMs: 0 }]));
     const walMax = new Map(sides.map((s) => [s.name, 0]));
     const load = loadavg()
       .map((l) => l.toFixed(2))
@@ -169,7 +173,14 @@ export async function sqliteScaling(options: ScalingOptions = {}): Promise<Scali
           if (!side) continue;
           const payments = batch.get(side.name) as Payment[];
           const t = performance.now();
-          for (const p of payments) await step(side.store, p);
+          for (const p of payments) {
+            const t1 = performance.now();
+            await step(side.store, p);
+            const ms = performance.now() - t1;
+            const stall = stalls.get(side.name) as { over1ms: number; maxMs: number };
+            if (ms > 1) stall.over1ms++;
+            stall.maxMs = Math.max(stall.maxMs, ms);
+          }
           perOp.get(side.name)?.get(name)?.push(((performance.now() - t) * 1000) / perRound);
         }
       }
@@ -197,6 +208,10 @@ export async function sqliteScaling(options: ScalingOptions = {}): Promise<Scali
     }
     if (options.trace) {
       for (const side of sides) {
+        const stall = stalls.get(side.name) as { over1ms: number; maxMs: number };
+        trace.push(
+          `${side.name}: ${stall.over1ms} of ${rounds * perRound * STEPS.length} writes took over 1 ms, the longest ${stall.maxMs.toFixed(1)} ms`,
+        );
         trace.push(
           `${side.name} at the end: ${describe(side.file)}; largest WAL seen ${((walMax.get(side.name) ?? 0) / 1e6).toFixed(1)} MB`,
         );
@@ -210,7 +225,8 @@ export async function sqliteScaling(options: ScalingOptions = {}): Promise<Scali
     const writes = result.filter((r) => r.write);
     const writeRatio = Math.exp(writes.reduce((sum, r) => sum + Math.log(r.ratio), 0) / writes.length);
     const worst = writes.reduce((a, b) => (b.ratio > a.ratio ? b : a));
-    return { ops: result, writeRatio, worstWrite: { name: worst.name, ratio: worst.ratio }, load, trace };
+    const walMaxOut = { small: walMax.get('small') ?? 0, big: walMax.get('big') ?? 0 };
+    return { ops: result, walMax: walMaxOut, writeRatio, worstWrite: { name: worst.name, ratio: worst.ratio }, load, trace };
   } finally {
     for (const side of sides) await side.store.close();
     rmSync(dir, { recursive: true, force: true });
