@@ -18,8 +18,8 @@ import { Agent, type Dispatcher, request } from 'undici';
 import { MemoryStore, type PaydoOrder, type PaydoStore, paydo, SqliteStore } from '../src/fastify/index.ts';
 import { PaydoClient } from '../src/index.ts';
 import { PostgresStore } from '../src/postgres/index.ts';
-import { sqliteScaling } from './sqlite-scaling.ts';
 import { type PostgresServer, postgresAvailable, startPostgres } from '../test/services/servers.ts';
+import { sqliteScaling } from './sqlite-scaling.ts';
 
 const quick = process.argv.includes('--quick');
 const only = process.argv.find((a) => a.startsWith('--only='))?.slice('--only='.length);
@@ -651,7 +651,12 @@ async function benchScale() {
 // ── SqliteStore writes under sustained load, at 20,000 stored payments ÷ at 1,000 (bench/sqlite-scaling.ts) ──
 async function benchSqliteScaling() {
   if (!STORES.includes('sqlite')) {
-    report({ measured: 'SqliteStore writes at 20,000 stored payments ÷ at 1,000', value: 'not run (--stores)', goal: '≤ 1.2', met: null });
+    report({
+      measured: 'SqliteStore writes at 20,000 stored payments ÷ at 1,000',
+      value: 'not run (--stores)',
+      goal: '≤ 1.2',
+      met: null,
+    });
     return;
   }
   const r = await sqliteScaling(N.sqliteScaling);

@@ -6,7 +6,7 @@
  *
  *   node --conditions=source packages/server-kit/bench/sqlite-scaling.ts [--small=1000] [--big=20000] [--ops=2000] [--trace]
  *
- * `--trace` also prints the WAL's size over the run and each table's and index's pages and depth.
+ * `--checkpoint-every-ms=N` passes that option to both stores. `--trace` also prints the WAL's size over the run and each table's and index's pages and depth.
  * `pnpm bench --only=sqlite-scaling` runs it as a row of the benchmark table.
  */
 import { randomUUID } from 'node:crypto';
@@ -53,7 +53,8 @@ const STEPS: [string, (s: SqliteStore, p: Payment) => Promise<unknown>][] = [
   ['saveInvoice', (s, p) => s.saveInvoice(`${p.ref}|${CARD}|12.50|EUR`, p.ref, p.invoiceId)],
   [
     'saveAttemptProgress',
-    (s, p) => s.saveAttemptProgress(p.key, { invoiceId: p.invoiceId, transactionBefore: null, transactionRequested: true }),
+    (s, p) =>
+      s.saveAttemptProgress(p.key, { invoiceId: p.invoiceId, transactionBefore: null, transactionRequested: true }),
   ],
   ['saveTransaction', (s, p) => s.saveTransaction({ txid: p.txid, orderRef: p.ref, invoiceId: p.invoiceId })],
   ['claimPaymentUpdate', (s, p) => s.claimPaymentUpdate(p.txid, ACCEPTED, LEASE_MS)],
@@ -61,7 +62,8 @@ const STEPS: [string, (s: SqliteStore, p: Payment) => Promise<unknown>][] = [
   ['claimOrderPayment', (s, p) => s.claimOrderPayment(p.ref, p.txid)],
   [
     'completeIdempotencyKey',
-    (s, p) => s.completeIdempotencyKey(p.key, { ...ANSWER, body: { ...ANSWER.body, txid: p.txid, invoiceId: p.invoiceId } }),
+    (s, p) =>
+      s.completeIdempotencyKey(p.key, { ...ANSWER, body: { ...ANSWER.body, txid: p.txid, invoiceId: p.invoiceId } }),
   ],
   ['releaseOrderLock', (s, p) => s.releaseOrderLock(p.ref, p.owner)],
 ];
@@ -181,7 +183,10 @@ export async function sqliteScaling(options: ScalingOptions = {}): Promise<Scali
             if (ms > 1) stall.over1ms++;
             stall.maxMs = Math.max(stall.maxMs, ms);
           }
-          perOp.get(side.name)?.get(name)?.push(((performance.now() - t) * 1000) / perRound);
+          perOp
+            .get(side.name)
+            ?.get(name)
+            ?.push(((performance.now() - t) * 1000) / perRound);
         }
       }
       for (const [name, read] of READS) {
@@ -193,7 +198,10 @@ export async function sqliteScaling(options: ScalingOptions = {}): Promise<Scali
           );
           const t = performance.now();
           for (const p of picks) await read(side.store, p);
-          perOp.get(side.name)?.get(name)?.push(((performance.now() - t) * 1000) / perRound);
+          perOp
+            .get(side.name)
+            ?.get(name)
+            ?.push(((performance.now() - t) * 1000) / perRound);
         }
       }
       for (const side of sides) {
@@ -226,7 +234,14 @@ export async function sqliteScaling(options: ScalingOptions = {}): Promise<Scali
     const writeRatio = Math.exp(writes.reduce((sum, r) => sum + Math.log(r.ratio), 0) / writes.length);
     const worst = writes.reduce((a, b) => (b.ratio > a.ratio ? b : a));
     const walMaxOut = { small: walMax.get('small') ?? 0, big: walMax.get('big') ?? 0 };
-    return { ops: result, walMax: walMaxOut, writeRatio, worstWrite: { name: worst.name, ratio: worst.ratio }, load, trace };
+    return {
+      ops: result,
+      walMax: walMaxOut,
+      writeRatio,
+      worstWrite: { name: worst.name, ratio: worst.ratio },
+      load,
+      trace,
+    };
   } finally {
     for (const side of sides) await side.store.close();
     rmSync(dir, { recursive: true, force: true });
@@ -235,13 +250,15 @@ export async function sqliteScaling(options: ScalingOptions = {}): Promise<Scali
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   const arg = (name: string) => process.argv.find((a) => a.startsWith(`--${name}=`))?.split('=')[1];
-  const num = (name: string) => (arg(name) === undefined ? undefined : Number(arg(name)));
-  const checkpoint = num('checkpoint-every-ms');
+  const options: ScalingOptions = {};
+  for (const name of ['small', 'big', 'ops'] as const) {
+    const value = arg(name);
+    if (value !== undefined) options[name] = Number(value);
+  }
+  const checkpoint = arg('checkpoint-every-ms');
+  if (checkpoint !== undefined) options.store = { checkpointEveryMs: Number(checkpoint) };
   const r = await sqliteScaling({
-    ...(num('small') !== undefined && { small: num('small') }),
-    ...(num('big') !== undefined && { big: num('big') }),
-    ...(num('ops') !== undefined && { ops: num('ops') }),
-    ...(checkpoint !== undefined && { store: { checkpointEveryMs: checkpoint } }),
+    ...options,
     trace: process.argv.includes('--trace'),
     log: (line) => console.log(line),
   });
@@ -256,5 +273,7 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
         o.ratio.toFixed(2).padStart(12),
     );
   }
-  console.log(`writes: geometric mean ${r.writeRatio.toFixed(2)}, worst ${r.worstWrite.name} ${r.worstWrite.ratio.toFixed(2)}`);
+  console.log(
+    `writes: geometric mean ${r.writeRatio.toFixed(2)}, worst ${r.worstWrite.name} ${r.worstWrite.ratio.toFixed(2)}`,
+  );
 }
