@@ -80,8 +80,20 @@ async function pay(store: SqliteStore, p: Payment): Promise<void> {
 }
 
 export interface ScalingResult {
-  /** Per store call: µs per call at `small` and at `big` stored payments, and big ÷ small. */
-  ops: { name: string; write: boolean; smallUs: number; bigUs: number; ratio: number }[];
+  /**
+   * Per store call: µs per call at `small` and at `big` stored payments (each round's mean, the
+   * median over rounds) and big ÷ small; and the same for the median single call.
+   */
+  ops: {
+    name: string;
+    write: boolean;
+    smallUs: number;
+    bigUs: number;
+    ratio: number;
+    smallMedianUs: number;
+    bigMedianUs: number;
+    medianRatio: number;
+  }[];
   /** The largest WAL file seen while measuring, bytes. */
   walMax: { small: number; big: number };
   /** Geometric mean of the writes' ratios, and the largest one. */
@@ -158,7 +170,11 @@ export async function sqliteScaling(options: ScalingOptions = {}): Promise<Scali
       if (options.trace) trace.push(`${side.name} after fill: ${describe(side.file)}`);
     }
     const names = [...STEPS.map(([n]) => n), ...READS.map(([n]) => n)];
+    // Per store and call: each round's mean (µs per call over the batch: the cost, slow calls
+    // included), and every single call (µs). The median single call is shown beside it: on a loaded
+    // machine other processes preempt whole batches, which moves the means of one side at random.
     const perOp = new Map(sides.map((s) => [s.name, new Map(names.map((n) => [n, [] as number[]]))]));
+    const perCall = new Map(sides.map((s) => [s.name, new Map(names.map((n) => [n, [] as number[]]))]));
     // Single calls that took over 1 ms (the machine's load, or a write waiting for a checkpoint's lock).
     const stalls = new Map(sides.map((s) => [s.name, { over1ms: 0, maxMs: 0 }]));
     const walMax = new Map(sides.map((s) => [s.name, 0]));
@@ -179,6 +195,10 @@ export async function sqliteScaling(options: ScalingOptions = {}): Promise<Scali
             const t1 = performance.now();
             await step(side.store, p);
             const ms = performance.now() - t1;
+            perCall
+              .get(side.name)
+              ?.get(name)
+              ?.push(ms * 1000);
             const stall = stalls.get(side.name) as { over1ms: number; maxMs: number };
             if (ms > 1) stall.over1ms++;
             stall.maxMs = Math.max(stall.maxMs, ms);
@@ -197,7 +217,14 @@ export async function sqliteScaling(options: ScalingOptions = {}): Promise<Scali
             () => side.made[Math.floor(Math.random() * side.made.length)] as Payment,
           );
           const t = performance.now();
-          for (const p of picks) await read(side.store, p);
+          for (const p of picks) {
+            const t1 = performance.now();
+            await read(side.store, p);
+            perCall
+              .get(side.name)
+              ?.get(name)
+              ?.push((performance.now() - t1) * 1000);
+          }
           perOp
             .get(side.name)
             ?.get(name)
@@ -228,7 +255,18 @@ export async function sqliteScaling(options: ScalingOptions = {}): Promise<Scali
     const result = names.map((name) => {
       const smallUs = median(perOp.get('small')?.get(name) ?? []);
       const bigUs = median(perOp.get('big')?.get(name) ?? []);
-      return { name, write: SCALING_WRITES.includes(name), smallUs, bigUs, ratio: bigUs / smallUs };
+      const smallMedianUs = median(perCall.get('small')?.get(name) ?? []);
+      const bigMedianUs = median(perCall.get('big')?.get(name) ?? []);
+      return {
+        name,
+        write: SCALING_WRITES.includes(name),
+        smallUs,
+        bigUs,
+        ratio: bigUs / smallUs,
+        smallMedianUs,
+        bigMedianUs,
+        medianRatio: bigMedianUs / smallMedianUs,
+      };
     });
     const writes = result.filter((r) => r.write);
     const writeRatio = Math.exp(writes.reduce((sum, r) => sum + Math.log(r.ratio), 0) / writes.length);
@@ -264,13 +302,15 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   });
   console.log(`load average while measuring: ${r.load}`);
   for (const line of r.trace) console.log(line);
-  console.log('call                     µs small   µs big   big ÷ small');
+  console.log('                        µs per call (round means)     median single call, µs');
+  console.log('call                      small     big  big÷small     small     big  big÷small');
   for (const o of r.ops) {
     console.log(
-      `${(o.write ? '' : '(read) ') + o.name}`.padEnd(26) +
-        o.smallUs.toFixed(1).padStart(8) +
-        o.bigUs.toFixed(1).padStart(9) +
-        o.ratio.toFixed(2).padStart(12),
+      `${(o.write ? '' : '(read) ') + o.name}`.padEnd(24) +
+        [o.smallUs, o.bigUs].map((n) => n.toFixed(1).padStart(8)).join('') +
+        o.ratio.toFixed(2).padStart(11) +
+        [o.smallMedianUs, o.bigMedianUs].map((n) => n.toFixed(1).padStart(10)).join('') +
+        o.medianRatio.toFixed(2).padStart(11),
     );
   }
   console.log(
