@@ -54,9 +54,10 @@ export const RESTART_WAIT_MS = 20;
  * the WAL into the database and wait for two fsyncs, on the event loop: about
  * two thirds of what an average write costs here (bench: 67 µs → 24 µs per
  * insert without it). The writing connection turns automatic checkpoints off;
- * a worker thread checkpoints every `everyMs`. If the worker ever stops, the
- * writing connection takes automatic checkpoints back, so the WAL never grows
- * without bound.
+ * a worker thread checkpoints every `everyMs` (PASSIVE, then RESTART once the
+ * WAL holds RESTART_AFTER_FRAMES pages, so it starts over even while writes
+ * never pause). If the worker ever stops, the writing connection takes
+ * automatic checkpoints back, so the WAL never grows without bound.
  */
 export class SqliteCheckpointer {
   readonly #worker: Worker;
