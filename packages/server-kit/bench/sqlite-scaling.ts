@@ -15,7 +15,7 @@ import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { pathToFileURL } from 'node:url';
-import { SqliteStore, type SqliteStoreOptions } from '../src/fastify/store/sqlite-store.ts';
+import { SqliteStore, type SqliteStoreOptions } from '../src/store/sqlite-store.ts';
 
 const CARD = 200001;
 const ACCEPTED = 2;
