@@ -121,18 +121,19 @@ export function generateHistory(seed: number, maxSteps = 14): History {
   const steps: Step[] = [];
   const length = 3 + int(maxSteps - 2);
   for (let i = 0; i < length; i++) {
-    const roll = r();
+    // Every history starts with a payment: a step with nothing to act on teaches nothing.
+    const roll = i === 0 ? r() * 0.3 : r();
     const order = int(orders);
     const slot = int(2);
-    if (roll < 0.2) steps.push({ kind: 'pay', order, slot, card: card(), replacePending: chance(0.25) });
-    else if (roll < 0.27) steps.push({ kind: 'hosted', order, slot });
-    else if (roll < 0.47) steps.push({ kind: 'pagePay', page: int(1000), card: card(), cancel: chance(0.15) });
-    else if (roll < 0.56) steps.push({ kind: 'acs', pick: int(1000), approve: chance(0.65) });
-    else if (roll < 0.6) steps.push({ kind: 'bank', pick: int(1000) });
-    else if (roll < 0.7) steps.push({ kind: 'poll', slot, pick: int(1000), wrongOrder: chance(0.15) });
-    else if (roll < 0.74) steps.push({ kind: 'resendIpn', pick: int(1000) });
-    else if (roll < 0.78) steps.push({ kind: 'release', reverse: chance(0.5) });
-    else if (roll < 0.84) {
+    if (roll < 0.22) steps.push({ kind: 'pay', order, slot, card: card(), replacePending: chance(0.25) });
+    else if (roll < 0.3) steps.push({ kind: 'hosted', order, slot });
+    else if (roll < 0.5) steps.push({ kind: 'pagePay', page: int(1000), card: card(), cancel: chance(0.15) });
+    else if (roll < 0.6) steps.push({ kind: 'acs', pick: int(1000), approve: chance(0.65) });
+    else if (roll < 0.65) steps.push({ kind: 'bank', pick: int(1000) });
+    else if (roll < 0.75) steps.push({ kind: 'poll', slot, pick: int(1000), wrongOrder: chance(0.15) });
+    else if (roll < 0.79) steps.push({ kind: 'resendIpn', pick: int(1000) });
+    else if (roll < 0.83) steps.push({ kind: 'release', reverse: chance(0.5) });
+    else if (roll < 0.88) {
       steps.push({
         kind: 'fault',
         endpoint: pick(FAULT_ENDPOINTS),
@@ -140,10 +141,10 @@ export function generateHistory(seed: number, maxSteps = 14): History {
         phase: chance(0.5) ? 'before' : 'after',
         times: 1 + int(3),
       });
-    } else if (roll < 0.87) steps.push({ kind: 'clearFaults' });
-    else if (roll < 0.9) steps.push({ kind: 'retryPay', pick: int(1000), slot });
-    else if (roll < 0.93) steps.push({ kind: 'restart', slot });
-    else if (roll < 0.96) steps.push({ kind: 'crashMidPay', order, slot, card: card() });
+    } else if (roll < 0.9) steps.push({ kind: 'clearFaults' });
+    else if (roll < 0.93) steps.push({ kind: 'retryPay', pick: int(1000), slot });
+    else if (roll < 0.96) steps.push({ kind: 'restart', slot });
+    else if (roll < 0.98) steps.push({ kind: 'crashMidPay', order, slot, card: card() });
     else steps.push({ kind: 'reconcile', slot });
   }
   return { seed, orders, cardMode, tokenization, refundDuplicateCharges, weather, steps };

@@ -148,7 +148,10 @@ export function checkInvariants(
       } else kept++;
     }
     if (options.refundDuplicateCharges && kept > 1) {
-      add('I1', `${kept} accepted charges kept for one order`, ...accepted.map((t) => t.identifier));
+      const keptTxids = accepted
+        .filter((t) => t.identifier !== paidTxid && refundsOf(t.identifier).length === 0)
+        .map((t) => t.identifier);
+      add('I1', `${kept} accepted charges kept for one order`, ...keptTxids);
     }
   }
   // I6 across orders: an update for an order the history does not know.
