@@ -14,9 +14,9 @@ import { PaydoClient } from '../../src/index.ts';
 import { type CardMode, hashUnit, type Weather } from './generator.ts';
 
 /** Retries of an undelivered IPN, compressed to milliseconds (Paydo's span 24 hours). */
-export const IPN_RETRIES_MS = [5, 10, 20, 40];
+export const IPN_RETRIES_MS = [2, 4, 8, 16];
 /** Claims and order locks of a stopped instance run out this fast (others then take over). */
-export const LEASE_MS = 400;
+export const LEASE_MS = 250;
 
 export interface LoggedUpdate {
   /** Which instance (A or B) and which of its lives (restarts) applied it. */
@@ -252,7 +252,7 @@ export class World {
       // A stopped instance drops its connections at once (the router's kept-alive ones too).
       forceCloseConnections: true,
       logger: {
-        level: 'warn',
+        level: process.env.PAYDO_HISTORY_LOG ?? 'warn',
         stream: { write: (line: string) => this.logs.push(`${by}: ${line.trim()}`) },
       },
     });
