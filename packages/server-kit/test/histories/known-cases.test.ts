@@ -79,6 +79,44 @@ describe('known histories', () => {
     );
   });
 
+  it('a payment on an older invoice of the order (replaced after its first attempt failed) is applied', async () => {
+    // Found by the generator (seed 59). Tab 1 fails on Paydo's card page; the payer tries again
+    // and the kit makes a new invoice for the same order and amount; then the old tab pays.
+    await expectInvariantsKept(
+      history({
+        seed: 2204,
+        steps: [
+          { kind: 'pay', order: 0, slot: 0, card: 'visa', replacePending: false },
+          { kind: 'pagePay', page: 0, card: 'declined', cancel: false },
+          { kind: 'pay', order: 0, slot: 1, card: 'visa', replacePending: false },
+          { kind: 'pagePay', page: 0, card: 'visa', cancel: false },
+        ],
+      }),
+      { reconcile: false },
+    );
+  });
+
+  it('a poll answers success only once the payment is applied', async () => {
+    // Found by the generator (seed 117). Paydo cannot be asked for the transaction while the
+    // payer polls: the answer must not be "done, success" (the widget stops polling) unless the
+    // merchant was told. Every IPN is lost, so nothing else would tell them.
+    await expectInvariantsKept(
+      history({
+        seed: 2205,
+        cardMode: 'direct',
+        tokenization: true,
+        weather: 'all-lost',
+        steps: [
+          { kind: 'pay', order: 0, slot: 0, card: 'pending', replacePending: false },
+          { kind: 'bank', pick: 0 },
+          { kind: 'fault', endpoint: 'transactions.get', fault: 'error', phase: 'before', times: 10 },
+          { kind: 'poll', slot: 0, pick: 0, wrongOrder: false },
+        ],
+      }),
+      { reconcile: false },
+    );
+  });
+
   it('a hosted payment whose every IPN is lost, and whose payer never returns, is applied by reconcile()', async () => {
     // The hosted fallback: the payer pays on Paydo's page and closes the tab; no IPN ever arrives.
     const result = await expectInvariantsKept(
