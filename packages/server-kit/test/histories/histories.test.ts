@@ -71,6 +71,22 @@ function onlyForLackOfReconcile(v: Violation, result: PlayResult): boolean {
   return v.txids.every((txid) => !(result.heard.get(txid) ?? []).some((h) => /\b(200|4\d\d) @(2|3|5|15)$/.test(h)));
 }
 
+/** `t1: ipn 422×5, poll 404` for the transactions the violations name: the first clue to a cause. */
+function heardSummary(f: Failure): string {
+  const txids = [...new Set(f.violations.flatMap((v) => v.txids))];
+  return txids
+    .map((txid) => {
+      const counts = new Map<string, number>();
+      for (const h of f.result.heard.get(txid) ?? []) {
+        const what = h.replace(/ [AB] /, ' ').replace(/ @\d+$/, '');
+        counts.set(what, (counts.get(what) ?? 0) + 1);
+      }
+      const said = [...counts].map(([what, n]) => (n > 1 ? `${what}×${n}` : what)).join(', ');
+      return `${f.result.tag(txid)}: ${said || 'nothing'}`;
+    })
+    .join('; ');
+}
+
 interface Failure {
   seed: number;
   violations: Violation[];
@@ -154,6 +170,7 @@ describe.each(KINDS)('generated histories on $name', (kind) => {
           `seed ${f.seed}${f.lackOfReconcile ? ' (only for lack of reconcile())' : ''}: ${f.violations
             .map((v) => `${v.invariant} ${v.message}`)
             .join('; ')}`,
+          `  what the instances answered: ${heardSummary(f)}`,
           `  replay: ${replayCommand(f.seed, kind.name)}`,
         );
         if (ONLY_SEED !== null) {

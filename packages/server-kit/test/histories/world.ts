@@ -16,7 +16,7 @@ import { type CardMode, hashUnit, type Weather } from './generator.ts';
 /** Retries of an undelivered IPN, compressed to milliseconds (Paydo's span 24 hours). */
 export const IPN_RETRIES_MS = [2, 4, 8, 16];
 /** Claims and order locks of a stopped instance run out this fast (others then take over). */
-export const LEASE_MS = 250;
+export const LEASE_MS = 1_000;
 
 export interface LoggedUpdate {
   /** Which instance (A or B) and which of its lives (restarts) applied it. */
