@@ -94,13 +94,20 @@ interface Failure {
   result: PlayResult;
 }
 
-/** Drops steps one at a time while the same invariants still fail: the shortest history that shows it. */
-async function shrink(sandbox: Sandbox, kind: StoreKind, history: History, invariants: Set<string>) {
+/**
+ * Drops steps one at a time while the same invariants still fail, and for the same kind of
+ * reason (a failure that needs reconcile() is not a shrunk form of one that does not).
+ */
+async function shrink(sandbox: Sandbox, kind: StoreKind, history: History, failure: Failure) {
+  const invariants = new Set(failure.violations.map((v) => v.invariant));
   let steps = history.steps;
   for (let i = steps.length - 1; i >= 0; i--) {
     const shorter = { ...history, steps: steps.filter((_, j) => j !== i) };
     const result = await playHistory(sandbox, storeOpener(kind), shorter);
-    if (result.violations.some((v) => invariants.has(v.invariant))) steps = shorter.steps;
+    const same = result.violations.filter((v) => invariants.has(v.invariant));
+    if (same.length && same.every((v) => onlyForLackOfReconcile(v, result)) === failure.lackOfReconcile) {
+      steps = shorter.steps;
+    }
   }
   return { ...history, steps };
 }
@@ -183,7 +190,7 @@ describe.each(KINDS)('generated histories on $name', (kind) => {
           if (f.result.logs.length) lines.push('instances logged:', ...f.result.logs.slice(0, 30).map((l) => `  ${l}`));
           if (env.PAYDO_HISTORY_SHRINK === '0') continue;
           const invariants = new Set(f.violations.map((v) => v.invariant));
-          const shrunk = await shrink(sandbox, kind, generateHistory(f.seed), invariants);
+          const shrunk = await shrink(sandbox, kind, generateHistory(f.seed), f);
           lines.push(
             `shrunk to ${shrunk.steps.length} step(s) still breaking ${[...invariants].join(', ')}:`,
             ...shrunk.steps.map((s, i) => `  ${i + 1}. ${describeStep(s)}`),
