@@ -77,6 +77,8 @@ export type Step =
   | { kind: 'bank'; pick: number }
   /** The widget polls `GET /transactions/:txid/next?order=` (or a crafted link naming another order). */
   | { kind: 'poll'; slot: number; pick: number; wrongOrder: boolean }
+  /** A forged IPN: one order's transaction under another order's invoice, posted to `slot`. */
+  | { kind: 'forgeIpn'; pick: number; slot: number }
   /** Paydo sends a transaction's IPN again. */
   | { kind: 'resendIpn'; pick: number }
   /** IPNs the router held back are delivered now (reordered). */
@@ -131,7 +133,8 @@ export function generateHistory(seed: number, maxSteps = 14): History {
     else if (roll < 0.6) steps.push({ kind: 'acs', pick: int(1000), approve: chance(0.65) });
     else if (roll < 0.65) steps.push({ kind: 'bank', pick: int(1000) });
     else if (roll < 0.75) steps.push({ kind: 'poll', slot, pick: int(1000), wrongOrder: chance(0.15) });
-    else if (roll < 0.79) steps.push({ kind: 'resendIpn', pick: int(1000) });
+    else if (roll < 0.77) steps.push({ kind: 'resendIpn', pick: int(1000) });
+    else if (roll < 0.79) steps.push({ kind: 'forgeIpn', pick: int(1000), slot });
     else if (roll < 0.83) steps.push({ kind: 'release', reverse: chance(0.5) });
     else if (roll < 0.88) {
       steps.push({
@@ -169,6 +172,8 @@ export function describeStep(step: Step): string {
       return `bank accepts pending card #${step.pick}`;
     case 'poll':
       return `poll tx #${step.pick} via ${SLOT[step.slot]}${step.wrongOrder ? ' naming another order' : ''}`;
+    case 'forgeIpn':
+      return `forged IPN: tx #${step.pick} under another order's invoice, to ${SLOT[step.slot]}`;
     case 'resendIpn':
       return `Paydo resends the IPN of tx #${step.pick}`;
     case 'release':

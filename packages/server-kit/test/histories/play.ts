@@ -253,6 +253,34 @@ export async function playHistory(
         if (!step.wrongOrder) world.hear(txid, `poll ${step.slot === 0 ? 'A' : 'B'} ${res.status}`);
         return `${tag(txid)}${step.wrongOrder ? ' (bystander order)' : ''}: ${describeAnswer(res.status, res.body)}`;
       }
+      case 'forgeIpn': {
+        world.refresh();
+        if (!world.txids.length) return 'no transaction';
+        const txid = world.txids[step.pick % world.txids.length]!;
+        const s = snapshot();
+        const tx = s.transactions.find((t) => t.identifier === txid);
+        const own = s.invoices.find((i) => i.identifier === tx?.invoiceIdentifier);
+        const other = s.invoices.find((i) => i.orderIdentifier !== own?.orderIdentifier);
+        if (!tx || !own || !other) return 'no invoice of another order';
+        // Everything in it agrees with itself: only Paydo's records say the transaction is not that invoice's.
+        const body = {
+          invoice: { id: other.identifier, txid, status: 1, metadata: {} },
+          transaction: {
+            id: txid,
+            state: tx.state,
+            order: { id: other.orderIdentifier },
+            error: { message: '', code: '' },
+          },
+        };
+        const instance = world.slots[step.slot]!;
+        const res = await fetch(`${instance.url}/paydo/ipn`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify(body),
+        });
+        await res.arrayBuffer();
+        return `${tag(txid)} under order ${orderOfInvoice(other.identifier) ?? '?'}'s invoice: ${res.status}`;
+      }
       case 'resendIpn': {
         world.refresh();
         if (!world.txids.length) return 'no transaction';
