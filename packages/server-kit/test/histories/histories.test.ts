@@ -5,7 +5,8 @@
  * instances sharing one store (world.ts): card payments with every test card, the hosted
  * fallback, `cardPayments: 'hosted'` and `'auto'`, several tabs paying on Paydo's pages,
  * 3-D Secure approved or declined in any order and late, `replacePending`, polls (also
- * crafted ones naming another order), IPNs lost, repeated, held back and reordered, or
+ * crafted ones naming another order), forged IPNs (one order's transaction under another
+ * order's invoice), IPNs lost, repeated, held back and reordered, or
  * delivered to either instance or both at once, Paydo faults, an instance restarted or
  * stopped mid-payment. Each history then settles (faults end, the bank answers pending
  * cards, Paydo's IPN retries run out, one `app.paydoCheckout.reconcile()` sweep), and the
