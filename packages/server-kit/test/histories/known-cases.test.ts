@@ -100,7 +100,7 @@ describe('known histories', () => {
     // Found by the generator (seed 117). Paydo cannot be asked for the transaction while the
     // payer polls: the answer must not be "done, success" (the widget stops polling) unless the
     // merchant was told. Every IPN is lost, so nothing else would tell them.
-    await expectInvariantsKept(
+    const result = await expectInvariantsKept(
       history({
         seed: 2205,
         cardMode: 'direct',
@@ -111,10 +111,16 @@ describe('known histories', () => {
           { kind: 'bank', pick: 0 },
           { kind: 'fault', endpoint: 'transactions.get', fault: 'error', phase: 'before', times: 10 },
           { kind: 'poll', slot: 0, pick: 0, wrongOrder: false },
+          // The answer was "wait" (not "done"), so the widget polls on; Paydo answers again.
+          { kind: 'clearFaults' },
+          { kind: 'poll', slot: 0, pick: 0, wrongOrder: false },
         ],
       }),
       { reconcile: false },
     );
+    // The first poll, while Paydo could not confirm, did not say "done".
+    const polled = result.narration.filter((line) => line.includes('poll tx #0'));
+    expect(polled[0]).toMatch(/ wait$/);
   });
 
   it('a hosted payment whose every IPN is lost, and whose payer never returns, is applied by reconcile()', async () => {
