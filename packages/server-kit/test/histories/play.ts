@@ -380,7 +380,8 @@ export async function playHistory(
         say('reconcile() not available');
       } else {
         try {
-          say(`reconcile() on A → ${JSON.stringify(await reconcile())}`);
+          // Settled means an interval has passed: every invoice still watched is due.
+          say(`reconcile({all}) on A → ${JSON.stringify(await reconcile({ all: true }))}`);
         } catch (error) {
           say(`reconcile() on A threw ${(error as Error).message}`);
         }
@@ -388,9 +389,16 @@ export async function playHistory(
       }
     }
     world.refresh();
+    const named = new Set(snapshot().invoices.map((i) => i.transactionIdentifier));
+    const knowable = (txid: string) => world.heard.has(txid) || named.has(txid);
+    for (const t of snapshot().transactions) {
+      if (t.state === 2 && !knowable(t.identifier))
+        say(`out of reach: ${tag(t.identifier)} accepted, named by no IPN, pay, poll or invoice`);
+    }
     const violations = checkInvariants(sandbox, orders, world.updates, {
       refundDuplicateCharges: history.refundDuplicateCharges,
       tag: (txid) => world.tag(txid),
+      knowable,
     });
     for (const { by, update } of world.updates) {
       say(`update by ${by}: ${tag(update.txid)} ${update.status} (state ${update.state}, ${update.source})`);

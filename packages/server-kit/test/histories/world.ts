@@ -39,10 +39,15 @@ export interface ReconcileSummary {
   errors: number;
 }
 
-export function reconcilerOf(app: FastifyInstance): (() => Promise<ReconcileSummary>) | null {
-  const decorated = (app as unknown as { paydoCheckout?: { reconcile?: () => Promise<ReconcileSummary> } })
-    .paydoCheckout;
-  return typeof decorated?.reconcile === 'function' ? () => decorated.reconcile!() : null;
+export function reconcilerOf(
+  app: FastifyInstance,
+): ((options?: { all?: boolean }) => Promise<ReconcileSummary>) | null {
+  const decorated = (
+    app as unknown as {
+      paydoCheckout?: { reconcile?: (options?: { all?: boolean }) => Promise<ReconcileSummary> };
+    }
+  ).paydoCheckout;
+  return typeof decorated?.reconcile === 'function' ? (options) => decorated.reconcile!(options) : null;
 }
 
 export interface WorldOptions {
