@@ -52,7 +52,7 @@ export class MethodCatalog {
     });
   }
 
-  /** A method's type (`cards_international`, `bank_transfer`…) as the last list read said, or `unknown`. */
+  /** A method's type (`cards_international`…) as the last list read said, or `unknown`. */
   typeOf(identifier: number | string | null | undefined): string {
     return (identifier != null && this.#types.get(String(identifier))) || 'unknown';
   }
