@@ -11,6 +11,10 @@ import { availableParallelism, cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { brotliCompressSync, gzipSync } from 'node:zlib';
+import { context, metrics, trace } from '@opentelemetry/api';
+import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
+import { MeterProvider, MetricReader } from '@opentelemetry/sdk-metrics';
+import { BatchSpanProcessor, InMemorySpanExporter, TracerProvider } from '@opentelemetry/sdk-trace';
 import { createSandbox, type Sandbox } from '@paydo-checkout/sandbox';
 import Fastify, { type FastifyInstance } from 'fastify';
 import pg from 'pg';
@@ -362,6 +366,81 @@ async function benchPay() {
   }
 }
 let before = 0;
+
+// ── POST pay with OpenTelemetry (an in-memory provider registered) ÷ without ─
+class HeldMetrics extends MetricReader {
+  protected override async onShutdown(): Promise<void> {}
+  protected override async onForceFlush(): Promise<void> {}
+}
+async function benchTelemetry() {
+  const sandbox = await createSandbox({ pendingMs: 600_000, retain: { maxInvoices: 100_000 } });
+  // The app without OpenTelemetry: no provider, no context manager (the kit's instruments are the API's no-ops).
+  const bare = await startRig('memory', sandbox);
+  // The app with it, as an SDK sets it up: a tracer provider exporting every span in batches (to
+  // memory), a meter provider holding every metric, an AsyncLocalStorage context manager.
+  const exporter = new InMemorySpanExporter();
+  const processor = new BatchSpanProcessor({ exporter, scheduledDelayMillis: 50 });
+  const tracerProvider = new TracerProvider({ spanProcessors: [processor] });
+  const contextManager = new AsyncLocalStorageContextManager().enable();
+  const meterProvider = new MeterProvider({ readers: [new HeldMetrics()] });
+  metrics.setGlobalMeterProvider(meterProvider);
+  const traced = await startRig('memory', sandbox);
+  metrics.disable(); // the bare rig's instruments were made without it; the traced rig keeps its own
+  const on = () => {
+    context.setGlobalContextManager(contextManager.enable());
+    trace.setGlobalTracerProvider(tracerProvider);
+  };
+  const off = () => {
+    trace.disable();
+    context.disable();
+  };
+  const withTelemetry = async () => {
+    on();
+    try {
+      await pluginPay(traced, addOrder(traced));
+    } finally {
+      off();
+      if (exporter.getFinishedSpans().length > 10_000) exporter.reset();
+    }
+  };
+  const without = () => pluginPay(bare, addOrder(bare));
+  await without(); // fills the methods caches
+  await withTelemetry();
+  await processor.forceFlush();
+  exporter.reset();
+  on();
+  await pluginPay(traced, addOrder(traced));
+  await processor.forceFlush();
+  const spansPerPay = exporter.getFinishedSpans().length;
+  off();
+  exporter.reset();
+  try {
+    const t = await interleaved({ without, withTelemetry }, N.pay);
+    const ratio = (t.withTelemetry as number) / (t.without as number);
+    report({
+      measured: `POST pay with an OpenTelemetry provider registered (in-memory exporter, ${spansPerPay} spans per payment, and its metrics) ÷ with none (emulator answering at once), memory`,
+      value: r2(ratio),
+      goal: '≤ 1.05',
+      met: ratio <= 1.05,
+    });
+    sandbox.control.setFaults([{ endpoint: '*', kind: 'latency', value: 50 }]);
+    const tl = await interleaved({ without, withTelemetry }, N.payLatency, Math.min(5, N.payLatency));
+    const ratioLatency = (tl.withTelemetry as number) / (tl.without as number);
+    report({
+      measured: 'the same with 50 ms per upstream call',
+      value: r2(ratioLatency),
+      goal: '≤ 1.01 (not measurable)',
+      met: ratioLatency <= 1.01,
+    });
+  } finally {
+    sandbox.control.setFaults([]);
+    await bare.close();
+    await traced.close();
+    await sandbox.close();
+    await tracerProvider.shutdown();
+    await meterProvider.shutdown();
+  }
+}
 
 // ── 3: GET checkout ÷ the emulator's methods endpoint ────────────────────────
 async function benchCheckout() {
@@ -841,6 +920,7 @@ if (process.argv.includes('--rss-child')) {
   try {
     for (const [name, fn] of [
       ['pay', benchPay],
+      ['telemetry', benchTelemetry],
       ['checkout', benchCheckout],
       ['next', benchNext],
       ['ipn', benchIpn],

@@ -228,7 +228,6 @@ const NO_CALL_TELEMETRY: PaydoCallTelemetry = {
 export function paydoCallTelemetry(): PaydoCallTelemetry {
   if (!api) return NO_CALL_TELEMETRY;
   const a = api;
-  const tracer = a.trace.getTracer(TELEMETRY_SCOPE);
   const duration = a.metrics.getMeter(TELEMETRY_SCOPE).createHistogram('http.client.request.duration', {
     description: 'Duration of HTTP calls to Paydo.',
     unit: 's',
@@ -245,12 +244,11 @@ export function paydoCallTelemetry(): PaydoCallTelemetry {
         'server.port': port,
       };
       const done: { statusCode?: number } = {};
-      // A span only under a recording step or request: a call from a merchant's own script with no
-      // trace around it still gets one (it is a Paydo call), sampled as the provider decides.
-      return tracer.startActiveSpan(
-        `${method} ${urlTemplate}`,
-        { kind: a.SpanKind.CLIENT, attributes },
-        async (span) => {
+      // The tracer is asked for per call (the SDK caches it): a provider registered after the client
+      // was made is used. A call from a merchant's own code outside any step still gets its span.
+      return a.trace
+        .getTracer(TELEMETRY_SCOPE)
+        .startActiveSpan(`${method} ${urlTemplate}`, { kind: a.SpanKind.CLIENT, attributes }, async (span) => {
           let errorType: string | undefined;
           try {
             const result = await fn(done);
@@ -273,8 +271,7 @@ export function paydoCallTelemetry(): PaydoCallTelemetry {
             span.end();
             duration.record((performance.now() - started) / 1000, metric);
           }
-        },
-      );
+        });
     },
   };
 }
