@@ -42,6 +42,8 @@ export interface SettleInput {
   saving?: Promise<void> | undefined;
   /** The payment step it is settled in (its span gets the state and outcome). */
   step?: PaymentStep | undefined;
+  /** The trace it is settled in, when that is no one payment's step (a reconciliation sweep). */
+  traceId?: string | undefined;
 }
 
 /** What the ledger counts, and how it names a transaction's method type. */
@@ -245,6 +247,7 @@ export class Ledger {
         errorCode,
         source: input.source,
         transaction: tx,
+        ...((input.step?.traceId ?? input.traceId) && { traceId: input.step?.traceId ?? input.traceId }),
       });
     } catch (error) {
       await store.releasePaymentUpdate(txid, tx.state);

@@ -85,7 +85,7 @@ export class Reconciler {
   /** One sweep now (one at a time per process; across instances, one at a time by the lease). */
   reconcile(): Promise<ReconcileSummary> {
     this.#running ??= inStep('reconciliation', this.#log, {}, (step) =>
-      this.#sweep(step.log).then((summary) => {
+      this.#sweep(step.log, step.traceId).then((summary) => {
         step.note({ outcome: summary.skipped ? 'skipped' : summary.errors ? 'incomplete' : 'complete' });
         return summary;
       }),
@@ -95,7 +95,7 @@ export class Reconciler {
     return this.#running;
   }
 
-  async #sweep(log: CheckoutLogger): Promise<ReconcileSummary> {
+  async #sweep(log: CheckoutLogger, traceId: string | undefined): Promise<ReconcileSummary> {
     const { store } = this.#o;
     const summary: ReconcileSummary = { checked: 0, applied: 0, duplicates: 0, errors: 0, skipped: false };
     if (!(await store.acquireLease(LEASE, this.#owner, LEASE_MS))) return { ...summary, skipped: true };
@@ -107,7 +107,7 @@ export class Reconciler {
         const due = await store.invoicesDue(started, BATCH);
         if (due.length === 0) break;
         for (const invoice of due) {
-          if (!(await this.#check(invoice, summary, log))) {
+          if (!(await this.#check(invoice, summary, log, traceId))) {
             unavailable = true;
             break;
           }
@@ -128,7 +128,12 @@ export class Reconciler {
   }
 
   /** Asks Paydo about one invoice and settles what it finds. False when Paydo is unavailable. */
-  async #check(due: InvoiceCheck, summary: ReconcileSummary, log: CheckoutLogger): Promise<boolean> {
+  async #check(
+    due: InvoiceCheck,
+    summary: ReconcileSummary,
+    log: CheckoutLogger,
+    traceId: string | undefined,
+  ): Promise<boolean> {
     const { client, store, reconcileIntervalMs } = this.#o;
     // With the timer off (0), a merchant's own scheduler sweeps: an open invoice is due again in 5 minutes.
     const interval = reconcileIntervalMs || 300_000;
@@ -182,6 +187,7 @@ export class Reconciler {
           source: 'reconciliation',
           request: null,
           log,
+          traceId,
         });
         if (result.outcome === 'applied') {
           if (result.status === 'duplicate') summary.duplicates++;

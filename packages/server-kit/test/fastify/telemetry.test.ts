@@ -274,6 +274,8 @@ describe('traces', () => {
       'paydo.transaction_state': 2,
     });
     expect(ipn.links.map((l) => l.context.spanId)).toEqual([pay.spanContext().spanId]);
+    // onPaymentUpdate hears the trace it was applied in: the shop keeps it with the order.
+    expect(h.updates.find((u) => u.txid === res.body.txid)?.traceId).toBe(ipn.spanContext().traceId);
     expect(ipn.links[0]?.context.traceId).toBe(pay.spanContext().traceId);
     expect(clientSpans(ipn).map((s) => s.attributes['url.template'])).toContain('/v1/transactions/{txid}');
     expect(await count('paydo.ipn.received', { 'paydo.outcome': 'applied', 'paydo.ipn.kind': 'payment' })).toBe(1);
@@ -321,6 +323,7 @@ describe('traces', () => {
     expect(summary.applied).toBe(1);
     const [sweep] = named('paydo.reconciliation');
     if (!sweep) throw new Error('no paydo.reconciliation span');
+    expect(h.updates.find((u) => u.txid === res.body.txid)?.traceId).toBe(sweep.spanContext().traceId);
     expect(sweep.attributes['paydo.outcome']).toBe('complete');
     expect(clientSpans(sweep).map((s) => s.attributes['url.template'])).toContain('/v1/invoices/{invoiceId}');
     expect(await count('paydo.reconciliation.findings', { 'paydo.finding': 'applied' })).toBe(1);
