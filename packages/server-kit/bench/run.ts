@@ -370,18 +370,20 @@ let before = 0;
 
 // ── POST pay with OpenTelemetry (an in-memory provider registered) ÷ without ─
 // Each side is its own process (a provider is process-global): two children, each with its own
-// emulator and app, driven round by round from here so both see the same load on the machine.
+// app, on one emulator in this process (so the emulator's work is outside both), driven round by
+// round from here so both see the same load on the machine.
 class HeldMetrics extends MetricReader {
   protected override async onShutdown(): Promise<void> {}
   protected override async onForceFlush(): Promise<void> {}
 }
 
 /** A child: `on` registers, before the app exists, what an SDK would; then answers `run N` / `latency MS` lines. */
-async function telemetryChild(mode: 'on' | 'off') {
+async function telemetryChild(mode: 'on' | 'off' | 'context') {
   let exporter: InMemorySpanExporter | undefined;
+  // `context`: only the SDK's context manager (what any app with OpenTelemetry runs), no provider.
+  if (mode !== 'off') context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
   if (mode === 'on') {
     exporter = new InMemorySpanExporter();
-    context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
     trace.setGlobalTracerProvider(
       new TracerProvider({ spanProcessors: [new BatchSpanProcessor({ exporter, scheduledDelayMillis: 50 })] }),
     );
@@ -389,15 +391,12 @@ async function telemetryChild(mode: 'on' | 'off') {
     // The exported spans are dropped now and then: memory stays flat over the run.
     setInterval(() => exporter?.reset(), 1_000).unref();
   }
-  const rig = await startRig('memory');
+  const rig = await startRig('memory', JSON.parse(process.env.PAYDO_BENCH_SANDBOX as string) as RemoteSandbox);
   await pluginPay(rig, addOrder(rig)); // fills the methods cache
   const lines = createInterface({ input: process.stdin });
   for await (const line of lines) {
     const [command, arg] = line.split(' ');
-    if (command === 'latency') {
-      rig.sandbox.control.setFaults(Number(arg) ? [{ endpoint: '*', kind: 'latency', value: Number(arg) }] : []);
-      process.stdout.write('[]\n');
-    } else if (command === 'run') {
+    if (command === 'run') {
       const times: number[] = [];
       for (let i = 0; i < Number(arg); i++) times.push(await timed(() => pluginPay(rig, addOrder(rig))));
       process.stdout.write(`${JSON.stringify(times)}\n`);
@@ -407,14 +406,18 @@ async function telemetryChild(mode: 'on' | 'off') {
 }
 
 async function benchTelemetry() {
-  const children = (['off', 'on'] as const).map((mode) => {
-    const child = spawn(process.execPath, [
-      '--conditions=source',
-      new URL(import.meta.url).pathname,
-      '--telemetry-child',
-      mode,
-      ...(quick ? ['--quick'] : []),
-    ]);
+  const sandbox = await createSandbox({ pendingMs: 600_000, retain: { maxInvoices: 100_000 } });
+  const children = (['off', 'context', 'on'] as const).map((mode) => {
+    const child = spawn(
+      process.execPath,
+      ['--conditions=source', new URL(import.meta.url).pathname, '--telemetry-child', mode],
+      {
+        env: {
+          ...process.env,
+          PAYDO_BENCH_SANDBOX: JSON.stringify({ apiUrl: sandbox.apiUrl, project: sandbox.project }),
+        },
+      },
+    );
     const answers = createInterface({ input: child.stdout })[Symbol.asyncIterator]();
     let stderr = '';
     child.stderr.on('data', (d) => {
@@ -428,19 +431,24 @@ async function benchTelemetry() {
     };
     return { mode, child, ask };
   });
-  const [off, on] = children as [(typeof children)[0], (typeof children)[0]];
   const rounds = async (total: number, per: number) => {
-    const times = { off: [] as number[], on: [] as number[] };
-    for (let done = 0; done < total; done += per) {
-      // Alternate which side goes first, so neither always follows the other's garbage.
-      const order = (done / per) % 2 ? [on, off] : [off, on];
+    const times = { off: [] as number[], context: [] as number[], on: [] as number[] };
+    for (let done = 0, round = 0; done < total; done += per, round++) {
+      // Rotate which side goes first, so none always follows another's garbage.
+      const order = children.map((_, i) => children[(i + round) % children.length] as (typeof children)[0]);
       for (const side of order) times[side.mode].push(...(await side.ask(`run ${per}`)));
     }
-    return pct(times.on, 50) / pct(times.off, 50);
+    const median = { off: pct(times.off, 50), context: pct(times.context, 50), on: pct(times.on, 50) };
+    return { ratio: median.on / median.off, kitOnly: median.on / median.context };
   };
   try {
-    await rounds(Math.min(20, N.pay), 5); // warm-up
-    const ratio = await rounds(N.pay * 2, 10);
+    await rounds(Math.min(30, N.pay), 5); // warm-up
+    const { ratio, kitOnly } = await rounds(N.pay * 2, 10);
+    facts.push([
+      'POST pay with the provider ÷ with only the SDK context manager (the kit spans and metrics alone)',
+      r2(kitOnly),
+    ]);
+    console.log(`  kit's spans and metrics alone (provider ÷ context manager only): ${r2(kitOnly)}`);
     report({
       measured:
         'POST pay with an OpenTelemetry provider registered (batch span processor to memory, metrics held; 6 spans per payment) ÷ with none (emulator answering at once), memory, one process each',
@@ -448,8 +456,8 @@ async function benchTelemetry() {
       goal: '≤ 1.05',
       met: ratio <= 1.05,
     });
-    for (const side of children) await side.ask('latency 50');
-    const ratioLatency = await rounds(N.payLatency * 2, 5);
+    sandbox.control.setFaults([{ endpoint: '*', kind: 'latency', value: 50 }]);
+    const ratioLatency = (await rounds(N.payLatency * 2, 5)).ratio;
     report({
       measured: 'the same with 50 ms per upstream call',
       value: r2(ratioLatency),
@@ -461,6 +469,7 @@ async function benchTelemetry() {
       side.child.stdin.end('stop\n');
       await new Promise((resolve) => side.child.on('close', resolve));
     }
+    await sandbox.close();
   }
 }
 
@@ -934,7 +943,8 @@ function writeDoc() {
 }
 
 if (process.argv.includes('--telemetry-child')) {
-  await telemetryChild(process.argv[process.argv.indexOf('--telemetry-child') + 1] === 'on' ? 'on' : 'off');
+  const mode = process.argv[process.argv.indexOf('--telemetry-child') + 1];
+  await telemetryChild(mode === 'on' || mode === 'context' ? mode : 'off');
   await pool.close();
   await counting.close();
 } else if (process.argv.includes('--rss-child')) {
