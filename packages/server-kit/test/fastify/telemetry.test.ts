@@ -1,3 +1,4 @@
+import { FastifyOtelInstrumentation } from '@fastify/otel';
 import { context, metrics, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import {
@@ -8,8 +9,9 @@ import {
   MetricReader,
 } from '@opentelemetry/sdk-metrics';
 import { InMemorySpanExporter, type ReadableSpan, SimpleSpanProcessor, TracerProvider } from '@opentelemetry/sdk-trace';
+import Fastify from 'fastify';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { MemoryStore } from '../../src/fastify/index.ts';
+import { MemoryStore, paydo } from '../../src/fastify/index.ts';
 import { addOrder, CARD, type Harness, type Json, startHarness } from './harness.ts';
 
 /**
@@ -312,6 +314,50 @@ describe('traces', () => {
       },
     );
     expect(named('paydo.pay')[0]?.parentSpanContext?.spanId).toBe(parentId);
+  });
+
+  it('beside @fastify/otel: paydo.pay is a child of its request span, in the same trace', async () => {
+    const otel = new FastifyOtelInstrumentation();
+    const app = Fastify();
+    await app.register(otel.plugin());
+    await app.register(paydo, {
+      prefix: '/paydo',
+      ...h.sandbox.project,
+      baseUrl: h.sandbox.apiUrl,
+      resolveOrder: async (ref) => h.orders.get(ref) ?? null,
+      onPaymentUpdate: async () => {},
+      checkoutPageUrl: (ref) => `http://shop.test/checkout/${ref}`,
+      rateLimit: false,
+    });
+    try {
+      const ref = withPayer(addOrder(h));
+      const res = await app.inject({
+        method: 'POST',
+        url: `/paydo/checkout/${ref}/pay`,
+        headers: { 'content-type': 'application/json', 'idempotency-key': 'fastify-otel-key-1' },
+        payload: JSON.stringify(cardPayment(PAN)),
+      });
+      expect(res.json().next).toEqual({ type: 'done', status: 'success' });
+      const pay = named('paydo.pay')[0];
+      if (!pay) throw new Error('no paydo.pay span');
+      const byId = new Map(spans().map((s) => [s.spanContext().spanId, s]));
+      // Up the chain from paydo.pay: @fastify/otel's spans (its scope), ending at its request span.
+      const ancestors: ReadableSpan[] = [];
+      for (
+        let s = byId.get(pay.parentSpanContext?.spanId as string);
+        s;
+        s = byId.get(s.parentSpanContext?.spanId as string)
+      )
+        ancestors.push(s);
+      expect(ancestors.length).toBeGreaterThan(0);
+      for (const a of ancestors) {
+        expect(a.instrumentationScope.name).toBe('@fastify/otel');
+        expect(a.spanContext().traceId).toBe(pay.spanContext().traceId);
+      }
+      expect(ancestors.at(-1)?.kind).toBe(SpanKind.SERVER);
+    } finally {
+      await app.close();
+    }
   });
 
   it('reconciliation: one span per sweep, its Paydo calls inside, findings counted', async () => {
