@@ -233,8 +233,9 @@ export class CheckoutEngine {
   ipn(body: unknown, request: CheckoutRequest): Promise<IpnAnswer> {
     return inStep('ipn', request.log, {}, async (step) => {
       const answer = await this.#ipn.receive(body, inside(request, step));
+      // An IPN that applied a result keeps the result's outcome (paid, failed, duplicate) on its span.
       if ('error' in answer.body) step.fail(answer.body.error);
-      else step.note({ outcome: answer.body.outcome });
+      else if (answer.body.outcome !== 'applied') step.note({ outcome: answer.body.outcome });
       return answer;
     });
   }

@@ -12,7 +12,7 @@ import { InMemorySpanExporter, type ReadableSpan, SimpleSpanProcessor, TracerPro
 import Fastify from 'fastify';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { MemoryStore, paydo } from '../../src/fastify/index.ts';
-import { addOrder, CARD, type Harness, type Json, startHarness } from './harness.ts';
+import { addOrder, CARD, decide, type Harness, type Json, payOnPaydoPage, startHarness } from './harness.ts';
 
 /**
  * The kit's OpenTelemetry output, read back through an in-memory span exporter and a pull metric
@@ -272,7 +272,7 @@ describe('traces', () => {
     expect(ipn.attributes).toMatchObject({
       'paydo.order_ref': ref,
       'paydo.invoice_id': res.body.invoiceId,
-      'paydo.outcome': 'applied',
+      'paydo.outcome': 'paid',
       'paydo.transaction_state': 2,
     });
     expect(ipn.links.map((l) => l.context.spanId)).toEqual([pay.spanContext().spanId]);
@@ -358,6 +358,34 @@ describe('traces', () => {
     } finally {
       await app.close();
     }
+  });
+
+  it('a second charge: paydo.duplicate_refund inside the IPN that found it, its refund call inside; counted as duplicate and refunded', async () => {
+    await h.close();
+    h = await startHarness({ plugin: { cardPayments: 'hosted', rateLimit: false } });
+    const ref = withPayer(addOrder(h));
+    const started = await payAs(ref, { method: CARD, payer: { email: EMAIL, name: HOLDER } });
+    const invoiceId = started.body.invoiceId as string;
+    const tab1 = await payOnPaydoPage(h, invoiceId, '4000000000003220'); // waits at the bank's page
+    await payOnPaydoPage(h, invoiceId, PAN); // paid at once
+    await h.sandbox.control.ipnIdle();
+    await decide(h, 'acs', tab1, 'approve'); // the first tab's charge, afterwards: a duplicate
+    await h.sandbox.control.ipnIdle();
+    const [refund] = named('paydo.duplicate_refund');
+    if (!refund) throw new Error('no paydo.duplicate_refund span');
+    expect(refund.attributes).toMatchObject({
+      'paydo.order_ref': ref,
+      'paydo.invoice_id': invoiceId,
+      'paydo.transaction_id': tab1,
+      'paydo.outcome': 'refunded',
+    });
+    const parent = spans().find((s) => s.spanContext().spanId === refund.parentSpanContext?.spanId);
+    expect(parent?.name).toBe('paydo.ipn');
+    expect(parent?.attributes['paydo.outcome']).toBe('duplicate');
+    expect(clientSpans(refund).map((s) => s.attributes['url.template'])).toContain('/v1/refunds/create');
+    expect(await count('paydo.payments', { 'paydo.outcome': 'duplicate' })).toBe(1);
+    expect(await count('paydo.payments', { 'paydo.outcome': 'refunded' })).toBe(1);
+    expect(await count('paydo.payments', { 'paydo.outcome': 'paid' })).toBe(1);
   });
 
   it('reconciliation: one span per sweep, its Paydo calls inside, findings counted', async () => {
