@@ -261,14 +261,21 @@ async function checkRefund(db: StoreDb, ref: string, kindField: unknown, amountF
 }
 
 async function adminRow(o: Order, db: StoreDb, csrf: Html): Promise<Html> {
-  const [ipns, refunds, refunded] = await Promise.all([db.ipnLog(o.ref), db.refunds(o.ref), db.refundedCents(o.ref)]);
+  const [ipns, refunds, refunded, events] = await Promise.all([
+    db.ipnLog(o.ref),
+    db.refunds(o.ref),
+    db.refundedCents(o.ref),
+    db.paymentEvents(o.ref),
+  ]);
+  // The trace the order's latest result was applied in (OTEL_EXPORTER): search it in your tracing backend.
+  const traceId = events.findLast((e) => e.traceId)?.traceId;
   const refundable = o.status === 'paid' || o.status === 'partially_refunded';
   const remaining = toCents(o.amount) - refunded;
   return html`<tr data-order="${o.ref}">
     <td data-label="Order"><a href="/orders/${o.ref}">#${o.number}</a><br><span class="muted">${o.createdAt.slice(0, 19).replace('T', ' ')}</span></td>
     <td data-label="Amount">${formatMoney(o.amount, o.currency)}</td>
     <td data-label="Status"><span class="badge ${o.status}" data-status="${o.status}">${STATUS_LABEL[o.status]}</span></td>
-    <td data-label="Paydo">${o.invoiceId ? html`<span class="id">invoice <code>${o.invoiceId}</code></span><br>` : ''}${o.txid ? html`<span class="id">tx <code>${o.txid}</code></span>` : html`<span class="muted">—</span>`}${o.payment.method ? html`<br><span class="muted">${paymentLine(o)}</span>` : ''}</td>
+    <td data-label="Paydo">${o.invoiceId ? html`<span class="id">invoice <code>${o.invoiceId}</code></span><br>` : ''}${o.txid ? html`<span class="id">tx <code>${o.txid}</code></span>` : html`<span class="muted">—</span>`}${o.payment.method ? html`<br><span class="muted">${paymentLine(o)}</span>` : ''}${traceId ? html`<br><span class="id" data-trace-id="${traceId}">trace <code>${traceId}</code></span>` : ''}</td>
     <td data-label="IPN history">${
       ipns.length
         ? html`<ul class="ipn">${ipns.map(

@@ -59,6 +59,7 @@ CREATE TABLE IF NOT EXISTS ${t('shop_ipn_log')} (
   kind TEXT NOT NULL DEFAULT 'payment'
 );
 ALTER TABLE ${t('shop_ipn_log')} ADD COLUMN IF NOT EXISTS kind TEXT NOT NULL DEFAULT 'payment';
+ALTER TABLE ${t('shop_payment_events')} ADD COLUMN IF NOT EXISTS trace_id TEXT;
 CREATE INDEX IF NOT EXISTS shop_ipn_log_order ON ${t('shop_ipn_log')} (order_ref);
 CREATE TABLE IF NOT EXISTS ${t('shop_refunds')} (
   refund_id TEXT PRIMARY KEY,
@@ -164,8 +165,8 @@ export class PostgresStoreDb implements StoreDb {
   async applyPayment(ref: string, update: PaymentApplied): Promise<void> {
     await this.#transaction(async (query) => {
       await query(
-        `INSERT INTO ${this.#t('shop_payment_events')} (order_ref, txid, state, status, source, message) VALUES ($1, $2, $3, $4, $5, $6)`,
-        [ref, update.txid, update.state, update.status, update.source, update.message],
+        `INSERT INTO ${this.#t('shop_payment_events')} (order_ref, txid, state, status, source, message, trace_id) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+        [ref, update.txid, update.state, update.status, update.source, update.message, update.traceId ?? null],
       );
       if (update.status === 'paid') {
         await query(
@@ -193,7 +194,7 @@ export class PostgresStoreDb implements StoreDb {
   async paymentEvents(ref: string): Promise<PaymentEvent[]> {
     return (
       await this.#rows(
-        `SELECT txid, state, status, source, message, at FROM ${this.#t('shop_payment_events')} WHERE order_ref = $1 ORDER BY id`,
+        `SELECT txid, state, status, source, message, at, trace_id AS "traceId" FROM ${this.#t('shop_payment_events')} WHERE order_ref = $1 ORDER BY id`,
         [ref],
       )
     ).map((r) => ({ ...(r as unknown as PaymentEvent), at: iso(r.at) }));

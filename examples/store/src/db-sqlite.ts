@@ -114,6 +114,10 @@ export class SqliteStoreDb implements StoreDb {
       (this.#db.prepare('PRAGMA table_info(ipn_log)').all() as { name: string }[]).map((c) => c.name),
     );
     if (!ipnColumns.has('kind')) this.#db.exec("ALTER TABLE ipn_log ADD COLUMN kind TEXT NOT NULL DEFAULT 'payment'");
+    const eventColumns = new Set(
+      (this.#db.prepare('PRAGMA table_info(payment_events)').all() as { name: string }[]).map((c) => c.name),
+    );
+    if (!eventColumns.has('trace_id')) this.#db.exec('ALTER TABLE payment_events ADD COLUMN trace_id TEXT');
   }
 
   async createOrder(lines: OrderLine[], amount: string, currency: string): Promise<Order> {
@@ -153,9 +157,9 @@ export class SqliteStoreDb implements StoreDb {
     try {
       this.#db
         .prepare(
-          'INSERT INTO payment_events (order_ref, txid, state, status, source, message, at) VALUES (?, ?, ?, ?, ?, ?, ?)',
+          'INSERT INTO payment_events (order_ref, txid, state, status, source, message, at, trace_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
         )
-        .run(ref, update.txid, update.state, update.status, update.source, update.message, now);
+        .run(ref, update.txid, update.state, update.status, update.source, update.message, now, update.traceId ?? null);
       if (update.status === 'paid') {
         this.#db
           .prepare(
@@ -186,7 +190,9 @@ export class SqliteStoreDb implements StoreDb {
 
   async paymentEvents(ref: string): Promise<PaymentEvent[]> {
     return this.#db
-      .prepare('SELECT txid, state, status, source, message, at FROM payment_events WHERE order_ref = ? ORDER BY id')
+      .prepare(
+        'SELECT txid, state, status, source, message, at, trace_id AS traceId FROM payment_events WHERE order_ref = ? ORDER BY id',
+      )
       .all(ref) as never;
   }
 

@@ -57,6 +57,8 @@ export interface PaymentEvent {
   source: string;
   message: string | null;
   at: string;
+  /** The OpenTelemetry trace the result was applied in (when the store exports traces). */
+  traceId: string | null;
 }
 
 /** A verified payment result, as the kit's `onPaymentUpdate` reports it. */
@@ -70,6 +72,8 @@ export interface PaymentApplied {
   message: string | null;
   /** Method and card of a paid one, for the receipt. */
   payment?: Order['payment'] | undefined;
+  /** The OpenTelemetry trace it was applied in, if any. */
+  traceId?: string | null | undefined;
 }
 
 export interface StoreDb {

@@ -6,6 +6,7 @@ import { PostgresStore } from '@paydo-checkout/server-kit/postgres';
 import { Redis } from 'ioredis';
 import { ConfigError, loadConfig } from './config.ts';
 import { PostgresStoreDb } from './db-postgres.ts';
+import { otelExporterFrom, startTelemetry } from './otel.ts';
 import { buildStore } from './server.ts';
 
 let config: ReturnType<typeof loadConfig>;
@@ -14,6 +15,16 @@ try {
 } catch (error) {
   console.error(error instanceof ConfigError ? error.message : error);
   console.error('See examples/store/.env.example.');
+  process.exit(1);
+}
+
+// OpenTelemetry first: the Paydo kit takes its meters when the plugin is registered.
+let stopTelemetry: (() => Promise<void>) | undefined;
+try {
+  const exporter = otelExporterFrom(process.env.OTEL_EXPORTER);
+  if (exporter) stopTelemetry = startTelemetry(exporter);
+} catch (error) {
+  console.error((error as Error).message);
   process.exit(1);
 }
 
@@ -73,6 +84,8 @@ try {
   } else {
     lines.push(`  Paydo:            ${paydoKeys.baseUrl ?? 'https://paydo.com/v1'} (IPN URL: ${publicUrl}/paydo/ipn)`);
   }
+  if (stopTelemetry)
+    lines.push(`  Telemetry:        traces and metrics to ${process.env.OTEL_EXPORTER} (OTEL_EXPORTER)`);
   lines.push('  Ctrl-C stops everything.', '');
   console.log(lines.join('\n'));
 
@@ -80,6 +93,7 @@ try {
     await app.close();
     redis?.disconnect();
     await sandbox?.close();
+    await stopTelemetry?.();
     process.exit(0);
   };
   process.once('SIGINT', stop);

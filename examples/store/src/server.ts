@@ -219,6 +219,7 @@ async function registerStore(options: StoreOptions, server: Server, publicUrl: s
         state: update.state,
         status: update.status,
         source: update.source,
+        traceId: update.traceId ?? null,
         message:
           update.status === 'duplicate'
             ? `Second charge (the order was paid by ${update.duplicateOf}); ${update.refundId ? `refunded in full: ${update.refundId}` : 'not refunded'}.`

@@ -9,8 +9,13 @@ import { randomUUID } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createInterface } from 'node:readline';
 import { DatabaseSync } from 'node:sqlite';
 import { brotliCompressSync, gzipSync } from 'node:zlib';
+import { context, metrics, trace } from '@opentelemetry/api';
+import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
+import { MeterProvider, MetricReader } from '@opentelemetry/sdk-metrics';
+import { BatchSpanProcessor, InMemorySpanExporter, TracerProvider } from '@opentelemetry/sdk-trace';
 import { createSandbox, type Sandbox } from '@paydo-checkout/sandbox';
 import Fastify, { type FastifyInstance } from 'fastify';
 import pg from 'pg';
@@ -365,6 +370,111 @@ async function benchPay() {
   }
 }
 let before = 0;
+
+// ── POST pay with OpenTelemetry (an in-memory provider registered) ÷ without ─
+// Each side is its own process (a provider is process-global): two children, each with its own
+// app, on one emulator in this process (so the emulator's work is outside both), driven round by
+// round from here so both see the same load on the machine.
+class HeldMetrics extends MetricReader {
+  protected override async onShutdown(): Promise<void> {}
+  protected override async onForceFlush(): Promise<void> {}
+}
+
+/** A child: `on` registers, before the app exists, what an SDK would; then answers `run N` / `latency MS` lines. */
+async function telemetryChild(mode: 'on' | 'off' | 'context') {
+  let exporter: InMemorySpanExporter | undefined;
+  // `context`: only the SDK's context manager (what any app with OpenTelemetry runs), no provider.
+  if (mode !== 'off') context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
+  if (mode === 'on') {
+    exporter = new InMemorySpanExporter();
+    trace.setGlobalTracerProvider(
+      new TracerProvider({ spanProcessors: [new BatchSpanProcessor({ exporter, scheduledDelayMillis: 50 })] }),
+    );
+    metrics.setGlobalMeterProvider(new MeterProvider({ readers: [new HeldMetrics()] }));
+    // The exported spans are dropped now and then: memory stays flat over the run.
+    setInterval(() => exporter?.reset(), 1_000).unref();
+  }
+  const rig = await startRig('memory', JSON.parse(process.env.PAYDO_BENCH_SANDBOX as string) as RemoteSandbox);
+  await pluginPay(rig, addOrder(rig)); // fills the methods cache
+  const lines = createInterface({ input: process.stdin });
+  for await (const line of lines) {
+    const [command, arg] = line.split(' ');
+    if (command === 'run') {
+      const times: number[] = [];
+      for (let i = 0; i < Number(arg); i++) times.push(await timed(() => pluginPay(rig, addOrder(rig))));
+      process.stdout.write(`${JSON.stringify(times)}\n`);
+    } else break;
+  }
+  await rig.close();
+}
+
+async function benchTelemetry() {
+  const sandbox = await createSandbox({ pendingMs: 600_000, retain: { maxInvoices: 100_000 } });
+  const children = (['off', 'context', 'on'] as const).map((mode) => {
+    const child = spawn(
+      process.execPath,
+      ['--conditions=source', new URL(import.meta.url).pathname, '--telemetry-child', mode],
+      {
+        env: {
+          ...process.env,
+          PAYDO_BENCH_SANDBOX: JSON.stringify({ apiUrl: sandbox.apiUrl, project: sandbox.project }),
+        },
+      },
+    );
+    const answers = createInterface({ input: child.stdout })[Symbol.asyncIterator]();
+    let stderr = '';
+    child.stderr.on('data', (d) => {
+      stderr += d;
+    });
+    const ask = async (line: string): Promise<number[]> => {
+      child.stdin.write(`${line}\n`);
+      const answer = await answers.next();
+      if (answer.done) throw new Error(`telemetry child (${mode}) ended: ${stderr}`);
+      return JSON.parse(answer.value) as number[];
+    };
+    return { mode, child, ask };
+  });
+  const rounds = async (total: number, per: number) => {
+    const times = { off: [] as number[], context: [] as number[], on: [] as number[] };
+    for (let done = 0, round = 0; done < total; done += per, round++) {
+      // Rotate which side goes first, so none always follows another's garbage.
+      const order = children.map((_, i) => children[(i + round) % children.length] as (typeof children)[0]);
+      for (const side of order) times[side.mode].push(...(await side.ask(`run ${per}`)));
+    }
+    const median = { off: pct(times.off, 50), context: pct(times.context, 50), on: pct(times.on, 50) };
+    return { ratio: median.on / median.off, kitOnly: median.on / median.context };
+  };
+  try {
+    await rounds(Math.min(30, N.pay), 5); // warm-up
+    const { ratio, kitOnly } = await rounds(N.pay * 2, 10);
+    facts.push([
+      'POST pay with the provider ÷ with only the SDK context manager (the kit spans and metrics alone)',
+      r2(kitOnly),
+    ]);
+    console.log(`  kit's spans and metrics alone (provider ÷ context manager only): ${r2(kitOnly)}`);
+    report({
+      measured:
+        'POST pay with an OpenTelemetry provider registered (batch span processor to memory, metrics held; 6 spans per payment) ÷ with none (emulator answering at once), memory, one process each',
+      value: r2(ratio),
+      goal: '≤ 1.05',
+      met: ratio <= 1.05,
+    });
+    sandbox.control.setFaults([{ endpoint: '*', kind: 'latency', value: 50 }]);
+    const ratioLatency = (await rounds(N.payLatency * 2, 5)).ratio;
+    report({
+      measured: 'the same with 50 ms per upstream call',
+      value: r2(ratioLatency),
+      goal: '≤ 1.01 (not measurable)',
+      met: ratioLatency <= 1.01,
+    });
+  } finally {
+    for (const side of children) {
+      side.child.stdin.end('stop\n');
+      await new Promise((resolve) => side.child.on('close', resolve));
+    }
+    await sandbox.close();
+  }
+}
 
 // ── 3: GET checkout ÷ the emulator's methods endpoint ────────────────────────
 async function benchCheckout() {
@@ -862,7 +972,12 @@ function writeDoc() {
   });
 }
 
-if (process.argv.includes('--rss-child')) {
+if (process.argv.includes('--telemetry-child')) {
+  const mode = process.argv[process.argv.indexOf('--telemetry-child') + 1];
+  await telemetryChild(mode === 'on' || mode === 'context' ? mode : 'off');
+  await pool.close();
+  await counting.close();
+} else if (process.argv.includes('--rss-child')) {
   const i = process.argv.indexOf('--rss-child');
   await rssChild(process.argv[i + 1] as StoreName, Number(process.argv[i + 2]));
   await pool.close();
@@ -871,6 +986,7 @@ if (process.argv.includes('--rss-child')) {
   try {
     for (const [name, fn] of [
       ['pay', benchPay],
+      ['telemetry', benchTelemetry],
       ['checkout', benchCheckout],
       ['next', benchNext],
       ['ipn', benchIpn],

@@ -1,6 +1,7 @@
 import type { PaymentMethod } from '../client/schemas/payment-methods.ts';
 import { type CheckoutResponse, HostedRequest, type NextResponse, type PayResponse } from '../protocol.ts';
 import type { StoredResponse } from '../store/store.ts';
+import { type CheckoutMetrics, checkoutMetrics, inStep, type PaymentStep } from '../telemetry.ts';
 import { CardModes } from './card-mode.ts';
 import {
   bodyFields,
@@ -28,6 +29,31 @@ import type { CheckoutServices } from './services.ts';
 import { TransactionStatuses } from './transaction-status.ts';
 import { TransactionSteps } from './transaction-steps.ts';
 
+/** Paydo counts as up while it answered a call within this long. */
+const PAYDO_FRESH_MS = 5 * 60_000;
+/** When it has not, the health route asks Paydo itself at most this often (never once per probe). */
+const PAYDO_PROBE_EVERY_MS = 30_000;
+/** A store that takes longer than this to answer a probe counts as down. */
+const HEALTH_TIMEOUT_MS = 2_000;
+
+/** `GET {prefix}/health`'s answer. */
+export interface HealthAnswer {
+  statusCode: 200 | 503;
+  body: { store: 'ok' | 'unavailable'; paydo: 'ok' | 'unavailable' };
+}
+
+/** The request as the steps inside one payment step see it: the step's logger, and the step. */
+function inside(req: CheckoutRequest, step: PaymentStep): CheckoutRequest {
+  return {
+    raw: req.raw,
+    log: step.log,
+    step,
+    get clientIp() {
+      return req.clientIp;
+    },
+  };
+}
+
 /**
  * The whole checkout, with no web framework in it: each method takes what a route parsed off the
  * wire (params, query, body, the Idempotency-Key header) and the request as the checkout sees it,
@@ -41,24 +67,29 @@ export class CheckoutEngine {
   readonly #ipn: IpnReceiver;
   readonly #reconciler: Reconciler;
   readonly #log: CheckoutLogger;
+  readonly #metrics: CheckoutMetrics;
+  #paydoProbe: Promise<void> | null = null;
+  #paydoProbedAt = 0;
 
   constructor(options: PaydoPluginOptions | ResolvedPluginOptions, log: CheckoutLogger) {
     this.#log = log;
     const o = 'ownsClient' in options ? options : resolvePluginOptions(options);
     this.options = o;
     const statuses = new TransactionStatuses(o.client, o.statusCacheMs);
-    const ledger = new Ledger(o);
+    const methods = new MethodCatalog(o.client, o.methodsCacheTtlMs);
+    this.#metrics = checkoutMetrics();
+    const ledger = new Ledger(o, { metrics: this.#metrics, methodTypeOf: (id) => methods.typeOf(id) });
     this.#svc = {
       options: o,
-      methods: new MethodCatalog(o.client, o.methodsCacheTtlMs),
+      methods,
       cardModes: new CardModes(o.cardPayments, o.store),
       statuses,
       ledger,
       steps: new TransactionSteps(o, statuses, ledger),
     };
     this.#attempts = new PayAttempts(this.#svc);
-    this.#ipn = new IpnReceiver(o, ledger);
-    this.#reconciler = new Reconciler(o, ledger, log);
+    this.#ipn = new IpnReceiver(o, ledger, this.#metrics);
+    this.#reconciler = new Reconciler(o, ledger, log, this.#metrics);
   }
 
   /** Starts what runs on its own (the reconciliation timer). */
@@ -80,8 +111,13 @@ export class CheckoutEngine {
   }
 
   /** `GET checkout/:orderRef`: the order, its methods and where it stands, as JSON text. */
-  async checkout(params: unknown, req: CheckoutRequest): Promise<string> {
+  checkout(params: unknown, request: CheckoutRequest): Promise<string> {
+    return inStep('checkout', request.log, {}, (step) => this.#checkout(params, inside(request, step), step));
+  }
+
+  async #checkout(params: unknown, req: CheckoutRequest, step: PaymentStep): Promise<string> {
     const orderRef = orderRefFrom(params);
+    step.note({ orderRef });
     const { resolveOrder, store, hostedPageOrigin } = this.options;
     const order = await resolveOrder(orderRef, req.raw, req.log);
     if (!order) throw orderNotFound();
@@ -95,6 +131,7 @@ export class CheckoutEngine {
     const [{ paidTxid, latest }, mode] = await Promise.all([store.readOrder(orderRef), this.#svc.cardModes.current()]);
     const status: CheckoutResponse['status'] =
       order.paid || paidTxid ? 'paid' : latest && latest.state === null ? 'pending' : 'open';
+    step.note({ outcome: status, invoiceId: latest?.invoiceId, txid: paidTxid ?? latest?.txid });
     const language = order.language ?? 'en';
     const body: Omit<CheckoutResponse, 'methods'> = {
       order: {
@@ -117,8 +154,14 @@ export class CheckoutEngine {
   }
 
   /** `POST checkout/:orderRef/pay` (the Idempotency-Key header as it came). */
-  pay(params: unknown, idempotencyKey: unknown, body: unknown, req: CheckoutRequest): Promise<StoredResponse> {
-    return this.#attempts.pay(orderRefFrom(params), idempotencyKey, body, req);
+  pay(params: unknown, idempotencyKey: unknown, body: unknown, request: CheckoutRequest): Promise<StoredResponse> {
+    return inStep('pay', request.log, {}, async (step) => {
+      const orderRef = orderRefFrom(params);
+      step.note({ orderRef });
+      const answer = await this.#attempts.pay(orderRef, idempotencyKey, body, inside(request, step));
+      noteAnswer(step, answer.statusCode, answer.body);
+      return answer;
+    });
   }
 
   /**
@@ -126,10 +169,19 @@ export class CheckoutEngine {
    * paid on Paydo's own page, where the payer picks any method. One such invoice per order and
    * amount is reused; its result arrives by IPN (or the sweep) like any other.
    */
-  async hosted(params: unknown, rawBody: unknown, req: CheckoutRequest): Promise<PayResponse> {
+  hosted(params: unknown, rawBody: unknown, request: CheckoutRequest): Promise<PayResponse> {
+    return inStep('hosted', request.log, {}, async (step) => {
+      const answer = await this.#hosted(params, rawBody, inside(request, step), step);
+      step.note({ invoiceId: answer.invoiceId, outcome: 'hosted' });
+      return answer;
+    });
+  }
+
+  async #hosted(params: unknown, rawBody: unknown, req: CheckoutRequest, step: PaymentStep): Promise<PayResponse> {
     const parsed = HostedRequest.safeParse(rawBody ?? {});
     if (!parsed.success) throw validationError(bodyFields(parsed.error.issues), 'The request is not valid.');
     const orderRef = orderRefFrom(params);
+    step.note({ orderRef });
     const o = this.options;
     const order = await o.resolveOrder(orderRef, req.raw, req.log);
     if (!order) throw orderNotFound();
@@ -153,6 +205,7 @@ export class CheckoutEngine {
             payer: { email, name: order.payer?.name },
             language,
             pageUrl: withTxidParam(o.checkoutPageUrl(orderRef)),
+            traceparent: step.traceparent(),
           });
         }
         this.#svc.ledger.noteInvoice(invoiceId, orderRef);
@@ -168,19 +221,113 @@ export class CheckoutEngine {
   }
 
   /** `GET transactions/:txid/next?order=`. */
-  next(params: unknown, query: unknown, req: CheckoutRequest): Promise<NextResponse> {
-    return this.#svc.steps.poll(params, query, req);
+  next(params: unknown, query: unknown, request: CheckoutRequest): Promise<NextResponse> {
+    return inStep('next', request.log, {}, async (step) => {
+      const answer = await this.#svc.steps.poll(params, query, inside(request, step));
+      noteAnswer(step, 200, answer);
+      return answer;
+    });
   }
 
   /** `POST ipn`: the answer's status and body (anything but 200 makes Paydo deliver again). */
-  ipn(body: unknown, req: CheckoutRequest): Promise<IpnAnswer> {
-    return this.#ipn.receive(body, req);
+  ipn(body: unknown, request: CheckoutRequest): Promise<IpnAnswer> {
+    return inStep('ipn', request.log, {}, async (step) => {
+      const answer = await this.#ipn.receive(body, inside(request, step));
+      // An IPN that applied a result keeps the result's outcome (paid, failed, duplicate) on its span.
+      if ('error' in answer.body) step.fail(answer.body.error);
+      else if (answer.body.outcome !== 'applied') step.note({ outcome: answer.body.outcome });
+      return answer;
+    });
+  }
+
+  /**
+   * `GET {prefix}/health`: 200 `{store: "ok", paydo: "ok"}` when the store answers and Paydo
+   * answered a call recently; 503 naming the failing part otherwise. Paydo is asked by the health
+   * check itself only when no call answered for a while, at most once per 30 seconds.
+   */
+  async health(): Promise<HealthAnswer> {
+    const [store, paydo] = await Promise.all([this.#storeAnswers(), this.#paydoAnswers()]);
+    const body: HealthAnswer['body'] = { store: store ? 'ok' : 'unavailable', paydo: paydo ? 'ok' : 'unavailable' };
+    return { statusCode: store && paydo ? 200 : 503, body };
+  }
+
+  async #storeAnswers(): Promise<boolean> {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<false>((resolve) => {
+      timer = setTimeout(() => resolve(false), HEALTH_TIMEOUT_MS);
+    });
+    try {
+      const read = this.options.store.readIdempotencyKey('paydo-health-probe', '').then(
+        () => true,
+        () => false,
+      );
+      return await Promise.race([read, timeout]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  async #paydoAnswers(): Promise<boolean> {
+    const { client } = this.options;
+    const fresh = () => {
+      const { answeredAt, failedAt } = client.reachability();
+      return (
+        answeredAt !== null && Date.now() - answeredAt < PAYDO_FRESH_MS && (failedAt === null || failedAt <= answeredAt)
+      );
+    };
+    if (fresh()) return true;
+    if (!this.#paydoProbe && Date.now() - this.#paydoProbedAt >= PAYDO_PROBE_EVERY_MS) {
+      this.#paydoProbedAt = Date.now();
+      // Any answer below 500 proves Paydo is there; the result itself is not needed.
+      this.#paydoProbe = client.paymentMethods
+        .listAvailable({ timeoutMs: HEALTH_TIMEOUT_MS * 2 })
+        .then(
+          () => {},
+          () => {},
+        )
+        .finally(() => {
+          this.#paydoProbe = null;
+        });
+    }
+    if (this.#paydoProbe) await this.#paydoProbe;
+    return fresh();
   }
 
   /** One reconciliation sweep now (see `Reconciler`); `all`: every invoice still watched, due or not. */
   reconcile(options: { all?: boolean } = {}): Promise<ReconcileSummary> {
     return this.#reconciler.reconcile(options);
   }
+}
+
+/** The outcome and catalogue code of a step's answer, on its span: an error answer fails the step. */
+function noteAnswer(step: PaymentStep, statusCode: number, body: unknown): void {
+  const b = body as {
+    error?: unknown;
+    txid?: unknown;
+    invoiceId?: unknown;
+    next?: { type?: string; code?: string; status?: string };
+  };
+  if (statusCode >= 400 && typeof b.error === 'string') {
+    step.fail(b.error);
+    return;
+  }
+  const next = b.next;
+  if (!next) return;
+  step.note({
+    ...(typeof b.txid === 'string' && { txid: b.txid }),
+    ...(typeof b.invoiceId === 'string' && { invoiceId: b.invoiceId }),
+    outcome:
+      next.type === 'done'
+        ? next.status === 'fail'
+          ? 'failed'
+          : 'paid'
+        : next.type === 'post' || next.type === 'redirect'
+          ? 'action_required'
+          : next.type === 'wait'
+            ? 'pending'
+            : next.type,
+    code: next.type === 'done' && next.status === 'fail' ? next.code : undefined,
+  });
 }
 
 function pick(payer: PaydoOrder['payer']): CheckoutResponse['payer'] {

@@ -1,6 +1,7 @@
 import type { PaydoClient } from '../client/client.ts';
 import type { InvoiceLanguage } from '../client/schemas/invoices.ts';
 import type { PaydoStore } from '../store/store.ts';
+import { TRACE_METADATA_KEY } from '../telemetry.ts';
 import { InvoiceStatus } from '../vocabulary.ts';
 import type { PaydoOrder } from './options.ts';
 import { alreadyPaid } from './order-lock.ts';
@@ -42,6 +43,8 @@ export async function createInvoice(
     paymentMethod?: number;
     /** The checkout page with `paydo_txid`: the payer comes back there, where the widget resumes. */
     pageUrl: string;
+    /** The payment step's trace context: Paydo echoes it in every IPN, so the IPN's span links to the payment's. */
+    traceparent?: string | undefined;
   },
 ): Promise<string> {
   const { order, orderRef, payer, pageUrl } = input;
@@ -58,7 +61,7 @@ export async function createInvoice(
     resultUrl: pageUrl,
     failPath: pageUrl,
     ...(input.paymentMethod !== undefined && { paymentMethod: input.paymentMethod }),
-    metadata: { ...order.metadata, orderRef },
+    metadata: { ...order.metadata, orderRef, ...(input.traceparent && { [TRACE_METADATA_KEY]: input.traceparent }) },
   });
   await store.saveInvoice(input.invoiceKey, orderRef, invoiceId);
   return invoiceId;

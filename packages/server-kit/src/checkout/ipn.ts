@@ -1,5 +1,6 @@
 import { IpnPayload, RefundIpnPayload } from '../client/schemas/ipn.ts';
 import type { IpnErrorCode } from '../error-catalogue.ts';
+import { type CheckoutMetrics, TRACE_METADATA_KEY } from '../telemetry.ts';
 import { outcomeOfState } from '../vocabulary.ts';
 import type { Ledger } from './ledger.ts';
 import type { CheckoutRequest } from './logger.ts';
@@ -34,10 +35,12 @@ export class IpnReceiver {
    * at once and a flood from one address does not flood the log (bounded: a scan stays small).
    */
   readonly #refusedSources = new Set<string>();
+  readonly #metrics: CheckoutMetrics | undefined;
 
-  constructor(options: ResolvedPluginOptions, ledger: Ledger) {
+  constructor(options: ResolvedPluginOptions, ledger: Ledger, metrics?: CheckoutMetrics) {
     this.#o = options;
     this.#ledger = ledger;
+    this.#metrics = metrics;
   }
 
   async receive(body: unknown, req: CheckoutRequest): Promise<IpnAnswer> {
@@ -65,6 +68,8 @@ export class IpnReceiver {
       record.outcome = outcome;
       record.reason = reason;
       record.code = statusCode === 200 ? null : IPN_CODES[statusCode];
+      this.#metrics?.ipn(record.kind, outcome, record.code);
+      req.step?.note({ orderRef: record.orderRef, invoiceId: record.invoiceId, txid: record.txid });
       const level = quiet ? 'debug' : outcome === 'rejected' || outcome === 'failed' ? 'warn' : 'info';
       req.log[level](
         { ipn: { ...record, at: undefined }, code: record.code ?? undefined },
@@ -117,6 +122,10 @@ export class IpnReceiver {
     const ipn = parsed.data;
     const txid = ipn.transaction.id;
     const invoiceId = ipn.invoice.id;
+    // The payment's span (its trace context went into the invoice's metadata, which Paydo echoes).
+    const metadata = ipn.invoice.metadata as Record<string, unknown> | null | undefined;
+    if (metadata && typeof metadata === 'object') req.step?.linkTo(metadata[TRACE_METADATA_KEY]);
+    req.step?.note({ invoiceId, txid });
     record.txid = txid;
     record.invoiceId = invoiceId;
     record.claimedState = ipn.transaction.state;
@@ -154,6 +163,7 @@ export class IpnReceiver {
       source: 'ipn',
       request: req.raw,
       log: req.log,
+      step: req.step,
     });
     record.verifiedState = result.state ?? null;
     switch (result.outcome) {

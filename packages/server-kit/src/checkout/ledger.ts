@@ -7,6 +7,7 @@ import {
   PaydoNotFoundError,
   PaydoValidationError,
 } from '../errors.ts';
+import { type CheckoutMetrics, codeOfError, inStep, type PaymentStep } from '../telemetry.ts';
 import { RefundType } from '../vocabulary.ts';
 import { sameAmount } from './amounts.ts';
 import type { CheckoutLogger } from './logger.ts';
@@ -39,7 +40,22 @@ export interface SettleInput {
   order?: PaydoOrder | undefined;
   /** Being written to the store by the caller (awaited before anything is applied). */
   saving?: Promise<void> | undefined;
+  /** The payment step it is settled in (its span gets the state and outcome). */
+  step?: PaymentStep | undefined;
+  /** The trace it is settled in, when that is no one payment's step (a reconciliation sweep). */
+  traceId?: string | undefined;
 }
+
+/** What the ledger counts, and how it names a transaction's method type. */
+export interface LedgerTelemetry {
+  metrics: CheckoutMetrics;
+  methodTypeOf(methodId: number | string | null | undefined): string;
+}
+
+const NO_LEDGER_TELEMETRY: LedgerTelemetry = {
+  metrics: { payment() {}, ipn() {}, finding() {}, staleOpen() {} },
+  methodTypeOf: () => 'unknown',
+};
 
 type LedgerOptions = Pick<
   ResolvedPluginOptions,
@@ -67,6 +83,7 @@ type LedgerOptions = Pick<
  */
 export class Ledger {
   readonly #o: LedgerOptions;
+  readonly #t: LedgerTelemetry;
   /**
    * `invoiceId txid state` → order, for results applied (or found applied) here. Applied stays
    * applied, and an invoice's order never changes, so a repeat of one is answered without the store.
@@ -77,8 +94,9 @@ export class Ledger {
   /** txid → its order and invoice, as the store recorded them (never change once recorded). */
   readonly #bindings = new Map<string, { orderRef: string; invoiceId: string }>();
 
-  constructor(options: LedgerOptions) {
+  constructor(options: LedgerOptions, telemetry: LedgerTelemetry = NO_LEDGER_TELEMETRY) {
     this.#o = options;
+    this.#t = telemetry;
   }
 
   static resultKey(invoiceId: string, txid: string, state: number): string {
@@ -125,6 +143,18 @@ export class Ledger {
 
   /** Confirms the transaction with Paydo, decides what it means for the order, and reports it once. */
   async settle(input: SettleInput): Promise<SettleResult> {
+    const result = await this.#settle(input);
+    if (input.step) {
+      input.step.note({
+        state: result.state,
+        outcome: result.outcome === 'applied' ? (result.status ?? 'applied') : result.outcome,
+        code: 'errorCode' in result ? result.errorCode : undefined,
+      });
+    }
+    return result;
+  }
+
+  async #settle(input: SettleInput): Promise<SettleResult> {
     const { client, store, resolveOrder, onPaymentUpdate } = this.#o;
     const { txid, orderRef, invoiceId, log } = input;
     // The merchant's order, the store's records and Paydo's transaction are read together.
@@ -175,7 +205,7 @@ export class Ledger {
       tx.outcome === 'success' ? store.claimOrderPayment(orderRef, txid) : null,
     ]);
     if (claimed.status === 'rejected') throw claimed.reason;
-    const claim = claimed.value;
+    let claim = claimed.value;
     if (paying.status === 'rejected') {
       // The update was claimed but cannot go on: give it back now, or every delivery and poll would
       // be told "busy" until the claim's lease ran out.
@@ -183,6 +213,9 @@ export class Ledger {
       throw paying.reason;
     }
     const holder = paying.value;
+    // Another caller is applying this very result (pay's own IPN arriving mid-pay, say). A payer
+    // waiting on it gets its outcome if it comes within a moment, rather than "wait".
+    if (claim === 'busy' && input.source === 'status-check') claim = await this.#awaitBusy(txid, tx.state);
     if (claim === 'duplicate')
       return { outcome: 'duplicate', state: tx.state, errorMessage: tx.errorMessage, errorCode };
     if (claim === 'busy') {
@@ -199,7 +232,9 @@ export class Ledger {
       // The first accepted transaction pays the order; any later one is a second charge.
       if (status === 'paid' && holder !== null && holder !== txid) {
         status = 'duplicate';
-        duplicate = await this.#refundDuplicate(tx, holder, orderRef, log);
+        duplicate = await inStep('duplicate_refund', log, { orderRef, invoiceId, txid }, (step) =>
+          this.#refundDuplicate(tx, holder, orderRef, step.log, step),
+        );
       }
       await onPaymentUpdate({
         orderRef,
@@ -215,24 +250,36 @@ export class Ledger {
         errorCode,
         source: input.source,
         transaction: tx,
+        ...((input.step?.traceId ?? input.traceId) && { traceId: input.step?.traceId ?? input.traceId }),
       });
     } catch (error) {
       await store.releasePaymentUpdate(txid, tx.state);
       const reason = error instanceof PaydoError ? error.message : 'onPaymentUpdate threw';
       log.error(
-        { err: error, txid, orderRef },
+        { err: error, txid, orderRef, invoiceId, code: 'ipn_not_applied' },
         'paydo: applying the result failed; it will be applied on the next delivery',
       );
       return { outcome: 'failed', reason, retryable: true, state: tx.state };
     }
     await store.completePaymentUpdate(txid, tx.state);
+    this.#t.metrics.payment(this.#t.methodTypeOf(tx.paymentMethodIdentifier), status);
     if (errorCode) {
       log.info(
-        { txid, orderRef, code: errorCode, paydoReason: tx.errorMessage, state: tx.state },
+        { txid, orderRef, invoiceId, code: errorCode, paydoReason: tx.errorMessage, state: tx.state },
         `paydo: payment failed: ${errorCode}`,
       );
     }
     return { outcome: 'applied', state: tx.state, errorMessage: tx.errorMessage, errorCode, status };
+  }
+
+  /** Asks again while the claim is busy, for about a second: `duplicate` once the other caller applied it. */
+  async #awaitBusy(txid: string, state: number): Promise<'claimed' | 'duplicate' | 'busy'> {
+    for (let i = 0; i < 20; i++) {
+      await new Promise((r) => setTimeout(r, 50));
+      const claim = await this.#o.store.claimPaymentUpdate(txid, state, this.#o.claimLeaseMs);
+      if (claim !== 'busy') return claim;
+    }
+    return 'busy';
   }
 
   async #record(txid: string, orderRef: string, invoiceId: string): Promise<void> {
@@ -246,6 +293,7 @@ export class Ledger {
     holder: string,
     orderRef: string,
     log: CheckoutLogger,
+    step: PaymentStep,
   ): Promise<Pick<PaymentUpdate, 'duplicateOf' | 'refundId' | 'refundError'>> {
     let refundId: string | null = null;
     let refundError: string | undefined;
@@ -257,13 +305,18 @@ export class Ledger {
         // hand, a chargeback…) will not change: the merchant hears of the charge now.
         if (!isPermanent(error)) throw error;
         refundError = (error as Error).message;
+        step.fail(codeOfError(error));
       }
     }
     const line = { txid: tx.identifier, duplicateOf: holder, orderRef, refundId, refundError };
-    if (refundId) log.warn(line, 'paydo: a second charge for a paid order was refunded in full');
-    else if (refundError)
+    if (refundId) {
+      step.note({ outcome: 'refunded' });
+      this.#t.metrics.payment(this.#t.methodTypeOf(tx.paymentMethodIdentifier), 'refunded');
+      log.warn(line, 'paydo: a second charge for a paid order was refunded in full');
+    } else if (refundError) {
       log.error(line, 'paydo: a second charge for a paid order; Paydo refused its refund: refund it yourself');
-    else log.warn(line, 'paydo: a second charge for a paid order (refundDuplicateCharges is off: refund it yourself)');
+    } else
+      log.warn(line, 'paydo: a second charge for a paid order (refundDuplicateCharges is off: refund it yourself)');
     return { duplicateOf: holder, refundId, ...(refundError !== undefined && { refundError }) };
   }
 

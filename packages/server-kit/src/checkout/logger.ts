@@ -1,3 +1,5 @@
+import type { PaymentStep } from '../telemetry.ts';
+
 /**
  * What the checkout logs through: the request's logger of the framework serving it (pino's
  * `(object, message)` shape, which Fastify's `request.log` has). Card data, secrets and payer
@@ -12,6 +14,8 @@ export interface CheckoutLogger {
 
 /** One request as the checkout sees it, whichever framework received it. */
 export interface CheckoutRequest {
+  /** Set by the engine: the payment step this request runs (its span, its ids). Adapters leave it out. */
+  step?: PaymentStep | undefined;
   /** The framework's own request, handed to `resolveOrder` as it is. */
   raw: unknown;
   log: CheckoutLogger;

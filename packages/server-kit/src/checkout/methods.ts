@@ -36,6 +36,8 @@ export class MethodCatalog {
   readonly #client: PaydoClient;
   readonly #flight: SingleFlight<PaymentMethod[]>;
   readonly #offeredByList = new WeakMap<PaymentMethod[], Map<string, string>>();
+  /** Method id → its type, from the last list read (for metrics; never a Paydo call of its own). */
+  #types = new Map<string, string>();
 
   constructor(client: PaydoClient, ttlMs: number) {
     this.#client = client;
@@ -43,7 +45,16 @@ export class MethodCatalog {
   }
 
   list(): Promise<PaymentMethod[]> {
-    return this.#flight.run('methods', () => this.#client.paymentMethods.listAvailable());
+    return this.#flight.run('methods', async () => {
+      const methods = await this.#client.paymentMethods.listAvailable();
+      this.#types = new Map(methods.map((m) => [String(m.identifier), m.type || m.formType]));
+      return methods;
+    });
+  }
+
+  /** A method's type (`cards_international`…) as the last list read said, or `unknown`. */
+  typeOf(identifier: number | string | null | undefined): string {
+    return (identifier != null && this.#types.get(String(identifier))) || 'unknown';
   }
 
   /** The method `identifier` if an order in `currency` may use it. */

@@ -71,6 +71,11 @@ export interface PaymentUpdate {
   /** What told the kit: the IPN, a status check while the payer waited, or the kit's own sweep. */
   source: 'ipn' | 'status-check' | 'reconciliation';
   transaction: Transaction;
+  /**
+   * The OpenTelemetry trace this result was applied in (pay's, a poll's, the IPN's — linked to the
+   * payment's — or the sweep's), when a provider records it: keep it with the order to find the trace.
+   */
+  traceId?: string | undefined;
 }
 
 /** A refund Paydo confirmed, given to `onRefundUpdate` once per refund and status. */

@@ -233,12 +233,14 @@ export class PayAttempts {
           language: payment.language,
           paymentMethod: method.identifier,
           pageUrl,
+          traceparent: req.step?.traceparent(),
         });
         progress.transactionBefore = null;
       }
     }
     if (!invoiceId) throw new Error('unreachable: no invoice');
     ledger.noteInvoice(invoiceId, orderRef);
+    req.step?.note({ invoiceId });
     const payInvoiceId = invoiceId;
     const onPaydoPage = (): StoredResponse => {
       // The invoice carries the method and the payer's fields: Paydo's page opens on its form.
@@ -277,6 +279,7 @@ export class PayAttempts {
     }
     // The transaction is stored while its status is asked (a retry of this key finds it at Paydo).
     const tx = { txid, orderRef, invoiceId };
+    req.step?.note({ txid });
     ledger.noteTransaction(txid, orderRef, invoiceId);
     const next = await steps.forTransaction(tx, req, { saving: store.saveTransaction(tx), order });
     const body: PayResponse = { invoiceId, txid, next };

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Transaction } from '../client/schemas/transactions.ts';
 import { PaydoError, PaydoNotFoundError } from '../errors.ts';
 import type { InvoiceCheck } from '../store/store.ts';
+import { type CheckoutMetrics, inStep, STALE_OPEN_PAYMENT_MS } from '../telemetry.ts';
 import { InvoiceStatus, outcomeOfState, TransactionState } from '../vocabulary.ts';
 import type { Ledger } from './ledger.ts';
 import type { CheckoutLogger } from './logger.ts';
@@ -41,17 +42,21 @@ export class Reconciler {
   readonly #o: ResolvedPluginOptions;
   readonly #ledger: Ledger;
   readonly #log: CheckoutLogger;
+  readonly #metrics: CheckoutMetrics | undefined;
   readonly #owner = randomUUID();
+  /** Open invoices older than the threshold seen by the sweep running now. */
+  #staleOpen = 0;
   #timer: NodeJS.Timeout | null = null;
   #running: Promise<ReconcileSummary> | null = null;
   /** Consecutive sweeps that Paydo's unavailability cut short: the next one waits longer. */
   #failures = 0;
   #closed = false;
 
-  constructor(options: ResolvedPluginOptions, ledger: Ledger, log: CheckoutLogger) {
+  constructor(options: ResolvedPluginOptions, ledger: Ledger, log: CheckoutLogger, metrics?: CheckoutMetrics) {
     this.#o = options;
     this.#ledger = ledger;
     this.#log = log;
+    this.#metrics = metrics;
   }
 
   /** Starts the timer (`reconcileIntervalMs`; 0: no timer). */
@@ -83,17 +88,23 @@ export class Reconciler {
    * otherwise only those due.
    */
   reconcile(options: { all?: boolean } = {}): Promise<ReconcileSummary> {
-    this.#running ??= this.#sweep(options.all === true).finally(() => {
+    this.#running ??= inStep('reconciliation', this.#log, {}, (step) =>
+      this.#sweep(options.all === true, step.log, step.traceId).then((summary) => {
+        step.note({ outcome: summary.skipped ? 'skipped' : summary.errors ? 'incomplete' : 'complete' });
+        return summary;
+      }),
+    ).finally(() => {
       this.#running = null;
     });
     return this.#running;
   }
 
-  async #sweep(all: boolean): Promise<ReconcileSummary> {
+  async #sweep(all: boolean, log: CheckoutLogger, traceId: string | undefined): Promise<ReconcileSummary> {
     const { store } = this.#o;
     const summary: ReconcileSummary = { checked: 0, applied: 0, duplicates: 0, errors: 0, skipped: false };
     if (!(await store.acquireLease(LEASE, this.#owner, LEASE_MS))) return { ...summary, skipped: true };
     let unavailable = false;
+    this.#staleOpen = 0;
     try {
       const horizon = all ? Number.MAX_SAFE_INTEGER : Date.now();
       // Each invoice once per sweep: one checked now is due again later, and `all` would see it again.
@@ -103,7 +114,7 @@ export class Reconciler {
         if (due.length === 0) break;
         for (const invoice of due) {
           seen.add(invoice.invoiceId);
-          if (!(await this.#check(invoice, summary))) {
+          if (!(await this.#check(invoice, summary, log, traceId))) {
             unavailable = true;
             break;
           }
@@ -115,14 +126,21 @@ export class Reconciler {
       await store.releaseLease(LEASE, this.#owner).catch(() => {});
     }
     this.#failures = unavailable ? this.#failures + 1 : 0;
+    // A sweep cut short saw only part of the open invoices: the gauge keeps the last full count.
+    if (!unavailable) this.#metrics?.staleOpen(this.#staleOpen);
     if (summary.applied || summary.duplicates || summary.errors) {
-      this.#log.info({ reconciliation: summary }, 'paydo: reconciliation found results no IPN had brought');
+      log.info({ reconciliation: summary }, 'paydo: reconciliation found results no IPN had brought');
     }
     return summary;
   }
 
   /** Asks Paydo about one invoice and settles what it finds. False when Paydo is unavailable. */
-  async #check(due: InvoiceCheck, summary: ReconcileSummary): Promise<boolean> {
+  async #check(
+    due: InvoiceCheck,
+    summary: ReconcileSummary,
+    log: CheckoutLogger,
+    traceId: string | undefined,
+  ): Promise<boolean> {
     const { client, store, reconcileIntervalMs } = this.#o;
     // With the timer off (0), a merchant's own scheduler sweeps: an open invoice is due again in 5 minutes.
     const interval = reconcileIntervalMs || 300_000;
@@ -132,7 +150,10 @@ export class Reconciler {
       invoice = await client.invoices.retrieve(due.invoiceId);
     } catch (error) {
       if (error instanceof PaydoNotFoundError) {
-        this.#log.warn({ invoiceId: due.invoiceId }, 'paydo: reconciliation: Paydo does not know this invoice');
+        log.warn(
+          { orderRef: due.orderRef, invoiceId: due.invoiceId, code: 'paydo_not_found' },
+          'paydo: reconciliation: Paydo does not know this invoice',
+        );
         await store.scheduleInvoiceCheck(due.invoiceId, {
           nextCheckAt: null,
           finalAt: due.finalAt,
@@ -141,6 +162,7 @@ export class Reconciler {
         return true;
       }
       summary.errors++;
+      this.#metrics?.finding('error');
       return !(error instanceof PaydoError && error.retryable);
     }
     summary.checked++;
@@ -171,23 +193,28 @@ export class Reconciler {
           invoiceId: due.invoiceId,
           source: 'reconciliation',
           request: null,
-          log: this.#log,
+          log,
+          traceId,
         });
         if (result.outcome === 'applied') {
           if (result.status === 'duplicate') summary.duplicates++;
           else summary.applied++;
+          this.#metrics?.finding(result.status === 'duplicate' ? 'duplicate' : 'applied');
         } else if (result.outcome === 'failed') {
           summary.errors++;
+          this.#metrics?.finding('error');
           retry = true;
         } else if (result.outcome === 'rejected') {
-          this.#log.warn(
-            { txid, invoiceId: due.invoiceId, reason: result.reason },
+          this.#metrics?.finding('not_ours');
+          log.warn(
+            { txid, orderRef: due.orderRef, invoiceId: due.invoiceId, reason: result.reason },
             'paydo: reconciliation: not this order',
           );
         }
       }
     }
     const final = FINAL_INVOICE.includes(invoice.status);
+    if (!final && now - due.createdAt > STALE_OPEN_PAYMENT_MS) this.#staleOpen++;
     const finalAt = final ? (due.finalAt ?? now) : null;
     const checks = due.checks + 1;
     let nextCheckAt: number | null;

@@ -99,6 +99,7 @@ export class TransactionSteps {
       request: req.raw,
       log: req.log,
       order: fromPay?.order,
+      step: req.step,
     });
     if (result.outcome === 'rejected') {
       req.log.error({ txid: tx.txid, reason: result.reason }, 'paydo: transaction does not match the order');
@@ -125,6 +126,7 @@ export class TransactionSteps {
     }
     const { txid } = p.data;
     const orderRef = q.data.order;
+    req.step?.note({ txid, orderRef });
     // No order of the merchant's has control characters in its reference: nothing to look up.
     if (!OrderRef.safeParse(orderRef).success) throw transactionNotFound();
     const known = await this.#ledger.bindingOf(txid);
@@ -134,6 +136,7 @@ export class TransactionSteps {
         : null
       : await this.#adoptFromInvoices(txid, orderRef, req);
     if (!tx) throw transactionNotFound();
+    if (tx !== 'not-yet') req.step?.note({ invoiceId: tx.invoiceId });
     if (tx === 'not-yet') return { txid, next: { type: 'wait', afterMs: this.#o.pollIntervalMs } };
     return { txid, next: await this.forTransaction(tx, req) };
   }

@@ -2,7 +2,13 @@ import { Agent, type Dispatcher } from 'undici';
 import { z } from 'zod';
 import { type FieldErrors, PaydoNotFoundError, PaydoUnexpectedResponseError, PaydoValidationError } from '../errors.ts';
 import { signInvoice } from '../signature.ts';
-import { type CallOptions, type PaydoAnswer, parseAnswer, RequestSender } from './request-sender.ts';
+import {
+  type CallOptions,
+  type PaydoAnswer,
+  type PaydoReachability,
+  parseAnswer,
+  RequestSender,
+} from './request-sender.ts';
 import { defaultRetryPolicy, type RetryPolicy } from './retry.ts';
 import { CardToken, CreateCardTokenParams } from './schemas/card-tokens.ts';
 import { CreateInvoiceParams, Invoice } from './schemas/invoices.ts';
@@ -97,6 +103,14 @@ export class PaydoClient {
     });
   }
 
+  /**
+   * When Paydo last answered a call of this client (any answer but 5xx or 429) and when a call last
+   * got no such answer (ms since the epoch, null before the first): what the health route reads.
+   */
+  reachability(): Readonly<PaydoReachability> {
+    return this.#sender.reachability;
+  }
+
   /** Closes the client's own connection pool (not a dispatcher you passed in). */
   async close(): Promise<void> {
     await this.#ownedDispatcher?.close();
@@ -108,6 +122,7 @@ export class PaydoClient {
       const answer = await this.#sender.send({
         method: 'GET',
         path: `/instrument-settings/payment-methods/available-for-application/${encodeURIComponent(this.projectId)}`,
+        template: '/instrument-settings/payment-methods/available-for-application/{projectId}',
         auth: true,
         ...options,
       });
@@ -123,13 +138,19 @@ export class PaydoClient {
       const answer = await this.#sender.send({
         method: 'POST',
         path: '/invoices/create',
+        template: '/invoices/create',
         body: { publicKey: this.#publicKey, ...p, signature },
         ...options,
       });
       return { invoiceId: createdId(answer, 'invoice creation'), signature };
     },
     retrieve: async (invoiceId: string, options: CallOptions = {}) => {
-      const answer = await this.#sender.send({ method: 'GET', path: `/invoices/${encodeId(invoiceId)}`, ...options });
+      const answer = await this.#sender.send({
+        method: 'GET',
+        path: `/invoices/${encodeId(invoiceId)}`,
+        template: '/invoices/{invoiceId}',
+        ...options,
+      });
       return parseAnswer(Invoice, answer.data, 'get invoice');
     },
   };
@@ -141,6 +162,7 @@ export class PaydoClient {
       const answer = await this.#sender.send({
         method: 'POST',
         path: '/payment-tools/card-token/create',
+        template: '/payment-tools/card-token/create',
         body: p,
         ...options,
       });
@@ -152,7 +174,13 @@ export class PaydoClient {
     /** Creates the checkout transaction for an invoice. Never retried after it was sent. */
     create: async (params: z.input<typeof CreateCheckoutTransactionParams>, options: CallOptions = {}) => {
       const p = validateParams(CreateCheckoutTransactionParams, params);
-      const answer = await this.#sender.send({ method: 'POST', path: '/checkout/create', body: p, ...options });
+      const answer = await this.#sender.send({
+        method: 'POST',
+        path: '/checkout/create',
+        template: '/checkout/create',
+        body: p,
+        ...options,
+      });
       const result = parseAnswer(CheckoutTransactionResult, answer.data, 'checkout transaction creation');
       return { ...result, txid: answer.identifier ?? result.txid ?? null };
     },
@@ -161,6 +189,7 @@ export class PaydoClient {
       const answer = await this.#sender.send({
         method: 'GET',
         path: `/checkout/check-transaction-status/${encodeId(txid)}`,
+        template: '/checkout/check-transaction-status/{txid}',
         ...options,
       });
       return parseAnswer(TransactionStatus, answer.data, 'check transaction status');
@@ -170,6 +199,7 @@ export class PaydoClient {
       const answer = await this.#sender.send({
         method: 'GET',
         path: `/checkout/check-invoice-status/${encodeId(invoiceId)}`,
+        template: '/checkout/check-invoice-status/{invoiceId}',
         ...options,
       });
       return parseAnswer(TransactionStatus, answer.data, 'check invoice status');
@@ -179,6 +209,7 @@ export class PaydoClient {
       const answer = await this.#sender.send({
         method: 'GET',
         path: `/transactions/${encodeId(txid)}`,
+        template: '/transactions/{txid}',
         ...(this.#v2BaseUrl && { baseUrl: this.#v2BaseUrl }),
         auth: true,
         ...options,
@@ -192,6 +223,7 @@ export class PaydoClient {
       const answer = await this.#sender.send({
         method: 'GET',
         path: `/transactions/filter?query[identifiers]=${ids}`,
+        template: '/transactions/filter',
         auth: true,
         ...options,
       });
@@ -206,6 +238,7 @@ export class PaydoClient {
       const answer = await this.#sender.send({
         method: 'POST',
         path: '/checkout/void',
+        template: '/checkout/void',
         body: { invoiceIdentifier },
         ...options,
       });
@@ -220,6 +253,7 @@ export class PaydoClient {
       const answer = await this.#sender.send({
         method: 'POST',
         path: '/refunds/create',
+        template: '/refunds/create',
         body: p,
         auth: true,
         ...options,
@@ -233,6 +267,7 @@ export class PaydoClient {
         answer = await this.#sender.send({
           method: 'GET',
           path: `/refunds/user-refunds?query[identifier]=${encodeURIComponent(refundId)}`,
+          template: '/refunds/user-refunds',
           auth: true,
           ...options,
         });
@@ -245,7 +280,13 @@ export class PaydoClient {
       return list.find((r) => r.identifier === refundId) ?? null;
     },
     list: async (options: CallOptions = {}) => {
-      const answer = await this.#sender.send({ method: 'GET', path: '/refunds/user-refunds', auth: true, ...options });
+      const answer = await this.#sender.send({
+        method: 'GET',
+        path: '/refunds/user-refunds',
+        template: '/refunds/user-refunds',
+        auth: true,
+        ...options,
+      });
       return parseAnswer(RefundList, answer.data, 'list refunds');
     },
   };

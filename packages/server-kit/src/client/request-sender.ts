@@ -16,6 +16,7 @@ import {
   PaydoValidationError,
   redact,
 } from '../errors.ts';
+import { type PaydoCallTelemetry, paydoCallTelemetry } from '../telemetry.ts';
 import { type RetryPolicy, withRetry } from './retry.ts';
 import { ErrorEnvelope, SuccessEnvelope } from './schemas/common.ts';
 
@@ -41,6 +42,8 @@ export interface SenderConfig {
 export interface SendRequest extends CallOptions {
   method: 'GET' | 'POST';
   path: string;
+  /** The path with its ids as `{name}` (`/invoices/{invoiceId}`): the span's `url.template`. */
+  template: string;
   /** Another API root than the client's for this call (`/v2` endpoints). */
   baseUrl?: string | undefined;
   body?: unknown;
@@ -60,8 +63,17 @@ export interface PaydoAnswer {
 // System error codes that mean the connection was never made: nothing was sent.
 const NOT_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH']);
 
+/** When Paydo last answered (any status below 500 but 429) and when a call last failed to get such an answer. */
+export interface PaydoReachability {
+  answeredAt: number | null;
+  failedAt: number | null;
+}
+
 export class RequestSender {
   readonly #config: SenderConfig;
+  readonly #telemetry: PaydoCallTelemetry = paydoCallTelemetry();
+  readonly #urls = new Map<string, URL>();
+  readonly reachability: PaydoReachability = { answeredAt: null, failedAt: null };
 
   constructor(config: SenderConfig) {
     this.#config = config;
@@ -69,11 +81,35 @@ export class RequestSender {
 
   send(req: SendRequest): Promise<PaydoAnswer> {
     return withRetry(this.#config.retry, { idempotent: req.method === 'GET', signal: req.signal }, () =>
-      this.#sendOnce(req),
+      this.#sendTraced(req),
     );
   }
 
-  async #sendOnce(req: SendRequest): Promise<PaydoAnswer> {
+  /** One attempt, as its own CLIENT span (a retry is another span, as the HTTP conventions say). */
+  #sendTraced(req: SendRequest): Promise<PaydoAnswer> {
+    const base = req.baseUrl ?? this.#config.baseUrl;
+    let url = this.#urls.get(base);
+    if (!url) {
+      url = new URL(base);
+      this.#urls.set(base, url);
+    }
+    const template = url.pathname.replace(/\/+$/, '') + req.template;
+    return this.#telemetry.call(req.method, template, url, async (done) => {
+      try {
+        const answer = await this.#sendOnce(req, done);
+        this.reachability.answeredAt = Date.now();
+        return answer;
+      } catch (error) {
+        const status = done.statusCode;
+        if (status !== undefined && status < 500 && status !== 429) this.reachability.answeredAt = Date.now();
+        else if (!(error instanceof PaydoAuthenticationError && status === undefined))
+          this.reachability.failedAt = Date.now();
+        throw error;
+      }
+    });
+  }
+
+  async #sendOnce(req: SendRequest, done: { statusCode?: number }): Promise<PaydoAnswer> {
     const config = this.#config;
     if (req.auth && !config.jwt) {
       throw new PaydoAuthenticationError('This call needs the JWT from your Paydo account: pass `jwt` to the client.', {
@@ -105,6 +141,7 @@ export class RequestSender {
     }
 
     const statusCode = response.statusCode;
+    done.statusCode = statusCode;
     const body = parseJson(text);
     const identifierHeader = response.headers.identifier;
     const identifier = Array.isArray(identifierHeader) ? identifierHeader[0] : identifierHeader;

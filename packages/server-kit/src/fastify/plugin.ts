@@ -13,6 +13,7 @@ import {
 import type { ReconcileSummary } from '../checkout/reconciliation.ts';
 import type { PaydoClient } from '../client/client.ts';
 import { isStoreUnavailable, StoreUnavailableError } from '../store/store.ts';
+import { logIdsOf } from '../telemetry.ts';
 import { clientIp } from './client-address.ts';
 import { checkoutRoutes } from './routes.ts';
 
@@ -149,12 +150,16 @@ async function routes(app: FastifyInstance, engine: CheckoutEngine): Promise<voi
     const answer = (e: CheckoutHttpError) => {
       // The log line carries the same catalogue code as the answer, and what only the merchant may read.
       const level = e.statusCode >= 500 ? 'error' : 'info';
-      request.log[level]({ code: e.body.error, status: e.statusCode, detail: e.detail }, `paydo: ${e.body.error}`);
+      // …and the payment's ids (order ref, invoice, transaction, trace id) the engine attached.
+      request.log[level](
+        { ...logIdsOf(e), code: e.body.error, status: e.statusCode, detail: e.detail },
+        `paydo: ${e.body.error}`,
+      );
       return reply.code(e.statusCode).send(e.body);
     };
     if (error instanceof CheckoutHttpError) return answer(error);
     if (isStoreUnavailable(error)) {
-      request.log.warn({ err: error }, 'paydo: the store is unavailable');
+      request.log.warn({ ...logIdsOf(error), err: error }, 'paydo: the store is unavailable');
       return answer(storeUnavailable());
     }
     if (error.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') {
@@ -167,7 +172,7 @@ async function routes(app: FastifyInstance, engine: CheckoutEngine): Promise<voi
       return answer(new CheckoutHttpError('validation', 'The request body is not valid JSON.', { status: 400 }));
     }
     // Never echo the error: it could carry request data. Log it (redacted) and answer plainly.
-    request.log.error({ err: error, code: 'internal' }, 'paydo: unexpected error');
+    request.log.error({ ...logIdsOf(error), err: error, code: 'internal' }, 'paydo: unexpected error');
     return reply.code(500).send(internalError().body);
   });
   app.setNotFoundHandler((_request, reply) =>

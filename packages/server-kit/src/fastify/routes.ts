@@ -49,6 +49,13 @@ export function checkoutRoutes(
     return answer;
   });
 
+  // For load balancers and probes: no rate limit (a probe every second must never be refused), no
+  // Paydo call per request (the engine answers from its last reading), never cached by a proxy.
+  app.get('/health', async (_request, reply) => {
+    const answer = await engine.health();
+    return reply.code(answer.statusCode).header('cache-control', 'no-store').send(answer.body);
+  });
+
   // Paydo echoes the invoice's metadata (< 800 kB) in every IPN: this route alone takes large bodies.
   app.post('/ipn', { bodyLimit: engine.options.ipnBodyLimit }, async (request, reply) => {
     const answer = await engine.ipn(request.body, checkoutRequest(request, trust));

@@ -181,3 +181,17 @@ export async function decide(h: Harness, kind: 'acs' | 'wallet', txid: string, d
   });
   return res.headers.get('location');
 }
+
+/** The payer types a card on the emulator's card page (Paydo's page) for the invoice. */
+export async function payOnPaydoPage(h: Harness, invoiceId: string, pan: string) {
+  const res = await fetch(`${h.sandbox.url}/_sandbox/hosted/${invoiceId}/card`, {
+    method: 'POST',
+    body: new URLSearchParams({ pan, expirationDate: '12/39', cvv: '123', holderName: 'Ada Lovelace' }),
+    redirect: 'manual',
+  });
+  const html = res.status === 200 ? await res.text() : '';
+  // A 3-D Secure card stops at the bank's page (its form names the transaction).
+  const acs = /\/_sandbox\/acs\/([\w-]+)/.exec(html)?.[1];
+  const txid = acs ?? new URL(res.headers.get('location') ?? 'http://x/').searchParams.get('paydo_txid');
+  return txid as string;
+}

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { MemoryStore } from '../../src/fastify/index.ts';
-import { addOrder, CARD, decide, type Harness, next, pay, startHarness } from './harness.ts';
+import { addOrder, CARD, decide, type Harness, next, pay, payOnPaydoPage, startHarness } from './harness.ts';
 
 // The order's ledger and reconciliation (issue: "One payment engine").
 
@@ -14,20 +14,6 @@ async function harness(plugin: Parameters<typeof startHarness>[0] = {}) {
   const h = await startHarness(plugin);
   opened.push(h);
   return h;
-}
-
-/** The payer types a card on the emulator's card page (Paydo's page) for the invoice. */
-async function payOnPaydoPage(h: Harness, invoiceId: string, pan: string) {
-  const res = await fetch(`${h.sandbox.url}/_sandbox/hosted/${invoiceId}/card`, {
-    method: 'POST',
-    body: new URLSearchParams({ pan, expirationDate: '12/39', cvv: '123', holderName: 'Ada Lovelace' }),
-    redirect: 'manual',
-  });
-  const html = res.status === 200 ? await res.text() : '';
-  // A 3-D Secure card stops at the bank's page (its form names the transaction).
-  const acs = /\/_sandbox\/acs\/([\w-]+)/.exec(html)?.[1];
-  const txid = acs ?? new URL(res.headers.get('location') ?? 'http://x/').searchParams.get('paydo_txid');
-  return txid as string;
 }
 
 const payer = { email: 'ada@example.com', name: 'Ada Lovelace' };
