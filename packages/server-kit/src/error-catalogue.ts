@@ -141,7 +141,8 @@ export const ERROR_CATALOGUE = {
     audience: 'payer',
     httpStatus: [],
     retryable: false,
-    payerMessage: 'The payment did not go through.',
+    // Neutral: the payer chose this; the widget says it above the form, no field marked.
+    payerMessage: 'The payment was cancelled. You can choose another way to pay.',
     explanation: 'The payer cancelled on Paydo’s or the wallet’s page, or the transaction was voided.',
     fix: 'Nothing on your side. The payer pays again when ready.',
   },

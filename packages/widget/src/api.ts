@@ -66,8 +66,9 @@ export const api = {
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify(body),
     }),
-  next: (base: string, txid: string, orderRef: string) =>
+  next: (base: string, txid: string, orderRef: string, signal: AbortSignal | null = null) =>
     call<NextResponse>(
       join(base, `/transactions/${encodeURIComponent(txid)}/next?order=${encodeURIComponent(orderRef)}`),
+      { signal },
     ),
 };

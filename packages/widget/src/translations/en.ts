@@ -51,6 +51,12 @@ export const en = {
   insufficient_funds: 'The card has insufficient funds.',
   incorrect_cvv: 'The security code is wrong.',
   three_d_secure_failed: 'The bank did not confirm the payment.',
+  payment_cancelled: 'The payment was cancelled. You can choose another way to pay.',
+  bankCard: 'Bank card',
+  bankTransfer: 'Bank transfer',
+  eWallet: 'E-wallet',
+  digits: (n: number | string) => `Enter ${n} digits.`,
+  onlyDigits: 'Use digits only.',
 };
 
 export type Strings = typeof en;

@@ -55,6 +55,12 @@ const es: Dictionary = {
   insufficient_funds: 'La tarjeta no tiene fondos suficientes.',
   incorrect_cvv: 'El código de seguridad es incorrecto.',
   three_d_secure_failed: 'El banco no confirmó el pago.',
+  payment_cancelled: 'El pago se canceló. Puedes elegir otra forma de pago.',
+  bankCard: 'Tarjeta bancaria',
+  bankTransfer: 'Transferencia bancaria',
+  eWallet: 'Monedero electrónico',
+  digits: (n) => `Introduce ${n} dígitos.`,
+  onlyDigits: 'Usa solo dígitos.',
 };
 
 export default es;

@@ -55,6 +55,12 @@ const fi: Dictionary = {
   insufficient_funds: 'Kortilla ei ole riittävästi katetta.',
   incorrect_cvv: 'Turvakoodi on väärin.',
   three_d_secure_failed: 'Pankki ei vahvistanut maksua.',
+  payment_cancelled: 'Maksu peruutettiin. Voit valita toisen maksutavan.',
+  bankCard: 'Pankkikortti',
+  bankTransfer: 'Pankkisiirto',
+  eWallet: 'Sähköinen lompakko',
+  digits: (n) => `Anna ${n} numeroa.`,
+  onlyDigits: 'Käytä vain numeroita.',
 };
 
 export default fi;

@@ -56,6 +56,12 @@ const it: Dictionary = {
   insufficient_funds: 'Fondi insufficienti sulla carta.',
   incorrect_cvv: 'Il codice di sicurezza è errato.',
   three_d_secure_failed: 'La banca non ha confermato il pagamento.',
+  payment_cancelled: 'Il pagamento è stato annullato. Puoi scegliere un altro metodo di pagamento.',
+  bankCard: 'Carta bancaria',
+  bankTransfer: 'Bonifico bancario',
+  eWallet: 'Portafoglio elettronico',
+  digits: (n) => `Inserisci ${n} cifre.`,
+  onlyDigits: 'Usa solo cifre.',
 };
 
 export default it;

@@ -56,6 +56,12 @@ const nl: Dictionary = {
   insufficient_funds: 'Er staat niet genoeg saldo op de kaart.',
   incorrect_cvv: 'De beveiligingscode is onjuist.',
   three_d_secure_failed: 'De bank heeft de betaling niet bevestigd.',
+  payment_cancelled: 'De betaling is geannuleerd. Je kunt een andere betaalmethode kiezen.',
+  bankCard: 'Bankkaart',
+  bankTransfer: 'Bankoverschrijving',
+  eWallet: 'E-wallet',
+  digits: (n) => `Voer ${n} cijfers in.`,
+  onlyDigits: 'Gebruik alleen cijfers.',
 };
 
 export default nl;

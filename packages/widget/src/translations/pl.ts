@@ -58,6 +58,12 @@ const pl: Dictionary = {
   insufficient_funds: 'Na karcie brakuje środków.',
   incorrect_cvv: 'Kod bezpieczeństwa jest nieprawidłowy.',
   three_d_secure_failed: 'Bank nie potwierdził płatności.',
+  payment_cancelled: 'Płatność została anulowana. Możesz wybrać inną metodę płatności.',
+  bankCard: 'Karta płatnicza',
+  bankTransfer: 'Przelew bankowy',
+  eWallet: 'Portfel elektroniczny',
+  digits: (n) => `Wpisz ${typeof n === 'number' ? plural(n, 'cyfrę', 'cyfry', 'cyfr') : `${n} cyfr`}.`,
+  onlyDigits: 'Używaj tylko cyfr.',
 };
 
 export default pl;

@@ -56,6 +56,12 @@ const pt: Dictionary = {
   insufficient_funds: 'O cartão não tem saldo suficiente.',
   incorrect_cvv: 'O código de segurança está errado.',
   three_d_secure_failed: 'O banco não confirmou o pagamento.',
+  payment_cancelled: 'O pagamento foi cancelado. Pode escolher outra forma de pagamento.',
+  bankCard: 'Cartão bancário',
+  bankTransfer: 'Transferência bancária',
+  eWallet: 'Carteira eletrónica',
+  digits: (n) => `Introduza ${n} dígitos.`,
+  onlyDigits: 'Use apenas dígitos.',
 };
 
 export default pt;

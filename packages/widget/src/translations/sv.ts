@@ -55,6 +55,12 @@ const sv: Dictionary = {
   insufficient_funds: 'Det finns inte tillräckligt med pengar på kortet.',
   incorrect_cvv: 'Säkerhetskoden är fel.',
   three_d_secure_failed: 'Banken bekräftade inte betalningen.',
+  payment_cancelled: 'Betalningen avbröts. Du kan välja ett annat betalningssätt.',
+  bankCard: 'Bankkort',
+  bankTransfer: 'Banköverföring',
+  eWallet: 'E-plånbok',
+  digits: (n) => `Ange ${n} siffror.`,
+  onlyDigits: 'Använd bara siffror.',
 };
 
 export default sv;

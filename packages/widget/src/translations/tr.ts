@@ -55,6 +55,12 @@ const tr: Dictionary = {
   insufficient_funds: 'Kartta yeterli bakiye yok.',
   incorrect_cvv: 'Güvenlik kodu yanlış.',
   three_d_secure_failed: 'Banka ödemeyi onaylamadı.',
+  payment_cancelled: 'Ödeme iptal edildi. Başka bir ödeme yöntemi seçebilirsiniz.',
+  bankCard: 'Banka kartı',
+  bankTransfer: 'Banka havalesi',
+  eWallet: 'E-cüzdan',
+  digits: (n) => `${n} haneli bir sayı girin.`,
+  onlyDigits: 'Yalnızca rakam kullanın.',
 };
 
 export default tr;

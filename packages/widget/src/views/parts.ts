@@ -1,0 +1,23 @@
+import { html, nothing, type TemplateResult } from 'lit';
+
+/** What every view draws with: the strings, and the element's handlers. */
+export interface ViewContext {
+  t: import('../translations/localize.ts').Strings;
+  /** The order's amount, formatted for the payer's language ('' while loading). */
+  amount: string;
+  description: string;
+}
+
+export const spinner = html`<span class="spinner" aria-hidden="true"></span>`;
+
+export function headerView(c: ViewContext): TemplateResult {
+  return html`<div part="header">
+      <span class="muted">${c.description || c.t.total}</span>
+      <span part="amount">${c.amount || '\u00a0'}</span>
+    </div>`;
+}
+
+/** The loading, waiting and result views: a heading that takes focus, and what the payer can do. */
+export function statusView(kind: string, title: string, extra: unknown = nothing): TemplateResult {
+  return html`<div part="status" class=${kind}><h2 tabindex="-1">${title}</h2>${extra}</div>`;
+}
