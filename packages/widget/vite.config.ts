@@ -45,7 +45,9 @@ function minifyTemplates(): Plugin {
                   : raw
                       .replace(/>\s*\n\s*/g, '>')
                       .replace(/\s*\n\s*</g, '<')
-                      .replace(/\s*\n\s*/g, ' ');
+                      .replace(/\s*\n\s*/g, ' ')
+                      // part="field" → part=field: a value of letters, digits and dashes needs no quotes.
+                      .replace(/(\s[\w-]+)="([\w-]+)"/g, '$1=$2');
               if (text !== raw) edits.push({ start: q.start, end: q.end, text });
             }
           }

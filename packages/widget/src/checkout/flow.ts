@@ -38,8 +38,9 @@ type ViewName = View['name'];
 
 /**
  * The flow as data: for each view, the events it answers and the view each one leads to. An event a
- * view does not list is ignored (a late answer cannot move a finished checkout). `load` (a new
- * order, Back to a restored page) leads to `loading` from every view.
+ * view does not list is ignored (a late answer cannot move a finished checkout); a view that is not
+ * listed (redirecting, hosted, success, gave-up) ends the flow. `load` (a new order, Back to a
+ * restored page) leads to `loading` from every view.
  */
 const FLOW = {
   loading: { loaded: 'form', wait: 'waiting', paid: 'success', failed: 'error' },
@@ -54,7 +55,6 @@ const FLOW = {
     paid: 'success',
     failed: 'error',
   },
-  redirecting: {},
   waiting: {
     wait: 'waiting',
     open: 'action',
@@ -67,13 +67,10 @@ const FLOW = {
     failed: 'error',
   },
   action: { leave: 'redirecting', another: 'form' },
-  hosted: {},
-  success: {},
-  'gave-up': {},
   error: { retry: 'form', wait: 'waiting', failed: 'error' },
-} as const satisfies Record<ViewName, Record<string, ViewName>>;
+} as const satisfies Partial<Record<ViewName, Record<string, ViewName>>>;
 
-type FlowEvent = { [V in ViewName]: keyof (typeof FLOW)[V] }[ViewName] | 'load';
+type FlowEvent = { [V in keyof typeof FLOW]: keyof (typeof FLOW)[V] }[keyof typeof FLOW] | 'load';
 
 /** Declines that are nobody's card: said at the top of the form, no field marked, nothing cleared. */
 const NOT_THE_CARD: readonly DeclineCode[] = ['payment_cancelled', 'payment_timed_out'];
@@ -124,14 +121,12 @@ export class CheckoutFlow implements ReactiveController {
 
   hostConnected(): void {
     document.addEventListener('visibilitychange', this.#onVisibility);
-    addEventListener('pageshow', this.#onPageShow);
     // Moved in the DOM while waiting: polling stopped on disconnect, so it starts again.
     if (this.view.name === 'waiting') this.#wait(this.view.txid, false);
   }
 
   hostDisconnected(): void {
     document.removeEventListener('visibilitychange', this.#onVisibility);
-    removeEventListener('pageshow', this.#onPageShow);
     this.#loop?.abort(); // an answer still in flight starts nothing
   }
 
@@ -142,7 +137,7 @@ export class CheckoutFlow implements ReactiveController {
 
   /** Moves along `FLOW`; false (and nothing changes) when the current view does not answer `event`. */
   #send(event: FlowEvent, data: object = {}, announce?: string): boolean {
-    const name = event === 'load' ? 'loading' : (FLOW[this.view.name] as Record<string, ViewName>)[event];
+    const name = event === 'load' ? 'loading' : (FLOW as Record<string, Record<string, ViewName>>)[this.view.name]?.[event];
     if (!name) return false;
     this.view = { name, ...data } as View;
     if (announce !== undefined) this.announcement = announce;
@@ -405,11 +400,6 @@ export class CheckoutFlow implements ReactiveController {
   #onVisibility = (): void => {
     // Polling pauses while the tab is hidden and resumes at once when it shows again.
     if (document.visibilityState === 'visible' && this.view.name === 'waiting') this.#wait(this.view.txid, false);
-  };
-
-  /** Back to a page the browser kept (back/forward cache) while it was leaving: ask the server again. */
-  #onPageShow = (event: PageTransitionEvent): void => {
-    if (event.persisted && this.view.name === 'redirecting') void this.load();
   };
 
   async #poll(txid: string, resuming: boolean, delay: number, signal: AbortSignal): Promise<void> {

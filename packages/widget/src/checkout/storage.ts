@@ -4,10 +4,9 @@
  */
 export function readKept(key: string): Record<string, string> {
   try {
-    const value: unknown = JSON.parse(sessionStorage.getItem(key) ?? '{}');
-    if (!value || typeof value !== 'object' || Array.isArray(value)) return {};
-    // Only strings come back: a value another script left there cannot reach the inputs as an object.
-    return Object.fromEntries(Object.entries(value).filter(([, v]) => typeof v === 'string'));
+    // Only strings come back: whatever else another script left there never reaches an input.
+    const kept: object = JSON.parse(sessionStorage.getItem(key) ?? '{}') ?? {};
+    return Object.fromEntries(Object.entries(kept).filter(([, v]) => typeof v === 'string'));
   } catch {
     return {};
   }

@@ -30,13 +30,11 @@ export function named(method: CheckoutMethod, cardHere: boolean): string[] {
 
 /**
  * What a method's pattern asks for, in words, when it says it plainly: `^\d{10}$` → "Enter 10 digits.",
- * `^\d{8,12}$` → "Enter 8–12 digits.", `^\d+$` → "Use digits only."; any other pattern → "not valid".
+ * `^\d{8,12}$` → "Enter 8–12 digits."; any other pattern → "The format is not valid.".
  */
 export function patternMessage(pattern: string, t: Strings): string {
-  const m = /^\^(?:\\d|\[0-9\])(?:\{(\d+)(?:,(\d+))?\}|(\+))\$$/.exec(pattern);
-  if (!m) return t.invalidFormat;
-  if (m[3]) return t.onlyDigits;
-  return t.digits(m[2] ? `${m[1]}–${m[2]}` : Number(m[1]));
+  const m = /^\^(?:\\d|\[0-9\])\{(\d+)(?:,(\d+))?\}\$$/.exec(pattern);
+  return m ? t.digits(m[2] ? `${m[1]}–${m[2]}` : Number(m[1])) : t.invalidFormat;
 }
 
 export function emailProblem(value: string, t: Strings): string | null {

@@ -1,9 +1,7 @@
-import type { CheckoutMethod } from '@paydo-checkout/server-kit/protocol';
 import { html, LitElement, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import { CheckoutFlow } from '../checkout/flow.ts';
-import { FORM_TYPE_CARDS } from '../checkout/method-types.ts';
 import type { PaydoEventDetail, PaydoEventName } from '../events.ts';
-import { formView, type FormHandlers, type FormState } from '../views/form.ts';
+import { formView } from '../views/form.ts';
 import { headerView, spinner, statusView, type ViewContext } from '../views/parts.ts';
 import {
   chain,
@@ -18,18 +16,6 @@ import { styles } from './paydo-checkout.styles.ts';
 
 /** Languages written right to left (a merchant's own, e.g. Arabic or Hebrew). */
 const RTL = /^(ar|ckb|dv|fa|he|ps|sd|ug|ur|yi)\b/;
-
-/** The skeleton's form: the usual one (a card method and another, the e-mail, the card fields). */
-const OUTLINE: FormState = {
-  methods: [FORM_TYPE_CARDS, ''].map((formType, id) => ({ id, title: '', logo: null, type: '', formType, fields: [] })),
-  selected: null,
-  cardHere: true,
-  busy: true,
-  values: {},
-  errors: {},
-  brand: '',
-};
-OUTLINE.selected = OUTLINE.methods[0] ?? null;
 
 /**
  * A drop-in Paydo checkout: method choice, payer fields, card form, 3-D Secure
@@ -87,12 +73,13 @@ OUTLINE.selected = OUTLINE.methods[0] ?? null;
 export class PaydoCheckout extends LitElement {
   static override styles = styles;
   static override properties = {
-    api: { type: String },
-    order: { type: String },
+    // String is the default type.
+    api: {},
+    order: {},
     // The native `lang` attribute drives the strings; `el.lang = 'ru'` sets it too.
-    locale: { type: String, attribute: 'lang' },
+    locale: { attribute: 'lang' },
     strings: { attribute: false },
-    methods: { type: String },
+    methods: {},
     maxWaitMs: { type: Number, attribute: 'max-wait-ms' },
     theme: { reflect: true },
   };
@@ -116,8 +103,8 @@ export class PaydoCheckout extends LitElement {
   /** `light`, `dark`, or `auto` (default: follows the OS setting). Attribute `theme`. */
   declare theme: 'light' | 'dark' | 'auto' | undefined;
 
-  /** The states, the calls to the server and the polling: the element only draws them. */
-  readonly #flow = new CheckoutFlow(this);
+  /** @internal The states, the calls to the server and the polling: the element only draws them. */
+  readonly flow = new CheckoutFlow(this);
   readonly #internals: ElementInternals | undefined;
 
   constructor() {
@@ -134,7 +121,7 @@ export class PaydoCheckout extends LitElement {
 
   /** The `lang` attribute, else the page's nearest `lang`, else the order's language. */
   get #language(): string {
-    return this.locale || this.closest<HTMLElement>('[lang]')?.lang || this.#flow.checkout?.language || 'en';
+    return this.locale || this.closest<HTMLElement>('[lang]')?.lang || this.flow.checkout?.language || 'en';
   }
 
   #last: { t: Strings; code: string } | undefined;
@@ -173,43 +160,22 @@ export class PaydoCheckout extends LitElement {
   }
 
   protected override willUpdate(changed: PropertyValues): void {
-    if ((changed.has('order') || changed.has('api')) && this.order) void this.#flow.load();
+    if ((changed.has('order') || changed.has('api')) && this.order) void this.flow.load();
     if (this.#internals) this.#internals.ariaLabel = this.#l.t.region;
   }
 
   protected override updated(): void {
-    const target = this.#flow.focus;
-    this.#flow.focus = null;
+    const target = this.flow.focus;
+    this.flow.focus = null;
     const find = (s: string) => this.renderRoot.querySelector<HTMLElement>(s);
     if (target === 'error') (find('[aria-invalid="true"]') ?? find('[part~="notice"]'))?.focus();
     else if (target === 'status') find('[part~="status"] h2')?.focus();
   }
 
-  //// the form's handlers: read the event, hand it to the flow ////
-
-  readonly #on: FormHandlers = {
-    submit: (event: Event) => {
-      event.preventDefault();
-      void this.#flow.pay();
-    },
-    input: (event: Event) => {
-      const input = event.target as HTMLInputElement;
-      const deleting = (event as InputEvent).inputType?.startsWith('delete') ?? false;
-      const value = this.#flow.input(input.name, input.value, deleting);
-      if (value !== input.value) input.value = value;
-    },
-    blur: (event: Event) => {
-      const { name, value } = event.target as HTMLInputElement;
-      this.#flow.leave(name, value);
-    },
-    choose: (method: CheckoutMethod) => this.#flow.choose(method),
-    fallback: () => void this.#flow.payOnPaydo(),
-  };
-
   //// rendering ////
 
   #amount(): string {
-    const order = this.#flow.checkout?.order;
+    const order = this.flow.checkout?.order;
     if (!order) return '';
     try {
       return new Intl.NumberFormat(this.#language, { style: 'currency', currency: order.currency }).format(
@@ -222,7 +188,7 @@ export class PaydoCheckout extends LitElement {
 
   protected override render(): TemplateResult {
     const { code, t } = this.#l;
-    const flow = this.#flow;
+    const flow = this.flow;
     const c: ViewContext = { t, amount: this.#amount(), description: flow.checkout?.order.description ?? '' };
     // The widget's text is in `code`; a right-to-left one turns the layout, unless the element has its own `dir`.
     return html`<div part="base" lang=${code} dir=${!this.dir && RTL.test(code) ? 'rtl' : nothing}>${this.#body(c)}</div>
@@ -231,13 +197,13 @@ export class PaydoCheckout extends LitElement {
 
   #body(c: ViewContext): TemplateResult {
     const { t } = c;
-    const flow = this.#flow;
+    const flow = this.flow;
     const view = flow.view;
     const header = headerView(c);
     switch (view.name) {
       case 'loading':
         // The form's outline at its final height: the page does not move when the order arrives.
-        return html`<div part="skeleton" class="skeleton" inert aria-hidden="true">${formView(c, OUTLINE, this.#on)}</div>`;
+        return html`<div part="skeleton" class="skeleton" inert aria-hidden="true">${formView(c, flow)}</div>`;
       case 'waiting':
       case 'redirecting':
         return html`${header}${statusView('', view.name === 'waiting' ? t.waiting : t.redirecting, spinner)}`;
@@ -263,20 +229,8 @@ export class PaydoCheckout extends LitElement {
           html`<div class="actions"><button part="retry-button" type="button" @click=${() => flow.proceed(view.step)}>${t.continue}</button>
           <button part="retry-button" class="link" type="button" @click=${() => flow.another(view.txid)}>${t.another}</button></div>`,
         )}`;
-      default: {
-        const methods = flow.checkout?.methods ?? [];
-        if (!methods.length) return html`${header}${statusView('fail', t.noMethods)}`;
-        const state: FormState = {
-          methods,
-          selected: flow.selected,
-          cardHere: flow.cardHere(),
-          busy: view.name === 'paying',
-          values: flow.values,
-          errors: flow.errors,
-          brand: flow.brand(),
-        };
-        return formView(c, state, this.#on);
-      }
+      default:
+        return flow.checkout?.methods.length ? formView(c, flow) : html`${header}${statusView('fail', t.noMethods)}`;
     }
   }
 }

@@ -61,7 +61,6 @@ const de: Dictionary = {
   bankTransfer: 'Banküberweisung',
   eWallet: 'E-Wallet',
   digits: (n) => `Geben Sie ${n} Ziffern ein.`,
-  onlyDigits: 'Nur Ziffern verwenden.',
 };
 
 export default de;

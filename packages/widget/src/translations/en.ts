@@ -56,7 +56,6 @@ export const en = {
   bankTransfer: 'Bank transfer',
   eWallet: 'E-wallet',
   digits: (n: number | string) => `Enter ${n} digits.`,
-  onlyDigits: 'Use digits only.',
 };
 
 export type Strings = typeof en;

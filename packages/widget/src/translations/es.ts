@@ -60,7 +60,6 @@ const es: Dictionary = {
   bankTransfer: 'Transferencia bancaria',
   eWallet: 'Monedero electrónico',
   digits: (n) => `Introduce ${n} dígitos.`,
-  onlyDigits: 'Usa solo dígitos.',
 };
 
 export default es;

@@ -60,7 +60,6 @@ const fi: Dictionary = {
   bankTransfer: 'Pankkisiirto',
   eWallet: 'Sähköinen lompakko',
   digits: (n) => `Anna ${n} numeroa.`,
-  onlyDigits: 'Käytä vain numeroita.',
 };
 
 export default fi;

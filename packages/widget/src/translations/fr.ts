@@ -61,7 +61,6 @@ const fr: Dictionary = {
   bankTransfer: 'Virement bancaire',
   eWallet: 'Portefeuille électronique',
   digits: (n) => `Saisissez ${n} chiffres.`,
-  onlyDigits: 'Chiffres uniquement.',
 };
 
 export default fr;

@@ -61,7 +61,6 @@ const it: Dictionary = {
   bankTransfer: 'Bonifico bancario',
   eWallet: 'Portafoglio elettronico',
   digits: (n) => `Inserisci ${n} cifre.`,
-  onlyDigits: 'Usa solo cifre.',
 };
 
 export default it;

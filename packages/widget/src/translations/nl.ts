@@ -61,7 +61,6 @@ const nl: Dictionary = {
   bankTransfer: 'Bankoverschrijving',
   eWallet: 'E-wallet',
   digits: (n) => `Voer ${n} cijfers in.`,
-  onlyDigits: 'Gebruik alleen cijfers.',
 };
 
 export default nl;

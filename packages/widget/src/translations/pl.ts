@@ -63,7 +63,6 @@ const pl: Dictionary = {
   bankTransfer: 'Przelew bankowy',
   eWallet: 'Portfel elektroniczny',
   digits: (n) => `Wpisz ${typeof n === 'number' ? plural(n, 'cyfrę', 'cyfry', 'cyfr') : `${n} cyfr`}.`,
-  onlyDigits: 'Używaj tylko cyfr.',
 };
 
 export default pl;

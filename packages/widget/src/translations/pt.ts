@@ -61,7 +61,6 @@ const pt: Dictionary = {
   bankTransfer: 'Transferência bancária',
   eWallet: 'Carteira eletrónica',
   digits: (n) => `Introduza ${n} dígitos.`,
-  onlyDigits: 'Use apenas dígitos.',
 };
 
 export default pt;

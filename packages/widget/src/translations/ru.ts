@@ -57,7 +57,6 @@ const ru: Dictionary = {
   bankTransfer: 'Банковский перевод',
   eWallet: 'Электронный кошелёк',
   digits: (n) => `Количество цифр: ${n}.`,
-  onlyDigits: 'Только цифры.',
 };
 
 export default ru;

@@ -60,7 +60,6 @@ const sv: Dictionary = {
   bankTransfer: 'Banköverföring',
   eWallet: 'E-plånbok',
   digits: (n) => `Ange ${n} siffror.`,
-  onlyDigits: 'Använd bara siffror.',
 };
 
 export default sv;

@@ -60,7 +60,6 @@ const tr: Dictionary = {
   bankTransfer: 'Banka havalesi',
   eWallet: 'E-cüzdan',
   digits: (n) => `${n} haneli bir sayı girin.`,
-  onlyDigits: 'Yalnızca rakam kullanın.',
 };
 
 export default tr;

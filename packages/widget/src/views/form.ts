@@ -2,25 +2,37 @@
 import type { CheckoutMethod } from '@paydo-checkout/server-kit/protocol';
 import { html, nothing, type TemplateResult } from 'lit';
 import { FORM_TYPE_CARDS, methodTitle } from '../checkout/method-types.ts';
-import { CARD_FIELDS, type Errors, limit, payerFields } from '../checkout/validation.ts';
+import type { CheckoutFlow } from '../checkout/flow.ts';
+import { CARD_FIELDS, limit, payerFields } from '../checkout/validation.ts';
 import { headerView, spinner, type ViewContext } from './parts.ts';
 
-export interface FormState {
-  methods: readonly CheckoutMethod[];
-  selected: CheckoutMethod | null;
-  cardHere: boolean;
-  busy: boolean;
-  values: Record<string, string>;
-  errors: Errors;
-  brand: string;
+/** The element the views are drawn for: Lit calls their listeners with it as `this`. */
+interface Host {
+  /** @internal */
+  readonly flow: CheckoutFlow;
 }
 
-export interface FormHandlers {
-  submit: (e: Event) => void;
-  input: (e: Event) => void;
-  blur: (e: Event) => void;
-  choose: (m: CheckoutMethod) => void;
-  fallback: () => void;
+/** The usual form, drawn while the order loads: a card method and another, the e-mail, the card fields. */
+const OUTLINE = [FORM_TYPE_CARDS, ''].map((formType, id) => ({ id, title: '', logo: null, type: '', formType, fields: [] }));
+
+function onSubmit(this: Host, event: Event): void {
+  event.preventDefault();
+  void this.flow.pay();
+}
+
+function onInput(this: Host, event: Event): void {
+  const input = event.target as HTMLInputElement;
+  const value = this.flow.input(input.name, input.value, !!(event as InputEvent).inputType?.startsWith('delete'));
+  if (value !== input.value) input.value = value;
+}
+
+function onBlur(this: Host, event: Event): void {
+  const { name, value } = event.target as HTMLInputElement;
+  this.flow.leave(name, value);
+}
+
+function onFallback(this: Host): void {
+  void this.flow.payOnPaydo();
 }
 
 const AUTOCOMPLETE: Record<string, string> = { email: 'email', name: 'name', phone: 'tel' };
@@ -35,38 +47,45 @@ const BRAND_MARKS: Record<string, string> = {
   maestro: 'Maestro',
 };
 
-export function formView(c: ViewContext, s: FormState, on: FormHandlers): TemplateResult {
+/**
+ * The form as the flow has it; while the order loads (no checkout yet), the same form drawn for
+ * `OUTLINE` with no text, so that the space it takes is already there.
+ */
+export function formView(c: ViewContext, flow: CheckoutFlow): TemplateResult {
   const t = c.t;
-  const method = s.selected;
-  const hostedCard = method?.formType === FORM_TYPE_CARDS && !s.cardHere;
-  const notice = s.errors.notice ?? s.errors.info;
+  const methods = flow.checkout?.methods ?? OUTLINE;
+  const method = flow.selected ?? methods[0];
+  const cardHere = flow.cardHere(method);
+  const busy = flow.view.name !== 'form';
+  const hostedCard = method?.formType === FORM_TYPE_CARDS && !cardHere;
+  const { notice, info } = flow.errors;
   return html`${headerView(c)}
-    <form novalidate @submit=${on.submit} aria-busy=${s.busy ? 'true' : 'false'}>
+    <form novalidate @submit=${onSubmit} aria-busy=${busy}>
       ${
-        notice
+        notice || info
           ? // A failure that is nobody's field (or a neutral word, e.g. cancelled on Paydo's page) is said first.
-            html`<p part="notice" class=${s.errors.info ? 'info' : ''} id="f-notice" tabindex="-1" aria-invalid=${s.errors.notice ? 'true' : nothing}>${notice}</p>`
+            html`<p part="notice" class=${notice ? '' : 'info'} id="f-notice" tabindex="-1" aria-invalid=${notice ? 'true' : nothing}>${notice || info}</p>`
           : nothing
       }
-      <fieldset part="methods" ?disabled=${s.busy}>
+      <fieldset part="methods" ?disabled=${busy}>
         <legend>${t.methods}</legend>
-        ${s.methods.map(
+        ${methods.map(
           (m) => html`<label part="method">
-            <input type="radio" name="method" .checked=${m.id === method?.id} @change=${() => on.choose(m)} />
+            <input type="radio" name="method" .checked=${m === method} @change=${() => flow.choose(m)} />
             ${m.logo ? html`<img part="method-logo" src=${m.logo} alt="" />` : nothing}
             <span>${methodTitle(m, t)}</span>
           </label>`,
         )}
       </fieldset>
-      ${method ? fieldsView(c, s, on, method) : nothing}
-      <button part="submit-button" type="submit" ?disabled=${s.busy}>
-        ${s.busy ? html`${spinner}${t.paying}` : hostedCard ? t.payOnCardPage(c.amount) : t.pay(c.amount)}
+      ${method ? fieldsView(c, flow, method, cardHere, busy) : nothing}
+      <button part="submit-button" type="submit" ?disabled=${busy}>
+        ${flow.view.name === 'paying' ? html`${spinner}${t.paying}` : hostedCard ? t.payOnCardPage(c.amount) : t.pay(c.amount)}
       </button>
       ${
         // Cards in hosted mode go to Paydo's page already: no second way there.
         hostedCard
           ? nothing
-          : html`<button part="fallback-button" class="link" type="button" ?disabled=${s.busy} @click=${on.fallback}>${t.payOnPaydo}</button>`
+          : html`<button part="fallback-button" class="link" type="button" ?disabled=${busy} @click=${onFallback}>${t.payOnPaydo}</button>`
       }
     </form>`;
 }
@@ -81,12 +100,45 @@ interface InputOptions {
   brand?: string;
 }
 
-function fieldsView(c: ViewContext, s: FormState, on: FormHandlers, method: CheckoutMethod): TemplateResult {
+function fieldsView(
+  c: ViewContext,
+  flow: CheckoutFlow,
+  method: CheckoutMethod,
+  cardHere: boolean,
+  busy: boolean,
+): TemplateResult {
   const t = c.t;
   const labels: Record<string, string> = { email: t.email, name: t.name, phone: t.phone };
-  const brand = s.brand;
-  const input = (key: string, label: string, o: InputOptions = {}) => inputView(s, on, key, label, o);
-  return html`${payerFields(method, s.cardHere).map((f) =>
+  const brand = flow.brand();
+  const input = (key: string, label: string, o: InputOptions = {}) => {
+    const id = `f-${key.replace('.', '-')}`;
+    const error = flow.errors[key];
+    // Card digits read left to right in every language (a right-to-left box would swap their groups).
+    // The error's line is always there (empty when fine): a message never moves what is below it.
+    return html`<div part="field">
+      <label part="label" for=${id}>${label}</label>
+      <div class="box" dir=${o.inputmode ? 'ltr' : nothing}><input
+        part="input"
+        id=${id}
+        name=${key}
+        type=${o.type ?? 'text'}
+        autocomplete=${o.autocomplete ?? 'off'}
+        inputmode=${o.inputmode ?? nothing}
+        placeholder=${o.placeholder ?? nothing}
+        maxlength=${o.maxlength ?? limit(key)}
+        ?required=${o.required ?? key.startsWith('card.')}
+        ?readonly=${busy}
+        aria-invalid=${!!error}
+        aria-describedby=${error ? `${id}-error` : nothing}
+        .value=${flow.values[key] ?? ''}
+        @input=${onInput}
+        @blur=${onBlur}
+      />
+      ${o.brand ? html`<span part="card-brand" class=${o.brand}>${BRAND_MARKS[o.brand] ?? o.brand}</span>` : nothing}</div>
+      <div part="error" id=${error ? `${id}-error` : nothing}>${error}</div>
+    </div>`;
+  };
+  return html`${payerFields(method, cardHere).map((f) =>
     input(f.name, labels[f.name] ?? f.title ?? f.name, {
       type: TYPES[f.name] ?? 'text',
       autocomplete: AUTOCOMPLETE[f.name] ?? 'off',
@@ -94,7 +146,7 @@ function fieldsView(c: ViewContext, s: FormState, on: FormHandlers, method: Chec
     }),
   )}
   ${
-    s.cardHere
+    cardHere
       ? html`<div part="card-form">
         ${input(CARD_FIELDS[0], t.cardNumber, { autocomplete: 'cc-number', inputmode: 'numeric', placeholder: '1234 1234 1234 1234', brand: brand === 'unknown' ? '' : brand })}
         <div class="row">
@@ -105,33 +157,4 @@ function fieldsView(c: ViewContext, s: FormState, on: FormHandlers, method: Chec
       </div>`
       : nothing
   }`;
-}
-
-function inputView(s: FormState, on: FormHandlers, key: string, label: string, o: InputOptions): TemplateResult {
-  const id = `f-${key.replace('.', '-')}`;
-  const error = s.errors[key];
-  // Card digits read left to right in every language (a right-to-left box would swap their groups).
-  // The error's line is always there (empty when fine): a message never moves what is below it.
-  return html`<div part="field">
-    <label part="label" for=${id}>${label}</label>
-    <div class="box" dir=${o.inputmode ? 'ltr' : nothing}><input
-      part="input"
-      id=${id}
-      name=${key}
-      type=${o.type ?? 'text'}
-      autocomplete=${o.autocomplete ?? 'off'}
-      inputmode=${o.inputmode ?? nothing}
-      placeholder=${o.placeholder ?? nothing}
-      maxlength=${o.maxlength ?? limit(key)}
-      ?required=${o.required ?? key.startsWith('card.')}
-      ?readonly=${s.busy}
-      aria-invalid=${error ? 'true' : 'false'}
-      aria-describedby=${error ? `${id}-error` : nothing}
-      .value=${s.values[key] ?? ''}
-      @input=${on.input}
-      @blur=${on.blur}
-    />
-    ${o.brand ? html`<span part="card-brand" class=${o.brand}>${BRAND_MARKS[o.brand] ?? o.brand}</span>` : nothing}</div>
-    <div part="error" id=${error ? `${id}-error` : nothing}>${error ?? ''}</div>
-  </div>`;
 }
