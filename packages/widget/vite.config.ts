@@ -42,6 +42,8 @@ function minifyTemplates(): Plugin {
                       .replace(/;}/g, '}')
                       .replace(/([ :,(])0\./g, '$1.')
                       .replace(/\[([\w-]+~?=)'([\w-]+)'\]/g, '[$1$2]')
+                      // Every element has one part: [part~=x] and [part=x] match the same.
+                      .replace(/\[part~=/g, '[part=')
                   : raw
                       .replace(/>\s*\n\s*/g, '>')
                       .replace(/\s*\n\s*</g, '<')

@@ -11,11 +11,11 @@ import type {
   NextStep,
   PayRequest,
 } from '@paydo-checkout/server-kit/protocol';
-import type { ReactiveController, ReactiveControllerHost } from 'lit';
+import { html, type ReactiveController, type ReactiveControllerHost, render } from 'lit';
 import { ApiError, api } from '../api.ts';
 import { detectBrand, digitsOnly, formatCardNumber, formatExpiry } from '../card/card-data.ts';
 import type { PaydoEventDetail, PaydoEventName } from '../events.ts';
-import { messageFor, type Strings } from '../translations/localize.ts';
+import { chain, messageFor, PAYDO_LANGUAGES, ready, resolve, type Dictionary, type Strings } from '../translations/localize.ts';
 import { FORM_TYPE_CARDS } from './method-types.ts';
 import { keep, readKept } from './storage.ts';
 import { type Errors, emailProblem, named, validate } from './validation.ts';
@@ -75,15 +75,14 @@ type FlowEvent = { [V in keyof typeof FLOW]: keyof (typeof FLOW)[V] }[keyof type
 /** Declines that are nobody's card: said at the top of the form, no field marked, nothing cleared. */
 const NOT_THE_CARD: readonly DeclineCode[] = ['payment_cancelled', 'payment_timed_out'];
 
-/** What the flow needs from its element. */
-export interface FlowHost extends ReactiveControllerHost {
+/** What the flow reads of its element: the attributes. */
+export interface FlowHost extends ReactiveControllerHost, HTMLElement {
   api: string;
   order: string;
   methods: string;
   maxWaitMs: number;
-  /** The strings in the payer's language; `paydoLanguage`: the nearest one Paydo's page speaks. */
-  readonly words: { t: Strings; paydoLanguage: string; ready: () => Promise<unknown> };
-  emit<K extends PaydoEventName>(name: K, detail: PaydoEventDetail[K], cancelable?: boolean): boolean;
+  locale: string;
+  strings: Dictionary | undefined;
 }
 
 export class CheckoutFlow implements ReactiveController {
@@ -111,8 +110,32 @@ export class CheckoutFlow implements ReactiveController {
     host.addController(this);
   }
 
+  /** The `lang` attribute, else the page's nearest `lang`, else the order's language. */
+  get language(): string {
+    const host = this.#host;
+    return host.locale || host.closest<HTMLElement>('[lang]')?.lang || this.checkout?.language || 'en';
+  }
+
+  #last: { t: Strings; code: string } | undefined;
+  /** The strings and their language; while another language loads, the last ones stay (no flash of English). */
+  get words(): { t: Strings; code: string } {
+    const r = resolve(this.language, this.#host.strings);
+    if (!r.pending || !this.#last) this.#last = r;
+    return this.#last;
+  }
+
   get #t(): Strings {
-    return this.#host.words.t;
+    return this.words.t;
+  }
+
+  /** The nearest language Paydo's own page speaks: `pt-BR` → `pt`; one it does not → `en`. */
+  get #paydoLanguage(): string {
+    return chain(this.language).find((c) => PAYDO_LANGUAGES.includes(c)) as string;
+  }
+
+  /** Every event bubbles and is composed (it leaves shadow roots). */
+  #emit<K extends PaydoEventName>(name: K, detail: PaydoEventDetail[K], cancelable = false): boolean {
+    return this.#host.dispatchEvent(new CustomEvent(name, { detail, bubbles: true, composed: true, cancelable }));
   }
 
   get #keepKey(): string {
@@ -168,14 +191,14 @@ export class CheckoutFlow implements ReactiveController {
       if (allowed.length) checkout.methods = checkout.methods.filter((m) => allowed.includes(m.id));
       this.checkout = checkout;
       // The form shows in the payer's language at once (the order's, when the page names none).
-      await host.words.ready();
+      await ready(this.language);
       const { email = '', name = '', phone = '' } = checkout.payer;
       // What the payer typed before leaving for 3-D Secure or a redirect (never card data) wins over the prefill.
       const { left, ...typed } = readKept(this.#keepKey);
       if (left) keep(this.#keepKey, typed);
       this.values = { email, name, phone, 'card.holderName': name, ...typed };
       this.selected = checkout.methods[0] ?? null;
-      host.emit('paydo-ready', { order: checkout.order, methods: checkout.methods });
+      this.#emit('paydo-ready', { order: checkout.order, methods: checkout.methods });
       const resume = takeTxidFromUrl();
       // Back from 3-D Secure or a redirect: follow that transaction, even if the IPN already marked the order paid.
       if (resume) this.#wait(resume, true);
@@ -187,7 +210,7 @@ export class CheckoutFlow implements ReactiveController {
         this.#send('loaded', {}, left ? this.#t.payment_cancelled : undefined);
       }
     } catch (error) {
-      await host.words.ready();
+      await ready(this.language);
       const retryable = !(error instanceof ApiError) || error.retryable;
       this.#fail(error, retryable ? () => void this.load() : null);
     }
@@ -196,7 +219,7 @@ export class CheckoutFlow implements ReactiveController {
   /** Already paid (a reload after Pay, Back from the order page): the page is told, so it can move on. */
   #paid(txid: string | null | undefined): void {
     if (this.#send('paid', { paid: true }, this.#t.paid))
-      this.#host.emit('paydo-success', { txid: txid ?? null, invoiceId: null, alreadyPaid: true });
+      this.#emit('paydo-success', { txid: txid ?? null, invoiceId: null, alreadyPaid: true });
   }
 
   //// the payer's input ////
@@ -205,7 +228,7 @@ export class CheckoutFlow implements ReactiveController {
     this.selected = method;
     this.#attemptKey = null;
     this.#set(this.values, {});
-    this.#host.emit('paydo-method-change', { method });
+    this.#emit('paydo-method-change', { method });
   }
 
   /** One input's new text, formatted as the payer types; the value to put back in the input. */
@@ -248,7 +271,7 @@ export class CheckoutFlow implements ReactiveController {
     if (!method || this.view.name !== 'form') return;
     const errors = this.#validate(method);
     if (Object.keys(errors).length) return this.#invalid(errors);
-    if (!this.#host.emit('paydo-submit', { method }, true)) return;
+    if (!this.#emit('paydo-submit', { method }, true)) return;
     // One key per attempt, kept when the same attempt is sent again after a network failure.
     const key = (this.#attemptKey ??= crypto.randomUUID());
     this.#send('pay', {}, this.#t.paying);
@@ -275,7 +298,7 @@ export class CheckoutFlow implements ReactiveController {
     const body: PayRequest = {
       method: method.id,
       payer: { email: v.email ?? '', ...(name && { name }), ...(v.phone && { phone: v.phone }), extraFields },
-      language: host.words.paydoLanguage,
+      language: this.#paydoLanguage,
       // Left unfinished (Back from 3-D Secure, then another card): the server voids it first.
       replacePending: this.#abandoned,
     };
@@ -305,8 +328,8 @@ export class CheckoutFlow implements ReactiveController {
     if (problem) return this.#invalid({ email: problem });
     if (!this.#send('pay', {}, this.#t.paying)) return;
     try {
-      const { api: base, order, words } = this.#host;
-      const answer = await api.hosted(base, order, { payer: { email }, language: words.paydoLanguage });
+      const { api: base, order } = this.#host;
+      const answer = await api.hosted(base, order, { payer: { email }, language: this.#paydoLanguage });
       if (answer.next.type === 'hosted') this.#redirect({ type: 'redirect', url: answer.next.url });
     } catch (error) {
       this.#fail(error, null);
@@ -322,10 +345,10 @@ export class CheckoutFlow implements ReactiveController {
       this.#loop?.abort();
       keep(this.#keepKey, null);
       if (step.status === 'success') {
-        if (this.#send('succeeded', {}, t.success)) this.#host.emit('paydo-success', { txid, invoiceId });
+        if (this.#send('succeeded', {}, t.success)) this.#emit('paydo-success', { txid, invoiceId });
       } else {
         const message = this.#declined(step.code);
-        this.#host.emit('paydo-fail', { txid, code: step.code, message });
+        this.#emit('paydo-fail', { txid, code: step.code, message });
       }
     }
   }
@@ -354,20 +377,17 @@ export class CheckoutFlow implements ReactiveController {
     const { email, name, phone, 'card.holderName': holder } = this.values;
     // `left`: coming Back to this page without paying, the form says the payment was cancelled.
     keep(this.#keepKey, { email, name, phone, 'card.holderName': holder, left: '1' });
-    if (!this.#host.emit('paydo-redirect', { url: step.url, method, fields }, true)) return;
+    if (!this.#emit('paydo-redirect', { url: step.url, method, fields }, true)) return;
     if (method === 'GET') return location.assign(step.url);
     // 3-D Secure: the bank's page gets a top-level form POST, as the contract requires.
-    const form = document.createElement('form');
-    form.method = 'POST';
-    form.action = step.url;
-    form.hidden = true;
-    for (const [name, value] of Object.entries(fields)) {
-      const input = document.createElement('input');
-      input.type = 'hidden';
-      input.name = name;
-      input.value = value;
-      form.append(input);
-    }
+    const page = new DocumentFragment();
+    render(
+      html`<form method="POST" action=${step.url} hidden>${Object.entries(fields).map(
+        ([name, value]) => html`<input type="hidden" name=${name} .value=${value} />`,
+      )}</form>`,
+      page,
+    );
+    const form = page.querySelector('form') as HTMLFormElement;
     document.body.append(form);
     form.submit();
   }
@@ -409,7 +429,7 @@ export class CheckoutFlow implements ReactiveController {
       if (signal.aborted || document.visibilityState === 'hidden') return;
       if (Date.now() - this.#waitStarted > host.maxWaitMs) {
         if (this.#send('gaveUp', {}, this.#t.gaveUp))
-          host.emit('paydo-error', { code: 'confirmation_timeout', message: this.#t.gaveUp });
+          this.#emit('paydo-error', { code: 'confirmation_timeout', message: this.#t.gaveUp });
         return;
       }
       let next: NextStep;
@@ -452,7 +472,7 @@ export class CheckoutFlow implements ReactiveController {
     if (e.code === 'payment_in_progress' && e.body?.txid) return this.#wait(e.body.txid, true);
     const message = messageFor(t, e.code, 'generic', e.retryAfter || 60);
     const again = retry ?? (this.checkout && e.code !== 'order_not_found' ? () => this.#send('retry') : null);
-    if (this.#send('failed', { message, retry: again }, message)) this.#host.emit('paydo-error', { code: e.code, message });
+    if (this.#send('failed', { message, retry: again }, message)) this.#emit('paydo-error', { code: e.code, message });
   }
 }
 

@@ -19,5 +19,5 @@ export const METHOD_TYPES = {
  */
 export function methodTitle(method: CheckoutMethod, t: Strings): string {
   const key = METHOD_TYPES[method.type as keyof typeof METHOD_TYPES];
-  return key && method.title.toLowerCase() === en[key].toLowerCase() ? t[key] : method.title;
+  return key && method.title === en[key] ? t[key] : method.title;
 }

@@ -1,17 +1,9 @@
 import { html, LitElement, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import { CheckoutFlow } from '../checkout/flow.ts';
-import type { PaydoEventDetail, PaydoEventName } from '../events.ts';
 import { formView } from '../views/form.ts';
-import { headerView, spinner, statusView, type ViewContext } from '../views/parts.ts';
-import {
-  chain,
-  type Dictionary,
-  listeners,
-  PAYDO_LANGUAGES,
-  ready,
-  resolve,
-  type Strings,
-} from '../translations/localize.ts';
+import type { ViewContext } from '../views/parts.ts';
+import { statusView } from '../views/status.ts';
+import { type Dictionary, listeners } from '../translations/localize.ts';
 import { styles } from './paydo-checkout.styles.ts';
 
 /** Languages written right to left (a merchant's own, e.g. Arabic or Hebrew). */
@@ -119,34 +111,6 @@ export class PaydoCheckout extends LitElement {
     if (this.#internals) this.#internals.role = 'region';
   }
 
-  /** The `lang` attribute, else the page's nearest `lang`, else the order's language. */
-  get #language(): string {
-    return this.locale || this.closest<HTMLElement>('[lang]')?.lang || this.flow.checkout?.language || 'en';
-  }
-
-  #last: { t: Strings; code: string } | undefined;
-  /** The strings and their language; while another language loads, the last ones stay (no flash of English). */
-  get #l(): { t: Strings; code: string } {
-    const r = resolve(this.#language, this.strings);
-    if (!r.pending || !this.#last) this.#last = r;
-    return this.#last;
-  }
-
-  /** @internal What the flow needs of the language. */
-  get words() {
-    return {
-      t: this.#l.t,
-      // The nearest language Paydo's own page speaks: `pt-BR` → `pt`; one it does not → `en`.
-      paydoLanguage: chain(this.#language).find((c) => PAYDO_LANGUAGES.includes(c)) as string,
-      ready: () => ready(this.#language),
-    };
-  }
-
-  /** @internal Fires one of the element's events (they bubble out of shadow roots). */
-  emit<K extends PaydoEventName>(name: K, detail: PaydoEventDetail[K], cancelable = false): boolean {
-    return this.dispatchEvent(new CustomEvent(name, { detail, bubbles: true, composed: true, cancelable }));
-  }
-
   #rerender = () => this.requestUpdate();
 
   override connectedCallback(): void {
@@ -161,7 +125,7 @@ export class PaydoCheckout extends LitElement {
 
   protected override willUpdate(changed: PropertyValues): void {
     if ((changed.has('order') || changed.has('api')) && this.order) void this.flow.load();
-    if (this.#internals) this.#internals.ariaLabel = this.#l.t.region;
+    if (this.#internals) this.#internals.ariaLabel = this.flow.words.t.region;
   }
 
   protected override updated(): void {
@@ -178,7 +142,7 @@ export class PaydoCheckout extends LitElement {
     const order = this.flow.checkout?.order;
     if (!order) return '';
     try {
-      return new Intl.NumberFormat(this.#language, { style: 'currency', currency: order.currency }).format(
+      return new Intl.NumberFormat(this.flow.language, { style: 'currency', currency: order.currency }).format(
         Number(order.amount),
       );
     } catch {
@@ -187,7 +151,7 @@ export class PaydoCheckout extends LitElement {
   }
 
   protected override render(): TemplateResult {
-    const { code, t } = this.#l;
+    const { code, t } = this.flow.words;
     const flow = this.flow;
     const c: ViewContext = { t, amount: this.#amount(), description: flow.checkout?.order.description ?? '' };
     // The widget's text is in `code`; a right-to-left one turns the layout, unless the element has its own `dir`.
@@ -196,41 +160,13 @@ export class PaydoCheckout extends LitElement {
   }
 
   #body(c: ViewContext): TemplateResult {
-    const { t } = c;
     const flow = this.flow;
-    const view = flow.view;
-    const header = headerView(c);
-    switch (view.name) {
-      case 'loading':
-        // The form's outline at its final height: the page does not move when the order arrives.
-        return html`<div part="skeleton" class="skeleton" inert aria-hidden="true">${formView(c, flow)}</div>`;
-      case 'waiting':
-      case 'redirecting':
-        return html`${header}${statusView('', view.name === 'waiting' ? t.waiting : t.redirecting, spinner)}`;
-      case 'success':
-        return html`${header}${statusView('success', view.paid ? t.paid : t.success)}`;
-      case 'gave-up':
-        return statusView('', t.gaveUp);
-      case 'error':
-        return html`${flow.checkout ? header : nothing}${statusView(
-          'fail',
-          view.message,
-          view.retry
-            ? html`<button part="retry-button" type="button" @click=${view.retry}>${t.tryAgain}</button>`
-            : nothing,
-        )}`;
-      case 'hosted':
-        return html`${header}${statusView('', t.hosted, html`<a part="link-button" href=${view.url} rel="noopener">${t.continueOnPaydo}</a>`)}`;
-      case 'action':
-        // Back from 3-D Secure or a wallet: finish there, or choose again here.
-        return html`${header}${statusView(
-          '',
-          t.actionNeeded,
-          html`<div class="actions"><button part="retry-button" type="button" @click=${() => flow.proceed(view.step)}>${t.continue}</button>
-          <button part="retry-button" class="link" type="button" @click=${() => flow.another(view.txid)}>${t.another}</button></div>`,
-        )}`;
-      default:
-        return flow.checkout?.methods.length ? formView(c, flow) : html`${header}${statusView('fail', t.noMethods)}`;
-    }
+    const name = flow.view.name;
+    return name === 'loading'
+      ? // The form's outline at its final height: the page does not move when the order arrives.
+        html`<div part="skeleton" class="skeleton" inert aria-hidden="true">${formView(c, flow)}</div>`
+      : (name === 'form' || name === 'paying') && flow.checkout?.methods.length
+        ? formView(c, flow)
+        : statusView(c, flow);
   }
 }

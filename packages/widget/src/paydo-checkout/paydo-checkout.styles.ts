@@ -95,8 +95,9 @@ export const styles = css`
     border-radius: 4px;
     padding: 2px;
   }
-  [part~='field'] {
-    margin-block-end: 0.85rem;
+  /* The field's gap is its error line, kept empty when fine: a message never moves what is below it. */
+  [part~='error'] {
+    min-block-size: 1.4em;
   }
   /* Expiry and CVC share rows (label, input, error): the inputs line up even when one label wraps. */
   .row {
@@ -171,11 +172,17 @@ export const styles = css`
   [part~='notice'] {
     color: var(--paydo-color-error);
     font-size: 0.875em;
-    margin-block: 0.25rem 0;
+    margin-block: 0.25rem 0.5rem;
   }
-  [part~='notice'] {
-    margin-block-end: 0.75rem;
+  /* Neutral (cancelled on Paydo's page): nobody did anything wrong. */
+  .info {
+    color: inherit;
   }
+  /* While the order loads: the form's outline at its final size, its text hidden. */
+  .skeleton * {
+    color: #0000;
+  }
+
 
   .actions {
     display: grid;
@@ -268,9 +275,6 @@ export const styles = css`
   @media (max-width: 30rem) {
     :host {
       --paydo-spacing: 0.75rem;
-    }
-    [part~='field'] {
-      margin-block-end: 0.6rem;
     }
     [part~='method'] {
       margin-block-end: 0.35rem;

@@ -1,6 +1,6 @@
-import { html, nothing, type TemplateResult } from 'lit';
+import { html, type TemplateResult } from 'lit';
 
-/** What every view draws with: the strings, and the element's handlers. */
+/** What every view draws with: the strings and the order's words. */
 export interface ViewContext {
   t: import('../translations/localize.ts').Strings;
   /** The order's amount, formatted for the payer's language ('' while loading). */
@@ -15,9 +15,4 @@ export function headerView(c: ViewContext): TemplateResult {
       <span class="muted">${c.description || c.t.total}</span>
       <span part="amount">${c.amount || '\u00a0'}</span>
     </div>`;
-}
-
-/** The loading, waiting and result views: a heading that takes focus, and what the payer can do. */
-export function statusView(kind: string, title: string, extra: unknown = nothing): TemplateResult {
-  return html`<div part="status" class=${kind}><h2 tabindex="-1">${title}</h2>${extra}</div>`;
 }
