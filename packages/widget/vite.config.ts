@@ -49,7 +49,9 @@ function minifyTemplates(): Plugin {
                       .replace(/\s*\n\s*</g, '<')
                       .replace(/\s*\n\s*/g, ' ')
                       // part="field" → part=field: a value of letters, digits and dashes needs no quotes.
-                      .replace(/(\s[\w-]+)="([\w-]+)"/g, '$1=$2');
+                      .replace(/(\s[\w-]+)="([\w-]+)"/g, '$1=$2')
+                      // <input … /> → <input …>: HTML ignores the slash.
+                      .replace(/\s*\/>/g, '>');
               if (text !== raw) edits.push({ start: q.start, end: q.end, text });
             }
           }

@@ -30,8 +30,8 @@ export class ApiError extends Error {
 async function call<T>(url: string, init?: RequestInit): Promise<T> {
   let response: Response;
   try {
+    // Cookies go with it: fetch's default credentials are `same-origin`.
     response = await fetch(url, {
-      credentials: 'same-origin',
       ...init,
       headers: { accept: 'application/json', ...init?.headers },
     });

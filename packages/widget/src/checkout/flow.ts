@@ -11,14 +11,15 @@ import type {
   NextStep,
   PayRequest,
 } from '@paydo-checkout/server-kit/protocol';
-import { html, type ReactiveController, type ReactiveControllerHost, render } from 'lit';
+import type { ReactiveController, ReactiveControllerHost } from '@lit/reactive-element';
+import { html, render } from 'lit-html';
 import { ApiError, api } from '../api.ts';
 import { detectBrand, digitsOnly, formatCardNumber, formatExpiry } from '../card/card-data.ts';
 import type { PaydoEventDetail, PaydoEventName } from '../events.ts';
 import { chain, messageFor, PAYDO_LANGUAGES, ready, resolve, type Dictionary, type Strings } from '../translations/localize.ts';
 import { FORM_TYPE_CARDS } from './method-types.ts';
 import { keep, readKept } from './storage.ts';
-import { type Errors, emailProblem, named, validate } from './validation.ts';
+import { CARD_FIELDS, type Errors, emailProblem, named, validate } from './validation.ts';
 
 type Step = Extract<NextStep, { type: 'post' | 'redirect' }>;
 
@@ -51,7 +52,6 @@ const FLOW = {
     leave: 'redirecting',
     wait: 'waiting',
     hosted: 'hosted',
-    succeeded: 'success',
     paid: 'success',
     failed: 'error',
   },
@@ -61,13 +61,12 @@ const FLOW = {
     declined: 'form',
     leave: 'redirecting',
     hosted: 'hosted',
-    succeeded: 'success',
     paid: 'success',
     gaveUp: 'gave-up',
     failed: 'error',
   },
   action: { leave: 'redirecting', another: 'form' },
-  error: { retry: 'form', wait: 'waiting', failed: 'error' },
+  error: { retry: 'form', wait: 'waiting' },
 } as const satisfies Partial<Record<ViewName, Record<string, ViewName>>>;
 
 type FlowEvent = { [V in keyof typeof FLOW]: keyof (typeof FLOW)[V] }[keyof typeof FLOW] | 'load';
@@ -169,12 +168,6 @@ export class CheckoutFlow implements ReactiveController {
     return true;
   }
 
-  #set(values: Record<string, string>, errors: Errors = this.errors): void {
-    this.values = values;
-    this.errors = errors;
-    this.#host.requestUpdate();
-  }
-
   //// loading and resuming ////
 
   async load(): Promise<void> {
@@ -192,11 +185,11 @@ export class CheckoutFlow implements ReactiveController {
       this.checkout = checkout;
       // The form shows in the payer's language at once (the order's, when the page names none).
       await ready(this.language);
-      const { email = '', name = '', phone = '' } = checkout.payer;
+      const { payer } = checkout;
       // What the payer typed before leaving for 3-D Secure or a redirect (never card data) wins over the prefill.
       const { left, ...typed } = readKept(this.#keepKey);
       if (left) keep(this.#keepKey, typed);
-      this.values = { email, name, phone, 'card.holderName': name, ...typed };
+      this.values = { ...payer, 'card.holderName': payer.name ?? '', ...typed };
       this.selected = checkout.methods[0] ?? null;
       this.#emit('paydo-ready', { order: checkout.order, methods: checkout.methods });
       const resume = takeTxidFromUrl();
@@ -227,7 +220,8 @@ export class CheckoutFlow implements ReactiveController {
   choose(method: CheckoutMethod): void {
     this.selected = method;
     this.#attemptKey = null;
-    this.#set(this.values, {});
+    this.errors = {};
+    this.#host.requestUpdate();
     this.#emit('paydo-method-change', { method });
   }
 
@@ -238,7 +232,9 @@ export class CheckoutFlow implements ReactiveController {
     else if (key === 'card.expirationDate' && !deleting) value = formatExpiry(value);
     else if (key === 'card.cvv') value = digitsOnly(value).slice(0, 4);
     const { [key]: _gone, notice: _seen, info: _read, ...rest } = this.errors;
-    this.#set({ ...this.values, [key]: value }, rest);
+    this.values = { ...this.values, [key]: value };
+    this.errors = rest;
+    this.#host.requestUpdate();
     // Edited data is a new attempt: it gets a new Idempotency-Key.
     this.#attemptKey = null;
     return value;
@@ -247,7 +243,10 @@ export class CheckoutFlow implements ReactiveController {
   /** Checks a field when the payer leaves it (an empty one waits for Pay); its line is reserved, nothing moves. */
   leave(key: string, value: string): void {
     const error = this.selected && value && this.#validate(this.selected)[key];
-    if (error && this.view.name === 'form') this.#set(this.values, { ...this.errors, [key]: error });
+    if (error && this.view.name === 'form') {
+      this.errors = { ...this.errors, [key]: error };
+      this.#host.requestUpdate();
+    }
   }
 
   brand(): string {
@@ -302,14 +301,11 @@ export class CheckoutFlow implements ReactiveController {
       // Left unfinished (Back from 3-D Secure, then another card): the server voids it first.
       replacePending: this.#abandoned,
     };
-    if (card) {
-      body.card = {
-        pan: digitsOnly(v['card.pan'] ?? ''),
-        expirationDate: v['card.expirationDate'] ?? '',
-        cvv: v['card.cvv'] ?? '',
-        holderName: v['card.holderName'] ?? '',
-      };
-    }
+    // `card.pan` → `pan`…: the card's fields as the protocol names them, the number's digits only.
+    if (card)
+      body.card = Object.fromEntries(
+        CARD_FIELDS.map((k) => [k.slice(5), k === 'card.pan' ? digitsOnly(v[k] ?? '') : (v[k] ?? '')]),
+      ) as NonNullable<PayRequest['card']>;
     for (let attempt = 0; ; attempt++) {
       try {
         return await api.pay(host.api, host.order, key, body);
@@ -345,7 +341,7 @@ export class CheckoutFlow implements ReactiveController {
       this.#loop?.abort();
       keep(this.#keepKey, null);
       if (step.status === 'success') {
-        if (this.#send('succeeded', {}, t.success)) this.#emit('paydo-success', { txid, invoiceId });
+        if (this.#send('paid', {}, t.success)) this.#emit('paydo-success', { txid, invoiceId });
       } else {
         const message = this.#declined(step.code);
         this.#emit('paydo-fail', { txid, code: step.code, message });
@@ -361,10 +357,8 @@ export class CheckoutFlow implements ReactiveController {
     // The code's sentence in the payer's language; Paydo's own words are for the merchant only.
     const message = messageFor(this.#t, code, 'fail');
     const card = this.cardHere() && !NOT_THE_CARD.includes(code);
-    this.#set(
-      card ? { ...this.values, 'card.cvv': '' } : this.values,
-      { [card ? 'card.pan' : code === 'payment_cancelled' ? 'info' : 'notice']: message },
-    );
+    if (card) this.values = { ...this.values, 'card.cvv': '' };
+    this.errors = { [card ? 'card.pan' : code === 'payment_cancelled' ? 'info' : 'notice']: message };
     this.focus = 'error';
     this.#send('declined', {}, message);
     return message;

@@ -4,9 +4,13 @@
  */
 export function readKept(key: string): Record<string, string> {
   try {
+    // Nothing kept reads as `null`, and Object.entries(null) throws: both end in the `catch`.
     // Only strings come back: whatever else another script left there never reaches an input.
-    const kept: object = JSON.parse(sessionStorage.getItem(key) ?? '{}') ?? {};
-    return Object.fromEntries(Object.entries(kept).filter(([, v]) => typeof v === 'string'));
+    return Object.fromEntries(
+      Object.entries(JSON.parse(sessionStorage.getItem(key) as string)).filter(
+        (e): e is [string, string] => typeof e[1] === 'string',
+      ),
+    );
   } catch {
     return {};
   }

@@ -20,7 +20,7 @@ export function payerFields(method: CheckoutMethod, cardHere: boolean): Field[] 
   const fields = method.fields.filter((f) => !(cardHere && f.name === 'name'));
   return fields.some((f) => f.name === 'email')
     ? fields
-    : [{ name: 'email', required: true, pattern: null, title: null }, ...fields];
+    : [{ name: 'email', required: true } as Field, ...fields];
 }
 
 /** Every input name the form shows for a method. */

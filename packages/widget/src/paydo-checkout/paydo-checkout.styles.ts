@@ -1,4 +1,4 @@
-import { css } from 'lit';
+import { css } from '@lit/reactive-element';
 
 // Logical properties only (margin-inline, padding-block…), so dir="rtl" lays out correctly.
 export const styles = css`
@@ -179,7 +179,7 @@ export const styles = css`
     color: inherit;
   }
   /* While the order loads: the form's outline at its final size, its text hidden. */
-  .skeleton * {
+  [part~='skeleton'] * {
     color: #0000;
   }
 
@@ -235,13 +235,13 @@ export const styles = css`
     margin-block: 0.5rem;
   }
   /* The heading takes focus only so that screen readers land on the result; it is not a control. */
-  [part~='status'] h2:focus-visible {
+  h2:focus-visible {
     outline: none;
   }
-  [part~='status'].success h2 {
+  .success h2 {
     color: var(--paydo-color-success);
   }
-  [part~='status'].fail h2 {
+  .fail h2 {
     color: var(--paydo-color-error);
   }
   .spinner {
@@ -275,13 +275,6 @@ export const styles = css`
   @media (max-width: 30rem) {
     :host {
       --paydo-spacing: 0.75rem;
-    }
-    [part~='method'] {
-      margin-block-end: 0.35rem;
-    }
-    legend,
-    label {
-      margin-block-end: 0.2rem;
     }
   }
 `;

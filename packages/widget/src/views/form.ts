@@ -1,6 +1,6 @@
 /** The form: methods, the payer's fields, the card form, the notice and the Pay button. */
 import type { CheckoutMethod } from '@paydo-checkout/server-kit/protocol';
-import { html, nothing, type TemplateResult } from 'lit';
+import { html, nothing, type TemplateResult } from 'lit-html';
 import { FORM_TYPE_CARDS, methodTitle } from '../checkout/method-types.ts';
 import type { CheckoutFlow } from '../checkout/flow.ts';
 import { CARD_FIELDS, limit, payerFields } from '../checkout/validation.ts';
@@ -13,7 +13,7 @@ interface Host {
 }
 
 /** The usual form, drawn while the order loads: a card method and another, the e-mail, the card fields. */
-const OUTLINE = [FORM_TYPE_CARDS, ''].map((formType, id) => ({ id, title: '', logo: null, type: '', formType, fields: [] }));
+const OUTLINE = [FORM_TYPE_CARDS, ''].map((formType, id) => ({ id, title: '', formType, fields: [] }) as unknown as CheckoutMethod);
 
 function onSubmit(this: Host, event: Event): void {
   event.preventDefault();
@@ -35,17 +35,11 @@ function onFallback(this: Host): void {
   void this.flow.payOnPaydo();
 }
 
-const AUTOCOMPLETE: Record<string, string> = { email: 'email', name: 'name', phone: 'tel' };
-const TYPES: Record<string, string> = { email: 'email', phone: 'tel' };
+/** The payer fields the browser can fill: input type and autocomplete token. */
+const PAYER: Record<string, [string, string]> = { email: ['email', 'email'], name: ['text', 'name'], phone: ['tel', 'tel'] };
 
-/** The text of each brand's mark; the look (colours, the circles of Mastercard and Maestro) is CSS. */
-const BRAND_MARKS: Record<string, string> = {
-  visa: 'VISA',
-  mir: 'МИР',
-  amex: 'AMEX',
-  mastercard: 'Mastercard',
-  maestro: 'Maestro',
-};
+/** The text of each brand's mark (else its name, read aloud); the look (colours, the circles of Mastercard and Maestro) is CSS. */
+const BRAND_MARKS: Record<string, string> = { visa: 'VISA', mir: 'МИР', amex: 'AMEX' };
 
 /**
  * The form as the flow has it; while the order loads (no checkout yet), the same form drawn for
@@ -64,7 +58,7 @@ export function formView(c: ViewContext, flow: CheckoutFlow): TemplateResult {
       ${
         notice || info
           ? // A failure that is nobody's field (or a neutral word, e.g. cancelled on Paydo's page) is said first.
-            html`<p part="notice" class=${notice ? '' : 'info'} id="f-notice" tabindex="-1" aria-invalid=${notice ? 'true' : nothing}>${notice || info}</p>`
+            html`<p part="notice" class=${notice ? '' : 'info'} tabindex="-1">${notice || info}</p>`
           : nothing
       }
       <fieldset part="methods" ?disabled=${busy}>
@@ -91,8 +85,8 @@ export function formView(c: ViewContext, flow: CheckoutFlow): TemplateResult {
 }
 
 interface InputOptions {
-  type?: string;
-  autocomplete?: string;
+  type?: string | undefined;
+  autocomplete?: string | undefined;
   inputmode?: string;
   placeholder?: string;
   maxlength?: number;
@@ -140,8 +134,8 @@ function fieldsView(
   };
   return html`${payerFields(method, cardHere).map((f) =>
     input(f.name, labels[f.name] ?? f.title ?? f.name, {
-      type: TYPES[f.name] ?? 'text',
-      autocomplete: AUTOCOMPLETE[f.name] ?? 'off',
+      type: PAYER[f.name]?.[0],
+      autocomplete: PAYER[f.name]?.[1],
       required: f.required,
     }),
   )}

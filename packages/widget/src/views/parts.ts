@@ -1,4 +1,4 @@
-import { html, type TemplateResult } from 'lit';
+import { html, type TemplateResult } from 'lit-html';
 
 /** What every view draws with: the strings and the order's words. */
 export interface ViewContext {

@@ -1,5 +1,5 @@
 /** The views that are not the form: waiting, leaving, the result, a failure, a step still open. */
-import { html, nothing, type TemplateResult } from 'lit';
+import { html, nothing, type TemplateResult } from 'lit-html';
 import type { CheckoutFlow } from '../checkout/flow.ts';
 import { headerView, spinner, type ViewContext } from './parts.ts';
 
@@ -18,7 +18,7 @@ export function statusView(c: ViewContext, flow: CheckoutFlow): TemplateResult {
               v.retry && html`<button part="retry-button" type="button" @click=${v.retry}>${t.tryAgain}</button>`,
             ]
           : v.name === 'hosted'
-            ? ['', t.hosted, html`<a part="link-button" href=${v.url} rel="noopener">${t.continueOnPaydo}</a>`]
+            ? ['', t.hosted, html`<a part="link-button" href=${v.url}>${t.continueOnPaydo}</a>`]
             : v.name === 'action'
               ? // Back from 3-D Secure or a wallet: finish there, or choose again here.
                 [
