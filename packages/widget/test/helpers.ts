@@ -8,7 +8,7 @@ export async function mount(
   const el = await fixture<PaydoCheckout>(
     html`<paydo-checkout api="/paydo" order="r1" lang=${attrs.lang ?? 'en'} methods=${attrs.methods ?? ''} max-wait-ms=${attrs.maxWaitMs ?? 600000} theme=${attrs.theme ?? 'auto'}></paydo-checkout>`,
   );
-  await waitUntil(() => !q(el, '.spinner') || q(el, 'form'), 'the checkout did not load');
+  await waitUntil(() => !q(el, '[part~="skeleton"]') && !q(el, '.spinner'), 'the checkout did not load');
   return el;
 }
 

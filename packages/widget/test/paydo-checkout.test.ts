@@ -289,8 +289,11 @@ describe("limits and messages in the payer's language", () => {
       const r = target.getBoundingClientRect();
       return [Math.round(r.left + r.width / 2), Math.round(r.top + dy)];
     };
+    input(el, 'email').scrollIntoView({ block: 'start' });
     await sendMouse({ type: 'click', position: at(input(el, 'email'), 8) });
     const pay = q(el, '[part~="submit-button"]') as HTMLElement;
+    // The form is taller than the test page's viewport: Pay is brought into view (scrolling does not blur).
+    pay.scrollIntoView({ block: 'center' });
     await sendMouse({ type: 'click', position: at(pay, 3) }); // near its top edge
     await resetMouse();
     // The click reached Pay: every field was checked, not only the e-mail.
@@ -644,12 +647,12 @@ describe("a declined payment: its code's sentence in the payer's language", () =
     ['en', 'card_declined', 'The card was declined.'],
     ['en', 'insufficient_funds', 'The card has insufficient funds.'],
     ['en', 'three_d_secure_failed', 'The bank did not confirm the payment.'],
-    ['en', 'payment_timed_out', 'The payment did not go through.'],
+    ['en', 'payment_declined', 'The payment did not go through.'],
     ['ru', 'card_declined', 'Карта отклонена.'],
     ['ru', 'insufficient_funds', 'На карте недостаточно средств.'],
     ['ru', 'three_d_secure_failed', 'Банк не подтвердил платёж.'],
     ['ru', 'fraud_suspected', 'Платёж не прошёл.'],
-    ['ru', 'payment_cancelled', 'Платёж не прошёл.'],
+    ['ru', 'payment_declined', 'Платёж не прошёл.'],
   ];
   for (const [lang, code, sentence] of cases) {
     it(`${lang}: ${code} → “${sentence}”, and paydo-fail carries the code`, async () => {

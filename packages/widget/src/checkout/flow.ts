@@ -4,6 +4,8 @@
  * (each loop cancelled with its own AbortController), resuming after 3-D Secure or a redirect,
  * and leaving the page. It renders nothing: the element draws `view`, `values` and `errors`.
  */
+
+import type { ReactiveController, ReactiveControllerHost } from '@lit/reactive-element';
 import type {
   CheckoutMethod,
   CheckoutResponse,
@@ -11,12 +13,19 @@ import type {
   NextStep,
   PayRequest,
 } from '@paydo-checkout/server-kit/protocol';
-import type { ReactiveController, ReactiveControllerHost } from '@lit/reactive-element';
 import { html, render } from 'lit-html';
 import { ApiError, api } from '../api.ts';
 import { detectBrand, digitsOnly, formatCardNumber, formatExpiry } from '../card/card-data.ts';
 import type { PaydoEventDetail, PaydoEventName } from '../events.ts';
-import { chain, messageFor, PAYDO_LANGUAGES, ready, resolve, type Dictionary, type Strings } from '../translations/localize.ts';
+import {
+  chain,
+  type Dictionary,
+  messageFor,
+  PAYDO_LANGUAGES,
+  ready,
+  resolve,
+  type Strings,
+} from '../translations/localize.ts';
 import { FORM_TYPE_CARDS } from './method-types.ts';
 import { keep, readKept } from './storage.ts';
 import { CARD_FIELDS, type Errors, emailProblem, named, validate } from './validation.ts';
@@ -159,7 +168,8 @@ export class CheckoutFlow implements ReactiveController {
 
   /** Moves along `FLOW`; false (and nothing changes) when the current view does not answer `event`. */
   #send(event: FlowEvent, data: object = {}, announce?: string): boolean {
-    const name = event === 'load' ? 'loading' : (FLOW as Record<string, Record<string, ViewName>>)[this.view.name]?.[event];
+    const name =
+      event === 'load' ? 'loading' : (FLOW as Record<string, Record<string, ViewName>>)[this.view.name]?.[event];
     if (!name) return false;
     this.view = { name, ...data } as View;
     if (announce !== undefined) this.announcement = announce;

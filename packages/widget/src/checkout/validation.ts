@@ -18,9 +18,7 @@ export type Errors = Record<string, string>;
 /** The payer fields shown for a method: e-mail always; no second name beside the name on the card. */
 export function payerFields(method: CheckoutMethod, cardHere: boolean): Field[] {
   const fields = method.fields.filter((f) => !(cardHere && f.name === 'name'));
-  return fields.some((f) => f.name === 'email')
-    ? fields
-    : [{ name: 'email', required: true } as Field, ...fields];
+  return fields.some((f) => f.name === 'email') ? fields : [{ name: 'email', required: true } as Field, ...fields];
 }
 
 /** Every input name the form shows for a method. */
@@ -42,7 +40,12 @@ export function emailProblem(value: string, t: Strings): string | null {
 }
 
 /** Every problem of the form for a method, by input name; empty when it may be sent. */
-export function validate(method: CheckoutMethod, values: Record<string, string>, cardHere: boolean, t: Strings): Errors {
+export function validate(
+  method: CheckoutMethod,
+  values: Record<string, string>,
+  cardHere: boolean,
+  t: Strings,
+): Errors {
   const errors: Errors = {};
   for (const f of payerFields(method, cardHere)) {
     const value = (values[f.name] ?? '').trim();
@@ -60,10 +63,12 @@ export function validate(method: CheckoutMethod, values: Record<string, string>,
   const digits = digitsOnly(values['card.pan'] ?? '');
   const brand = detectBrand(digits);
   const pan = checkCardNumber(digits);
-  if (pan) errors['card.pan'] = pan === 'required' ? t.required : pan === 'incomplete' ? t.cardIncomplete : t.cardInvalid;
+  if (pan)
+    errors['card.pan'] = pan === 'required' ? t.required : pan === 'incomplete' ? t.cardIncomplete : t.cardInvalid;
   const exp = checkExpiry(values['card.expirationDate'] ?? '');
   if (exp)
-    errors['card.expirationDate'] = t[({ required: 'required', past: 'expiryPast', month: 'expiryMonth', format: 'expiryFormat' } as const)[exp]];
+    errors['card.expirationDate'] =
+      t[({ required: 'required', past: 'expiryPast', month: 'expiryMonth', format: 'expiryFormat' } as const)[exp]];
   const cvv = checkCvv(values['card.cvv'] ?? '', brand);
   if (cvv) errors['card.cvv'] = cvv === 'required' ? t.required : t.cvvLength(brand.cvvLength);
   const holder = (values['card.holderName'] ?? '').trim();

@@ -1,10 +1,10 @@
 import { type PropertyValues, ReactiveElement } from '@lit/reactive-element';
 import { html, nothing, render, type TemplateResult } from 'lit-html';
 import { CheckoutFlow } from '../checkout/flow.ts';
+import { type Dictionary, listeners } from '../translations/localize.ts';
 import { formView } from '../views/form.ts';
 import type { ViewContext } from '../views/parts.ts';
 import { statusView } from '../views/status.ts';
-import { type Dictionary, listeners } from '../translations/localize.ts';
 import { styles } from './paydo-checkout.styles.ts';
 
 /** Languages written right to left (a merchant's own, e.g. Arabic or Hebrew). */

@@ -1,8 +1,8 @@
 /** The form: methods, the payer's fields, the card form, the notice and the Pay button. */
 import type { CheckoutMethod } from '@paydo-checkout/server-kit/protocol';
 import { html, nothing, type TemplateResult } from 'lit-html';
-import { FORM_TYPE_CARDS, methodTitle } from '../checkout/method-types.ts';
 import type { CheckoutFlow } from '../checkout/flow.ts';
+import { FORM_TYPE_CARDS, methodTitle } from '../checkout/method-types.ts';
 import { CARD_FIELDS, limit, payerFields } from '../checkout/validation.ts';
 import { headerView, spinner, type ViewContext } from './parts.ts';
 
@@ -13,7 +13,9 @@ interface Host {
 }
 
 /** The usual form, drawn while the order loads: a card method and another, the e-mail, the card fields. */
-const OUTLINE = [FORM_TYPE_CARDS, ''].map((formType, id) => ({ id, title: '', formType, fields: [] }) as unknown as CheckoutMethod);
+const OUTLINE = [FORM_TYPE_CARDS, ''].map(
+  (formType, id) => ({ id, title: '', formType, fields: [] }) as unknown as CheckoutMethod,
+);
 
 function onSubmit(this: Host, event: Event): void {
   event.preventDefault();
@@ -36,7 +38,11 @@ function onFallback(this: Host): void {
 }
 
 /** The payer fields the browser can fill: input type and autocomplete token. */
-const PAYER: Record<string, [string, string]> = { email: ['email', 'email'], name: ['text', 'name'], phone: ['tel', 'tel'] };
+const PAYER: Record<string, [string, string]> = {
+  email: ['email', 'email'],
+  name: ['text', 'name'],
+  phone: ['tel', 'tel'],
+};
 
 /** The text of each brand's mark (else its name, read aloud); the look (colours, the circles of Mastercard and Maestro) is CSS. */
 const BRAND_MARKS: Record<string, string> = { visa: 'VISA', mir: 'МИР', amex: 'AMEX' };
