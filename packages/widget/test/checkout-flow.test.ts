@@ -76,7 +76,7 @@ describe('cancelled on Paydo’s page is not a decline', () => {
   it('in Russian too', async () => {
     sessionStorage.setItem('paydo:r1', JSON.stringify({ left: '1' }));
     const el = await mount({ lang: 'ru' });
-    expect(notice(el)?.textContent).to.equal('Платёж отменён. Можно выбрать другой способ оплаты.');
+    expect(notice(el)?.textContent).to.equal('Платёж отменён. Выберите другой способ оплаты.');
   });
 });
 

@@ -3,6 +3,7 @@ import rateLimit from '@fastify/rate-limit';
 import type { FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest, onRequestHookHandler } from 'fastify';
 import fp from 'fastify-plugin';
 import type { PaydoClient } from '../client/client.ts';
+import { watchCardMode } from './card-mode-probe.ts';
 import { clientIp } from './client-address.ts';
 import { createContext } from './context.ts';
 import { CheckoutHttpError, internalError, storeUnavailable } from './http-error.ts';
@@ -56,6 +57,13 @@ const paydoPlugin: FastifyPluginAsync<PaydoPluginOptions> = async (fastify, opti
 
 async function routes(app: FastifyInstance, options: ResolvedPluginOptions): Promise<void> {
   const ctx = createContext(options);
+  // `auto`: the card mode is known before the first checkout (card-mode-probe.ts).
+  let cardModeWatch: ReturnType<typeof watchCardMode> | undefined;
+  app.addHook('onReady', async () => {
+    cardModeWatch = watchCardMode(ctx, app.log);
+    await cardModeWatch.started;
+  });
+  app.addHook('onClose', async () => cardModeWatch?.stop());
 
   // JSON only, small bodies: anything else is refused before a handler runs.
   app.removeAllContentTypeParsers();

@@ -282,7 +282,8 @@ export class CheckoutFlow implements ReactiveController {
     if (Object.keys(errors).length) return this.#invalid(errors);
     if (!this.#emit('paydo-submit', { method }, true)) return;
     // One key per attempt, kept when the same attempt is sent again after a network failure.
-    const key = (this.#attemptKey ??= crypto.randomUUID());
+    this.#attemptKey ??= crypto.randomUUID();
+    const key = this.#attemptKey;
     this.#send('pay', {}, this.#t.paying);
     try {
       const answer = await this.#payWithRetry(method, key);
@@ -382,7 +383,10 @@ export class CheckoutFlow implements ReactiveController {
     // `left`: coming Back to this page without paying, the form says the payment was cancelled.
     keep(this.#keepKey, { email, name, phone, 'card.holderName': holder, left: '1' });
     if (!this.#emit('paydo-redirect', { url: step.url, method, fields }, true)) return;
-    if (method === 'GET') return location.assign(step.url);
+    if (method === 'GET') {
+      location.assign(step.url);
+      return;
+    }
     // 3-D Secure: the bank's page gets a top-level form POST, as the contract requires.
     const page = new DocumentFragment();
     render(
@@ -470,11 +474,15 @@ export class CheckoutFlow implements ReactiveController {
     const fields = Object.keys(e.body?.fields ?? {}).filter((k) => shown.includes(k));
     if (e.code === 'validation' && method && fields.length) {
       const mine = this.#validate(method);
-      return this.#invalid(Object.fromEntries(fields.map((k) => [k, mine[k] ?? t.invalidFormat])));
-    }
-    if (e.code === 'already_paid') return this.#paid(e.body?.txid);
-    if (e.code === 'payment_in_progress' && e.body?.txid) return this.#wait(e.body.txid, true);
-    const message = messageFor(t, e.code, 'generic', e.retryAfter || 60);
+      this.#invalid(Object.fromEntries(fields.map((k) => [k, mine[k] ?? t.invalidFormat])));
+    } else if (e.code === 'already_paid') this.#paid(e.body?.txid);
+    else if (e.code === 'payment_in_progress' && e.body?.txid) this.#wait(e.body.txid, true);
+    else this.#failed(e, retry);
+  }
+
+  /** The error view: the code's sentence, and "Try again" when trying again can help. */
+  #failed(e: ApiError, retry: (() => void) | null): void {
+    const message = messageFor(this.#t, e.code, 'generic', e.retryAfter || 60);
     const again = retry ?? (this.checkout && e.code !== 'order_not_found' ? () => this.#send('retry') : null);
     if (this.#send('failed', { message, retry: again }, message)) this.#emit('paydo-error', { code: e.code, message });
   }

@@ -52,10 +52,10 @@ const ru: Dictionary = {
   insufficient_funds: 'На карте недостаточно средств.',
   incorrect_cvv: 'Неверный код CVC.',
   three_d_secure_failed: 'Банк не подтвердил платёж.',
-  payment_cancelled: 'Платёж отменён. Можно выбрать другой способ оплаты.',
+  payment_cancelled: 'Платёж отменён. Выберите другой способ оплаты.',
   bankCard: 'Банковская карта',
   bankTransfer: 'Банковский перевод',
-  eWallet: 'Электронный кошелёк',
+  eWallet: 'Эл. кошелёк',
   digits: (n) => `Количество цифр: ${n}.`,
 };
 
