@@ -23,7 +23,14 @@ const bank = {
   type: 'banks',
   formType: 'standard',
   fields: [
-    { name: 'nationalid', type: 'text', required: true, title: 'ID', pattern: '^\\d{10}$', placement: 'extra' as const },
+    {
+      name: 'nationalid',
+      type: 'text',
+      required: true,
+      title: 'ID',
+      pattern: '^\\d{10}$',
+      placement: 'extra' as const,
+    },
   ],
 };
 

@@ -5,7 +5,7 @@
  */
 import { expect, oneEvent } from '@open-wc/testing';
 import { BANK_METHOD, CARD_METHOD, checkout, FakeServer, json } from './fake-server.ts';
-import { fillCard, input, live, mount, q, qa, submit, type, until } from './helpers.ts';
+import { FORM, fillCard, input, live, mount, q, qa, submit, type, until } from './helpers.ts';
 
 let server: FakeServer;
 beforeEach(() => {
@@ -154,7 +154,7 @@ describe('storage that cannot break the form', () => {
     for (const corrupt of ['{not json', '"a string"', 'null', '[1,2]', '{"email":{"x":1},"name":"Grace"}']) {
       sessionStorage.setItem('paydo:r1', corrupt);
       const el = await mount();
-      expect(q(el, 'form'), corrupt).to.exist;
+      expect(q(el, FORM), corrupt).to.exist;
       expect(input(el, 'email').value, corrupt).to.equal('ada@example.com');
       el.remove();
     }
@@ -173,7 +173,7 @@ describe('storage that cannot break the form', () => {
         json({ invoiceId: 'i', txid: 'tx-1', next: { type: 'redirect', url: 'https://acs.example/x' } }),
       );
       const el = await mount();
-      expect(q(el, 'form')).to.exist;
+      expect(q(el, FORM)).to.exist;
       await fillCard(el);
       el.addEventListener('paydo-redirect', (e) => e.preventDefault(), { once: true });
       const redirect = oneEvent(el, 'paydo-redirect');

@@ -12,6 +12,9 @@ export async function mount(
   return el;
 }
 
+/** The payment form, not the outline drawn while the order loads (`::part(skeleton)`, which holds one). */
+export const FORM = '[part~="base"] > form';
+
 export function q<T extends Element = HTMLElement>(el: PaydoCheckout, selector: string): T | null {
   return el.shadowRoot?.querySelector<T>(selector) ?? null;
 }

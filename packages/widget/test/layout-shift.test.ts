@@ -18,7 +18,7 @@ interface LayoutShift extends PerformanceEntry {
 let server: FakeServer;
 afterEach(() => server.restore());
 
-/** A server answer after `ms`: the order arrives after the page has drawn the element. */
+/** A server answer after `ms`: past the 500 ms in which a shift counts as caused by the click. */
 const later = (ms: number, answer: () => Response) => () =>
   new Promise<Response>((resolve) => setTimeout(() => resolve(answer()), ms));
 
@@ -37,12 +37,11 @@ const frames = (n: number) => new Promise<void>((r) => (n ? requestAnimationFram
 describe('layout shift (Chromium: the only engine that reports layout-shift entries)', () => {
   it('is under 0.01 from navigation to a ready card form, and through a decline', async function () {
     if (!PerformanceObserver.supportedEntryTypes?.includes('layout-shift')) this.skip();
+    // The order arrives when the test says so, after the skeleton has been drawn.
+    let arrive: () => void = () => {};
+    const order = new Promise<void>((resolve) => (arrive = resolve));
     server = new FakeServer()
-      .on(
-        'GET',
-        /^\/paydo\/checkout\/r1$/,
-        later(150, () => json(checkout())),
-      )
+      .on('GET', /^\/paydo\/checkout\/r1$/, () => order.then(() => json(checkout())))
       // Answered after the 500 ms in which a shift still counts as caused by the click.
       .on(
         'POST',
@@ -63,6 +62,7 @@ describe('layout shift (Chromium: the only engine that reports layout-shift entr
     const el = await page();
     await frames(2);
     expect(q(el, '[part~="skeleton"]'), 'the skeleton shows while the order loads').to.exist;
+    arrive();
     await until(() => q(el, 'input[name="card.pan"]') && !q(el, '[part~="skeleton"]'));
     await frames(3);
     const ready = cls();

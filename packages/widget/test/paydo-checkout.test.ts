@@ -1,7 +1,7 @@
 import { expect, oneEvent } from '@open-wc/testing';
 import { resetMouse, sendMouse } from '@web/test-runner-commands';
 import { BANK_METHOD, checkout, FakeServer, json } from './fake-server.ts';
-import { fillCard, input, live, mount, q, qa, statusText, submit, type, until } from './helpers.ts';
+import { FORM, fillCard, input, live, mount, q, qa, statusText, submit, type, until } from './helpers.ts';
 
 let server: FakeServer;
 beforeEach(() => {
@@ -175,7 +175,7 @@ describe('paying', () => {
     el.addEventListener('paydo-submit', (e) => e.preventDefault(), { once: true });
     await submit(el);
     expect(server.calls('POST', /\/pay$/)).to.have.length(0);
-    expect(q(el, 'form')).to.exist;
+    expect(q(el, FORM)).to.exist;
   });
 
   it('keeps the Idempotency-Key across a network retry of the same attempt, and takes a new one for a new attempt', async () => {
@@ -590,7 +590,7 @@ describe('resume', () => {
     expect(another?.textContent).to.equal('Use another card or method');
     another?.click();
     await el.updateComplete;
-    expect(q(el, 'form')).to.exist;
+    expect(q(el, FORM)).to.exist;
     expect(input(el, 'card.pan').value).to.equal('');
     // The next Pay names the abandoned transaction, so the server can void it instead of waiting for it.
     server.on('POST', /\/pay$/, paid({ type: 'done', status: 'success' }));
