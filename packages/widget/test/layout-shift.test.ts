@@ -15,8 +15,11 @@ interface LayoutShift extends PerformanceEntry {
   hadRecentInput: boolean;
 }
 
-let server: FakeServer;
-afterEach(() => server.restore());
+let server: FakeServer | undefined;
+afterEach(() => {
+  server?.restore();
+  server = undefined;
+});
 
 /** A server answer after `ms`: past the 500 ms in which a shift counts as caused by the click. */
 const later = (ms: number, answer: () => Response) => () =>
