@@ -4,41 +4,20 @@ import { keep, readKept } from '../src/checkout/storage.ts';
 import { named, patternMessage, payerFields, validate } from '../src/checkout/validation.ts';
 import { en } from '../src/translations/en.ts';
 import type { Strings } from '../src/translations/localize.ts';
+import { BANK_METHOD, CARD_METHOD } from '../test/fake-server.ts';
 
-const card = {
-  id: 1,
-  title: 'Bank card',
-  logo: null,
-  type: 'cards_international',
-  formType: 'cards',
-  fields: [
-    { name: 'email', type: 'email', required: true, title: 'E-mail', pattern: null, placement: 'payer' as const },
-    { name: 'name', type: 'text', required: true, title: 'Full name', pattern: null, placement: 'payer' as const },
-  ],
-};
-const bank = {
-  id: 2,
-  title: 'Bank transfer',
-  logo: null,
-  type: 'banks',
-  formType: 'standard',
-  fields: [
-    {
-      name: 'nationalid',
-      type: 'text',
-      required: true,
-      title: 'ID',
-      pattern: '^\\d{10}$',
-      placement: 'extra' as const,
-    },
-  ],
-};
+const card = CARD_METHOD;
+const bank = BANK_METHOD;
 
 describe('validation (pure: no DOM)', () => {
   it('shows the e-mail always, and no second name beside the name on the card', () => {
     expect(payerFields(card, true).map((f) => f.name)).toEqual(['email']);
     expect(payerFields(card, false).map((f) => f.name)).toEqual(['email', 'name']);
     expect(payerFields(bank, false).map((f) => f.name)).toEqual(['email', 'nationalid']);
+    expect(payerFields({ ...bank, fields: bank.fields.slice(1) }, false).map((f) => f.name)).toEqual([
+      'email',
+      'nationalid',
+    ]);
     expect(named(card, true)).toEqual(['email', 'card.pan', 'card.expirationDate', 'card.cvv', 'card.holderName']);
   });
 
@@ -71,7 +50,7 @@ describe('validation (pure: no DOM)', () => {
       nationalid: 'Enter 10 digits.',
     });
     // A pattern the browser cannot read is left to the server.
-    const broken = { ...bank, fields: [{ ...bank.fields[0], pattern: '(' }] } as typeof bank;
+    const broken = { ...bank, fields: bank.fields.map((f) => (f.pattern ? { ...f, pattern: '(' } : f)) };
     expect(validate(broken, { email: 'a@b.co', nationalid: 'x' }, false, en)).toEqual({});
   });
 
