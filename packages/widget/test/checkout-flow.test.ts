@@ -47,7 +47,7 @@ describe('cancelled on Paydo’s page is not a decline', () => {
       expect((await fail).detail.code).to.equal('payment_cancelled');
       await until(() => notice(el));
       expect(notice(el)?.textContent).to.equal('The payment was cancelled. You can choose another way to pay.');
-      expect(notice(el)?.classList.contains('info')).to.equal(true);
+      expect(notice(el)?.classList.contains('fail')).to.equal(false);
       expect(invalid(el)).to.deep.equal([]);
       expect(input(el, 'email').value).to.equal('grace@example.com');
       expect(live(el)).to.equal('The payment was cancelled. You can choose another way to pay.');
@@ -96,7 +96,7 @@ describe('a failure that is nobody’s field', () => {
     expect((await fail).detail.code).to.equal('payment_timed_out');
     await el.updateComplete;
     expect(notice(el)?.textContent).to.equal('The payment did not go through.');
-    expect(notice(el)?.classList.contains('info')).to.equal(false);
+    expect(notice(el)?.classList.contains('fail')).to.equal(true);
     expect(invalid(el)).to.deep.equal([]);
     expect(input(el, 'card.cvv').value).to.equal('123');
     expect(el.shadowRoot?.activeElement).to.equal(notice(el));

@@ -168,15 +168,15 @@ export const styles = css`
     border-color: var(--paydo-color-error);
     border-width: 2px;
   }
+  /* A notice is neutral (cancelled on Paydo's page: nobody did anything wrong) unless it is a failure. */
+  [part~='error'],
+  .fail {
+    color: var(--paydo-color-error);
+  }
   [part~='error'],
   [part~='notice'] {
-    color: var(--paydo-color-error);
     font-size: 0.875em;
     margin-block: 0.25rem 0.5rem;
-  }
-  /* Neutral (cancelled on Paydo's page): nobody did anything wrong. */
-  .info {
-    color: inherit;
   }
   /* While the order loads: the form's outline at its final size, its text hidden. */
   [part~='skeleton'] * {
@@ -240,9 +240,6 @@ export const styles = css`
   }
   .success h2 {
     color: var(--paydo-color-success);
-  }
-  .fail h2 {
-    color: var(--paydo-color-error);
   }
   .spinner {
     display: inline-block;

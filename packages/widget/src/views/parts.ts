@@ -1,4 +1,11 @@
 import { html, type TemplateResult } from 'lit-html';
+import type { CheckoutFlow } from '../checkout/flow.ts';
+
+/** The element the views are drawn for: Lit calls their listeners with it as `this`. */
+export interface Host {
+  /** @internal */
+  readonly flow: CheckoutFlow;
+}
 
 /** What every view draws with: the strings and the order's words. */
 export interface ViewContext {

@@ -31,5 +31,5 @@ export function statusView(c: ViewContext, flow: CheckoutFlow): TemplateResult {
                 ? ['', t.gaveUp]
                 : ['fail', t.noMethods];
   // The heading takes focus when the view comes (the flow asks for it), so screen readers land on it.
-  return html`${flow.checkout && v.name !== 'gave-up' ? headerView(c) : nothing}<div part="status" class=${kind}><h2 tabindex="-1">${title}</h2>${extra ?? nothing}</div>`;
+  return html`${flow.checkout && v.name !== 'gave-up' ? headerView(c) : nothing}<div part="status" class=${kind}><h2 tabindex="-1">${title}</h2>${extra}</div>`;
 }
