@@ -42,10 +42,16 @@ function minifyTemplates(): Plugin {
                       .replace(/;}/g, '}')
                       .replace(/([ :,(])0\./g, '$1.')
                       .replace(/\[([\w-]+~?=)'([\w-]+)'\]/g, '[$1$2]')
+                      // Every element has one part: [part~=x] and [part=x] match the same.
+                      .replace(/\[part~=/g, '[part=')
                   : raw
                       .replace(/>\s*\n\s*/g, '>')
                       .replace(/\s*\n\s*</g, '<')
-                      .replace(/\s*\n\s*/g, ' ');
+                      .replace(/\s*\n\s*/g, ' ')
+                      // part="field" → part=field: a value of letters, digits and dashes needs no quotes.
+                      .replace(/(\s[\w-]+)="([\w-]+)"/g, '$1=$2')
+                      // <input … /> → <input …>: HTML ignores the slash.
+                      .replace(/\s*\/>/g, '>');
               if (text !== raw) edits.push({ start: q.start, end: q.end, text });
             }
           }

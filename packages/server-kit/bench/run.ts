@@ -6,7 +6,7 @@
  */
 import { execFileSync, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -939,7 +939,15 @@ window.t0 = performance.now();
   });
 }
 
+/**
+ * The widget's figures (layout shift, time to Pay's feedback) come from its browser tests
+ * (packages/widget/test/layout-shift.test.ts), not from this run: their section is kept as it is.
+ */
+const KEPT_SECTION = /<!-- widget-figures -->[\s\S]*?<!-- \/widget-figures -->/;
+
 function writeDoc() {
+  const doc = join(root, 'docs/benchmarks.md');
+  const kept = existsSync(doc) ? readFileSync(doc, 'utf8').match(KEPT_SECTION)?.[0] : undefined;
   const lines = [
     '# Benchmarks',
     '',
@@ -964,8 +972,9 @@ function writeDoc() {
     // Why a goal is not met and what was tried: kept beside the code, written under every run's table.
     readFileSync(new URL('./notes.md', import.meta.url), 'utf8'),
     '',
+    ...(kept ? [kept, ''] : []),
   ];
-  writeFileSync(join(root, 'docs/benchmarks.md'), lines.join('\n'));
+  writeFileSync(doc, lines.join('\n'));
   // The repository's formatter aligns markdown tables: the written doc passes `pnpm lint` as is.
   execFileSync(join(root, 'node_modules/.bin/biome'), ['format', '--write', join(root, 'docs/benchmarks.md')], {
     stdio: 'ignore',

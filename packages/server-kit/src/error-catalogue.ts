@@ -141,7 +141,7 @@ export const ERROR_CATALOGUE = {
     audience: 'payer',
     httpStatus: [],
     retryable: true,
-    payerMessage: 'This payment expired before it was completed. Nothing was charged: pay again to start a new one.',
+    payerMessage: 'Payment expired; nothing was charged.',
     explanation:
       'The invoice was not paid within Paydo’s 24 hours and became overdue (invoice status 2); the transaction the payer left unfinished on it (3-D Secure, wallet) ended with it. The next attempt on the order makes a new invoice.',
     fix: 'Nothing on your side. The payer pays again; the kit makes a new invoice (an overdue one is never reused).',
@@ -151,7 +151,8 @@ export const ERROR_CATALOGUE = {
     audience: 'payer',
     httpStatus: [],
     retryable: false,
-    payerMessage: 'The payment did not go through.',
+    // Neutral: the payer chose this; the widget says it above the form, no field marked.
+    payerMessage: 'The payment was cancelled. Choose another way to pay.',
     explanation: 'The payer cancelled on Paydo’s or the wallet’s page, or the transaction was voided.',
     fix: 'Nothing on your side. The payer pays again when ready.',
   },

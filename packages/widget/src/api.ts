@@ -30,8 +30,8 @@ export class ApiError extends Error {
 async function call<T>(url: string, init?: RequestInit): Promise<T> {
   let response: Response;
   try {
+    // Cookies go with it: fetch's default credentials are `same-origin`.
     response = await fetch(url, {
-      credentials: 'same-origin',
       ...init,
       headers: { accept: 'application/json', ...init?.headers },
     });
@@ -66,8 +66,9 @@ export const api = {
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify(body),
     }),
-  next: (base: string, txid: string, orderRef: string) =>
+  next: (base: string, txid: string, orderRef: string, signal: AbortSignal | null = null) =>
     call<NextResponse>(
       join(base, `/transactions/${encodeURIComponent(txid)}/next?order=${encodeURIComponent(orderRef)}`),
+      { signal },
     ),
 };

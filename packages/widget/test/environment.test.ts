@@ -1,7 +1,7 @@
 import { expect, fixture, html, oneEvent } from '@open-wc/testing';
 import type { PaydoCheckout } from '../src/paydo-checkout/paydo-checkout.component.ts';
 import { checkout, FakeServer, json } from './fake-server.ts';
-import { fillCard, mount, q, statusText, submit, until } from './helpers.ts';
+import { FORM, fillCard, mount, q, statusText, submit, until } from './helpers.ts';
 
 let server: FakeServer;
 beforeEach(() => {
@@ -24,7 +24,7 @@ describe('locales and layout', () => {
       html`<section lang="ru"><paydo-checkout api="/paydo" order="r1"></paydo-checkout></section>`,
     );
     const el = wrapper.querySelector('paydo-checkout') as PaydoCheckout;
-    await until(() => q(el, 'form'));
+    await until(() => q(el, FORM));
     expect(q(el, 'legend')?.textContent).to.equal('Способ оплаты');
   });
 
@@ -36,7 +36,7 @@ describe('locales and layout', () => {
   it('lays out right to left under dir="rtl" (logical properties)', async () => {
     const wrapper = await fixture(html`<div dir="rtl"><paydo-checkout api="/paydo" order="r1"></paydo-checkout></div>`);
     const el = wrapper.querySelector('paydo-checkout') as PaydoCheckout;
-    await until(() => q(el, 'form'));
+    await until(() => q(el, FORM));
     const amount = (q(el, '[part~="amount"]') as Element).getBoundingClientRect();
     const label = (q(el, '[part~="header"] .muted') as Element).getBoundingClientRect();
     expect(amount.left).to.be.below(label.left);
@@ -52,7 +52,7 @@ describe('embedding', () => {
     const el = document.createElement('paydo-checkout') as PaydoCheckout;
     el.setAttribute('order', 'r1');
     root.append(el);
-    await until(() => q(el, 'form'));
+    await until(() => q(el, FORM));
     await fillCard(el);
     const success = oneEvent(document, 'paydo-success');
     await submit(el);

@@ -8,9 +8,12 @@ export async function mount(
   const el = await fixture<PaydoCheckout>(
     html`<paydo-checkout api="/paydo" order="r1" lang=${attrs.lang ?? 'en'} methods=${attrs.methods ?? ''} max-wait-ms=${attrs.maxWaitMs ?? 600000} theme=${attrs.theme ?? 'auto'}></paydo-checkout>`,
   );
-  await waitUntil(() => !q(el, '.spinner') || q(el, 'form'), 'the checkout did not load');
+  await waitUntil(() => !q(el, '[part~="skeleton"]') && !q(el, '.spinner'), 'the checkout did not load');
   return el;
 }
+
+/** The payment form, not the outline drawn while the order loads (`::part(skeleton)`, which holds one). */
+export const FORM = '[part~="base"] > form';
 
 export function q<T extends Element = HTMLElement>(el: PaydoCheckout, selector: string): T | null {
   return el.shadowRoot?.querySelector<T>(selector) ?? null;

@@ -4,7 +4,7 @@ import { en } from '../src/translations/en.ts';
 import { type Dictionary, registerLanguage } from '../src/translations/localize.ts';
 import { checkout, FakeServer, json } from './fake-server.ts';
 import { ARABIC, arabicPay } from './fixtures/arabic.ts';
-import { fillCard, mount, q, qa, submit, type, until } from './helpers.ts';
+import { FORM, fillCard, mount, q, qa, submit, type, until } from './helpers.ts';
 
 let server: FakeServer;
 beforeEach(() => {
@@ -43,7 +43,7 @@ describe('every bundled language', () => {
       const el = await mount({ lang });
       el.style.width = '375px';
       const amount = new Intl.NumberFormat(lang, { style: 'currency', currency: 'EUR' }).format(12.5);
-      expect(text(el, 'legend')).to.equal(t.methods);
+      expect(text(el, `${FORM} legend`)).to.equal(t.methods);
       expect(text(el, '[part~="amount"]')).to.equal(norm(amount));
       expect(text(el, '[part~="submit-button"]')).to.equal(norm(t.pay(amount)));
       expect(text(el, 'label[for="f-card-pan"]')).to.equal(t.cardNumber);
@@ -74,7 +74,7 @@ describe('choosing the language', () => {
     registerLanguage('pt-br-test', { payOnPaydo: 'Só esta frase' });
     const el = await mount({ lang: 'pt-BR-test' });
     expect(text(el, '[part~="fallback-button"]')).to.equal('Só esta frase');
-    expect(text(el, 'legend')).to.equal('Forma de pagamento'); // from pt
+    expect(text(el, `${FORM} legend`)).to.equal('Forma de pagamento'); // from pt
     const brazil = await mount({ lang: 'pt-BR' });
     expect(text(brazil, '[part~="fallback-button"]')).to.equal('Ou pague na página da Paydo'); // from pt-br
     expect(text(brazil, 'legend')).to.equal('Forma de pagamento'); // from pt
@@ -100,8 +100,8 @@ describe('choosing the language', () => {
   it("takes the page's lang, and the order's language when neither names one", async () => {
     const wrapper = await fixture(html`<div lang="fr"><paydo-checkout api="/paydo" order="r1"></paydo-checkout></div>`);
     const el = wrapper.querySelector('paydo-checkout') as PaydoCheckout;
-    await until(() => q(el, 'form'));
-    expect(text(el, 'legend')).to.equal('Moyen de paiement');
+    await until(() => q(el, FORM));
+    expect(text(el, `${FORM} legend`)).to.equal('Moyen de paiement');
     server.on('GET', /^\/paydo\/checkout\/r1$/, () => json(checkout({ language: 'nl' })));
     const bare = document.createElement('paydo-checkout') as PaydoCheckout;
     bare.setAttribute('order', 'r1');
@@ -110,8 +110,8 @@ describe('choosing the language', () => {
     lone.lang = '';
     document.body.append(lone);
     lone.append(bare);
-    await until(() => q(bare, 'form'));
-    expect(text(bare, 'legend')).to.equal('Betaalmethode');
+    await until(() => q(bare, FORM));
+    expect(text(bare, `${FORM} legend`)).to.equal('Betaalmethode');
     lone.remove();
   });
 
@@ -123,23 +123,23 @@ describe('choosing the language', () => {
     el.setAttribute('order', 'r1');
     el.lang = 'xx-slow';
     document.body.append(el);
-    const watch = new MutationObserver(() => seen.add(text(el, 'legend')));
+    const watch = new MutationObserver(() => seen.add(text(el, `${FORM} legend`)));
     await el.updateComplete;
     watch.observe(el.shadowRoot as ShadowRoot, { subtree: true, childList: true, characterData: true });
     await new Promise((r) => setTimeout(r, 100)); // the order has long arrived; the language has not
-    expect(q(el, 'form')).to.equal(null);
+    expect(q(el, FORM)).to.equal(null);
     arrive({ methods: 'Slow method' });
-    await until(() => q(el, 'form'));
-    expect(text(el, 'legend')).to.equal('Slow method');
+    await until(() => q(el, FORM));
+    expect(text(el, `${FORM} legend`)).to.equal('Slow method');
 
     let arriveNext: (d: Dictionary) => void = () => {};
     registerLanguage('yy-slow', () => new Promise<Dictionary>((resolve) => (arriveNext = resolve)));
     el.lang = 'yy-slow';
     await el.updateComplete;
     await new Promise((r) => setTimeout(r, 50));
-    expect(text(el, 'legend')).to.equal('Slow method');
+    expect(text(el, `${FORM} legend`)).to.equal('Slow method');
     arriveNext({ methods: 'Next method' });
-    await until(() => text(el, 'legend') === 'Next method');
+    await until(() => text(el, `${FORM} legend`) === 'Next method');
     watch.disconnect();
     seen.delete('');
     expect([...seen]).to.deep.equal(['Slow method', 'Next method']);
@@ -149,11 +149,11 @@ describe('choosing the language', () => {
   it('shows English when a language module cannot be fetched (offline), and the language once it can', async () => {
     registerLanguage('xx-broken', () => Promise.reject(new TypeError('Failed to fetch dynamically imported module')));
     const el = await mount({ lang: 'xx-broken' });
-    expect(text(el, 'legend')).to.equal('Payment method');
+    expect(text(el, `${FORM} legend`)).to.equal('Payment method');
     const amount = new Intl.NumberFormat('xx-broken', { style: 'currency', currency: 'EUR' }).format(12.5);
     expect(text(el, '[part~="submit-button"]')).to.equal(norm(en.pay(amount)));
     registerLanguage('xx-broken', () => Promise.resolve({ methods: 'Fixed' }));
-    await until(() => text(el, 'legend') === 'Fixed');
+    await until(() => text(el, `${FORM} legend`) === 'Fixed');
   });
 });
 
@@ -163,16 +163,16 @@ describe("a merchant's own wording", () => {
     el.strings = { pay: (amount) => `Jetzt ${amount} zahlen`, methods: 'Wie möchten Sie zahlen?' };
     await el.updateComplete;
     expect(text(el, '[part~="submit-button"]')).to.equal('Jetzt 12,50 € zahlen');
-    expect(text(el, 'legend')).to.equal('Wie möchten Sie zahlen?');
+    expect(text(el, `${FORM} legend`)).to.equal('Wie möchten Sie zahlen?');
     expect(text(el, 'label[for="f-card-pan"]')).to.equal('Kartennummer');
     el.strings = undefined;
     await el.updateComplete;
-    expect(text(el, 'legend')).to.equal('Zahlungsart');
+    expect(text(el, `${FORM} legend`)).to.equal('Zahlungsart');
   });
 
   it('adds a language with registerLanguage; elements already showing re-render in it', async () => {
     const el = await mount({ lang: 'uk' });
-    expect(text(el, 'legend')).to.equal('Payment method');
+    expect(text(el, `${FORM} legend`)).to.equal('Payment method');
     registerLanguage('uk', () =>
       Promise.resolve({
         default: {
@@ -182,7 +182,7 @@ describe("a merchant's own wording", () => {
         },
       }),
     );
-    await until(() => text(el, 'legend') === 'Спосіб оплати');
+    await until(() => text(el, `${FORM} legend`) === 'Спосіб оплати');
     expect(text(el, '[part~="submit-button"]')).to.equal(
       norm(`Сплатити ${new Intl.NumberFormat('uk', { style: 'currency', currency: 'EUR' }).format(12.5)}`),
     );
@@ -229,7 +229,7 @@ describe('right to left', () => {
     const base = q(el, '[part~="base"]') as HTMLElement;
     expect(base.getAttribute('dir')).to.equal('rtl');
     expect(getComputedStyle(base).direction).to.equal('rtl');
-    expect(text(el, 'legend')).to.equal('طريقة الدفع');
+    expect(text(el, `${FORM} legend`)).to.equal('طريقة الدفع');
     // The amount sits at the left end of the header, the label at the right.
     const amount = (q(el, '[part~="amount"]') as Element).getBoundingClientRect();
     const label = (q(el, '[part~="header"] .muted') as Element).getBoundingClientRect();

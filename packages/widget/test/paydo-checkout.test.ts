@@ -1,7 +1,7 @@
 import { expect, oneEvent } from '@open-wc/testing';
 import { resetMouse, sendMouse } from '@web/test-runner-commands';
 import { BANK_METHOD, checkout, FakeServer, json } from './fake-server.ts';
-import { fillCard, input, live, mount, q, qa, statusText, submit, type, until } from './helpers.ts';
+import { FORM, fillCard, input, live, mount, q, qa, statusText, submit, type, until } from './helpers.ts';
 
 let server: FakeServer;
 beforeEach(() => {
@@ -175,7 +175,7 @@ describe('paying', () => {
     el.addEventListener('paydo-submit', (e) => e.preventDefault(), { once: true });
     await submit(el);
     expect(server.calls('POST', /\/pay$/)).to.have.length(0);
-    expect(q(el, 'form')).to.exist;
+    expect(q(el, FORM)).to.exist;
   });
 
   it('keeps the Idempotency-Key across a network retry of the same attempt, and takes a new one for a new attempt', async () => {
@@ -289,8 +289,11 @@ describe("limits and messages in the payer's language", () => {
       const r = target.getBoundingClientRect();
       return [Math.round(r.left + r.width / 2), Math.round(r.top + dy)];
     };
+    input(el, 'email').scrollIntoView({ block: 'start' });
     await sendMouse({ type: 'click', position: at(input(el, 'email'), 8) });
     const pay = q(el, '[part~="submit-button"]') as HTMLElement;
+    // The form is taller than the test page's viewport: Pay is brought into view (scrolling does not blur).
+    pay.scrollIntoView({ block: 'center' });
     await sendMouse({ type: 'click', position: at(pay, 3) }); // near its top edge
     await resetMouse();
     // The click reached Pay: every field was checked, not only the e-mail.
@@ -587,7 +590,7 @@ describe('resume', () => {
     expect(another?.textContent).to.equal('Use another card or method');
     another?.click();
     await el.updateComplete;
-    expect(q(el, 'form')).to.exist;
+    expect(q(el, FORM)).to.exist;
     expect(input(el, 'card.pan').value).to.equal('');
     // The next Pay names the abandoned transaction, so the server can void it instead of waiting for it.
     server.on('POST', /\/pay$/, paid({ type: 'done', status: 'success' }));
@@ -644,12 +647,12 @@ describe("a declined payment: its code's sentence in the payer's language", () =
     ['en', 'card_declined', 'The card was declined.'],
     ['en', 'insufficient_funds', 'The card has insufficient funds.'],
     ['en', 'three_d_secure_failed', 'The bank did not confirm the payment.'],
-    ['en', 'payment_timed_out', 'The payment did not go through.'],
+    ['en', 'payment_declined', 'The payment did not go through.'],
     ['ru', 'card_declined', 'Карта отклонена.'],
     ['ru', 'insufficient_funds', 'На карте недостаточно средств.'],
     ['ru', 'three_d_secure_failed', 'Банк не подтвердил платёж.'],
     ['ru', 'fraud_suspected', 'Платёж не прошёл.'],
-    ['ru', 'payment_cancelled', 'Платёж не прошёл.'],
+    ['ru', 'payment_declined', 'Платёж не прошёл.'],
   ];
   for (const [lang, code, sentence] of cases) {
     it(`${lang}: ${code} → “${sentence}”, and paydo-fail carries the code`, async () => {

@@ -1,6 +1,6 @@
 // Card payments in every mode: direct (the widget's card fields; the default auto mode on a project
 // with direct tokenization is in checkout.test.ts), hosted (Paydo's card page) and auto on a project
-// Paydo refuses tokenization to (the switch).
+// Paydo refuses tokenization to (known at startup: hosted from the first payer).
 import { paydoCheckout, testCards } from '@paydo-checkout/widget/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkoutProduct, openPage, type Shop, startShop, transactionsOf, waitForAdminStatus } from './harness.ts';
@@ -71,18 +71,22 @@ describe('auto on a project without direct tokenization (most merchants)', () =>
   });
   afterAll(() => shop?.close());
 
-  it('the first payer typed a card in the widget: sent on to Paydo’s card page, paid once; the next payer sees hosted mode', async () => {
-    const page = await openPage(shop, 'auto-switch');
+  it('the first payer already sees hosted mode (the shop asked Paydo at startup): no card field, paid once on Paydo’s card page', async () => {
+    const page = await openPage(shop, 'auto-first');
     const ref = await checkoutProduct(page);
     const paydo = paydoCheckout(page);
-    await paydo.fillCardPayment(testCards.visa);
+    const form = await paydo.ready();
+    // No card field: the card number is typed once, on Paydo's page, and never reaches the shop.
+    expect(form.fields).not.toHaveProperty('card.pan');
+    expect(form.submit?.label).toContain("on Paydo's card page");
+    await paydo.fillPayer();
     await paydo.pay();
     await paydo.payOnCardPage(testCards.visa);
     await page.waitForURL(`**/orders/${ref}`);
     await waitForAdminStatus(page, ref, 'paid');
     expect(await transactionsOf(shop, ref)).toHaveLength(1);
 
-    const next = await openPage(shop, 'auto-switch-next');
+    const next = await openPage(shop, 'auto-next');
     const nextRef = await checkoutProduct(next, 'tee');
     const nextPaydo = paydoCheckout(next);
     expect((await nextPaydo.ready()).fields).not.toHaveProperty('card.pan');
@@ -92,7 +96,7 @@ describe('auto on a project without direct tokenization (most merchants)', () =>
     await next.waitForURL(`**/orders/${nextRef}`);
     await waitForAdminStatus(next, nextRef, 'paid');
     expect(await transactionsOf(shop, nextRef)).toHaveLength(1);
-    // The merchant is told once, by the payment that found out; not again by the next one.
+    // The merchant is told once, by the startup check that found out; not again by a payment.
     expect(shop.logs.filter((l) => l.includes('does not allow direct card tokenization'))).toHaveLength(1);
     expect(await page.problems()).toEqual([]);
     expect(await next.problems()).toEqual([]);

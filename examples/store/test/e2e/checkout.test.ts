@@ -207,7 +207,7 @@ describe(`from the catalog to a paid order, in ${ENGINE_TITLE}`, () => {
     await paydo.fillPayer();
     await paydo.fill('nationalid', '12ab');
     await paydo.pay();
-    await paydo.waitFor((s) => s.errors.nationalid === 'The format is not valid.');
+    await paydo.waitFor((s) => s.errors.nationalid === 'Enter 10 digits.');
     await expect(paydo.locator('input[name="nationalid"]').getAttribute('aria-invalid')).resolves.toBe('true');
     await paydo.fill('nationalid', '1234567890');
     await paydo.pay();

@@ -36,7 +36,7 @@ describe(`an invoice past its 24 hours, in ${ENGINE_TITLE}`, () => {
     await page.getByRole('link', { name: 'Back to the shop' }).click();
     await page.waitForURL(`**/checkout/${ref}`);
     await paydo.waitFor((s) =>
-      Object.values(s.errors).some((m) => m.includes('This payment expired before it was completed.')),
+      Object.values(s.errors).some((m) => m.includes('Payment expired; nothing was charged.')),
     );
 
     await paydo.fillCardPayment(testCards.visa);

@@ -3,6 +3,7 @@ import { type CheckoutResponse, HostedRequest, type NextResponse, type PayRespon
 import type { StoredResponse } from '../store/store.ts';
 import { type CheckoutMetrics, checkoutMetrics, inStep, type PaymentStep } from '../telemetry.ts';
 import { CardModes } from './card-mode.ts';
+import { watchCardMode } from './card-mode-probe.ts';
 import {
   bodyFields,
   emailProblem,
@@ -92,13 +93,26 @@ export class CheckoutEngine {
     this.#reconciler = new Reconciler(o, ledger, log, this.#metrics);
   }
 
-  /** Starts what runs on its own (the reconciliation timer). */
-  start(): void {
+  #cardModeWatch: ReturnType<typeof watchCardMode> | null = null;
+
+  /**
+   * Starts what runs on its own: the reconciliation timer, and (`cardPayments: 'auto'`) the card
+   * mode check, so the first checkout already knows where cards are typed. Resolves once that
+   * check answered, or after a few seconds at most.
+   */
+  async start(): Promise<void> {
     this.#reconciler.start();
+    const o = this.options;
+    this.#cardModeWatch ??= watchCardMode(
+      { ...o, methods: this.#svc.methods, cardModes: this.#svc.cardModes },
+      this.#log,
+    );
+    await this.#cardModeWatch.started;
   }
 
   /** Stops the sweep and gives back the client (when the kit made it) and the store; one failing part does not keep the others open. */
   async close(): Promise<void> {
+    this.#cardModeWatch?.stop();
     await this.#reconciler.close();
     const parts = await Promise.allSettled([
       this.options.ownsClient ? this.options.client.close() : undefined,

@@ -2,6 +2,7 @@
 // small unpaid invoice. Each answer is parsed with the client's own schemas, so a field Paydo
 // sends differently from what the kit relies on shows up here, not at a payer's first Pay.
 import { isIP } from 'node:net';
+import { cardMethod, probeTokenization } from '../checkout/card-mode-probe.ts';
 import { PaydoClient } from '../client/client.ts';
 import { DOCUMENTED_IPN_SOURCES, PAYDO_IPN_SOURCE_ADDRESSES } from '../client/schemas/ipn.ts';
 import type { PaymentMethod } from '../client/schemas/payment-methods.ts';
@@ -12,7 +13,6 @@ import {
   PaydoNotFoundError,
   PaydoUnexpectedResponseError,
 } from '../errors.ts';
-import { FormType } from '../vocabulary.ts';
 
 export type Verdict = 'ok' | 'warn' | 'fail';
 
@@ -214,7 +214,7 @@ export async function runDoctor(env: DoctorEnv): Promise<DoctorRow[]> {
     }
 
     // One small unpaid invoice: the public key and the signature (secret key).
-    const card = methods.find((m) => m.formType === FormType.cards);
+    const card = cardMethod(methods);
     const currency = card?.currencies[0] ?? methods[0]?.currencies[0] ?? 'EUR';
     let invoiceId: string | null = null;
     try {
@@ -247,25 +247,19 @@ export async function runDoctor(env: DoctorEnv): Promise<DoctorRow[]> {
       else add('keys', error instanceof PaydoUnexpectedResponseError ? 'warn' : 'fail', text);
     }
 
-    // Direct card tokenization, probed with an empty card: no card data is sent. 403 = not allowed.
+    // Direct card tokenization, probed with an empty card (as the plugin does at startup): no card data is sent.
     // Only on what is known: without the method list (JWT refused) or an invoice, there is nothing to say.
     if (methodsKnown && !card) add('card mode', 'warn', 'no card method is enabled');
     else if (methodsKnown && invoiceId) {
-      const res = await fetch(`${client.baseUrl}/payment-tools/card-token/create`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', accept: 'application/json' },
-        body: JSON.stringify({ invoiceIdentifier: invoiceId, pan: '', expirationDate: '', cvv: '', holderName: '' }),
-        signal: AbortSignal.timeout(15_000),
-      });
-      await res.body?.cancel();
+      const res = await probeTokenization(client, invoiceId);
       const setting = env.PAYDO_CARD_PAYMENTS || 'auto';
-      if (res.status === 403 && setting === 'direct')
+      if (res.mode === 'hosted' && setting === 'direct')
         add(
           'card mode',
           'fail',
           'direct tokenization is not allowed (no PCI DSS on file), but PAYDO_CARD_PAYMENTS=direct: every card payment would fail; use auto or hosted',
         );
-      else if (res.status === 403)
+      else if (res.mode === 'hosted')
         add(
           'card mode',
           'ok',
@@ -273,7 +267,7 @@ export async function runDoctor(env: DoctorEnv): Promise<DoctorRow[]> {
             ? "direct tokenization is not allowed (no PCI DSS on file); PAYDO_CARD_PAYMENTS=hosted uses Paydo's card page"
             : 'direct tokenization is not allowed (no PCI DSS on file): cardPayments "auto" uses Paydo\'s card page',
         );
-      else if (res.status === 422 || res.status === 400 || (res.status >= 200 && res.status < 300))
+      else if (res.mode === 'direct')
         add(
           'card mode',
           'ok',
@@ -283,7 +277,7 @@ export async function runDoctor(env: DoctorEnv): Promise<DoctorRow[]> {
         add(
           'card mode',
           'warn',
-          `could not tell (card-token/create answered ${res.status}); "auto" decides at the first payment`,
+          `could not tell (card-token/create answered ${res.status}); "auto" asks again later, or decides at the first payment`,
         );
     }
 

@@ -31,7 +31,10 @@ describe('security floor', () => {
     });
     expect(broken.statusCode).toBe(400);
     expect(broken.json().error).toBe('validation');
-    expect(h.sandbox.control.snapshot().invoices).toHaveLength(0);
+    // None but the startup card-mode check's own unpaid invoice.
+    expect(
+      h.sandbox.control.snapshot().invoices.filter((i) => !i.orderIdentifier.startsWith('paydo-card-mode-')),
+    ).toHaveLength(0);
   });
 
   it('refuses a POST from a foreign origin, allows the configured one with CORS', async () => {
@@ -108,7 +111,8 @@ describe('security floor', () => {
   });
 
   it('loads the method list once per TTL, however many checkouts load at once', async () => {
-    h = await startHarness({ plugin: { rateLimit: false } });
+    // `direct`: no startup card-mode check, which would have loaded the list already.
+    h = await startHarness({ plugin: { rateLimit: false, cardPayments: 'direct' } });
     const harness = h;
     const spy = vi.spyOn(harness.client.paymentMethods, 'listAvailable');
     const ref = addOrder(harness);

@@ -61,7 +61,8 @@ let h: Harness;
 beforeEach(async () => {
   exporter.reset();
   freshMetrics();
-  h = await startHarness({ plugin: { rateLimit: false } });
+  // 'direct': no card mode check at startup, so the tests see only the calls they make.
+  h = await startHarness({ plugin: { rateLimit: false, cardPayments: 'direct' } });
 });
 afterEach(async () => {
   await h.close();

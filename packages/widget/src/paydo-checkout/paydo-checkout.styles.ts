@@ -1,4 +1,4 @@
-import { css } from 'lit';
+import { css } from '@lit/reactive-element';
 
 // Logical properties only (margin-inline, padding-block…), so dir="rtl" lays out correctly.
 export const styles = css`
@@ -95,8 +95,9 @@ export const styles = css`
     border-radius: 4px;
     padding: 2px;
   }
-  [part~='field'] {
-    margin-block-end: 0.85rem;
+  /* The field's gap is its error line, kept empty when fine: a message never moves what is below it. */
+  [part~='error'] {
+    min-block-size: 1.4em;
   }
   /* Expiry and CVC share rows (label, input, error): the inputs line up even when one label wraps. */
   .row {
@@ -167,15 +168,21 @@ export const styles = css`
     border-color: var(--paydo-color-error);
     border-width: 2px;
   }
+  /* A notice is neutral (cancelled on Paydo's page: nobody did anything wrong) unless it is a failure. */
+  [part~='error'],
+  .fail {
+    color: var(--paydo-color-error);
+  }
   [part~='error'],
   [part~='notice'] {
-    color: var(--paydo-color-error);
     font-size: 0.875em;
-    margin-block: 0.25rem 0;
+    margin-block: 0.25rem 0.5rem;
   }
-  [part~='notice'] {
-    margin-block-end: 0.75rem;
+  /* While the order loads: the form's outline at its final size, its text hidden. */
+  [part~='skeleton'] * {
+    color: #0000;
   }
+
 
   .actions {
     display: grid;
@@ -228,14 +235,11 @@ export const styles = css`
     margin-block: 0.5rem;
   }
   /* The heading takes focus only so that screen readers land on the result; it is not a control. */
-  [part~='status'] h2:focus-visible {
+  h2:focus-visible {
     outline: none;
   }
-  [part~='status'].success h2 {
+  .success h2 {
     color: var(--paydo-color-success);
-  }
-  [part~='status'].fail h2 {
-    color: var(--paydo-color-error);
   }
   .spinner {
     display: inline-block;
@@ -268,16 +272,6 @@ export const styles = css`
   @media (max-width: 30rem) {
     :host {
       --paydo-spacing: 0.75rem;
-    }
-    [part~='field'] {
-      margin-block-end: 0.6rem;
-    }
-    [part~='method'] {
-      margin-block-end: 0.35rem;
-    }
-    legend,
-    label {
-      margin-block-end: 0.2rem;
     }
   }
 `;

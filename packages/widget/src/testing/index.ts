@@ -484,7 +484,8 @@ const readSnapshot = (host: string): CheckoutSnapshot | null => {
     focused: null,
   };
   if (!root) return snapshot;
-  snapshot.form = root.querySelector('form') !== null;
+  // The skeleton drawn while the order loads is the form's outline, not the form.
+  snapshot.form = root.querySelector('form') !== null && root.querySelector('[part~="skeleton"]') === null;
   for (const label of root.querySelectorAll('[part~="method"]')) {
     snapshot.methods.push(text(label));
     if (label.querySelector('input')?.checked) snapshot.method = text(label);
@@ -493,6 +494,8 @@ const readSnapshot = (host: string): CheckoutSnapshot | null => {
     snapshot.fields[input.name as string] = input.value ?? '';
   }
   for (const error of root.querySelectorAll('[part~="error"], [part~="notice"]')) {
+    // A field's error line is there, empty, when the field is fine.
+    if (!text(error)) continue;
     const input = error.id.endsWith('-error') ? root.getElementById(error.id.slice(0, -'-error'.length)) : null;
     snapshot.errors[input?.name ?? 'notice'] = text(error);
   }

@@ -56,8 +56,12 @@ const de: Dictionary = {
   insufficient_funds: 'Die Karte ist nicht ausreichend gedeckt.',
   incorrect_cvv: 'Der Sicherheitscode ist falsch.',
   three_d_secure_failed: 'Die Bank hat die Zahlung nicht bestätigt.',
-  invoice_expired:
-    'Diese Zahlung ist abgelaufen, bevor sie abgeschlossen wurde. Es wurde nichts abgebucht: Bezahlen Sie erneut, um eine neue Zahlung zu starten.',
+  invoice_expired: 'Zahlung abgelaufen; nichts wurde abgebucht.',
+  payment_cancelled: 'Die Zahlung wurde abgebrochen. Sie können eine andere Zahlungsart wählen.',
+  bankCard: 'Bankkarte',
+  bankTransfer: 'Banküberweisung',
+  eWallet: 'E-Wallet',
+  digits: (n) => `Geben Sie ${n} Ziffern ein.`,
 };
 
 export default de;

@@ -51,7 +51,12 @@ export const en = {
   insufficient_funds: 'The card has insufficient funds.',
   incorrect_cvv: 'The security code is wrong.',
   three_d_secure_failed: 'The bank did not confirm the payment.',
-  invoice_expired: 'This payment expired before it was completed. Nothing was charged: pay again to start a new one.',
+  invoice_expired: 'Payment expired; nothing was charged.',
+  payment_cancelled: 'The payment was cancelled. Choose another way to pay.',
+  bankCard: 'Bank card',
+  bankTransfer: 'Bank transfer',
+  eWallet: 'E-wallet',
+  digits: (n: number | string) => `Enter ${n} digits.`,
 };
 
 export type Strings = typeof en;

@@ -55,8 +55,12 @@ const es: Dictionary = {
   insufficient_funds: 'La tarjeta no tiene fondos suficientes.',
   incorrect_cvv: 'El código de seguridad es incorrecto.',
   three_d_secure_failed: 'El banco no confirmó el pago.',
-  invoice_expired:
-    'Este pago caducó antes de completarse. No se ha cobrado nada: paga de nuevo para iniciar uno nuevo.',
+  invoice_expired: 'El pago caducó; no se cobró nada.',
+  payment_cancelled: 'El pago se canceló. Puedes elegir otra forma de pago.',
+  bankCard: 'Tarjeta bancaria',
+  bankTransfer: 'Transferencia bancaria',
+  eWallet: 'Monedero electrónico',
+  digits: (n) => `Introduce ${n} dígitos.`,
 };
 
 export default es;

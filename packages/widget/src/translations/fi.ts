@@ -55,8 +55,12 @@ const fi: Dictionary = {
   insufficient_funds: 'Kortilla ei ole riittävästi katetta.',
   incorrect_cvv: 'Turvakoodi on väärin.',
   three_d_secure_failed: 'Pankki ei vahvistanut maksua.',
-  invoice_expired:
-    'Maksu vanheni ennen kuin se valmistui. Mitään ei veloitettu: maksa uudelleen aloittaaksesi uuden maksun.',
+  invoice_expired: 'Maksu vanheni; mitään ei veloitettu.',
+  payment_cancelled: 'Maksu peruutettiin. Voit valita toisen maksutavan.',
+  bankCard: 'Pankkikortti',
+  bankTransfer: 'Pankkisiirto',
+  eWallet: 'Sähköinen lompakko',
+  digits: (n) => `Anna ${n} numeroa.`,
 };
 
 export default fi;

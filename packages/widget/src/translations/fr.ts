@@ -56,8 +56,12 @@ const fr: Dictionary = {
   insufficient_funds: 'Le solde de la carte est insuffisant.',
   incorrect_cvv: 'Le code de sécurité est erroné.',
   three_d_secure_failed: 'La banque n’a pas confirmé le paiement.',
-  invoice_expired:
-    'Ce paiement a expiré avant d’être finalisé. Rien n’a été débité : payez à nouveau pour en lancer un nouveau.',
+  invoice_expired: 'Paiement expiré ; rien n’a été débité.',
+  payment_cancelled: 'Le paiement a été annulé. Vous pouvez choisir un autre moyen de paiement.',
+  bankCard: 'Carte bancaire',
+  bankTransfer: 'Virement bancaire',
+  eWallet: 'Portefeuille électronique',
+  digits: (n) => `Saisissez ${n} chiffres.`,
 };
 
 export default fr;

@@ -56,8 +56,12 @@ const it: Dictionary = {
   insufficient_funds: 'Fondi insufficienti sulla carta.',
   incorrect_cvv: 'Il codice di sicurezza è errato.',
   three_d_secure_failed: 'La banca non ha confermato il pagamento.',
-  invoice_expired:
-    'Questo pagamento è scaduto prima di essere completato. Non è stato addebitato nulla: paga di nuovo per avviarne uno nuovo.',
+  invoice_expired: 'Pagamento scaduto; nessun addebito.',
+  payment_cancelled: 'Il pagamento è stato annullato. Puoi scegliere un altro metodo di pagamento.',
+  bankCard: 'Carta bancaria',
+  bankTransfer: 'Bonifico bancario',
+  eWallet: 'Portafoglio elettronico',
+  digits: (n) => `Inserisci ${n} cifre.`,
 };
 
 export default it;

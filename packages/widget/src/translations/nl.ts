@@ -56,8 +56,12 @@ const nl: Dictionary = {
   insufficient_funds: 'Er staat niet genoeg saldo op de kaart.',
   incorrect_cvv: 'De beveiligingscode is onjuist.',
   three_d_secure_failed: 'De bank heeft de betaling niet bevestigd.',
-  invoice_expired:
-    'Deze betaling is verlopen voordat ze werd voltooid. Er is niets afgeschreven: betaal opnieuw om een nieuwe betaling te starten.',
+  invoice_expired: 'Betaling verlopen; er is niets afgeschreven.',
+  payment_cancelled: 'De betaling is geannuleerd. Je kunt een andere betaalmethode kiezen.',
+  bankCard: 'Bankkaart',
+  bankTransfer: 'Bankoverschrijving',
+  eWallet: 'E-wallet',
+  digits: (n) => `Voer ${n} cijfers in.`,
 };
 
 export default nl;

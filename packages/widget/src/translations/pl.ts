@@ -58,8 +58,12 @@ const pl: Dictionary = {
   insufficient_funds: 'Na karcie brakuje środków.',
   incorrect_cvv: 'Kod bezpieczeństwa jest nieprawidłowy.',
   three_d_secure_failed: 'Bank nie potwierdził płatności.',
-  invoice_expired:
-    'Ta płatność wygasła, zanim została dokończona. Nic nie zostało pobrane: zapłać ponownie, aby rozpocząć nową.',
+  invoice_expired: 'Płatność wygasła; nic nie pobrano.',
+  payment_cancelled: 'Płatność została anulowana. Możesz wybrać inną metodę płatności.',
+  bankCard: 'Karta płatnicza',
+  bankTransfer: 'Przelew bankowy',
+  eWallet: 'Portfel elektroniczny',
+  digits: (n) => `Wpisz ${typeof n === 'number' ? plural(n, 'cyfrę', 'cyfry', 'cyfr') : `${n} cyfr`}.`,
 };
 
 export default pl;

@@ -22,6 +22,8 @@ const ptBR: Dictionary = {
   actionNeeded: 'Seu pagamento precisa de mais uma confirmação.',
   payOnPaydo: 'Ou pague na página da Paydo',
   noMethods: 'Nenhuma forma de pagamento está disponível para este pedido.',
+  payment_cancelled: 'O pagamento foi cancelado. Você pode escolher outra forma de pagamento.',
+  eWallet: 'Carteira digital',
 };
 
 export default ptBR;

@@ -56,8 +56,12 @@ const pt: Dictionary = {
   insufficient_funds: 'O cartão não tem saldo suficiente.',
   incorrect_cvv: 'O código de segurança está errado.',
   three_d_secure_failed: 'O banco não confirmou o pagamento.',
-  invoice_expired:
-    'Este pagamento expirou antes de ser concluído. Nada foi cobrado: pague novamente para iniciar um novo.',
+  invoice_expired: 'Pagamento expirado; nada foi cobrado.',
+  payment_cancelled: 'O pagamento foi cancelado. Pode escolher outra forma de pagamento.',
+  bankCard: 'Cartão bancário',
+  bankTransfer: 'Transferência bancária',
+  eWallet: 'Carteira eletrónica',
+  digits: (n) => `Introduza ${n} dígitos.`,
 };
 
 export default pt;

@@ -55,8 +55,12 @@ const sv: Dictionary = {
   insufficient_funds: 'Det finns inte tillräckligt med pengar på kortet.',
   incorrect_cvv: 'Säkerhetskoden är fel.',
   three_d_secure_failed: 'Banken bekräftade inte betalningen.',
-  invoice_expired:
-    'Betalningen gick ut innan den slutfördes. Inget har dragits: betala igen för att starta en ny betalning.',
+  invoice_expired: 'Betalningen har gått ut; inget har dragits.',
+  payment_cancelled: 'Betalningen avbröts. Du kan välja ett annat betalningssätt.',
+  bankCard: 'Bankkort',
+  bankTransfer: 'Banköverföring',
+  eWallet: 'E-plånbok',
+  digits: (n) => `Ange ${n} siffror.`,
 };
 
 export default sv;

@@ -55,8 +55,12 @@ const tr: Dictionary = {
   insufficient_funds: 'Kartta yeterli bakiye yok.',
   incorrect_cvv: 'Güvenlik kodu yanlış.',
   three_d_secure_failed: 'Banka ödemeyi onaylamadı.',
-  invoice_expired:
-    'Bu ödemenin süresi tamamlanmadan doldu. Hiçbir ücret alınmadı: yeni bir ödeme başlatmak için tekrar ödeyin.',
+  invoice_expired: 'Ödemenin süresi doldu; ücret alınmadı.',
+  payment_cancelled: 'Ödeme iptal edildi. Başka bir ödeme yöntemi seçebilirsiniz.',
+  bankCard: 'Banka kartı',
+  bankTransfer: 'Banka havalesi',
+  eWallet: 'E-cüzdan',
+  digits: (n) => `${n} haneli bir sayı girin.`,
 };
 
 export default tr;
