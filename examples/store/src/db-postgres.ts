@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import {
+  type AdminSessionRow,
   amountCents,
   type IpnEntry,
   type Order,
@@ -70,6 +71,12 @@ CREATE TABLE IF NOT EXISTS ${t('shop_refunds')} (
   created_at TIMESTAMPTZ NOT NULL DEFAULT now()
 );
 CREATE INDEX IF NOT EXISTS shop_refunds_order ON ${t('shop_refunds')} (order_ref);
+CREATE TABLE IF NOT EXISTS ${t('shop_admin_sessions')} (
+  id_hash TEXT PRIMARY KEY,
+  tag TEXT NOT NULL,
+  created_at BIGINT NOT NULL,
+  last_seen_at BIGINT NOT NULL
+);
 `;
 
 type Row = Record<string, unknown>;
@@ -298,6 +305,44 @@ export class PostgresStoreDb implements StoreDb {
       status: r.status as string,
       createdAt: iso(r.created_at),
     }));
+  }
+
+  async createSession(s: AdminSessionRow): Promise<void> {
+    await this.#rows(
+      `INSERT INTO ${this.#t('shop_admin_sessions')} (id_hash, tag, created_at, last_seen_at) VALUES ($1, $2, $3, $4)`,
+      [s.idHash, s.tag, s.createdAt, s.lastSeenAt],
+    );
+  }
+
+  async findSession(idHash: string): Promise<AdminSessionRow | null> {
+    const [row] = await this.#rows(`SELECT * FROM ${this.#t('shop_admin_sessions')} WHERE id_hash = $1`, [idHash]);
+    // BIGINT arrives as text from pg.
+    return row
+      ? {
+          idHash: row.id_hash as string,
+          tag: row.tag as string,
+          createdAt: Number(row.created_at),
+          lastSeenAt: Number(row.last_seen_at),
+        }
+      : null;
+  }
+
+  async touchSession(idHash: string, lastSeenAt: number): Promise<void> {
+    await this.#rows(`UPDATE ${this.#t('shop_admin_sessions')} SET last_seen_at = $1 WHERE id_hash = $2`, [
+      lastSeenAt,
+      idHash,
+    ]);
+  }
+
+  async deleteSession(idHash: string): Promise<void> {
+    await this.#rows(`DELETE FROM ${this.#t('shop_admin_sessions')} WHERE id_hash = $1`, [idHash]);
+  }
+
+  async deleteIdleSessions(lastSeenAt: number): Promise<number> {
+    const client = await this.#pool.query(`DELETE FROM ${this.#t('shop_admin_sessions')} WHERE last_seen_at < $1`, [
+      lastSeenAt,
+    ]);
+    return client.rowCount ?? 0;
   }
 
   async close(): Promise<void> {

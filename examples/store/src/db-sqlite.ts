@@ -3,6 +3,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import type {
+  AdminSessionRow,
   IpnEntry,
   Order,
   OrderLine,
@@ -57,6 +58,12 @@ CREATE TABLE IF NOT EXISTS refunds (
   kind TEXT NOT NULL,
   status TEXT NOT NULL,
   created_at TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS admin_sessions (
+  id_hash TEXT PRIMARY KEY,
+  tag TEXT NOT NULL,
+  created_at INTEGER NOT NULL,
+  last_seen_at INTEGER NOT NULL
 );
 `;
 
@@ -332,6 +339,33 @@ export class SqliteStoreDb implements StoreDb {
       status: r.status,
       createdAt: r.created_at,
     }));
+  }
+
+  async createSession(s: AdminSessionRow): Promise<void> {
+    this.#db
+      .prepare('INSERT INTO admin_sessions (id_hash, tag, created_at, last_seen_at) VALUES (?, ?, ?, ?)')
+      .run(s.idHash, s.tag, s.createdAt, s.lastSeenAt);
+  }
+
+  async findSession(idHash: string): Promise<AdminSessionRow | null> {
+    const row = this.#db.prepare('SELECT * FROM admin_sessions WHERE id_hash = ?').get(idHash) as
+      | { id_hash: string; tag: string; created_at: number; last_seen_at: number }
+      | undefined;
+    return row
+      ? { idHash: row.id_hash, tag: row.tag, createdAt: Number(row.created_at), lastSeenAt: Number(row.last_seen_at) }
+      : null;
+  }
+
+  async touchSession(idHash: string, lastSeenAt: number): Promise<void> {
+    this.#db.prepare('UPDATE admin_sessions SET last_seen_at = ? WHERE id_hash = ?').run(lastSeenAt, idHash);
+  }
+
+  async deleteSession(idHash: string): Promise<void> {
+    this.#db.prepare('DELETE FROM admin_sessions WHERE id_hash = ?').run(idHash);
+  }
+
+  async deleteIdleSessions(lastSeenAt: number): Promise<number> {
+    return Number(this.#db.prepare('DELETE FROM admin_sessions WHERE last_seen_at < ?').run(lastSeenAt).changes);
   }
 
   async close(): Promise<void> {

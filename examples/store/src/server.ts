@@ -16,12 +16,13 @@ import {
   SqliteStore,
 } from '@paydo-checkout/server-kit/fastify';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
-import { paymentLine, registerAdmin, STATUS_LABEL } from './admin.ts';
+import { adminPlugin, paymentLine, STATUS_LABEL } from './admin.ts';
 import { CART_NOTICES, type Cart, checkCart, MAX_QUANTITY, readCart, writeCart } from './cart.ts';
 import { CATALOG, findProduct, formatMoney, fromCents, imageOf, total } from './catalog.ts';
 import type { Order, StoreDb } from './db.ts';
 import { SqliteStoreDb } from './db-sqlite.ts';
 import { type Html, html, layout, type PageOptions } from './html.ts';
+import type { SessionTimes } from './sessions.ts';
 
 export interface StoreOptions {
   dataDir: string;
@@ -58,20 +59,30 @@ export interface StoreOptions {
   ipnSourceAddresses?: readonly string[] | undefined;
   /** The back office's password (ADMIN_PASSWORD). */
   adminPassword: string;
-  /** Signs the cart and session cookies (COOKIE_SECRET); random per start when not given, which signs everyone out on restart. */
+  /** Signs the cart and CSRF cookies (COOKIE_SECRET); random per start when not given, which empties carts on restart. */
   cookieSecret?: string | undefined;
+  /** Back-office session lifetimes (default: 30 minutes idle, 8 hours at most). */
+  sessionTimes?: SessionTimes | undefined;
+}
+
+export interface RouteEntry {
+  method: string;
+  /** The route's pattern, e.g. `/admin/orders/:ref/refund`. */
+  url: string;
 }
 
 const WIDGET = fileURLToPath(import.meta.resolve('@paydo-checkout/widget/paydo-checkout.js'));
 const PUBLIC = fileURLToPath(new URL('../public/', import.meta.url));
 
 /** The shop, listening and ready; `url` is its public origin. `app.close()` stops it. */
-export async function buildStore(options: StoreOptions): Promise<{ app: FastifyInstance; db: StoreDb; url: string }> {
+export async function buildStore(
+  options: StoreOptions,
+): Promise<{ app: FastifyInstance; db: StoreDb; url: string; routes: RouteEntry[] }> {
   const { server, url } = await bind(options.listen, options.publicUrl);
   try {
-    const { app, db } = await registerStore(options, server, url);
+    const { app, db, routes } = await registerStore(options, server, url);
     await app.ready();
-    return { app, db, url };
+    return { app, db, url, routes };
   } catch (error) {
     server.close();
     throw error;
@@ -111,6 +122,11 @@ async function registerStore(options: StoreOptions, server: Server, publicUrl: s
         }
       : false,
   });
+  // The route table as registered (tests generate requests from it).
+  const routes: RouteEntry[] = [];
+  app.addHook('onRoute', (route) => {
+    for (const method of [route.method].flat()) routes.push({ method, url: route.url ?? route.path });
+  });
   app.addHook('onClose', async () => {
     await new Promise<void>((resolve) => {
       server.close(() => resolve());
@@ -146,10 +162,6 @@ async function registerStore(options: StoreOptions, server: Server, publicUrl: s
   // and check the Origin themselves).
   await app.register(csrf, {
     cookieOpts: { path: '/', httpOnly: true, sameSite: 'strict', secure, signed: true },
-  });
-  app.addHook('preHandler', (request, reply, done) => {
-    if (request.method !== 'POST' || request.url.startsWith('/paydo/')) return done();
-    app.csrfProtection(request, reply, done);
   });
   app.setErrorHandler((error: Error & { statusCode?: number; code?: string }, request, reply) => {
     if (error.code?.startsWith('FST_CSRF')) {
@@ -247,49 +259,43 @@ async function registerStore(options: StoreOptions, server: Server, publicUrl: s
     checkoutPageUrl: (ref) => `${publicUrl}/checkout/${encodeURIComponent(ref)}`,
   });
 
-  const asset = (file: string, type: string) => {
-    const body = readFileSync(file);
-    return (_request: FastifyRequest, reply: FastifyReply) =>
-      reply.type(type).header('cache-control', 'no-cache').send(body);
-  };
-  app.get('/assets/paydo-checkout.js', asset(WIDGET, 'text/javascript; charset=utf-8'));
-  // Each language of the widget is a file beside it, fetched only by a page that shows that language.
-  for (const file of readdirSync(dirname(WIDGET)).filter((f) => /^paydo-checkout-[a-z-]+\.js$/.test(f)))
-    app.get(`/assets/${file}`, asset(join(dirname(WIDGET), file), 'text/javascript; charset=utf-8'));
-  app.get('/assets/store.js', asset(join(PUBLIC, 'store.js'), 'text/javascript; charset=utf-8'));
-  app.get('/assets/store.css', asset(join(PUBLIC, 'store.css'), 'text/css; charset=utf-8'));
-  app.get('/favicon.svg', asset(join(PUBLIC, 'favicon.svg'), 'image/svg+xml'));
-  app.get('/favicon.ico', (_request, reply) => reply.redirect('/favicon.svg', 301));
-  for (const product of CATALOG)
-    app.get(imageOf(product), asset(join(PUBLIC, 'products', `${product.id}.svg`), 'image/svg+xml'));
+  // The shop's own pages and the back office: every POST carries a CSRF token. A scope of their
+  // own, so the check hangs on these routes (the /paydo routes are JSON-only and check the Origin).
+  await app.register(async (app) => {
+    app.addHook('preHandler', (request, reply, done) => {
+      if (request.method !== 'POST') return done();
+      app.csrfProtection(request, reply, done);
+    });
+    const asset = (file: string, type: string) => {
+      const body = readFileSync(file);
+      return (_request: FastifyRequest, reply: FastifyReply) =>
+        reply.type(type).header('cache-control', 'no-cache').send(body);
+    };
+    app.get('/assets/paydo-checkout.js', asset(WIDGET, 'text/javascript; charset=utf-8'));
+    // Each language of the widget is a file beside it, fetched only by a page that shows that language.
+    for (const file of readdirSync(dirname(WIDGET)).filter((f) => /^paydo-checkout-[a-z-]+\.js$/.test(f)))
+      app.get(`/assets/${file}`, asset(join(dirname(WIDGET), file), 'text/javascript; charset=utf-8'));
+    app.get('/assets/store.js', asset(join(PUBLIC, 'store.js'), 'text/javascript; charset=utf-8'));
+    app.get('/assets/store.css', asset(join(PUBLIC, 'store.css'), 'text/css; charset=utf-8'));
+    app.get('/favicon.svg', asset(join(PUBLIC, 'favicon.svg'), 'image/svg+xml'));
+    app.get('/favicon.ico', (_request, reply) => reply.redirect('/favicon.svg', 301));
+    for (const product of CATALOG)
+      app.get(imageOf(product), asset(join(PUBLIC, 'products', `${product.id}.svg`), 'image/svg+xml'));
 
-  const cartOf = (request: FastifyRequest): Cart => readCart(request);
-  const count = (cart: Cart) => Object.values(cart).reduce((a, b) => a + b, 0);
-  function notFoundPage(reply: FastifyReply, what: 'page' | 'order' | 'product') {
-    return reply
-      .code(404)
-      .type('text/html; charset=utf-8')
-      .send(
-        layout(
-          'Not found',
-          html`<section class="empty card">
-            <h1>We could not find that ${what}</h1>
-            <p class="muted">The link may be mistyped, or the ${what} is no longer here.</p>
-            <p><a class="button" href="/">Back to the shop</a></p>
-          </section>`,
-        ),
-      );
-  }
-  const csrfField = (reply: FastifyReply) => html`<input type="hidden" name="_csrf" value="${reply.generateCsrf()}">`;
-  const page = (reply: FastifyReply, title: string, body: Html, cart?: Cart, options: PageOptions = {}) =>
-    reply.type('text/html; charset=utf-8').send(layout(title, body, { ...options, cartCount: cart ? count(cart) : 0 }));
+    const cartOf = (request: FastifyRequest): Cart => readCart(request);
+    const count = (cart: Cart) => Object.values(cart).reduce((a, b) => a + b, 0);
+    const csrfField = (reply: FastifyReply) => html`<input type="hidden" name="_csrf" value="${reply.generateCsrf()}">`;
+    const page = (reply: FastifyReply, title: string, body: Html, cart?: Cart, options: PageOptions = {}) =>
+      reply
+        .type('text/html; charset=utf-8')
+        .send(layout(title, body, { ...options, cartCount: cart ? count(cart) : 0 }));
 
-  app.get('/', async (request, reply) => {
-    const token = csrfField(reply);
-    return page(
-      reply,
-      'Shop',
-      html`<section class="hero"><h1>Small goods, made well</h1>
+    app.get('/', async (request, reply) => {
+      const token = csrfField(reply);
+      return page(
+        reply,
+        'Shop',
+        html`<section class="hero"><h1>Small goods, made well</h1>
       <p class="muted">Mugs, shirts and paper from small workshops in Lisbon and Kyiv.</p></section>
       <div class="grid">${CATALOG.map(
         (p) => html`<article class="product">
@@ -304,54 +310,54 @@ async function registerStore(options: StoreOptions, server: Server, publicUrl: s
           </div>
         </article>`,
       )}</div>`,
-      cartOf(request),
-    );
-  });
+        cartOf(request),
+      );
+    });
 
-  app.post<{ Body: { productId?: string } }>('/cart/add', async (request, reply) => {
-    const product = findProduct(String(request.body?.productId ?? ''));
-    if (!product) return notFoundPage(reply, 'product');
-    const cart = cartOf(request);
-    const checked = checkCart({ ...cart, [product.id]: 1 });
-    if ('error' in checked) return reply.redirect(`/cart?error=${checked.error}`, 303);
-    if ((cart[product.id] ?? 0) >= MAX_QUANTITY) return reply.redirect('/cart?error=max_quantity', 303);
-    cart[product.id] = (cart[product.id] ?? 0) + 1;
-    return writeCart(reply, cart, secure).redirect('/cart', 303);
-  });
+    app.post<{ Body: { productId?: string } }>('/cart/add', async (request, reply) => {
+      const product = findProduct(String(request.body?.productId ?? ''));
+      if (!product) return notFoundPage(reply, 'product');
+      const cart = cartOf(request);
+      const checked = checkCart({ ...cart, [product.id]: 1 });
+      if ('error' in checked) return reply.redirect(`/cart?error=${checked.error}`, 303);
+      if ((cart[product.id] ?? 0) >= MAX_QUANTITY) return reply.redirect('/cart?error=max_quantity', 303);
+      cart[product.id] = (cart[product.id] ?? 0) + 1;
+      return writeCart(reply, cart, secure).redirect('/cart', 303);
+    });
 
-  /** Sets a line's quantity; 0 removes it. */
-  app.post<{ Body: { productId?: string; quantity?: string } }>('/cart/update', async (request, reply) => {
-    const cart = cartOf(request);
-    const id = String(request.body?.productId ?? '');
-    const quantity = Number(request.body?.quantity ?? 0);
-    if (!Object.hasOwn(cart, id)) return reply.redirect('/cart', 303);
-    if (!Number.isInteger(quantity) || quantity < 0) return reply.redirect('/cart?error=bad_quantity', 303);
-    if (quantity > MAX_QUANTITY) return reply.redirect('/cart?error=max_quantity', 303);
-    if (quantity === 0) delete cart[id];
-    else cart[id] = quantity;
-    return writeCart(reply, cart, secure).redirect('/cart', 303);
-  });
+    /** Sets a line's quantity; 0 removes it. */
+    app.post<{ Body: { productId?: string; quantity?: string } }>('/cart/update', async (request, reply) => {
+      const cart = cartOf(request);
+      const id = String(request.body?.productId ?? '');
+      const quantity = Number(request.body?.quantity ?? 0);
+      if (!Object.hasOwn(cart, id)) return reply.redirect('/cart', 303);
+      if (!Number.isInteger(quantity) || quantity < 0) return reply.redirect('/cart?error=bad_quantity', 303);
+      if (quantity > MAX_QUANTITY) return reply.redirect('/cart?error=max_quantity', 303);
+      if (quantity === 0) delete cart[id];
+      else cart[id] = quantity;
+      return writeCart(reply, cart, secure).redirect('/cart', 303);
+    });
 
-  app.post<{ Body: { productId?: string } }>('/cart/remove', async (request, reply) => {
-    const cart = cartOf(request);
-    delete cart[String(request.body?.productId ?? '')];
-    return writeCart(reply, cart, secure).redirect('/cart', 303);
-  });
+    app.post<{ Body: { productId?: string } }>('/cart/remove', async (request, reply) => {
+      const cart = cartOf(request);
+      delete cart[String(request.body?.productId ?? '')];
+      return writeCart(reply, cart, secure).redirect('/cart', 303);
+    });
 
-  app.get<{ Querystring: { error?: string } }>('/cart', async (request, reply) => {
-    const cart = cartOf(request);
-    const checked = checkCart(cart);
-    if ('error' in checked) return writeCart(reply, {}, secure).redirect(`/cart?error=cart_invalid`, 303);
-    const { lines, currency } = checked;
-    const token = csrfField(reply);
-    const notice = Object.hasOwn(CART_NOTICES, request.query.error ?? '')
-      ? CART_NOTICES[request.query.error as keyof typeof CART_NOTICES]
-      : null;
-    const sum = total(lines.map((l) => ({ price: l.product.price, quantity: l.quantity })));
-    return page(
-      reply,
-      'Cart',
-      html`<h1>Your cart</h1>
+    app.get<{ Querystring: { error?: string } }>('/cart', async (request, reply) => {
+      const cart = cartOf(request);
+      const checked = checkCart(cart);
+      if ('error' in checked) return writeCart(reply, {}, secure).redirect(`/cart?error=cart_invalid`, 303);
+      const { lines, currency } = checked;
+      const token = csrfField(reply);
+      const notice = Object.hasOwn(CART_NOTICES, request.query.error ?? '')
+        ? CART_NOTICES[request.query.error as keyof typeof CART_NOTICES]
+        : null;
+      const sum = total(lines.map((l) => ({ price: l.product.price, quantity: l.quantity })));
+      return page(
+        reply,
+        'Cart',
+        html`<h1>Your cart</h1>
       ${notice ? html`<p class="notice" role="alert">${notice}</p>` : ''}
       ${
         lines.length === 0
@@ -379,53 +385,53 @@ async function registerStore(options: StoreOptions, server: Server, publicUrl: s
             <a href="/" class="small">Continue shopping</a>
           </aside></div>`
       }`,
-      cart,
-    );
-  });
+        cart,
+      );
+    });
 
-  // The order is created from the server's catalog: the browser never sets a price.
-  app.post('/checkout', async (request, reply) => {
-    // The whole cart is checked again here: a cart that passed "add" one item at a time is not trusted.
-    const checked = checkCart(cartOf(request));
-    if ('error' in checked) return writeCart(reply, {}, secure).redirect(`/cart?error=${checked.error}`, 303);
-    const lines = checked.lines.map(({ product: p, quantity }) => ({
-      productId: p.id,
-      name: p.name,
-      price: p.price,
-      quantity,
-    }));
-    if (!lines.length) return reply.redirect('/cart', 303);
-    const order = await db.createOrder(lines, total(lines), checked.currency);
-    return reply.clearCookie('cart', { path: '/' }).redirect(`/checkout/${order.ref}`, 303);
-  });
+    // The order is created from the server's catalog: the browser never sets a price.
+    app.post('/checkout', async (request, reply) => {
+      // The whole cart is checked again here: a cart that passed "add" one item at a time is not trusted.
+      const checked = checkCart(cartOf(request));
+      if ('error' in checked) return writeCart(reply, {}, secure).redirect(`/cart?error=${checked.error}`, 303);
+      const lines = checked.lines.map(({ product: p, quantity }) => ({
+        productId: p.id,
+        name: p.name,
+        price: p.price,
+        quantity,
+      }));
+      if (!lines.length) return reply.redirect('/cart', 303);
+      const order = await db.createOrder(lines, total(lines), checked.currency);
+      return reply.clearCookie('cart', { path: '/' }).redirect(`/checkout/${order.ref}`, 303);
+    });
 
-  // `?theme=` and `?lang=` set the widget's attributes: the demo's way to try a dark checkout on a
-  // light page or the Russian texts. Anything else is refused by the schema (400).
-  app.get<{ Params: { ref: string }; Querystring: { theme?: 'light' | 'dark' | 'auto'; lang?: 'en' | 'ru' } }>(
-    '/checkout/:ref',
-    {
-      schema: {
-        querystring: {
-          type: 'object',
-          properties: {
-            theme: { type: 'string', enum: ['light', 'dark', 'auto'] },
-            lang: { type: 'string', enum: ['en', 'ru'] },
+    // `?theme=` and `?lang=` set the widget's attributes: the demo's way to try a dark checkout on a
+    // light page or the Russian texts. Anything else is refused by the schema (400).
+    app.get<{ Params: { ref: string }; Querystring: { theme?: 'light' | 'dark' | 'auto'; lang?: 'en' | 'ru' } }>(
+      '/checkout/:ref',
+      {
+        schema: {
+          querystring: {
+            type: 'object',
+            properties: {
+              theme: { type: 'string', enum: ['light', 'dark', 'auto'] },
+              lang: { type: 'string', enum: ['en', 'ru'] },
+            },
           },
         },
       },
-    },
-    async (request, reply) => {
-      const order = await db.findOrder(request.params.ref);
-      if (!order) return notFoundPage(reply, 'order');
-      // Paid already (Back from the order page, a reload, a second tab): the receipt is the way on.
-      if (isPaid(order)) return reply.redirect(`/orders/${order.ref}`, 303);
-      // Never from the back/forward cache: Back from 3-D Secure, a wallet or the order page must load
-      // the page again so <paydo-checkout> asks the server where the payment stands.
-      reply.header('cache-control', 'no-store');
-      return page(
-        reply,
-        `Checkout #${order.number}`,
-        html`<h1>Checkout</h1>
+      async (request, reply) => {
+        const order = await db.findOrder(request.params.ref);
+        if (!order) return notFoundPage(reply, 'order');
+        // Paid already (Back from the order page, a reload, a second tab): the receipt is the way on.
+        if (isPaid(order)) return reply.redirect(`/orders/${order.ref}`, 303);
+        // Never from the back/forward cache: Back from 3-D Secure, a wallet or the order page must load
+        // the page again so <paydo-checkout> asks the server where the payment stands.
+        reply.header('cache-control', 'no-store');
+        return page(
+          reply,
+          `Checkout #${order.number}`,
+          html`<h1>Checkout</h1>
       <div class="checkout">
         <section class="card summary" aria-label="Order summary">
           <h2>Order #${order.number}</h2>
@@ -434,19 +440,19 @@ async function registerStore(options: StoreOptions, server: Server, publicUrl: s
         </section>
         <paydo-checkout api="/paydo" order="${order.ref}" lang="${request.query.lang ?? 'en'}" theme="${request.query.theme ?? 'auto'}"></paydo-checkout>
       </div>`,
-      );
-    },
-  );
+        );
+      },
+    );
 
-  app.get<{ Params: { ref: string } }>('/orders/:ref', async (request, reply) => {
-    const order = await db.findOrder(request.params.ref);
-    if (!order) return notFoundPage(reply, 'order');
-    const refunded = formatMoney(fromCents(await db.refundedCents(order.ref)), order.currency);
-    const paidAt = (await db.paymentEvents(order.ref)).find((e) => e.status === 'paid' && e.txid === order.txid)?.at;
-    return page(
-      reply,
-      `Order #${order.number}`,
-      html`<section class="receipt card">
+    app.get<{ Params: { ref: string } }>('/orders/:ref', async (request, reply) => {
+      const order = await db.findOrder(request.params.ref);
+      if (!order) return notFoundPage(reply, 'order');
+      const refunded = formatMoney(fromCents(await db.refundedCents(order.ref)), order.currency);
+      const paidAt = (await db.paymentEvents(order.ref)).find((e) => e.status === 'paid' && e.txid === order.txid)?.at;
+      return page(
+        reply,
+        `Order #${order.number}`,
+        html`<section class="receipt card">
         <header class="receipt-head">
           <h1>Order #${order.number}</h1>
           <span class="badge ${order.status}" data-status="${order.status}">${STATUS_LABEL[order.status]}</span>
@@ -465,12 +471,19 @@ async function registerStore(options: StoreOptions, server: Server, publicUrl: s
         }
       </section>
       <p class="center"><a href="/">Back to the shop</a></p>`,
-    );
+      );
+    });
+
+    await app.register(adminPlugin, {
+      prefix: '/admin',
+      db,
+      password: options.adminPassword,
+      secureCookies: secure,
+      sessionTimes: options.sessionTimes,
+    });
   });
 
-  registerAdmin(app, db, { password: options.adminPassword, secureCookies: secure });
-
-  return { app, db };
+  return { app, db, routes };
 }
 
 const isPaid = (order: Order) => order.status !== 'awaiting_payment' && order.status !== 'payment_failed';
@@ -495,4 +508,20 @@ function itemsTable(order: Order): Html {
   return html`<table class="items"><tbody>
     ${order.lines.map((l) => html`<tr><td>${l.name} <span class="muted">× ${l.quantity}</span></td><td class="num">${formatMoney(total([l]), order.currency)}</td></tr>`)}
     </tbody><tfoot><tr><th scope="row">Total</th><th class="num">${formatMoney(order.amount, order.currency)}</th></tr></tfoot></table>`;
+}
+
+function notFoundPage(reply: FastifyReply, what: 'page' | 'order' | 'product') {
+  return reply
+    .code(404)
+    .type('text/html; charset=utf-8')
+    .send(
+      layout(
+        'Not found',
+        html`<section class="empty card">
+        <h1>We could not find that ${what}</h1>
+        <p class="muted">The link may be mistyped, or the ${what} is no longer here.</p>
+        <p><a class="button" href="/">Back to the shop</a></p>
+      </section>`,
+      ),
+    );
 }
