@@ -50,7 +50,10 @@ function raw(
 class Visitor {
   readonly cookies = new Map<string, string>();
   token = '';
-  constructor(readonly base: string) {}
+  readonly base: string;
+  constructor(base: string) {
+    this.base = base;
+  }
   header() {
     return [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
   }
@@ -245,7 +248,7 @@ describe('no spelling of an admin path reaches the back office without a session
             path,
             route.method === 'POST' ? { cookie, 'content-type': 'application/x-www-form-urlencoded' } : { cookie },
             route.method === 'POST' ? body : undefined,
-          ).catch((error: Error) => ({ status: 0, headers: {}, body: error.message }));
+          ).catch((error: Error): Answer => ({ status: 0, headers: {}, body: error.message }));
           tried++;
           const where = `${route.method} ${path} (${kind}) → ${res.status}`;
           expect(res.body, where).not.toContain(order.ref);

@@ -98,6 +98,7 @@ export class SandboxState {
   readonly refunds = new Map<string, RefundRecord>();
   readonly #random: Random;
   readonly #listeners: StateChangeListener[] = [];
+  readonly #timerListeners: (() => void)[] = [];
   readonly #timers = new Set<NodeJS.Timeout>();
   readonly #retain: Pick<Retention, 'maxInvoices' | 'ttlMs'>;
   /** What hangs off each invoice, so forgetting the invoice forgets it all. */
@@ -226,9 +227,31 @@ export class SandboxState {
     const timer = setTimeout(() => {
       this.#timers.delete(timer);
       fn();
+      for (const listener of this.#timerListeners) listener();
     }, ms);
     timer.unref?.();
     this.#timers.add(timer);
+  }
+
+  /** Called after each `later` callback ran (persistence.ts saves what it changed). */
+  onTimer(listener: () => void): void {
+    this.#timerListeners.push(listener);
+  }
+
+  /** Puts saved records back (persistence.ts), with what hangs off each invoice. */
+  restore(saved: {
+    invoices: InvoiceRecord[];
+    cardTokens: CardTokenRecord[];
+    transactions: TransactionRecord[];
+    refunds: RefundRecord[];
+  }): void {
+    for (const invoice of saved.invoices) this.invoices.set(invoice.identifier, invoice);
+    for (const token of saved.cardTokens) this.addCardToken(token);
+    for (const tx of saved.transactions) {
+      this.transactions.set(tx.identifier, tx);
+      this.#childrenOf(tx.invoiceIdentifier).txids.push(tx.identifier);
+    }
+    for (const refund of saved.refunds) this.addRefund(refund);
   }
 
   clear(): void {
