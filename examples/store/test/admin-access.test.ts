@@ -7,6 +7,7 @@ import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { StoreDb } from '../src/db.ts';
 import { buildStore, type RouteEntry } from '../src/server.ts';
+import { CookieJar } from './cookie-jar.ts';
 
 // The back office as an attacker tries it: every spelling a router might read as an admin route,
 // generated from the store's own route table, without a session and with sessions of the wrong
@@ -47,27 +48,11 @@ function raw(
 }
 
 /** Cookies as a browser keeps them, and the CSRF token of the last page seen. */
-class Visitor {
-  readonly cookies = new Map<string, string>();
-  token = '';
+class Visitor extends CookieJar {
   readonly base: string;
   constructor(base: string) {
+    super();
     this.base = base;
-  }
-  header() {
-    return [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
-  }
-  keep(res: Answer): Answer {
-    const set = res.headers['set-cookie'];
-    for (const line of Array.isArray(set) ? set : set ? [set] : []) {
-      const [pair] = String(line).split(';');
-      const [name, ...value] = String(pair).split('=');
-      if (value.join('=') === '') this.cookies.delete(name as string);
-      else this.cookies.set(name as string, value.join('='));
-    }
-    const token = /name="_csrf" value="([^"]+)"/.exec(res.body)?.[1];
-    if (token) this.token = token;
-    return res;
   }
   async get(path: string) {
     return this.keep(await raw(this.base, 'GET', path, { cookie: this.header() }));
@@ -271,7 +256,7 @@ describe('no spelling of an admin path reaches the back office without a session
     const done = await merchant.post(`/admin/orders/${order.ref}/refund/confirm`, { kind: 'full', amount: '12.50' });
     expect(done.headers.location).toBe('/admin/orders?ok=refund_requested');
     expect(sandbox.control.snapshot().refunds).toHaveLength(1);
-  });
+  }, 120_000);
 });
 
 describe('back-office sessions live in the database', () => {

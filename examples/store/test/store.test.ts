@@ -12,6 +12,7 @@ import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Order, StoreDb } from '../src/db.ts';
 import { buildStore } from '../src/server.ts';
+import { CookieJar } from './cookie-jar.ts';
 
 let sandbox: Sandbox;
 let app: FastifyInstance;
@@ -20,24 +21,7 @@ let dataDir: string;
 const ADMIN_PASSWORD = 'correct horse battery';
 
 /** A browser's cookie jar over app.inject: keeps cookies, reads the CSRF token of the last page. */
-class Visitor {
-  readonly cookies = new Map<string, string>();
-  token = '';
-  header() {
-    return [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
-  }
-  keep<T extends { headers: Record<string, unknown>; body: string }>(res: T): T {
-    const set = res.headers['set-cookie'];
-    for (const line of Array.isArray(set) ? set : set ? [set] : []) {
-      const [pair] = String(line).split(';');
-      const [name, ...value] = String(pair).split('=');
-      if (value.join('=') === '') this.cookies.delete(name as string);
-      else this.cookies.set(name as string, value.join('='));
-    }
-    const token = /name="_csrf" value="([^"]+)"/.exec(res.body)?.[1];
-    if (token) this.token = token;
-    return res;
-  }
+class Visitor extends CookieJar {
   async get(url: string) {
     return this.keep(await app.inject({ method: 'GET', url, headers: { cookie: this.header() } }));
   }
