@@ -25,7 +25,7 @@ export interface StoreConfig {
   sandboxCardTokenization: boolean;
   /** Addresses IPNs are accepted from (PAYDO_IPN_SOURCES, comma-separated); Paydo's published list when not set. */
   ipnSourceAddresses: string[] | undefined;
-  /** Signs the cart and session cookies; set it so sessions survive restarts. */
+  /** Signs the cart and CSRF cookies; set it so carts survive restarts. */
   cookieSecret: string | undefined;
   paydo:
     | { mode: 'sandbox'; sandboxPort: number }

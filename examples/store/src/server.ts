@@ -131,6 +131,13 @@ async function registerStore(options: StoreOptions, server: Server, publicUrl: s
   const app = Fastify({
     // The store's own listening server: Fastify handles its requests once ready.
     serverFactory: (handler) => server.on('request', handler),
+    // A path the router cannot decode (`/%zz`) is answered before any hook: the shop's 400 page,
+    // in the language of the browser's cookie or Accept-Language, not Fastify's JSON.
+    frameworkErrors: (_error, request, reply) => {
+      const cookie = /(?:^|;\s*)lang=([^;]*)/.exec(String(request.headers.cookie ?? ''))?.[1];
+      request.lang = pickLanguage(undefined, cookie, request.headers['accept-language']);
+      return errorPage(reply, 400, 'badRequestTitle', 'badRequestText');
+    },
     logger: options.logger
       ? {
           level: process.env.LOG_LEVEL ?? 'warn',

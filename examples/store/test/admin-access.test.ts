@@ -106,6 +106,8 @@ export function spellings(segments: string[], fixed: boolean[]): string[] {
     `${seg};jsessionid=0`,
     `${seg}%3Bx=1`,
     `${seg}%00`,
+    `${seg}%zz`,
+    `${seg}%`,
     `${seg}%20`,
     `${seg}.`,
   ]);

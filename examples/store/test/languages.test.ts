@@ -200,6 +200,12 @@ describe('languages', () => {
       expect(res.body).toContain(escapeHtml(DICTIONARIES.de.backToShop));
     }
     expect(statuses).toEqual([400, 415, 403, 413]);
+    // A path that cannot be decoded never reaches a route, and still gets the page.
+    const badUrl = await get('/orders/%zz', { cookie: 'lang=sv' });
+    expect(badUrl.statusCode).toBe(400);
+    expect(badUrl.headers['content-type']).toMatch(/^text\/html/);
+    expect(badUrl.body).toContain('<html lang="sv">');
+    expect(badUrl.body).toContain(escapeHtml(DICTIONARIES.sv.badRequestTitle));
 
     // A failing database: the shop's 500 page, not Fastify's JSON.
     const broken = mkdtempSync(join(tmpdir(), 'paydo-store-broken-'));
