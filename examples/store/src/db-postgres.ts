@@ -59,6 +59,7 @@ CREATE TABLE IF NOT EXISTS ${t('shop_ipn_log')} (
   source_ip TEXT NOT NULL,
   kind TEXT NOT NULL DEFAULT 'payment'
 );
+ALTER TABLE ${t('shop_orders')} ADD COLUMN IF NOT EXISTS lang TEXT;
 ALTER TABLE ${t('shop_ipn_log')} ADD COLUMN IF NOT EXISTS kind TEXT NOT NULL DEFAULT 'payment';
 CREATE INDEX IF NOT EXISTS shop_ipn_log_order ON ${t('shop_ipn_log')} (order_ref);
 CREATE TABLE IF NOT EXISTS ${t('shop_refunds')} (
@@ -92,6 +93,7 @@ const toOrder = (r: Row): Order => ({
   status: r.status as OrderStatus,
   txid: (r.txid as string | null) ?? null,
   invoiceId: (r.invoice_id as string | null) ?? null,
+  lang: (r.lang as string | null) ?? null,
   payment: {
     method: (r.pay_method as string | null) ?? null,
     cardBrand: (r.card_brand as string | null) ?? null,
@@ -151,10 +153,10 @@ export class PostgresStoreDb implements StoreDb {
     }
   }
 
-  async createOrder(lines: OrderLine[], amount: string, currency: string): Promise<Order> {
+  async createOrder(lines: OrderLine[], amount: string, currency: string, lang?: string): Promise<Order> {
     const [row] = await this.#rows(
-      `INSERT INTO ${this.#t('shop_orders')} (ref, lines, amount, currency, status) VALUES ($1, $2, $3, $4, 'awaiting_payment') RETURNING *`,
-      [randomBytes(9).toString('base64url'), JSON.stringify(lines), amount, currency],
+      `INSERT INTO ${this.#t('shop_orders')} (ref, lines, amount, currency, status, lang) VALUES ($1, $2, $3, $4, 'awaiting_payment', $5) RETURNING *`,
+      [randomBytes(9).toString('base64url'), JSON.stringify(lines), amount, currency, lang ?? null],
     );
     return toOrder(row as Row);
   }

@@ -80,12 +80,13 @@ interface OrderRow {
   pay_method: string | null;
   card_brand: string | null;
   card_last4: string | null;
+  lang: string | null;
   created_at: string;
   updated_at: string;
 }
 
 /** Columns added after the first release: added in place to an existing database file. */
-const ADDED_COLUMNS = ['pay_method TEXT', 'card_brand TEXT', 'card_last4 TEXT'];
+const ADDED_COLUMNS = ['pay_method TEXT', 'card_brand TEXT', 'card_last4 TEXT', 'lang TEXT'];
 
 const toOrder = (r: OrderRow): Order => ({
   ref: r.ref,
@@ -97,6 +98,7 @@ const toOrder = (r: OrderRow): Order => ({
   status: r.status,
   txid: r.txid,
   invoiceId: r.invoice_id,
+  lang: r.lang ?? null,
   payment: { method: r.pay_method ?? null, cardBrand: r.card_brand ?? null, cardLast4: r.card_last4 ?? null },
   createdAt: r.created_at,
   updatedAt: r.updated_at,
@@ -123,7 +125,7 @@ export class SqliteStoreDb implements StoreDb {
     if (!ipnColumns.has('kind')) this.#db.exec("ALTER TABLE ipn_log ADD COLUMN kind TEXT NOT NULL DEFAULT 'payment'");
   }
 
-  async createOrder(lines: OrderLine[], amount: string, currency: string): Promise<Order> {
+  async createOrder(lines: OrderLine[], amount: string, currency: string, lang?: string): Promise<Order> {
     const now = new Date().toISOString();
     const ref = randomBytes(9).toString('base64url');
     const { next } = this.#db.prepare('SELECT COALESCE(MAX(number), 1000) + 1 AS next FROM orders').get() as {
@@ -131,9 +133,9 @@ export class SqliteStoreDb implements StoreDb {
     };
     this.#db
       .prepare(
-        'INSERT INTO orders (ref, number, lines, amount, currency, status, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+        'INSERT INTO orders (ref, number, lines, amount, currency, status, lang, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
       )
-      .run(ref, next, JSON.stringify(lines), amount, currency, 'awaiting_payment', now, now);
+      .run(ref, next, JSON.stringify(lines), amount, currency, 'awaiting_payment', lang ?? null, now, now);
     return this.#find(ref) as Order;
   }
 

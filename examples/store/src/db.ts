@@ -22,6 +22,8 @@ export interface Order {
   status: OrderStatus;
   txid: string | null;
   invoiceId: string | null;
+  /** The language the order was placed in (its pages default to it); null for older orders. */
+  lang: string | null;
   /** How it was paid, from the confirmed transaction (for the receipt). */
   payment: { method: string | null; cardBrand: string | null; cardLast4: string | null };
   createdAt: string;
@@ -73,7 +75,7 @@ export interface PaymentApplied {
 }
 
 export interface StoreDb {
-  createOrder(lines: OrderLine[], amount: string, currency: string): Promise<Order>;
+  createOrder(lines: OrderLine[], amount: string, currency: string, lang?: string): Promise<Order>;
   findOrder(ref: string): Promise<Order | null>;
   listOrders(): Promise<Order[]>;
   /**

@@ -8,6 +8,7 @@ import cookie from '@fastify/cookie';
 import csrf from '@fastify/csrf-protection';
 import formbody from '@fastify/formbody';
 import helmet from '@fastify/helmet';
+import { HOSTED_PAGE_LANGUAGES, type InvoiceLanguage } from '@paydo-checkout/server-kit';
 import {
   type PaydoPluginOptions,
   type PaydoStore,
@@ -232,6 +233,7 @@ async function registerStore(options: StoreOptions, server: Server, publicUrl: s
     resolveOrder: async (ref) => {
       const order = await db.findOrder(ref);
       if (!order) return null;
+      const hosted = hostedLanguage(order.lang);
       return {
         id: `ORD-${order.number}`,
         amount: order.amount,
@@ -239,6 +241,8 @@ async function registerStore(options: StoreOptions, server: Server, publicUrl: s
         description: `Order #${order.number}`,
         items: order.lines.map((l) => ({ id: l.productId, name: l.name, price: l.price, quantity: l.quantity })),
         paid: order.status !== 'awaiting_payment' && order.status !== 'payment_failed',
+        // Paydo's own page in the order's language where it has it (pt-BR → pt; the widget's wins).
+        ...(hosted && { language: hosted }),
       };
     },
     onPaymentUpdate: async (update) => {
@@ -430,7 +434,7 @@ async function registerStore(options: StoreOptions, server: Server, publicUrl: s
         quantity,
       }));
       if (!lines.length) return reply.redirect('/cart', 303);
-      const order = await db.createOrder(lines, total(lines), checked.currency);
+      const order = await db.createOrder(lines, total(lines), checked.currency, request.lang);
       return reply.clearCookie('cart', { path: '/' }).redirect(`/checkout/${order.ref}`, 303);
     });
 
@@ -442,6 +446,7 @@ async function registerStore(options: StoreOptions, server: Server, publicUrl: s
       if (!order) return notFoundPage(reply, 'order');
       // Paid already (Back from the order page, a reload, a second tab): the receipt is the way on.
       if (isPaid(order)) return reply.redirect(`/orders/${order.ref}`, 303);
+      request.lang = orderLanguage(request, order);
       // Never from the back/forward cache: Back from 3-D Secure, a wallet or the order page must load
       // the page again so <paydo-checkout> asks the server where the payment stands.
       reply.header('cache-control', 'no-store');
@@ -465,6 +470,7 @@ async function registerStore(options: StoreOptions, server: Server, publicUrl: s
     app.get<{ Params: { ref: string } }>('/orders/:ref', async (request, reply) => {
       const order = await db.findOrder(request.params.ref);
       if (!order) return notFoundPage(reply, 'order');
+      request.lang = orderLanguage(request, order);
       const lang = request.lang;
       const t = translator(lang);
       const refunded = formatMoney(fromCents(await db.refundedCents(order.ref)), order.currency, lang);
@@ -509,6 +515,21 @@ async function registerStore(options: StoreOptions, server: Server, publicUrl: s
 const isPaid = (order: Order) => order.status !== 'awaiting_payment' && order.status !== 'payment_failed';
 
 const THEMES = ['light', 'dark', 'auto'] as const;
+
+/**
+ * An order's pages: the language asked for (`?lang=`) or chosen before (cookie), else the one
+ * the order was placed in, else the browser's. A link opened in another browser keeps the order's.
+ */
+function orderLanguage(request: FastifyRequest, order: Order): Language {
+  const query = (request.query as { lang?: unknown } | undefined)?.lang;
+  return asLanguage(query) ?? asLanguage(request.cookies[LANG_COOKIE]) ?? asLanguage(order.lang) ?? request.lang;
+}
+
+/** The hosted page's language for an order's language: its own, its base (`pt-br` → `pt`), or none. */
+function hostedLanguage(lang: string | null): InvoiceLanguage | undefined {
+  const base = lang?.split('-')[0];
+  return HOSTED_PAGE_LANGUAGES.find((l) => l === lang || l === base);
+}
 const LANG_COOKIE = 'lang';
 
 /** A product's name in the page's language (an order keeps the English name it was sold under). */

@@ -174,6 +174,38 @@ describe('languages', () => {
     expect(dark.body).toContain('lang="ru" theme="dark"></paydo-checkout>');
   });
 
+  it('an order keeps the language it was placed in: its pages open in it in another browser, and Paydo’s page gets it', async () => {
+    for (const [lang, hosted] of [
+      ['de', 'de'],
+      ['pt-br', 'pt'],
+    ] as const) {
+      const shop = await get(`/?lang=${lang}`);
+      const csrf = /name="_csrf" value="([^"]+)"/.exec(shop.body)?.[1] as string;
+      const jar = [shop.headers['set-cookie']].flat().map((c) => String(c).split(';')[0]);
+      const form = (payload: string, cookies: (string | undefined)[]) =>
+        app.inject({
+          method: 'POST',
+          url: payload.startsWith('productId') ? '/cart/add' : '/checkout',
+          headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: cookies.join('; ') },
+          payload: `${payload}&_csrf=${encodeURIComponent(csrf)}`,
+        });
+      const added = await form('productId=mug', jar);
+      const cart = [added.headers['set-cookie']].flat().map((c) => String(c).split(';')[0]);
+      const placed = await form('x=1', [...jar, ...cart]);
+      const ref = String(placed.headers.location).split('/').pop() as string;
+      expect((await db.findOrder(ref))?.lang).toBe(lang);
+      // The link opened elsewhere: no cookie, a French browser.
+      const receipt = await get(`/orders/${ref}`, { 'accept-language': 'fr' });
+      expect(receipt.body).toContain(`<html lang="${lang.replace('-br', '-BR')}">`);
+      const checkout = await get(`/checkout/${ref}`, { 'accept-language': 'fr' });
+      expect(checkout.body).toContain(`lang="${lang}" theme="auto"></paydo-checkout>`);
+      // ?lang= still wins.
+      expect((await get(`/orders/${ref}?lang=fi`)).body).toContain('<html lang="fi">');
+      const paydo = await app.inject({ method: 'GET', url: `/paydo/checkout/${ref}` });
+      expect(paydo.json().language).toBe(hosted);
+    }
+  });
+
   it('no route a browser opens answers JSON: bad bodies, expired forms and server errors are HTML pages with their status, in the page’s language', async () => {
     const cases = [
       { method: 'POST', url: '/cart/add', headers: { 'content-type': 'application/json' }, payload: '{"productId":' },
