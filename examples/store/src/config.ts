@@ -182,6 +182,6 @@ export function cardModeLine(config: StoreConfig): string[] {
     `  Card payments:    ${mode} (PAYDO_CARD_PAYMENTS)`,
     config.paydo.mode === 'sandbox'
       ? `  Tokenization:     the sandbox ${config.sandboxCardTokenization ? 'lets' : 'does not let'} the project tokenize cards (PAYDO_CARD_TOKENIZATION=${config.sandboxCardTokenization})`
-      : '  Tokenization:     as your Paydo project allows (asked at each card payment)',
+      : "  Tokenization:     as Paydo allows this project: learned at the first card payment ('npx paydo-doctor' tells now)",
   ];
 }

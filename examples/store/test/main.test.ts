@@ -103,3 +103,21 @@ describe('pnpm start', () => {
     expect(existsSync(join(dataDir, 'sandbox', 'sandbox-state.json'))).toBe(true);
   }, 90_000);
 });
+
+describe('the banner with real keys', () => {
+  it('names the card mode and says where tokenization is decided', async () => {
+    const { cardModeLine, loadConfig } = await import('../src/config.ts');
+    const config = loadConfig({
+      PAYDO_PUBLIC_KEY: 'application-6f1b1b5a-5b8e-4c1e-9a57-5a6e0d2f0001',
+      PAYDO_SECRET_KEY: 's3cret',
+      PAYDO_JWT: 'a.b.c',
+      PUBLIC_URL: 'https://shop.example',
+      ADMIN_PASSWORD: 'correct horse battery',
+      PAYDO_CARD_PAYMENTS: 'direct',
+    });
+    expect(cardModeLine(config)).toEqual([
+      "  Card payments:    direct: the store's card fields (needs PCI DSS at Paydo) (PAYDO_CARD_PAYMENTS)",
+      "  Tokenization:     as Paydo allows this project: learned at the first card payment ('npx paydo-doctor' tells now)",
+    ]);
+  });
+});
