@@ -121,3 +121,13 @@ describe('the banner with real keys', () => {
     ]);
   });
 });
+
+describe('the README install steps leave nothing for git', () => {
+  it('tarballs/ (made by `pnpm pack --pack-destination ../../tarballs`) is ignored', () => {
+    // git check-ignore exits 0 for an ignored path, 1 for one git would add.
+    const root = fileURLToPath(new URL('../../..', import.meta.url));
+    expect(() =>
+      execFileSync('git', ['check-ignore', '-q', 'tarballs/paydo-checkout-widget-0.1.0.tgz'], { cwd: root }),
+    ).not.toThrow();
+  });
+});
