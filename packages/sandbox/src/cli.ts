@@ -93,7 +93,8 @@ class HelpRequested extends Error {}
 
 export function parseCli(argv: string[], env: NodeJS.ProcessEnv = process.env): SandboxOptions {
   const { values } = parseArgs({
-    args: argv,
+    // `pnpm sandbox -- --help` hands the `--` on (pnpm 10+): a leading one separates nothing here.
+    args: argv[0] === '--' ? argv.slice(1) : argv,
     strict: true,
     allowPositionals: false,
     options: {

@@ -112,7 +112,17 @@ export function buildSandbox(options: ResolvedOptions): BuiltSandbox {
       }
       return payload;
     });
-    api.setNotFoundHandler((_request, reply) => sendError(reply, 404, MESSAGES.routeNotFound));
+    // A known path with another method: 405 "Method Not Allowed" (Paydo's fail-response page).
+    const paths: RegExp[] = [];
+    api.addHook('onRoute', (route) => {
+      if (route.method === 'HEAD') return;
+      paths.push(new RegExp(`^${route.url.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/:\w+/g, '[^/]+')}$`));
+    });
+    api.setNotFoundHandler((request, reply) => {
+      const path = request.url.split('?')[0] ?? '';
+      const known = paths.some((p) => p.test(path));
+      return known ? sendError(reply, 405, MESSAGES.methodNotAllowed) : sendError(reply, 404, MESSAGES.routeNotFound);
+    });
     api.setErrorHandler((error: { statusCode?: number; code?: string }, request, reply) => {
       if (error.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') return sendError(reply, 415, MESSAGES.unsupportedMediaType);
       if (error.statusCode === 413) return sendError(reply, 413, 'Request body is too large.');

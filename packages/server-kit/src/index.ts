@@ -16,3 +16,5 @@ export * from './client/schemas/transactions.ts';
 export * from './error-catalogue.ts';
 export * from './errors.ts';
 export { signInvoice } from './signature.ts';
+export * from './store/index.ts';
+export { FAILED_TRANSACTION_STATES, FormType, type HostedPageLanguage } from './vocabulary.ts';

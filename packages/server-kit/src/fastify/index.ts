@@ -1,24 +1,20 @@
-export type { TrustProxy } from './client-address.ts';
+export type { CheckoutLogger, CheckoutRequest } from '../checkout/logger.ts';
 export type {
   IpnOutcome,
   IpnRecord,
   PaydoOrder,
-  PaydoPluginOptions,
   PaymentUpdate,
   RateLimitRedis,
   RateLimitWindow,
   RefundUpdate,
-} from './options.ts';
-export { paydo as default, paydo, paydoRedactPaths } from './plugin.ts';
-export { MemoryStore } from './store/memory-store.ts';
-export { SqliteStore, type SqliteStoreOptions } from './store/sqlite-store.ts';
-export type {
-  AttemptProgress,
-  IdempotencyClaim,
-  OrderRecords,
-  PaydoStore,
-  StoredResponse,
-  TransactionRecord,
-  UpdateClaim,
-} from './store/store.ts';
-export { isStoreUnavailable, StoreUnavailableError } from './store/store.ts';
+} from '../checkout/options.ts';
+export type { ReconcileSummary } from '../checkout/reconciliation.ts';
+export * from '../store/index.ts';
+export type { TrustProxy } from './client-address.ts';
+export {
+  type PaydoCheckoutDecorator,
+  type PaydoPluginOptions,
+  paydo as default,
+  paydo,
+  paydoRedactPaths,
+} from './plugin.ts';

@@ -2,27 +2,38 @@ import cors from '@fastify/cors';
 import rateLimit from '@fastify/rate-limit';
 import type { FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest, onRequestHookHandler } from 'fastify';
 import fp from 'fastify-plugin';
-import type { PaydoClient } from '../client/client.ts';
-import { clientIp } from './client-address.ts';
-import { createContext } from './context.ts';
-import { CheckoutHttpError, internalError, storeUnavailable } from './http-error.ts';
+import { CheckoutEngine } from '../checkout/engine.ts';
+import { CheckoutHttpError, internalError, storeUnavailable } from '../checkout/http-error.ts';
 import {
-  type PaydoPluginOptions,
+  type PaydoPluginOptions as CheckoutOptions,
   type RateLimitWindow,
   type ResolvedPluginOptions,
   resolvePluginOptions,
-} from './options.ts';
-import { checkoutRoute } from './routes/checkout.ts';
-import { hostedRoute } from './routes/hosted.ts';
-import { ipnRoute } from './routes/ipn.ts';
-import { nextRoute } from './routes/next.ts';
-import { payRoute } from './routes/pay.ts';
-import { isStoreUnavailable, StoreUnavailableError } from './store/store.ts';
+} from '../checkout/options.ts';
+import type { ReconcileSummary } from '../checkout/reconciliation.ts';
+import type { PaydoClient } from '../client/client.ts';
+import { isStoreUnavailable, StoreUnavailableError } from '../store/store.ts';
+import { clientIp } from './client-address.ts';
+import { checkoutRoutes } from './routes.ts';
+
+/** The plugin's options: the checkout's, with a Fastify request handed to `resolveOrder`. */
+export type PaydoPluginOptions = CheckoutOptions<FastifyRequest>;
+
+/** What the plugin adds to the Fastify instance besides `paydo`. */
+export interface PaydoCheckoutDecorator {
+  /**
+   * Runs one reconciliation sweep now (for your own scheduler, or after an outage): asks Paydo
+   * about the invoices that are due and applies what no IPN brought. Resolves to what it did.
+   */
+  reconcile(): Promise<ReconcileSummary>;
+}
 
 declare module 'fastify' {
   interface FastifyInstance {
     /** The Paydo client the plugin uses (refunds, lookups from your own routes). */
     paydo: PaydoClient;
+    /** The checkout's own operations (`reconcile()`). */
+    paydoCheckout: PaydoCheckoutDecorator;
   }
 }
 
@@ -44,18 +55,20 @@ export const paydoRedactPaths: string[] = [
 
 const paydoPlugin: FastifyPluginAsync<PaydoPluginOptions> = async (fastify, options) => {
   const resolved = resolvePluginOptions(options);
+  const engine = new CheckoutEngine(resolved, fastify.log);
   if (!fastify.hasDecorator('paydo')) fastify.decorate('paydo', resolved.client);
-  if (resolved.ownsClient) fastify.addHook('onClose', () => resolved.client.close());
-  fastify.addHook('onClose', async () => {
-    await resolved.store.close?.();
-  });
+  if (!fastify.hasDecorator('paydoCheckout')) {
+    fastify.decorate('paydoCheckout', { reconcile: () => engine.reconcile() } satisfies PaydoCheckoutDecorator);
+  }
+  fastify.addHook('onReady', async () => engine.start());
+  fastify.addHook('onClose', () => engine.close());
   // The routes live in their own encapsulated context: their body parser,
   // rate limits, CORS and error format do not leak into the merchant's app.
-  await fastify.register((instance) => routes(instance, resolved), { prefix: resolved.prefix });
+  await fastify.register((instance) => routes(instance, engine), { prefix: resolved.prefix });
 };
 
-async function routes(app: FastifyInstance, options: ResolvedPluginOptions): Promise<void> {
-  const ctx = createContext(options);
+async function routes(app: FastifyInstance, engine: CheckoutEngine): Promise<void> {
+  const options: ResolvedPluginOptions = engine.options;
 
   // JSON only, small bodies: anything else is refused before a handler runs.
   app.removeAllContentTypeParsers();
@@ -158,11 +171,7 @@ async function routes(app: FastifyInstance, options: ResolvedPluginOptions): Pro
     reply.code(404).send(new CheckoutHttpError('route_not_found', 'No such Paydo route.').body),
   );
 
-  checkoutRoute(app, ctx, readLimits);
-  payRoute(app, ctx, payLimits);
-  hostedRoute(app, ctx, payLimits);
-  nextRoute(app, ctx, readLimits);
-  ipnRoute(app, ctx);
+  checkoutRoutes(app, engine, { pay: payLimits, read: readLimits });
 }
 
 function isSameOrigin(request: FastifyRequest, origin: string): boolean {

@@ -74,6 +74,34 @@ CREATE TABLE paydo_settings (
 );
 `,
   },
+  {
+    version: 3,
+    name: 'every invoice of an order; reconciliation; refund updates; leases',
+    // An invoice replaced under its key stays the order's (a payer may still pay it), and each
+    // invoice carries its reconciliation schedule.
+    sql: `
+ALTER TABLE paydo_invoices DROP CONSTRAINT paydo_invoices_pkey;
+ALTER TABLE paydo_invoices DROP CONSTRAINT paydo_invoices_invoice_id_key;
+ALTER TABLE paydo_invoices ADD PRIMARY KEY (invoice_id);
+ALTER TABLE paydo_invoices ADD COLUMN created_at timestamptz NOT NULL DEFAULT now();
+ALTER TABLE paydo_invoices ADD COLUMN next_check_at timestamptz DEFAULT now();
+ALTER TABLE paydo_invoices ADD COLUMN final_at timestamptz;
+ALTER TABLE paydo_invoices ADD COLUMN checks integer NOT NULL DEFAULT 0;
+CREATE INDEX paydo_invoices_due ON paydo_invoices (next_check_at) WHERE next_check_at IS NOT NULL;
+CREATE TABLE paydo_refund_updates (
+  refund_id text NOT NULL,
+  status integer NOT NULL,
+  applied boolean NOT NULL DEFAULT false,
+  lease_until timestamptz NOT NULL,
+  PRIMARY KEY (refund_id, status)
+);
+CREATE TABLE paydo_leases (
+  name text PRIMARY KEY,
+  owner text NOT NULL,
+  lease_until timestamptz NOT NULL
+);
+`,
+  },
 ];
 
 const MIGRATIONS_TABLE = `CREATE TABLE IF NOT EXISTS paydo_schema_migrations (

@@ -1,16 +1,17 @@
 import { createHash } from 'node:crypto';
 import pg from 'pg';
 import {
-  ACCEPTED_STATE,
   type AttemptProgress,
   type IdempotencyClaim,
+  type InvoiceCheck,
   type OrderRecords,
   type PaydoStore,
   type StoredResponse,
   StoreUnavailableError,
   type TransactionRecord,
   type UpdateClaim,
-} from '../fastify/store/store.ts';
+} from '../store/store.ts';
+import { TransactionState } from '../vocabulary.ts';
 import { MIGRATIONS, MIGRATIONS_TABLE, quoteIdentifier } from './migrations.ts';
 
 /** What the store needs of a pool: `pg.Pool` has it. */
@@ -284,23 +285,59 @@ export class PostgresStore implements PaydoStore {
          (SELECT json_build_array(txid, invoice_id, state)
             FROM ${tx} WHERE order_ref = $1 ORDER BY seq DESC LIMIT 1) AS latest,
          (SELECT json_agg(json_build_array(invoice_key, invoice_id) ORDER BY seq)
-            FROM ${this.#t('paydo_invoices')} WHERE order_ref = $1) AS invoices`,
-      [orderRef, ACCEPTED_STATE],
+            FROM ${this.#t('paydo_invoices')} WHERE order_ref = $1) AS invoices,
+         (SELECT json_agg(json_build_array(txid, invoice_id, state) ORDER BY seq)
+            FROM ${tx} WHERE order_ref = $1) AS transactions`,
+      [orderRef, TransactionState.accepted],
     );
-    const latest = row?.latest as [string, string, number | null] | null;
+    type Row = [string, string, number | null];
+    const latest = row?.latest as Row | null;
     const invoices = (row?.invoices as [string, string][] | null) ?? [];
+    const transactions = (row?.transactions as Row[] | null) ?? [];
+    const record = ([txid, invoiceId, state]: Row) => ({ txid, orderRef, invoiceId, state });
     return {
       paidTxid: (row?.paid_txid as string | null) ?? null,
-      latest: latest ? { txid: latest[0], orderRef, invoiceId: latest[1], state: latest[2] } : null,
+      latest: latest ? record(latest) : null,
       invoices: invoices.map(([invoiceKey, invoiceId]) => ({ invoiceKey, invoiceId })),
+      transactions: transactions.map(record),
     };
   }
 
   async saveInvoice(invoiceKey: string, orderRef: string, invoiceId: string): Promise<void> {
     await this.#query(
       `INSERT INTO ${this.#t('paydo_invoices')} (invoice_key, order_ref, invoice_id) VALUES ($1, $2, $3)
-       ON CONFLICT (invoice_key) DO UPDATE SET invoice_id = EXCLUDED.invoice_id`,
+       ON CONFLICT (invoice_id) DO NOTHING`,
       [invoiceKey, orderRef, invoiceId],
+    );
+  }
+
+  async invoicesDue(now: number, limit: number): Promise<InvoiceCheck[]> {
+    const rows = await this.#query(
+      `SELECT invoice_id, order_ref, (extract(epoch FROM created_at) * 1000)::float8 AS created_at,
+              (extract(epoch FROM final_at) * 1000)::float8 AS final_at, checks
+       FROM ${this.#t('paydo_invoices')}
+       WHERE next_check_at IS NOT NULL AND next_check_at <= to_timestamp($1::float8 / 1000)
+       ORDER BY next_check_at LIMIT $2`,
+      [now, limit],
+    );
+    return rows.map((r) => ({
+      invoiceId: r.invoice_id as string,
+      orderRef: r.order_ref as string,
+      createdAt: Math.round(r.created_at as number),
+      finalAt: r.final_at == null ? null : Math.round(r.final_at as number),
+      checks: r.checks as number,
+    }));
+  }
+
+  async scheduleInvoiceCheck(
+    invoiceId: string,
+    check: { nextCheckAt: number | null; finalAt: number | null; checks: number },
+  ): Promise<void> {
+    await this.#query(
+      `UPDATE ${this.#t('paydo_invoices')}
+       SET next_check_at = to_timestamp($2::float8 / 1000), final_at = to_timestamp($3::float8 / 1000), checks = $4
+       WHERE invoice_id = $1`,
+      [invoiceId, check.nextCheckAt, check.finalAt, check.checks],
     );
   }
 
@@ -369,21 +406,32 @@ export class PostgresStore implements PaydoStore {
   }
 
   async claimPaymentUpdate(txid: string, state: number, leaseMs: number): Promise<UpdateClaim> {
+    return this.#claimResult(RESULT_TABLES.payment, txid, state, leaseMs);
+  }
+
+  /** Claims reporting one result (an id in one state) in one of the results tables. */
+  async #claimResult(
+    table: (typeof RESULT_TABLES)[keyof typeof RESULT_TABLES],
+    id: string,
+    state: number,
+    leaseMs: number,
+  ): Promise<UpdateClaim> {
+    const [idColumn, stateColumn] = table.columns;
     const claimed = await this.#query(
-      `INSERT INTO ${this.#t('paydo_payment_updates')} AS u (txid, state, lease_until)
+      `INSERT INTO ${this.#t(table.name)} AS u (${idColumn}, ${stateColumn}, lease_until)
        VALUES ($1, $2, now() + $3 * interval '1 millisecond')
-       ON CONFLICT (txid, state) DO UPDATE SET lease_until = EXCLUDED.lease_until
+       ON CONFLICT (${idColumn}, ${stateColumn}) DO UPDATE SET lease_until = EXCLUDED.lease_until
          WHERE NOT u.applied AND u.lease_until <= now()
        RETURNING 1`,
-      [txid, state, leaseMs],
+      [id, state, leaseMs],
     );
     if (claimed.length) return 'claimed';
     const [row] = await this.#query(
-      `SELECT applied FROM ${this.#t('paydo_payment_updates')} WHERE txid = $1 AND state = $2`,
-      [txid, state],
+      `SELECT applied FROM ${this.#t(table.name)} WHERE ${idColumn} = $1 AND ${stateColumn} = $2`,
+      [id, state],
     );
     // Released (deleted) between the two statements: ask again.
-    if (!row) return this.claimPaymentUpdate(txid, state, leaseMs);
+    if (!row) return this.#claimResult(table, id, state, leaseMs);
     return row.applied ? 'duplicate' : 'busy';
   }
 
@@ -406,10 +454,52 @@ export class PostgresStore implements PaydoStore {
     );
   }
 
+  async claimRefundUpdate(refundId: string, status: number, leaseMs: number): Promise<UpdateClaim> {
+    return this.#claimResult(RESULT_TABLES.refund, refundId, status, leaseMs);
+  }
+
+  async completeRefundUpdate(refundId: string, status: number): Promise<void> {
+    await this.#query(
+      `INSERT INTO ${this.#t('paydo_refund_updates')} (refund_id, status, applied, lease_until)
+       VALUES ($1, $2, true, '-infinity')
+       ON CONFLICT (refund_id, status) DO UPDATE SET applied = true, lease_until = '-infinity'`,
+      [refundId, status],
+    );
+  }
+
+  async releaseRefundUpdate(refundId: string, status: number): Promise<void> {
+    await this.#query(
+      `DELETE FROM ${this.#t('paydo_refund_updates')} WHERE refund_id = $1 AND status = $2 AND NOT applied`,
+      [refundId, status],
+    );
+  }
+
+  async acquireLease(name: string, owner: string, leaseMs: number): Promise<boolean> {
+    const rows = await this.#query(
+      `INSERT INTO ${this.#t('paydo_leases')} AS l (name, owner, lease_until)
+       VALUES ($1, $2, now() + $3 * interval '1 millisecond')
+       ON CONFLICT (name) DO UPDATE SET owner = EXCLUDED.owner, lease_until = EXCLUDED.lease_until
+         WHERE l.owner = EXCLUDED.owner OR l.lease_until <= now()
+       RETURNING 1`,
+      [name, owner, leaseMs],
+    );
+    return rows.length === 1;
+  }
+
+  async releaseLease(name: string, owner: string): Promise<void> {
+    await this.#query(`DELETE FROM ${this.#t('paydo_leases')} WHERE name = $1 AND owner = $2`, [name, owner]);
+  }
+
   async close(): Promise<void> {
     if (this.#ownsPool) await this.#pool.end();
   }
 }
+
+/** The tables where a result is claimed, reported once, and marked applied. */
+const RESULT_TABLES = {
+  payment: { name: 'paydo_payment_updates', columns: ['txid', 'state'] },
+  refund: { name: 'paydo_refund_updates', columns: ['refund_id', 'status'] },
+} as const;
 
 const statementNames = new Map<string, string>();
 /**

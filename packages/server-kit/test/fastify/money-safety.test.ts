@@ -230,7 +230,7 @@ describe('IPNs bind to their own order', () => {
     const openB = await hosted(h, b);
     const crossed = await postIpn(h, ipnBody(openB.body.invoiceId, paidA.body.txid, 2, 'ORD-1'));
     expect(crossed.status).toBe(422);
-    expect(crossed.body.message).toMatch(/belongs to another invoice/);
+    expect(crossed.body.message).toMatch(/belongs to another order/);
 
     // The same with a transaction this server never saw (made by another shop's server).
     const other = await h.client.invoices.create({
@@ -249,6 +249,7 @@ describe('IPNs bind to their own order', () => {
     });
     const stranger = await postIpn(h, ipnBody(openB.body.invoiceId, foreign.txid as string, 2, 'ORD-1'));
     expect(stranger.status).toBe(422);
+    expect(stranger.body.message).toMatch(/returns the payer to http:\/\/elsewhere\.test\//);
     expect(h.updates).toHaveLength(0);
   });
 
@@ -418,7 +419,8 @@ describe('next and checkout', () => {
     lookups.mockClear();
     for (let i = 0; i < 5; i++) expect((await next(h, res.body.txid, ref)).status).toBe(200);
     expect((await next(h, res.body.txid, addOrder(h))).status).toBe(404);
-    expect(lookups).toHaveBeenCalledTimes(1);
+    // Pay recorded the binding in this process: at most one store read (none here).
+    expect(lookups.mock.calls.length).toBeLessThanOrEqual(1);
   });
 
   it('made-up txids cost no upstream call each: the order’s invoices are read once', async () => {
@@ -427,12 +429,15 @@ describe('next and checkout', () => {
     await hosted(h, ref);
     await pay(h, ref, cardBody('4000000000000002'));
     const spy = vi.spyOn(h.client.invoices, 'retrieve');
+    const lookups = vi.spyOn(h.client.transactions, 'retrieve');
     for (let i = 0; i < 200; i++) {
       // Not found, or (asked after the order's invoices were read) "wait", until a later read says no.
       const res = await next(h, `made-up-${i}`, ref);
       expect(res.status === 404 || res.body.next?.type === 'wait').toBe(true);
     }
     expect(spy.mock.calls.length).toBeLessThanOrEqual(2); // two invoices, read once
+    // A txid no invoice names is asked about at Paydo (a second tab's), a few per order and minute.
+    expect(lookups.mock.calls.length).toBeLessThanOrEqual(5);
   });
 
   it('a payer back from Paydo’s page is never told "not found" because someone asked about made-up txids just before', async () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { fromPaydoError } from '../../src/checkout/http-error.ts';
+import { nextFromStatus, UnsafeRedirectError } from '../../src/checkout/next-step.ts';
 import { PaydoBusinessError, PaydoTimeoutError, PaydoValidationError } from '../../src/errors.ts';
-import { fromPaydoError } from '../../src/fastify/http-error.ts';
-import { nextFromStatus, UnsafeRedirectError } from '../../src/fastify/next-step.ts';
 
 const options = { pollIntervalMs: 5000, allowedOrigins: new Set(['http://127.0.0.1:8099']) };
 const status = (extra: Record<string, unknown>) =>

@@ -1,7 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import type { PluginContext } from '../../src/fastify/context.ts';
+import { withOrderLock } from '../../src/checkout/order-lock.ts';
 import { MemoryStore } from '../../src/fastify/index.ts';
-import { withOrderLock } from '../../src/fastify/payment-gate.ts';
 
 afterEach(() => {
   vi.useRealTimers();
@@ -21,8 +20,7 @@ function lockStore() {
   return { store, counts, state };
 }
 
-const contextWith = (store: MemoryStore, orderLockLeaseMs: number) =>
-  ({ options: { store, orderLockLeaseMs } }) as unknown as PluginContext;
+const contextWith = (store: MemoryStore, orderLockLeaseMs: number) => ({ store, orderLockLeaseMs });
 
 describe('withOrderLock: confirm()', () => {
   it('asks the store only once half the lease has passed since it was last granted', async () => {

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { afterAll, expect, it } from 'vitest';
-import { SQLITE_STATEMENTS, SqliteStore } from '../../src/fastify/store/sqlite-store.ts';
+import { SQLITE_STATEMENTS, SqliteStore } from '../../src/store/sqlite-store.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'paydo-plans-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

@@ -8,6 +8,8 @@ import pg from 'pg';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { MemoryStore, SqliteStore } from '../../src/fastify/index.ts';
 import { MIGRATIONS, PostgresStore, postgresSchemaSql } from '../../src/postgres/index.ts';
+import { SQLITE_MIGRATIONS } from '../../src/store/sqlite-store.ts';
+import { describeStoreContract } from '../../src/testing/index.ts';
 import { postgresUrl, STORE_KINDS } from '../services/stores.ts';
 import { addOrder, cardBody, type Harness, newKey, pay, startHarness } from './harness.ts';
 
@@ -19,8 +21,18 @@ afterEach(async () => {
   await sandbox.close();
 });
 
-// The same contract for every store: MemoryStore, SqliteStore and PostgresStore.
-describe.each(STORE_KINDS)('PaydoStore contract: $name', (kind) => {
+// The store contract (exported for merchants' own stores) on every store of the kit.
+for (const kind of STORE_KINDS) {
+  if (kind.skip === null) {
+    describeStoreContract(`PaydoStore contract: ${kind.name}`, (options) => kind.place(options).open(), {
+      describe,
+      it,
+      expect,
+    });
+  }
+}
+
+describe.each(STORE_KINDS)('PaydoStore across a restart: $name', (kind) => {
   it.skipIf(kind.skip !== null || !kind.place().persistent)(
     'keeps idempotency and IPN dedupe across a restart',
     async () => {
@@ -49,128 +61,6 @@ describe.each(STORE_KINDS)('PaydoStore contract: $name', (kind) => {
       expect(otherKey.body.error).toBe('already_paid');
       expect(sandbox.control.snapshot().transactions).toHaveLength(1);
       await h.close();
-    },
-  );
-
-  it.skipIf(kind.skip !== null)('forgets Idempotency-Keys after their retention', async () => {
-    const store = kind.place({ keyRetentionMs: 1_000 }).open();
-    await store.claimIdempotencyKey('old', 'f', 60_000);
-    await store.completeIdempotencyKey('old', { statusCode: 200, body: {} });
-    await store.purge(Date.now() + 500);
-    expect((await store.claimIdempotencyKey('old', 'f', 60_000)).status).toBe('completed');
-    await store.purge(Date.now() + 5_000);
-    expect((await store.claimIdempotencyKey('old', 'f', 60_000)).status).toBe('claimed');
-    await store.close?.();
-  });
-
-  it.skipIf(kind.skip !== null)('gives one winner to concurrent claims and releases a key for a retry', async () => {
-    const store = kind.place().open();
-    const claims = await Promise.all(Array.from({ length: 20 }, () => store.claimIdempotencyKey('k', 'f', 60_000)));
-    expect(claims.filter((c) => c.status === 'claimed')).toHaveLength(1);
-    expect(claims.filter((c) => c.status === 'in_progress')).toHaveLength(19);
-    expect(await store.readIdempotencyKey('k', 'f')).toEqual({ status: 'in_progress' });
-    expect(await store.renewIdempotencyKey('k', 60_000)).toBe(true); // a slow attempt keeps its key
-    await store.saveAttemptProgress('k', { invoiceId: 'inv-1', transactionRequested: true });
-    await store.releaseIdempotencyKey('k');
-    expect(await store.renewIdempotencyKey('k', 60_000)).toBe(false); // given back: no longer held
-    expect(await store.readIdempotencyKey('k', 'f')).toBeNull();
-    expect(await store.claimIdempotencyKey('k', 'f', 60_000)).toEqual({
-      status: 'claimed',
-      progress: { invoiceId: 'inv-1', transactionRequested: true },
-    });
-    expect((await store.claimIdempotencyKey('k', 'other', 60_000)).status).toBe('mismatch');
-    await store.completeIdempotencyKey('k', { statusCode: 200, body: { ok: 1, b: [2], a: 'x' } });
-    expect(await store.renewIdempotencyKey('k', 60_000)).toBe(false); // answered
-    const completed = await store.claimIdempotencyKey('k', 'f', 60_000);
-    expect(completed).toEqual({ status: 'completed', response: { statusCode: 200, body: { ok: 1, b: [2], a: 'x' } } });
-    // A replayed answer is the same bytes as the first one: key order kept.
-    expect(JSON.stringify(completed)).toBe(
-      JSON.stringify({ status: 'completed', response: { statusCode: 200, body: { ok: 1, b: [2], a: 'x' } } }),
-    );
-
-    const updates = await Promise.all(Array.from({ length: 10 }, () => store.claimPaymentUpdate('tx', 2, 60_000)));
-    expect(updates.filter((c) => c === 'claimed')).toHaveLength(1);
-    expect(await store.claimPaymentUpdate('tx', 2, 60_000)).toBe('busy');
-    await store.releasePaymentUpdate('tx', 2);
-    expect(await store.claimPaymentUpdate('tx', 2, 60_000)).toBe('claimed');
-    await store.saveTransaction({ txid: 'tx', orderRef: 'o', invoiceId: 'inv-1' });
-    await store.completePaymentUpdate('tx', 2);
-    expect(await store.claimPaymentUpdate('tx', 2, 60_000)).toBe('duplicate');
-    expect(await store.findTransaction('tx')).toEqual({ txid: 'tx', orderRef: 'o', invoiceId: 'inv-1', state: 2 });
-    expect((await store.readOrder('o')).paidTxid).toBe('tx');
-
-    const locks = await Promise.all(['a', 'b', 'c', 'd'].map((owner) => store.acquireOrderLock('o', owner, 60_000)));
-    expect(locks.filter(Boolean)).toHaveLength(1);
-    const holder = ['a', 'b', 'c', 'd'][locks.indexOf(true)] as string;
-    expect(await store.acquireOrderLock('o', holder, 60_000)).toBe(true); // renewal
-    await store.releaseOrderLock('o', 'someone-else');
-    expect(await store.acquireOrderLock('o', 'e', 60_000)).toBe(false);
-    await store.releaseOrderLock('o', holder);
-    expect(await store.acquireOrderLock('o', 'e', 60_000)).toBe(true);
-    await store.close?.();
-  });
-
-  it.skipIf(kind.skip !== null)('lets a lease run out: a crashed holder does not block forever', async () => {
-    const store = kind.place().open();
-    expect((await store.claimIdempotencyKey('k', 'f', 1)).status).toBe('claimed');
-    expect(await store.acquireOrderLock('o', 'a', 1)).toBe(true);
-    expect(await store.claimPaymentUpdate('tx', 3, 1)).toBe('claimed');
-    await new Promise((r) => setTimeout(r, 20));
-    expect(await store.readIdempotencyKey('k', 'f')).toBeNull();
-    expect((await store.claimIdempotencyKey('k', 'f', 60_000)).status).toBe('claimed');
-    expect(await store.acquireOrderLock('o', 'b', 60_000)).toBe(true);
-    expect(await store.claimPaymentUpdate('tx', 3, 60_000)).toBe('claimed');
-    await store.close?.();
-  });
-
-  it.skipIf(kind.skip !== null)(
-    'keeps invoices, transactions, the paying transaction and duplicate refunds',
-    async () => {
-      const store = kind.place().open();
-      await store.saveInvoice('o|1|EUR', 'o', 'inv-1');
-      await store.saveInvoice('o|2|EUR', 'o', 'inv-2');
-      await store.saveInvoice('p|1|EUR', 'p', 'inv-3');
-      expect(await store.findOrderByInvoice('inv-3')).toBe('p');
-      expect((await store.readOrder('o')).invoices).toEqual([
-        { invoiceKey: 'o|1|EUR', invoiceId: 'inv-1' },
-        { invoiceKey: 'o|2|EUR', invoiceId: 'inv-2' },
-      ]);
-      expect(await store.readOrder('nope')).toEqual({ paidTxid: null, latest: null, invoices: [] });
-      await store.saveTransaction({ txid: 't1', orderRef: 'o', invoiceId: 'inv-1' });
-      await store.saveTransaction({ txid: 't2', orderRef: 'o', invoiceId: 'inv-2' });
-      await store.saveTransaction({ txid: 't1', orderRef: 'o', invoiceId: 'inv-1' }); // again: no change
-      expect((await store.readOrder('o')).latest).toEqual({
-        txid: 't2',
-        orderRef: 'o',
-        invoiceId: 'inv-2',
-        state: null,
-      });
-      expect((await store.readOrder('o')).paidTxid).toBeNull();
-      // An applied result shows in the order's lookups (indexed in MemoryStore, not a walk).
-      expect(await store.claimPaymentUpdate('t1', 2, 60_000)).toBe('claimed');
-      await store.completePaymentUpdate('t1', 2);
-      expect((await store.readOrder('o')).paidTxid).toBe('t1');
-      expect((await store.readOrder('p')).paidTxid).toBeNull();
-      expect((await store.findTransaction('t1'))?.state).toBe(2);
-      expect((await store.readOrder('o')).latest).toMatchObject({ txid: 't2', state: null });
-      // A later invoice under the same key replaces the earlier one in the order's list.
-      await store.saveInvoice('o|1|EUR', 'o', 'inv-1b');
-      expect((await store.readOrder('o')).invoices.map((i) => i.invoiceId).sort()).toEqual(['inv-1b', 'inv-2']);
-      expect(await store.claimPaymentUpdate('t1', 2, 60_000)).toBe('duplicate');
-      const holders = await Promise.all(['t1', 't2', 't1', 't2'].map((t) => store.claimOrderPayment('o', t)));
-      expect(new Set(holders).size).toBe(1);
-      expect(await store.claimOrderPayment('o', 't3')).toBe(holders[0]);
-      expect(await store.findDuplicateRefund('t2')).toBeNull();
-      await store.saveDuplicateRefund('t2', null);
-      expect(await store.findDuplicateRefund('t2')).toEqual({ refundId: null });
-      await store.saveDuplicateRefund('t2', 'r-1');
-      expect(await store.findDuplicateRefund('t2')).toEqual({ refundId: 'r-1' });
-      expect(await store.readSetting('cardMode')).toBeNull();
-      const changed = await Promise.all(Array.from({ length: 5 }, () => store.saveSetting('cardMode', 'hosted')));
-      expect(changed.filter(Boolean)).toHaveLength(1); // one instance reports the change
-      expect(await store.readSetting('cardMode')).toBe('hosted');
-      expect(await store.saveSetting('cardMode', 'direct')).toBe(true);
-      await store.close?.();
     },
   );
 });
@@ -282,6 +172,29 @@ describe('MemoryStore retention', () => {
   });
 });
 
+describe('SqliteStore schema versions', () => {
+  it('migrates a file from before versions were recorded, keeping its invoices, and records the version', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'paydo-migrate-'));
+    const path = join(dir, 'store.db');
+    const old = new DatabaseSync(path);
+    old.exec((SQLITE_MIGRATIONS[0] as { sql: string }).sql); // the schema as it shipped, user_version 0
+    old.exec(`INSERT INTO paydo_invoices (invoice_key, order_ref, invoice_id) VALUES ('o|1|EUR', 'o', 'inv-old')`);
+    old.close();
+    const store = new SqliteStore(path, { checkpointEveryMs: 0 });
+    expect((await store.readOrder('o')).invoices).toEqual([{ invoiceKey: 'o|1|EUR', invoiceId: 'inv-old' }]);
+    expect((await store.invoicesDue(Date.now() + 1, 10)).map((d) => d.invoiceId)).toEqual(['inv-old']);
+    await store.close();
+    const look = new DatabaseSync(path);
+    expect(look.prepare('PRAGMA user_version').get()).toEqual({ user_version: SQLITE_MIGRATIONS.at(-1)?.version });
+    look.close();
+    // Opening it again applies nothing twice.
+    const again = new SqliteStore(path, { checkpointEveryMs: 0 });
+    expect((await again.readOrder('o')).invoices).toHaveLength(1);
+    await again.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+});
+
 describe('SqliteStore checkpoints', () => {
   it('copies the WAL into the database on a worker thread, not on the writing commits', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'paydo-checkpoint-'));
@@ -295,7 +208,7 @@ describe('SqliteStore checkpoints', () => {
       // copies them into the database file, which grows.
       for (let i = 0; i < 40; i++) await store.saveInvoice(`o${i}|1|EUR`, `o${i}`, `inv-${i}`);
       await expect.poll(size, { timeout: 5_000, interval: 25 }).toBeGreaterThan(before);
-      expect(look.prepare('SELECT COUNT(*) AS n FROM paydo_invoices').get()).toEqual({ n: 40 });
+      expect(look.prepare('SELECT COUNT(*) AS n FROM paydo_order_invoices').get()).toEqual({ n: 40 });
     } finally {
       look.close();
       await store.close();

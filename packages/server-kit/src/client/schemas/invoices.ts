@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { HOSTED_PAGE_LANGUAGES } from '../../vocabulary.ts';
 import {
   AnswerAmount,
   AnswerCode,
@@ -9,6 +10,8 @@ import {
   Metadata,
   UnixSeconds,
 } from './common.ts';
+
+export { HOSTED_PAGE_LANGUAGES, InvoiceStatus } from '../../vocabulary.ts';
 
 /**
  * The payer as Paydo's examples send it. Only the e-mail is checked as an
@@ -22,9 +25,6 @@ export const Payer = z.looseObject({
   extraFields: z.union([z.record(z.string(), z.unknown()), z.literal(''), z.array(z.unknown()).length(0)]).optional(),
 });
 export type Payer = z.infer<typeof Payer>;
-
-/** The languages of Paydo's hosted payment page (Payop's invoice page lists these twelve). */
-export const HOSTED_PAGE_LANGUAGES = ['en', 'ru', 'es', 'it', 'pt', 'de', 'fr', 'sv', 'fi', 'tr', 'pl', 'nl'] as const;
 
 /**
  * The invoice language. The docs write the codes in either case (`En`), so the
@@ -62,19 +62,10 @@ export const CreateInvoiceParams = z.object({
 });
 export type CreateInvoiceParams = z.input<typeof CreateInvoiceParams>;
 
-/** Invoice status: 0 new, 1 paid, 2 overdue, 4 pending, 5 failed. */
-export const InvoiceStatus = {
-  new: 0,
-  paid: 1,
-  overdue: 2,
-  pending: 4,
-  failed: 5,
-} as const;
-
 export const Invoice = z.looseObject({
   identifier: AnswerId,
   status: AnswerCode,
-  type: z.union([z.number(), z.string()]).nullish(),
+  type: AnswerCode.nullish(),
   applicationIdentifier: AnswerId.nullish(),
   amount: AnswerAmount,
   currency: z.string(),
@@ -98,7 +89,7 @@ export const Invoice = z.looseObject({
     (v) => (Array.isArray(v) && v.length === 0 ? null : v),
     z
       .looseObject({
-        identifier: z.union([z.number(), z.string()]),
+        identifier: AnswerCode,
         fields: z
           .array(z.unknown())
           .nullish()

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { FormType } from '../../vocabulary.ts';
 import { AnswerCode, emptyArrayAsObject } from './common.ts';
 
 /** One payer field a method needs: `email`, `phone`, `name` or an extra field such as `nationalid`. */
@@ -22,7 +23,7 @@ export type PaymentMethodField = z.infer<typeof PaymentMethodField>;
  */
 export function formTypeOf(formType: string | null | undefined, type: string | null | undefined): string {
   if (formType) return formType;
-  return type?.startsWith('cards') ? 'cards' : 'standard';
+  return type?.startsWith('cards') ? FormType.cards : FormType.standard;
 }
 
 const MethodRow = z
@@ -34,7 +35,7 @@ const MethodRow = z
     logo: z.string().nullish(),
     /** Present on wrapped rows; a disabled method is left out of the list. */
     isEnabled: z.union([z.boolean(), z.literal(0), z.literal(1)]).optional(),
-    parentIdentifier: z.union([z.number(), z.string()]).nullish(),
+    parentIdentifier: AnswerCode.nullish(),
     pmIdentifier: z.string().nullish(),
     isCheckoutBetweenWalletSupported: z.boolean().optional(),
     currencies: z.array(z.string()).nullish(),

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { RefundType } from '../../vocabulary.ts';
 import {
   AnswerAmount,
   AnswerCode,
@@ -8,12 +9,13 @@ import {
   Metadata,
   UnixSeconds,
 } from './common.ts';
+import { TransactionFields } from './transactions.ts';
 
-export const RefundType = { full: 1, partial: 2 } as const;
+export { RefundStatus, RefundType } from '../../vocabulary.ts';
 
 export const CreateRefundParams = z.object({
   transactionIdentifier: z.string().min(1),
-  refundType: z.union([z.literal(1), z.literal(2)]),
+  refundType: z.union([z.literal(RefundType.full), z.literal(RefundType.partial)]),
   /** In the parent transaction's currency. */
   amount: z.union([DecimalAmount, z.number().positive().transform(String)]),
   metadata: Metadata.default({}),
@@ -31,7 +33,8 @@ export const Refund = z
     currency: z.string().nullish(),
     transactionIdentifier: AnswerId.nullish(),
     /** The refunded transaction (the examples carry it here, not in `transactionIdentifier`). */
-    sourceTransaction: emptyArrayAsObject(z.looseObject({ identifier: AnswerId.optional() })).nullish(),
+    sourceTransaction: emptyArrayAsObject(z.looseObject(TransactionFields).partial()).nullish(),
+    userIdentifier: AnswerId.nullish(),
     metadata: Metadata.nullish(),
     createdAt: UnixSeconds.nullish(),
     updatedAt: UnixSeconds.nullish(),

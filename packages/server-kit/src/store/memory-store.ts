@@ -1,12 +1,13 @@
-import {
-  ACCEPTED_STATE,
-  type AttemptProgress,
-  type IdempotencyClaim,
-  type OrderRecords,
-  type PaydoStore,
-  type StoredResponse,
-  type TransactionRecord,
-  type UpdateClaim,
+import { TransactionState } from '../vocabulary.ts';
+import type {
+  AttemptProgress,
+  IdempotencyClaim,
+  InvoiceCheck,
+  OrderRecords,
+  PaydoStore,
+  StoredResponse,
+  TransactionRecord,
+  UpdateClaim,
 } from './store.ts';
 
 interface KeyEntry {
@@ -21,6 +22,7 @@ interface KeyEntry {
 interface OrderEntry {
   /** Last time anything of the order was written: retention counts from here. */
   touchedAt: number;
+  /** Every invoice of the order, oldest first. */
   invoiceIds: string[];
   latest: TransactionRecord | null;
   paidTxid: string | null;
@@ -55,14 +57,16 @@ export class MemoryStore implements PaydoStore {
   #lastPurge = 0;
   readonly #keys = new Map<string, KeyEntry>();
   readonly #locks = new Map<string, { owner: string; leaseUntil: number }>();
-  readonly #invoices = new Map<string, { orderRef: string; invoiceId: string }>();
-  /** invoiceId → invoiceKey */
-  readonly #invoiceKeys = new Map<string, string>();
+  /** invoiceId → the invoice and its reconciliation schedule. */
+  readonly #invoices = new Map<string, InvoiceCheck & { invoiceKey: string; nextCheckAt: number | null }>();
   /** Insertion order is change order (an entry moves to the end when touched): purging reads from the front. */
   readonly #orders = new Map<string, OrderEntry>();
   readonly #transactions = new Map<string, TransactionRecord>();
   /** txid → state → claim */
   readonly #updates = new Map<string, Map<number, { applied: boolean; leaseUntil: number }>>();
+  /** refundId → status → claim */
+  readonly #refundUpdates = new Map<string, Map<number, { applied: boolean; leaseUntil: number }>>();
+  readonly #leases = new Map<string, { owner: string; leaseUntil: number }>();
   readonly #orderPayments = new Map<string, string>();
   readonly #settings = new Map<string, string>();
   readonly #duplicateRefunds = new Map<string, string | null>();
@@ -86,16 +90,13 @@ export class MemoryStore implements PaydoStore {
       this.#forgetOrder(ref, order);
     }
     for (const [ref, lock] of this.#locks) if (lock.leaseUntil < now) this.#locks.delete(ref);
+    for (const [name, lease] of this.#leases) if (lease.leaseUntil < now) this.#leases.delete(name);
   }
 
   #forgetOrder(ref: string, order: OrderEntry): void {
     this.#orders.delete(ref);
     this.#orderPayments.delete(ref);
-    for (const invoiceId of order.invoiceIds) {
-      const key = this.#invoiceKeys.get(invoiceId);
-      if (key !== undefined) this.#invoices.delete(key);
-      this.#invoiceKeys.delete(invoiceId);
-    }
+    for (const invoiceId of order.invoiceIds) this.#invoices.delete(invoiceId);
     for (const txid of order.txids) {
       this.#transactions.delete(txid);
       this.#updates.delete(txid);
@@ -177,28 +178,68 @@ export class MemoryStore implements PaydoStore {
 
   async readOrder(orderRef: string): Promise<OrderRecords> {
     const order = this.#orders.get(orderRef);
-    if (!order) return { paidTxid: null, latest: null, invoices: [] };
+    if (!order) return { paidTxid: null, latest: null, invoices: [], transactions: [] };
     const invoices: OrderRecords['invoices'] = [];
-    // Only invoices still stored under their key (a replaced one is no longer the order's).
     for (const invoiceId of order.invoiceIds) {
-      const invoiceKey = this.#invoiceKeys.get(invoiceId);
-      if (invoiceKey !== undefined) invoices.push({ invoiceKey, invoiceId });
+      const invoice = this.#invoices.get(invoiceId);
+      if (invoice) invoices.push({ invoiceKey: invoice.invoiceKey, invoiceId });
     }
-    return { paidTxid: order.paidTxid, latest: order.latest ? { ...order.latest } : null, invoices };
+    const transactions: TransactionRecord[] = [];
+    for (const txid of order.txids) {
+      const tx = this.#transactions.get(txid);
+      if (tx) transactions.push({ ...tx });
+    }
+    return {
+      paidTxid: order.paidTxid,
+      latest: order.latest ? { ...order.latest } : null,
+      invoices,
+      transactions,
+    };
   }
 
   async saveInvoice(invoiceKey: string, orderRef: string, invoiceId: string): Promise<void> {
-    const previous = this.#invoices.get(invoiceKey);
-    if (previous) this.#invoiceKeys.delete(previous.invoiceId);
-    this.#invoices.set(invoiceKey, { orderRef, invoiceId });
-    this.#invoiceKeys.set(invoiceId, invoiceKey);
-    const order = this.#touch(orderRef);
-    if (!order.invoiceIds.includes(invoiceId)) order.invoiceIds.push(invoiceId);
+    if (this.#invoices.has(invoiceId)) return;
+    const now = Date.now();
+    this.#invoices.set(invoiceId, {
+      invoiceId,
+      invoiceKey,
+      orderRef,
+      createdAt: now,
+      finalAt: null,
+      checks: 0,
+      nextCheckAt: now,
+    });
+    this.#touch(orderRef).invoiceIds.push(invoiceId);
   }
 
   async findOrderByInvoice(invoiceId: string): Promise<string | null> {
-    const key = this.#invoiceKeys.get(invoiceId);
-    return key === undefined ? null : (this.#invoices.get(key)?.orderRef ?? null);
+    return this.#invoices.get(invoiceId)?.orderRef ?? null;
+  }
+
+  async invoicesDue(now: number, limit: number): Promise<InvoiceCheck[]> {
+    const due: (InvoiceCheck & { nextCheckAt: number | null })[] = [];
+    for (const invoice of this.#invoices.values()) {
+      if (invoice.nextCheckAt !== null && invoice.nextCheckAt <= now) due.push(invoice);
+    }
+    due.sort((a, b) => (a.nextCheckAt as number) - (b.nextCheckAt as number));
+    return due.slice(0, limit).map(({ invoiceId, orderRef, createdAt, finalAt, checks }) => ({
+      invoiceId,
+      orderRef,
+      createdAt,
+      finalAt,
+      checks,
+    }));
+  }
+
+  async scheduleInvoiceCheck(
+    invoiceId: string,
+    check: { nextCheckAt: number | null; finalAt: number | null; checks: number },
+  ): Promise<void> {
+    const invoice = this.#invoices.get(invoiceId);
+    if (!invoice) return;
+    invoice.nextCheckAt = check.nextCheckAt;
+    invoice.finalAt = check.finalAt;
+    invoice.checks = check.checks;
   }
 
   async saveTransaction(record: { txid: string; orderRef: string; invoiceId: string }): Promise<void> {
@@ -241,37 +282,75 @@ export class MemoryStore implements PaydoStore {
   }
 
   async claimPaymentUpdate(txid: string, state: number, leaseMs: number): Promise<UpdateClaim> {
-    const now = Date.now();
-    const update = this.#updates.get(txid)?.get(state);
-    if (update?.applied) return 'duplicate';
-    if (update && update.leaseUntil > now) return 'busy';
-    this.#updatesOf(txid).set(state, { applied: false, leaseUntil: now + leaseMs });
-    return 'claimed';
-  }
-
-  #updatesOf(txid: string) {
-    let states = this.#updates.get(txid);
-    if (!states) {
-      states = new Map();
-      this.#updates.set(txid, states);
-    }
-    return states;
+    return claimIn(this.#updates, txid, state, leaseMs);
   }
 
   async completePaymentUpdate(txid: string, state: number): Promise<void> {
-    this.#updatesOf(txid).set(state, { applied: true, leaseUntil: 0 });
+    statesOf(this.#updates, txid).set(state, { applied: true, leaseUntil: 0 });
     const tx = this.#transactions.get(txid);
     if (!tx) return;
     tx.state = state;
     const order = this.#touch(tx.orderRef);
-    if (state === ACCEPTED_STATE) order.paidTxid ??= txid;
+    if (state === TransactionState.accepted) order.paidTxid ??= txid;
     else if (order.paidTxid === txid) {
-      order.paidTxid = order.txids.find((id) => this.#transactions.get(id)?.state === ACCEPTED_STATE) ?? null;
+      order.paidTxid =
+        order.txids.find((id) => this.#transactions.get(id)?.state === TransactionState.accepted) ?? null;
     }
   }
 
   async releasePaymentUpdate(txid: string, state: number): Promise<void> {
-    const states = this.#updates.get(txid);
-    if (!states?.get(state)?.applied) states?.delete(state);
+    releaseIn(this.#updates, txid, state);
   }
+
+  async claimRefundUpdate(refundId: string, status: number, leaseMs: number): Promise<UpdateClaim> {
+    return claimIn(this.#refundUpdates, refundId, status, leaseMs);
+  }
+
+  async completeRefundUpdate(refundId: string, status: number): Promise<void> {
+    statesOf(this.#refundUpdates, refundId).set(status, { applied: true, leaseUntil: 0 });
+  }
+
+  async releaseRefundUpdate(refundId: string, status: number): Promise<void> {
+    releaseIn(this.#refundUpdates, refundId, status);
+  }
+
+  async acquireLease(name: string, owner: string, leaseMs: number): Promise<boolean> {
+    const now = Date.now();
+    const lease = this.#leases.get(name);
+    if (lease && lease.leaseUntil > now && lease.owner !== owner) return false;
+    this.#leases.set(name, { owner, leaseUntil: now + leaseMs });
+    return true;
+  }
+
+  async releaseLease(name: string, owner: string): Promise<void> {
+    if (this.#leases.get(name)?.owner === owner) this.#leases.delete(name);
+  }
+
+  async close(): Promise<void> {}
+}
+
+type Claims = Map<string, Map<number, { applied: boolean; leaseUntil: number }>>;
+
+function statesOf(claims: Claims, id: string) {
+  let states = claims.get(id);
+  if (!states) {
+    states = new Map();
+    claims.set(id, states);
+  }
+  return states;
+}
+
+/** One result (an id in one state) claimed by one caller until it is applied or given back. */
+function claimIn(claims: Claims, id: string, state: number, leaseMs: number): UpdateClaim {
+  const now = Date.now();
+  const update = claims.get(id)?.get(state);
+  if (update?.applied) return 'duplicate';
+  if (update && update.leaseUntil > now) return 'busy';
+  statesOf(claims, id).set(state, { applied: false, leaseUntil: now + leaseMs });
+  return 'claimed';
+}
+
+function releaseIn(claims: Claims, id: string, state: number): void {
+  const states = claims.get(id);
+  if (!states?.get(state)?.applied) states?.delete(state);
 }

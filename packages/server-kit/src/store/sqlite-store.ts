@@ -1,19 +1,30 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { DatabaseSync, StatementSync } from 'node:sqlite';
+import { TransactionState } from '../vocabulary.ts';
 import { SqliteCheckpointer } from './sqlite-checkpointer.ts';
-import {
-  ACCEPTED_STATE,
-  type AttemptProgress,
-  type IdempotencyClaim,
-  type OrderRecords,
-  type PaydoStore,
-  type StoredResponse,
-  type TransactionRecord,
-  type UpdateClaim,
+import type {
+  AttemptProgress,
+  IdempotencyClaim,
+  InvoiceCheck,
+  OrderRecords,
+  PaydoStore,
+  StoredResponse,
+  TransactionRecord,
+  UpdateClaim,
 } from './store.ts';
 
-const SCHEMA = `
+/**
+ * The schema as numbered migrations, applied in order on open and recorded in SQLite's
+ * `user_version` (like PostgreSQL's `paydo_schema_migrations`). Never edit a shipped one: add
+ * the next. Version 1 is the schema before versions were recorded, so its statements say
+ * `IF NOT EXISTS` (a database of that time has them at version 0).
+ */
+export const SQLITE_MIGRATIONS: readonly { version: number; name: string; sql: string }[] = [
+  {
+    version: 1,
+    name: 'initial',
+    sql: `
 CREATE TABLE IF NOT EXISTS paydo_idempotency (
   key TEXT PRIMARY KEY,
   fingerprint TEXT NOT NULL,
@@ -63,7 +74,44 @@ CREATE TABLE IF NOT EXISTS paydo_duplicate_refunds (
   txid TEXT PRIMARY KEY,
   refund_id TEXT
 );
-`;
+`,
+  },
+  {
+    version: 2,
+    name: 'every invoice of an order; reconciliation; refund updates; leases',
+    // An invoice replaced under its key stays the order's (a payer may still pay it), and each
+    // invoice carries its reconciliation schedule. Times are ms since the epoch.
+    sql: `
+CREATE TABLE paydo_order_invoices (
+  invoice_id TEXT PRIMARY KEY,
+  invoice_key TEXT NOT NULL,
+  order_ref TEXT NOT NULL,
+  created_at INTEGER NOT NULL,
+  next_check_at INTEGER,
+  final_at INTEGER,
+  checks INTEGER NOT NULL DEFAULT 0
+);
+INSERT INTO paydo_order_invoices (invoice_id, invoice_key, order_ref, created_at, next_check_at)
+  SELECT invoice_id, invoice_key, order_ref, CAST(unixepoch('subsec') * 1000 AS INTEGER), CAST(unixepoch('subsec') * 1000 AS INTEGER)
+  FROM paydo_invoices ORDER BY rowid;
+DROP TABLE paydo_invoices;
+CREATE INDEX paydo_order_invoices_order ON paydo_order_invoices (order_ref);
+CREATE INDEX paydo_order_invoices_due ON paydo_order_invoices (next_check_at) WHERE next_check_at IS NOT NULL;
+CREATE TABLE paydo_refund_updates (
+  refund_id TEXT NOT NULL,
+  status INTEGER NOT NULL,
+  applied INTEGER NOT NULL DEFAULT 0,
+  lease_until INTEGER NOT NULL,
+  PRIMARY KEY (refund_id, status)
+);
+CREATE TABLE paydo_leases (
+  name TEXT PRIMARY KEY,
+  owner TEXT NOT NULL,
+  lease_until INTEGER NOT NULL
+);
+`,
+  },
+];
 
 interface TxRow {
   txid: string;
@@ -102,9 +150,14 @@ export const SQLITE_STATEMENTS = {
     'INSERT INTO paydo_order_locks (order_ref, owner, lease_until) VALUES (?, ?, ?) ON CONFLICT(order_ref) DO UPDATE SET owner = excluded.owner, lease_until = excluded.lease_until WHERE paydo_order_locks.lease_until <= ? OR paydo_order_locks.owner = excluded.owner',
   releaseLock: 'DELETE FROM paydo_order_locks WHERE order_ref = ? AND owner = ?',
   saveInvoice:
-    'INSERT INTO paydo_invoices (invoice_key, order_ref, invoice_id) VALUES (?, ?, ?) ON CONFLICT(invoice_key) DO UPDATE SET invoice_id = excluded.invoice_id',
-  orderByInvoice: 'SELECT order_ref FROM paydo_invoices WHERE invoice_id = ?',
-  invoicesByOrder: 'SELECT invoice_key, invoice_id FROM paydo_invoices WHERE order_ref = ? ORDER BY rowid',
+    'INSERT INTO paydo_order_invoices (invoice_id, invoice_key, order_ref, created_at, next_check_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT(invoice_id) DO NOTHING',
+  orderByInvoice: 'SELECT order_ref FROM paydo_order_invoices WHERE invoice_id = ?',
+  invoicesByOrder: 'SELECT invoice_key, invoice_id FROM paydo_order_invoices WHERE order_ref = ? ORDER BY rowid',
+  invoicesDue:
+    'SELECT invoice_id, order_ref, created_at, final_at, checks FROM paydo_order_invoices WHERE next_check_at IS NOT NULL AND next_check_at <= ? ORDER BY next_check_at LIMIT ?',
+  scheduleInvoiceCheck:
+    'UPDATE paydo_order_invoices SET next_check_at = ?, final_at = ?, checks = ? WHERE invoice_id = ?',
+  txsByOrder: 'SELECT txid, order_ref, invoice_id, state FROM paydo_transactions WHERE order_ref = ? ORDER BY seq',
   // `seq` orders an order's transactions; its index makes MAX(seq) one seek, not a scan.
   insertTx:
     'INSERT INTO paydo_transactions (txid, order_ref, invoice_id, state, seq) SELECT ?, ?, ?, NULL, COALESCE((SELECT MAX(seq) FROM paydo_transactions), 0) + 1 WHERE NOT EXISTS (SELECT 1 FROM paydo_transactions WHERE txid = ?)',
@@ -118,6 +171,15 @@ export const SQLITE_STATEMENTS = {
   completeUpdate: 'UPDATE paydo_payment_updates SET applied = 1, lease_until = 0 WHERE txid = ? AND state = ?',
   setTxState: 'UPDATE paydo_transactions SET state = ? WHERE txid = ?',
   releaseUpdate: 'DELETE FROM paydo_payment_updates WHERE txid = ? AND state = ? AND applied = 0',
+  readRefundUpdate: 'SELECT applied, lease_until FROM paydo_refund_updates WHERE refund_id = ? AND status = ?',
+  claimRefundUpdate:
+    'INSERT INTO paydo_refund_updates (refund_id, status, applied, lease_until) VALUES (?, ?, 0, ?) ON CONFLICT(refund_id, status) DO UPDATE SET lease_until = excluded.lease_until WHERE paydo_refund_updates.applied = 0 AND paydo_refund_updates.lease_until <= ?',
+  completeRefundUpdate:
+    'INSERT INTO paydo_refund_updates (refund_id, status, applied, lease_until) VALUES (?, ?, 1, 0) ON CONFLICT(refund_id, status) DO UPDATE SET applied = 1, lease_until = 0',
+  releaseRefundUpdate: 'DELETE FROM paydo_refund_updates WHERE refund_id = ? AND status = ? AND applied = 0',
+  acquireLease:
+    'INSERT INTO paydo_leases (name, owner, lease_until) VALUES (?, ?, ?) ON CONFLICT(name) DO UPDATE SET owner = excluded.owner, lease_until = excluded.lease_until WHERE paydo_leases.lease_until <= ? OR paydo_leases.owner = excluded.owner',
+  releaseLease: 'DELETE FROM paydo_leases WHERE name = ? AND owner = ?',
   readSetting: 'SELECT value FROM paydo_settings WHERE name = ?',
   // Changes only a different value: the one caller that changed it learns so.
   saveSetting:
@@ -161,7 +223,7 @@ export class SqliteStore implements PaydoStore {
     const sqlite = process.getBuiltinModule('node:sqlite') as typeof import('node:sqlite');
     this.#db = new sqlite.DatabaseSync(path);
     this.#db.exec('PRAGMA journal_mode = WAL; PRAGMA busy_timeout = 5000; PRAGMA synchronous = NORMAL;');
-    this.#db.exec(SCHEMA);
+    this.#migrate();
     if (path !== ':memory:' && checkpointEveryMs > 0) {
       this.#db.exec('PRAGMA wal_autocheckpoint = 0');
       this.#checkpointer = new SqliteCheckpointer(path, checkpointEveryMs, () => {
@@ -171,6 +233,21 @@ export class SqliteStore implements PaydoStore {
     this.#q = Object.fromEntries(
       Object.entries(SQLITE_STATEMENTS).map(([name, sql]) => [name, this.#db.prepare(sql)]),
     ) as Statements;
+  }
+
+  /** Applies the migrations this file lacks, each in its own transaction with its version. */
+  #migrate(): void {
+    const current = Number((this.#db.prepare('PRAGMA user_version').get() as { user_version: number }).user_version);
+    for (const migration of SQLITE_MIGRATIONS) {
+      if (migration.version <= current) continue;
+      this.#tx(() => {
+        // Another process may have applied it since this one read the version.
+        const now = Number((this.#db.prepare('PRAGMA user_version').get() as { user_version: number }).user_version);
+        if (now >= migration.version) return;
+        this.#db.exec(migration.sql);
+        this.#db.exec(`PRAGMA user_version = ${migration.version}`);
+      });
+    }
   }
 
   #tx<T>(fn: () => T): T {
@@ -247,18 +324,45 @@ export class SqliteStore implements PaydoStore {
   }
 
   async readOrder(orderRef: string): Promise<OrderRecords> {
-    const paid = this.#q.paidTx.get(orderRef, ACCEPTED_STATE) as { txid: string } | undefined;
+    const paid = this.#q.paidTx.get(orderRef, TransactionState.accepted) as { txid: string } | undefined;
     const latest = this.#q.latestTx.get(orderRef) as TxRow | undefined;
     const invoices = this.#q.invoicesByOrder.all(orderRef) as { invoice_key: string; invoice_id: string }[];
+    const transactions = this.#q.txsByOrder.all(orderRef) as unknown as TxRow[];
     return {
       paidTxid: paid?.txid ?? null,
       latest: latest ? toRecord(latest) : null,
       invoices: invoices.map((r) => ({ invoiceKey: r.invoice_key, invoiceId: r.invoice_id })),
+      transactions: transactions.map(toRecord),
     };
   }
 
   async saveInvoice(invoiceKey: string, orderRef: string, invoiceId: string): Promise<void> {
-    this.#q.saveInvoice.run(invoiceKey, orderRef, invoiceId);
+    const now = Date.now();
+    this.#q.saveInvoice.run(invoiceId, invoiceKey, orderRef, now, now);
+  }
+
+  async invoicesDue(now: number, limit: number): Promise<InvoiceCheck[]> {
+    const rows = this.#q.invoicesDue.all(now, limit) as {
+      invoice_id: string;
+      order_ref: string;
+      created_at: number;
+      final_at: number | null;
+      checks: number;
+    }[];
+    return rows.map((r) => ({
+      invoiceId: r.invoice_id,
+      orderRef: r.order_ref,
+      createdAt: r.created_at,
+      finalAt: r.final_at,
+      checks: r.checks,
+    }));
+  }
+
+  async scheduleInvoiceCheck(
+    invoiceId: string,
+    check: { nextCheckAt: number | null; finalAt: number | null; checks: number },
+  ): Promise<void> {
+    this.#q.scheduleInvoiceCheck.run(check.nextCheckAt, check.finalAt, check.checks, invoiceId);
   }
 
   async findOrderByInvoice(invoiceId: string): Promise<string | null> {
@@ -302,13 +406,17 @@ export class SqliteStore implements PaydoStore {
   }
 
   async claimPaymentUpdate(txid: string, state: number, leaseMs: number): Promise<UpdateClaim> {
+    return this.#claimResult(this.#q.readUpdate, this.#q.claimUpdate, txid, state, leaseMs);
+  }
+
+  /** One result (an id in one state) claimed by one caller: a repeat is recognised by a read, before any write. */
+  #claimResult(read: StatementSync, claim: StatementSync, id: string, state: number, leaseMs: number): UpdateClaim {
     const now = Date.now();
-    // A duplicate (the common case for IPN retries) is recognised by a read, before any write.
-    const seen = this.#q.readUpdate.get(txid, state) as { applied: number; lease_until: number } | undefined;
+    const seen = read.get(id, state) as { applied: number; lease_until: number } | undefined;
     if (seen?.applied) return 'duplicate';
     if (seen && seen.lease_until > now) return 'busy';
-    if (Number(this.#q.claimUpdate.run(txid, state, now + leaseMs, now).changes) === 1) return 'claimed';
-    const row = this.#q.readUpdate.get(txid, state) as { applied: number } | undefined;
+    if (Number(claim.run(id, state, now + leaseMs, now).changes) === 1) return 'claimed';
+    const row = read.get(id, state) as { applied: number } | undefined;
     return row?.applied ? 'duplicate' : 'busy';
   }
 
@@ -321,6 +429,27 @@ export class SqliteStore implements PaydoStore {
 
   async releasePaymentUpdate(txid: string, state: number): Promise<void> {
     this.#q.releaseUpdate.run(txid, state);
+  }
+
+  async claimRefundUpdate(refundId: string, status: number, leaseMs: number): Promise<UpdateClaim> {
+    return this.#claimResult(this.#q.readRefundUpdate, this.#q.claimRefundUpdate, refundId, status, leaseMs);
+  }
+
+  async completeRefundUpdate(refundId: string, status: number): Promise<void> {
+    this.#q.completeRefundUpdate.run(refundId, status);
+  }
+
+  async releaseRefundUpdate(refundId: string, status: number): Promise<void> {
+    this.#q.releaseRefundUpdate.run(refundId, status);
+  }
+
+  async acquireLease(name: string, owner: string, leaseMs: number): Promise<boolean> {
+    const now = Date.now();
+    return Number(this.#q.acquireLease.run(name, owner, now + leaseMs, now).changes) === 1;
+  }
+
+  async releaseLease(name: string, owner: string): Promise<void> {
+    this.#q.releaseLease.run(name, owner);
   }
 
   async close(): Promise<void> {

@@ -136,6 +136,7 @@ export const PluginOptionsSchema = z.object({
   orderLockLeaseMs: count('orderLockLeaseMs').optional(),
   claimLeaseMs: count('claimLeaseMs').optional(),
   refundDuplicateCharges: z.boolean({ error: '`refundDuplicateCharges` must be true or false' }).optional(),
+  reconcileIntervalMs: count('reconcileIntervalMs').optional(),
 });
 
 /** Rules across options, checked on their own so that they are listed even when a field above failed. */

@@ -1,4 +1,3 @@
-import type { FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { orderNotFound } from './http-error.ts';
 
@@ -12,8 +11,8 @@ export const OrderRef = z
 const OrderParams = z.object({ orderRef: OrderRef });
 
 /** The route's `:orderRef`, checked by its schema; an impossible one is an unknown order. */
-export function orderRefOf(request: FastifyRequest): string {
-  const parsed = OrderParams.safeParse(request.params);
+export function orderRefFrom(params: unknown): string {
+  const parsed = OrderParams.safeParse(params);
   if (!parsed.success) throw orderNotFound();
   return parsed.data.orderRef;
 }

@@ -1,10 +1,19 @@
-import { randomUUID } from 'node:crypto';
+import type { PaydoClient } from '../client/client.ts';
 import type { Invoice } from '../client/schemas/invoices.ts';
 import { PaydoBusinessError, PaydoValidationError } from '../errors.ts';
-import type { PluginContext } from './context.ts';
+import type { OrderRecords, PaydoStore } from '../store/store.ts';
+import { InvoiceStatus } from '../vocabulary.ts';
 import { CheckoutHttpError } from './http-error.ts';
 import type { PaydoOrder } from './options.ts';
-import { type OrderRecords, releaseSoon } from './store/store.ts';
+import { alreadyPaid, type OrderLock } from './order-lock.ts';
+import type { TransactionStatuses } from './transaction-status.ts';
+
+/** What the gate reads through. */
+export interface GateDeps {
+  store: PaydoStore;
+  client: PaydoClient;
+  statuses: TransactionStatuses;
+}
 
 /**
  * The one way into "start a payment for this order". Every route that can make
@@ -12,84 +21,8 @@ import { type OrderRecords, releaseSoon } from './store/store.ts';
  * one) runs inside `withOrderLock` and calls `assertNoPaymentUnderway` before
  * it creates anything, so two routes, two tabs or two instances cannot charge
  * one order twice. What the lock cannot see (a payer finishing Paydo's page in
- * another tab) is caught when the result is confirmed (`payment-updates.ts`).
+ * another tab) is caught when the result is confirmed (`ledger.ts`).
  */
-
-export interface OrderLock {
-  /**
-   * Confirms the lock is still ours and extends it. Called right before each
-   * call that creates something at Paydo: a lease that ran out during a slow
-   * upstream call is refused here, before a second charge, not after.
-   */
-  confirm(): Promise<void>;
-}
-
-function inProgress(message = 'Another payment for this order is being processed.'): CheckoutHttpError {
-  return new CheckoutHttpError('payment_in_progress', message);
-}
-
-export function alreadyPaid(txid?: string | null): CheckoutHttpError {
-  return new CheckoutHttpError('already_paid', 'This order is already paid.', txid ? { txid } : {});
-}
-
-/**
- * Runs `work` holding the order's lock; the lease is renewed while the work is in flight.
- * `then` (answering the Idempotency-Key, say) runs beside the release, not after it.
- */
-export async function withOrderLock<T>(
-  ctx: PluginContext,
-  orderRef: string,
-  work: (lock: OrderLock) => Promise<T>,
-  then?: (result: T) => Promise<void>,
-): Promise<T> {
-  const { store, orderLockLeaseMs } = ctx.options;
-  const owner = randomUUID();
-  // Until when the lease is surely ours: it was granted (or renewed) no earlier than the request
-  // was sent, so half a lease after sending it cannot have run out. A monotonic clock: a wall
-  // clock stepped back would stretch the window.
-  let surelyOursUntil = 0;
-  const take = async () => {
-    const sentAt = performance.now();
-    const ok = await store.acquireOrderLock(orderRef, owner, orderLockLeaseMs);
-    if (ok) surelyOursUntil = Math.max(surelyOursUntil, sentAt + orderLockLeaseMs / 2);
-    return ok;
-  };
-  if (!(await take())) throw inProgress();
-  let lost = false;
-  const renew = async () => {
-    if (lost) return;
-    try {
-      if (!(await take())) lost = true;
-    } catch {
-      // A store hiccup: `confirm()` asks again before anything is created.
-    }
-  };
-  const timer = setInterval(renew, Math.max(10, Math.floor(orderLockLeaseMs / 3)));
-  timer.unref();
-  const lock: OrderLock = {
-    async confirm() {
-      if (!lost && performance.now() < surelyOursUntil) return; // no store call: the lease cannot have run out
-      if (lost || !(await take())) {
-        lost = true;
-        throw inProgress();
-      }
-    },
-  };
-  const release = () => {
-    clearInterval(timer);
-    // Renewed at most a third of a lease ago: half a lease from now is still ours to give back.
-    return releaseSoon(() => store.releaseOrderLock(orderRef, owner), Date.now() + orderLockLeaseMs / 2);
-  };
-  let result: T;
-  try {
-    result = await work(lock);
-  } catch (error) {
-    await release();
-    throw error;
-  }
-  await Promise.all([release(), then?.(result)]);
-  return result;
-}
 
 /** What the gate read: the store's records of the order and every invoice of it as Paydo has it now. */
 export interface GateReading {
@@ -105,12 +38,12 @@ export interface GateReading {
  * the caller reuses an invoice without asking Paydo for it again.
  */
 export async function assertNoPaymentUnderway(
-  ctx: PluginContext,
+  deps: GateDeps,
   orderRef: string,
   order: PaydoOrder,
   options: { replacePending?: string | undefined; lock?: OrderLock } = {},
 ): Promise<GateReading> {
-  const { store, client } = ctx.options;
+  const { store, client, statuses } = deps;
   if (order.paid) throw alreadyPaid();
   const records = await store.readOrder(orderRef);
   if (records.paidTxid) throw alreadyPaid(records.paidTxid);
@@ -119,10 +52,10 @@ export async function assertNoPaymentUnderway(
   const verdictOf = async (invoiceId: string): Promise<Verdict> => {
     const invoice = await client.invoices.retrieve(invoiceId);
     invoices.set(invoiceId, invoice);
-    if (invoice.status === 1) return { paid: invoice.transactionIdentifier ?? null };
+    if (invoice.status === InvoiceStatus.paid) return { paid: invoice.transactionIdentifier ?? null };
     const txid = invoice.transactionIdentifier;
     if (!txid) return null;
-    const status = await ctx.statuses.run(txid, () => client.transactions.checkStatus(txid));
+    const status = await statuses.check(txid);
     if (status.status === 'success') return { paid: txid };
     if (status.status === 'pending') return { pending: txid, invoiceId };
     return null;
@@ -133,7 +66,7 @@ export async function assertNoPaymentUnderway(
     if (!v || !('pending' in v)) continue;
     // The payer abandoned this one (Back from 3-D Secure, then another card): void it at Paydo, so
     // it can never complete beside the new payment; if it completed first, the order is paid.
-    if (v.pending === options.replacePending && (await voidAbandoned(ctx, v.invoiceId, v.pending, options.lock))) {
+    if (v.pending === options.replacePending && (await voidAbandoned(deps, v.invoiceId, v.pending, options.lock))) {
       invoices.delete(v.invoiceId); // changed at Paydo since it was read
       continue;
     }
@@ -149,19 +82,18 @@ export async function assertNoPaymentUnderway(
  * Paydo refuses because the transaction became final meanwhile is read again: paid → already_paid.
  */
 async function voidAbandoned(
-  ctx: PluginContext,
+  { client, statuses }: GateDeps,
   invoiceId: string,
   txid: string,
   lock: OrderLock | undefined,
 ): Promise<boolean> {
-  const { client } = ctx.options;
   await lock?.confirm();
   try {
     await client.transactions.void(invoiceId);
   } catch (error) {
     if (!(error instanceof PaydoValidationError || error instanceof PaydoBusinessError)) throw error;
   }
-  ctx.statuses.forget(txid);
+  statuses.forget(txid);
   const status = await client.transactions.checkStatus(txid);
   if (status.status === 'success') throw alreadyPaid(txid);
   return status.status !== 'pending';

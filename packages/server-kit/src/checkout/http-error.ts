@@ -1,7 +1,7 @@
 import { type CheckoutErrorCode, ERROR_CATALOGUE, type FieldErrorCode } from '../error-catalogue.ts';
 import { PaydoError, PaydoValidationError } from '../errors.ts';
 import type { CheckoutError } from '../protocol.ts';
-import { isStoreUnavailable } from './store/store.ts';
+import { isStoreUnavailable } from '../store/store.ts';
 
 /**
  * An error answer of the plugin: the protocol's `{error, message, …}` body, with the HTTP

@@ -1,8 +1,9 @@
-import type { FastifyRequest } from 'fastify';
 import type { RefundIpnPayload } from '../client/schemas/ipn.ts';
-import type { PluginContext } from './context.ts';
-import type { RefundUpdate } from './options.ts';
-import { releaseSoon } from './store/store.ts';
+import { releaseSoon } from '../store/store.ts';
+import { RefundStatus } from '../vocabulary.ts';
+import type { Ledger } from './ledger.ts';
+import type { CheckoutLogger } from './logger.ts';
+import type { RefundUpdate, ResolvedPluginOptions } from './options.ts';
 
 export type RefundIpnResult =
   | {
@@ -13,8 +14,6 @@ export type RefundIpnResult =
     }
   | { outcome: 'rejected' | 'failed'; status: number | null; reason: string; orderRef: string | null };
 
-const LEASE_MS = 30_000;
-
 /**
  * A refund IPN (unsigned, like every IPN) confirmed with Paydo: the refund is
  * looked up by id and must name the IPN's source transaction; the status
@@ -23,14 +22,15 @@ const LEASE_MS = 30_000;
  * next delivery.
  */
 export async function applyRefundIpn(
-  ctx: PluginContext,
+  options: Pick<ResolvedPluginOptions, 'store' | 'client' | 'onRefundUpdate' | 'claimLeaseMs'>,
+  ledger: Ledger,
   ipn: RefundIpnPayload,
-  request: FastifyRequest,
+  log: CheckoutLogger,
 ): Promise<RefundIpnResult> {
-  const { store, client, onRefundUpdate } = ctx.options;
+  const { store, client, onRefundUpdate, claimLeaseMs } = options;
   const refundId = ipn.transaction.refundId;
   const txid = ipn.sourceTransaction.id;
-  const known = await store.findTransaction(txid);
+  const known = await ledger.bindingOf(txid);
   // Every refund of the project comes to this URL: one of a payment this shop never saw is not its business.
   if (!known)
     return {
@@ -67,8 +67,7 @@ export async function applyRefundIpn(
     };
   }
   const status = refund.status ?? refund.state ?? ipn.transaction.state;
-  const key = `refund:${refundId}`;
-  const claim = await store.claimPaymentUpdate(key, status, LEASE_MS);
+  const claim = await store.claimRefundUpdate(refundId, status, claimLeaseMs);
   if (claim === 'duplicate') return { outcome: 'duplicate', status, reason: null, orderRef: known.orderRef };
   if (claim === 'busy')
     return {
@@ -83,7 +82,7 @@ export async function applyRefundIpn(
     txid,
     refundId,
     status,
-    accepted: status === 2,
+    accepted: status === RefundStatus.accepted,
     amount: refund.amount ?? String(ipn.transaction.amount ?? ''),
     currency: refund.currency ?? ipn.transaction.currency ?? '',
     refund,
@@ -91,10 +90,10 @@ export async function applyRefundIpn(
   try {
     await onRefundUpdate?.(update);
   } catch (error) {
-    await releaseSoon(() => store.releasePaymentUpdate(key, status), Date.now() + LEASE_MS);
-    request.log.error({ err: error, refundId, txid }, 'paydo: onRefundUpdate threw; Paydo will deliver again');
+    await releaseSoon(() => store.releaseRefundUpdate(refundId, status), Date.now() + claimLeaseMs / 2);
+    log.error({ err: error, refundId, txid }, 'paydo: onRefundUpdate threw; Paydo will deliver again');
     return { outcome: 'failed', status, reason: 'onRefundUpdate failed.', orderRef: known.orderRef };
   }
-  await store.completePaymentUpdate(key, status);
+  await store.completeRefundUpdate(refundId, status);
   return { outcome: 'applied', status, reason: null, orderRef: known.orderRef };
 }

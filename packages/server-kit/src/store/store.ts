@@ -49,8 +49,26 @@ export interface OrderRecords {
   paidTxid: string | null;
   /** The order's newest transaction. */
   latest: TransactionRecord | null;
-  /** The order's invoices, oldest first, one per invoice key (a replaced one is no longer listed). */
+  /**
+   * Every invoice the kit created for the order, oldest first. A key may have several (a new
+   * invoice replaces an overdue or failed one for new attempts); the newest of a key is the one
+   * to reuse, and every one of them stays the order's: a payer may still pay an old one.
+   */
   invoices: { invoiceKey: string; invoiceId: string }[];
+  /** Every transaction the kit knows of the order, oldest first. */
+  transactions: TransactionRecord[];
+}
+
+/** An invoice the reconciliation sweep is due to ask Paydo about (`PaydoStore.invoicesDue`). */
+export interface InvoiceCheck {
+  invoiceId: string;
+  orderRef: string;
+  /** When the kit created it (ms since the epoch). */
+  createdAt: number;
+  /** When Paydo was first seen to call it final (paid, overdue, failed); null while open. */
+  finalAt: number | null;
+  /** How many times the sweep asked Paydo about it. */
+  checks: number;
 }
 
 export interface PaydoStore {
@@ -82,9 +100,24 @@ export interface PaydoStore {
    */
   readOrder(orderRef: string): Promise<OrderRecords>;
 
-  /** Invoice per order, keyed by order, method, amount and currency (a later one replaces it). */
+  /**
+   * Records an invoice the kit created for the order, under its key (order, method, amount and
+   * currency). A later invoice under the same key becomes the one to reuse; the earlier one stays
+   * the order's. A new invoice is due for reconciliation at once (`invoicesDue`).
+   */
   saveInvoice(invoiceKey: string, orderRef: string, invoiceId: string): Promise<void>;
   findOrderByInvoice(invoiceId: string): Promise<string | null>;
+
+  /**
+   * Invoices whose next reconciliation check is due at `now`, the longest-waiting first, at most
+   * `limit`. One index range read: it costs nothing measurable when nothing is open.
+   */
+  invoicesDue(now: number, limit: number): Promise<InvoiceCheck[]>;
+  /** After a check: when the invoice is next due (`null`: never again), and what was learned. */
+  scheduleInvoiceCheck(
+    invoiceId: string,
+    check: { nextCheckAt: number | null; finalAt: number | null; checks: number },
+  ): Promise<void>;
 
   saveTransaction(record: { txid: string; orderRef: string; invoiceId: string }): Promise<void>;
   findTransaction(txid: string): Promise<TransactionRecord | null>;
@@ -112,7 +145,22 @@ export interface PaydoStore {
   completePaymentUpdate(txid: string, state: number): Promise<void>;
   releasePaymentUpdate(txid: string, state: number): Promise<void>;
 
-  close?(): Promise<void>;
+  /** Claims reporting refund `refundId` in `status` (`onRefundUpdate`): `duplicate` when it was reported. */
+  claimRefundUpdate(refundId: string, status: number, leaseMs: number): Promise<UpdateClaim>;
+  completeRefundUpdate(refundId: string, status: number): Promise<void>;
+  releaseRefundUpdate(refundId: string, status: number): Promise<void>;
+
+  /**
+   * A named lease for work one instance at a time should do (the reconciliation sweep): true when
+   * `owner` holds it now (taken, or renewed by its holder).
+   */
+  acquireLease(name: string, owner: string, leaseMs: number): Promise<boolean>;
+  releaseLease(name: string, owner: string): Promise<void>;
+
+  /** Forgets what is past its retention (keys, old orders, expired locks and leases). */
+  purge(now?: number): Promise<void> | void;
+  /** Gives back what the store holds (files, connections). The plugin calls it on close. */
+  close(): Promise<void>;
 }
 
 /**
@@ -146,6 +194,3 @@ export function releaseSoon(release: () => Promise<void>, deadline: number): Pro
     });
   return attempt(100);
 }
-
-/** Transaction state 2: accepted (paid). */
-export const ACCEPTED_STATE = 2;

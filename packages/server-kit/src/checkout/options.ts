@@ -1,15 +1,15 @@
-import type { FastifyRequest } from 'fastify';
 import { PaydoClient } from '../client/client.ts';
 import { HOSTED_PAGE_LANGUAGES, type InvoiceLanguage } from '../client/schemas/invoices.ts';
 import { PAYDO_IPN_SOURCE_ADDRESSES } from '../client/schemas/ipn.ts';
 import type { Refund } from '../client/schemas/refunds.ts';
 import type { Transaction } from '../client/schemas/transactions.ts';
 import type { DeclineCode, IpnErrorCode } from '../error-catalogue.ts';
+import { MemoryStore } from '../store/memory-store.ts';
+import type { PaydoStore } from '../store/store.ts';
 import { compileTrustProxy, normalizeIp, type TrustFn, type TrustProxy } from './client-address.ts';
 import { CheckoutHttpError } from './http-error.ts';
+import type { CheckoutLogger } from './logger.ts';
 import { pluginOptionProblems } from './options-schema.ts';
-import { MemoryStore } from './store/memory-store.ts';
-import type { PaydoStore } from './store/store.ts';
 
 /** The order as the merchant's own records have it. The browser never sets any of this. */
 export interface PaydoOrder {
@@ -68,8 +68,8 @@ export interface PaymentUpdate {
    * they say nothing the kit knows). The payer saw this code's message. Null otherwise.
    */
   errorCode: DeclineCode | null;
-  /** What told the kit: the IPN, or a status check while the payer waited. */
-  source: 'ipn' | 'status-check';
+  /** What told the kit: the IPN, a status check while the payer waited, or the kit's own sweep. */
+  source: 'ipn' | 'status-check' | 'reconciliation';
   transaction: Transaction;
 }
 
@@ -122,7 +122,11 @@ export interface RateLimitWindow {
   timeWindowMs: number;
 }
 
-export interface PaydoPluginOptions {
+/**
+ * The checkout's options, whichever framework serves it. `R` is the framework's request, handed
+ * to `resolveOrder` as it is (a Fastify request in the plugin).
+ */
+export interface PaydoPluginOptions<R = any> {
   /** Where the routes are mounted. Default `/paydo`. */
   prefix?: string;
   publicKey: string;
@@ -135,8 +139,12 @@ export interface PaydoPluginOptions {
   baseUrl?: string | undefined;
   /** Your own client instance (its keys are then used). */
   client?: PaydoClient | undefined;
-  /** Looks the order up in your records; `null` when there is no such order. */
-  resolveOrder: (orderRef: string, request: FastifyRequest) => Promise<PaydoOrder | null>;
+  /**
+   * Looks the order up in your records; `null` when there is no such order. `request` is the
+   * request that asked (a payer's, or Paydo's IPN), and `null` when the kit asks on its own
+   * (reconciliation): do not make the answer depend on it.
+   */
+  resolveOrder: (orderRef: string, request: R | null) => Promise<PaydoOrder | null>;
   /**
    * Applies a verified result to your order. Called once per transaction and
    * state; throw to have it retried (the IPN answers 5xx and Paydo delivers again).
@@ -154,7 +162,10 @@ export interface PaydoPluginOptions {
   store?: PaydoStore | undefined;
   /** Paydo's hosted payment page origin. Default `https://checkout.paydo.com`, or the sandbox's origin. */
   hostedPageOrigin?: string | undefined;
-  /** Addresses IPNs may come from. Default: Paydo's published list (plus loopback when `baseUrl` is local). */
+  /**
+   * Addresses IPNs may come from. Default: every address Paydo's and Payop's pages publish
+   * (`DOCUMENTED_IPN_SOURCES`), plus loopback when `baseUrl` is local.
+   */
   ipnSourceAddresses?: readonly string[] | undefined;
   /**
    * The proxies in front of this server, whose `X-Forwarded-For` names the client (for the
@@ -229,14 +240,23 @@ export interface PaydoPluginOptions {
   refundDuplicateCharges?: boolean | undefined;
   /** Hears every IPN and what became of it. */
   onIpn?: ((record: IpnRecord) => void | Promise<void>) | undefined;
+  /**
+   * How often the kit asks Paydo by itself about the invoices it created that are not final
+   * (and paid ones young enough to receive a second charge), so that a payment whose IPN never
+   * arrives is still applied. One instance at a time sweeps (a lease in the store). Default
+   * 5 minutes; `0` turns the timer off (`paydoCheckout.reconcile()` still runs a sweep).
+   */
+  reconcileIntervalMs?: number | undefined;
 }
 
 export interface ResolvedPluginOptions {
   prefix: string;
+  reconcileIntervalMs: number;
   client: PaydoClient;
   ownsClient: boolean;
   store: PaydoStore;
-  resolveOrder: PaydoPluginOptions['resolveOrder'];
+  /** The merchant's `resolveOrder`, its answer checked (`orderProblem`); `log` hears a bad one. */
+  resolveOrder: (orderRef: string, request: unknown, log: CheckoutLogger) => Promise<PaydoOrder | null>;
   onPaymentUpdate: PaydoPluginOptions['onPaymentUpdate'];
   onRefundUpdate: PaydoPluginOptions['onRefundUpdate'];
   checkoutPageUrl: PaydoPluginOptions['checkoutPageUrl'];
@@ -319,6 +339,7 @@ export function resolvePluginOptions(options: PaydoPluginOptions): ResolvedPlugi
 
   return {
     prefix,
+    reconcileIntervalMs: o.reconcileIntervalMs ?? 300_000,
     client,
     ownsClient: !o.client,
     store: o.store ?? new MemoryStore(),
@@ -358,13 +379,13 @@ export function resolvePluginOptions(options: PaydoPluginOptions): ResolvedPlugi
  * amount, "eur") would otherwise surface as a confusing shopper error or a wrong charge. The
  * merchant gets one log line naming the field and the fix; the shopper a neutral message.
  */
-function checkedResolveOrder(resolve: PaydoPluginOptions['resolveOrder']): PaydoPluginOptions['resolveOrder'] {
-  return async (orderRef, request) => {
+function checkedResolveOrder(resolve: PaydoPluginOptions['resolveOrder']): ResolvedPluginOptions['resolveOrder'] {
+  return async (orderRef, request, log) => {
     const order = await resolve(orderRef, request);
     if (order === null || order === undefined) return null;
     const problem = orderProblem(order);
     if (problem) {
-      request.log.error(`${NAME}: resolveOrder("${orderRef}") returned ${problem}`);
+      log.error(`${NAME}: resolveOrder("${orderRef}") returned ${problem}`);
       throw new CheckoutHttpError('order_invalid', 'This order cannot be paid right now. Please contact the shop.');
     }
     return order;
