@@ -65,7 +65,15 @@ describe('pnpm start', () => {
     const child = spawn(process.execPath, [pnpmEntry(), 'start'], {
       cwd: STORE,
       detached: true,
-      env: { ...process.env, STORE_ENV_FILE: file, DATA_DIR: dataDir, PORT: undefined, npm_execpath: undefined },
+      // The workspace packages from their sources, as the tests use them (no build needed first).
+      env: {
+        ...process.env,
+        NODE_OPTIONS: '--conditions=source',
+        STORE_ENV_FILE: file,
+        DATA_DIR: dataDir,
+        PORT: undefined,
+        npm_execpath: undefined,
+      },
     });
     let output = '';
     child.stdout.on('data', (d) => {
