@@ -7,7 +7,7 @@ import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { StoreDb } from '../src/db.ts';
 import { buildStore, type RouteEntry } from '../src/server.ts';
-import { CookieJar } from './cookie-jar.ts';
+import { CookieJar, payByCard } from './helpers.ts';
 
 // The back office as an attacker tries it: every spelling a router might read as an admin route,
 // generated from the store's own route table, without a session and with sessions of the wrong
@@ -160,18 +160,7 @@ async function paidOrder(): Promise<{ ref: string; number: number }> {
     '12.50',
     'EUR',
   );
-  const res = await store.app.inject({
-    method: 'POST',
-    url: `/paydo/checkout/${order.ref}/pay`,
-    headers: { 'content-type': 'application/json', 'idempotency-key': `k-${order.ref}` },
-    payload: JSON.stringify({
-      method: 200001,
-      payer: { email: 'ada@example.com', name: 'Ada' },
-      card: { pan: '4242424242424242', expirationDate: '12/39', cvv: '123', holderName: 'Ada' },
-    }),
-  });
-  expect(res.json().next).toEqual({ type: 'done', status: 'success' });
-  await sandbox.control.ipnIdle();
+  expect(await payByCard(store.app, sandbox, order.ref)).toEqual({ type: 'done', status: 'success' });
   await expect.poll(async () => (await store.db.findOrder(order.ref))?.status, { timeout: 10_000 }).toBe('paid');
   return order;
 }

@@ -12,7 +12,7 @@ import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Order, StoreDb } from '../src/db.ts';
 import { buildStore } from '../src/server.ts';
-import { CookieJar } from './cookie-jar.ts';
+import { CookieJar, payByCard } from './helpers.ts';
 
 let sandbox: Sandbox;
 let app: FastifyInstance;
@@ -75,18 +75,7 @@ async function paidOrder() {
     '25.00',
     'EUR',
   );
-  const res = await app.inject({
-    method: 'POST',
-    url: `/paydo/checkout/${order.ref}/pay`,
-    headers: { 'content-type': 'application/json', 'idempotency-key': `k-${order.ref}` },
-    payload: JSON.stringify({
-      method: 200001,
-      payer: { email: 'ada@example.com', name: 'Ada' },
-      card: { pan: '4242424242424242', expirationDate: '12/39', cvv: '123', holderName: 'Ada' },
-    }),
-  });
-  expect(res.json().next).toEqual({ type: 'done', status: 'success' });
-  await sandbox.control.ipnIdle();
+  expect(await payByCard(app, sandbox, order.ref)).toEqual({ type: 'done', status: 'success' });
   return (await db.findOrder(order.ref)) as Order;
 }
 
