@@ -1,5 +1,5 @@
 // Takes the README screenshots from headless Chromium: the widget's default
-// look, the store's checkout page and its admin page. Run after `pnpm build`:
+// look, the store's catalogue, checkout page and admin page. Run after `pnpm build`:
 //   pnpm screenshots
 // With --review it also shoots every store view in light and dark, at desktop
 // width and at 375 px, into test-results/screens/ (to look at, not to commit).
@@ -57,6 +57,12 @@ try {
     await page.waitForURL('**/admin/orders?ok=*');
   };
 
+  // 0. The catalogue at a laptop's width (every card holds its price and button, the Kyiv poster's too).
+  await page.setViewportSize({ width: 1280, height: 900 });
+  await page.goto('/');
+  await page.screenshot({ path: join(root, 'docs/images/store-shop.png'), fullPage: true });
+  await page.setViewportSize({ width: 1100, height: 1000 });
+
   // 1. The checkout page, the widget filled in.
   const first = await checkout(['mug', 'tee']);
   await fillCard('4242424242424242');
@@ -89,7 +95,7 @@ try {
   await page.setViewportSize({ width: 1400, height: 760 });
   await page.screenshot({ path: join(root, 'docs/images/store-admin.png'), fullPage: true });
   console.log(
-    'Screenshots written: docs/images/store-checkout.png, docs/images/store-admin.png, packages/widget/docs/paydo-checkout.png',
+    'Screenshots written: docs/images/store-shop.png, docs/images/store-checkout.png, docs/images/store-admin.png, packages/widget/docs/paydo-checkout.png',
   );
 
   if (review) {

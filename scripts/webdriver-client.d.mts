@@ -23,6 +23,8 @@ export class WebDriverSession {
   pressKeys(keys: string[]): Promise<void>;
   doubleClick(element: WebElement): Promise<void>;
   deleteCookies(): Promise<void>;
+  /** Any WebDriver command of this session (`path` after /session/<id>). */
+  command<T = unknown>(method: string, path: string, body?: unknown): Promise<T>;
   /** A PNG of the viewport. */
   screenshot(): Promise<Buffer>;
   delete(): Promise<void>;

@@ -7,7 +7,8 @@
  * hold it), and stopped once they say they are running.
  */
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { createSandbox, type Sandbox } from '@paydo-checkout/sandbox';
@@ -33,6 +34,8 @@ type Entry = { run: Run } | { coveredBy: string } | { notRunHere: string };
 const packed = { coveredBy: 'test/packed-install/packed-install.test.ts' };
 const ci = { coveredBy: '.ci/run' };
 const testAll = { coveredBy: 'scripts/test-all.mjs' };
+const SANDBOX_DATA = join(tmpdir(), `paydo-readme-sandbox-${process.pid}`);
+afterAll(() => rmSync(SANDBOX_DATA, { recursive: true, force: true }));
 const SANDBOX_UP = /Paydo sandbox running at http:\/\/127\.0\.0\.1:\d+/;
 const SANDBOX_HELP = /paydo-sandbox — a local Paydo emulator/;
 
@@ -58,6 +61,15 @@ const COMMANDS: Record<string, Entry> = {
       argv: ['npx', '--no-install', 'paydo-sandbox', '--port', '0', '--ipn-url', 'http://127.0.0.1:3000/paydo/ipn'],
       serverReady: SANDBOX_UP,
       output: SANDBOX_UP,
+    },
+  },
+  // Its state goes to a folder of its own under the system's temp folder, not into the repository.
+  'npx paydo-sandbox --data-dir .sandbox-data': {
+    run: {
+      cwd: '.',
+      argv: ['npx', '--no-install', 'paydo-sandbox', '--port', '0', '--data-dir', SANDBOX_DATA],
+      serverReady: SANDBOX_UP,
+      output: /State: +kept in /,
     },
   },
   'pnpm paydo-doctor': {

@@ -1,15 +1,15 @@
 // The shop's back office: login, the orders page and refunds. It can move money,
-// so it needs a password, a signed session cookie, CSRF tokens (registered in
-// server.ts for every form) and a confirmation step before a refund.
+// so it needs a password, a server-side session (sessions.ts), CSRF tokens
+// (registered in server.ts for every form) and a confirmation step before a refund.
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { PaydoError } from '@paydo-checkout/server-kit';
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { formatMoney, fromCents, toCents } from './catalog.ts';
 import type { Order, StoreDb } from './db.ts';
 import { type Html, html, layout } from './html.ts';
+import { AdminSessions, type SessionTimes } from './sessions.ts';
 
-const SESSION_COOKIE = 'store_admin';
-const SESSION_MS = 8 * 60 * 60 * 1000;
+export const SESSION_COOKIE = 'store_admin';
 /** Wrong passwords allowed per client address in a window, before sign-in is refused for the rest of it. */
 const MAX_FAILED_LOGINS = 10;
 const FAILED_LOGIN_WINDOW_MS = 15 * 60 * 1000;
@@ -65,10 +65,13 @@ type NoticeCode = keyof typeof NOTICES;
 const isNotice = (code: unknown): code is NoticeCode => typeof code === 'string' && Object.hasOwn(NOTICES, code);
 
 export interface AdminOptions {
+  db: StoreDb;
   /** The back office's password (from ADMIN_PASSWORD, or generated and printed for the sandbox). */
   password: string;
   /** Cookies are marked Secure when the shop is served over https. */
   secureCookies: boolean;
+  /** Idle and absolute session lifetimes (tests compress them). */
+  sessionTimes?: SessionTimes | undefined;
 }
 
 /** "5", "5.0", "5.00" and, where the decimal separator is a comma, "5,00". */
@@ -84,19 +87,20 @@ function samePassword(given: string, expected: string): boolean {
   return timingSafeEqual(a, b);
 }
 
-export function registerAdmin(app: FastifyInstance, db: StoreDb, options: AdminOptions): void {
+/**
+ * The back office, registered with `prefix: '/admin'`. Only the sign-in form is outside the
+ * guarded scope; every other route is inside a child plugin whose onRequest hook requires a
+ * session. The hook belongs to the matched route, so however a path is spelled, a request
+ * reaches an admin handler only through it.
+ */
+export const adminPlugin: FastifyPluginAsync<AdminOptions> = async (app, options) => {
+  const { db } = options;
+  const sessions = new AdminSessions(db, options.password, options.sessionTimes);
   const cookieOptions = {
     path: '/admin',
     httpOnly: true,
     sameSite: 'strict' as const,
     secure: options.secureCookies,
-    signed: true,
-  };
-  const signedIn = (request: FastifyRequest): boolean => {
-    const raw = request.cookies[SESSION_COOKIE];
-    if (!raw) return false;
-    const unsigned = request.unsignCookie(raw);
-    return unsigned.valid && Number(unsigned.value) > Date.now();
   };
   const page = (reply: FastifyReply, title: string, body: Html, code = 200) =>
     reply
@@ -107,18 +111,10 @@ export function registerAdmin(app: FastifyInstance, db: StoreDb, options: AdminO
   const back = (reply: FastifyReply, key: 'ok' | 'error', code: NoticeCode) =>
     reply.redirect(`/admin/orders?${key}=${code}`, 303);
   const csrfField = (reply: FastifyReply) => html`<input type="hidden" name="_csrf" value="${reply.generateCsrf()}">`;
+  const sessionId = (request: FastifyRequest) => request.cookies[SESSION_COOKIE];
 
-  // Everything under /admin but the login form needs a session.
-  app.addHook('onRequest', async (request, reply) => {
-    const path = request.url.split('?')[0] ?? '';
-    if (!path.startsWith('/admin') || path === '/admin/login') return;
-    if (signedIn(request)) return;
-    if (request.method === 'GET') return reply.redirect('/admin/login', 303);
-    return reply.code(403).type('text/plain').send('Sign in to the back office first.');
-  });
-
-  app.get<{ Querystring: { error?: string; ok?: string } }>('/admin/login', async (request, reply) => {
-    if (signedIn(request)) return reply.redirect('/admin/orders', 303);
+  app.get<{ Querystring: { error?: string; ok?: string } }>('/login', async (request, reply) => {
+    if (await sessions.check(sessionId(request))) return reply.redirect('/admin/orders', 303);
     const error = isNotice(request.query.error) ? NOTICES[request.query.error] : null;
     const ok = isNotice(request.query.ok) ? NOTICES[request.query.ok] : null;
     return page(
@@ -139,7 +135,7 @@ export function registerAdmin(app: FastifyInstance, db: StoreDb, options: AdminO
 
   // Guessing the password is slowed to ten tries per address per 15 minutes.
   const failures = new Map<string, { count: number; resetAt: number }>();
-  app.post<{ Body: { password?: string } }>('/admin/login', async (request, reply) => {
+  app.post<{ Body: { password?: string } }>('/login', async (request, reply) => {
     const now = Date.now();
     const failed = failures.get(request.ip);
     if (failed && failed.resetAt <= now) failures.delete(request.ip);
@@ -155,16 +151,49 @@ export function registerAdmin(app: FastifyInstance, db: StoreDb, options: AdminO
       return reply.redirect('/admin/login?error=wrong_password', 303);
     }
     failures.delete(request.ip);
+    // A new id at every sign-in: an id planted before sign-in (session fixation) never becomes a session.
+    const id = await sessions.start(sessionId(request));
     return reply
-      .setCookie(SESSION_COOKIE, String(Date.now() + SESSION_MS), { ...cookieOptions, maxAge: SESSION_MS / 1000 })
+      .setCookie(SESSION_COOKIE, id, { ...cookieOptions, maxAge: sessions.maxAgeSeconds })
       .redirect('/admin/orders', 303);
   });
 
-  app.post('/admin/logout', async (_request, reply) =>
-    reply.clearCookie(SESSION_COOKIE, { path: '/admin' }).redirect('/admin/login?ok=signed_out', 303),
-  );
+  await app.register(async (guarded) => {
+    guarded.addHook('onRequest', async (request, reply) => {
+      if (await sessions.check(sessionId(request))) return;
+      reply.header('cache-control', 'no-store');
+      if (request.method === 'GET' || request.method === 'HEAD') return reply.redirect('/admin/login', 303);
+      return page(
+        reply,
+        'Sign in first',
+        html`<section class="card narrow"><h1>Sign in first</h1><p>This needs a back-office session.</p><p><a class="button" href="/admin/login">Sign in</a></p></section>`,
+        403,
+      );
+    });
+    await guardedRoutes(guarded, { db, page, back, csrfField, sessions, sessionId, cookieOptions });
+  });
+};
 
-  app.get<{ Querystring: { error?: string; ok?: string } }>('/admin/orders', async (request, reply) => {
+interface GuardedHelpers {
+  db: StoreDb;
+  page: (reply: FastifyReply, title: string, body: Html, code?: number) => FastifyReply;
+  back: (reply: FastifyReply, key: 'ok' | 'error', code: NoticeCode) => FastifyReply;
+  csrfField: (reply: FastifyReply) => Html;
+  sessions: AdminSessions;
+  sessionId: (request: FastifyRequest) => string | undefined;
+  cookieOptions: { path: string; httpOnly: boolean; sameSite: 'strict'; secure: boolean };
+}
+
+/** Routes that only run behind the session hook of `adminPlugin`. */
+async function guardedRoutes(app: FastifyInstance, helpers: GuardedHelpers): Promise<void> {
+  const { db, page, back, csrfField, sessions, sessionId, cookieOptions } = helpers;
+
+  app.post('/logout', async (request, reply) => {
+    await sessions.end(sessionId(request));
+    return reply.clearCookie(SESSION_COOKIE, { path: cookieOptions.path }).redirect('/admin/login?ok=signed_out', 303);
+  });
+
+  app.get<{ Querystring: { error?: string; ok?: string } }>('/orders', async (request, reply) => {
     const orders = await db.listOrders();
     await refreshRefunds(app, db, orders);
     const error = isNotice(request.query.error) ? NOTICES[request.query.error] : null;
@@ -185,7 +214,7 @@ export function registerAdmin(app: FastifyInstance, db: StoreDb, options: AdminO
 
   /** Step 1 of a refund: check it, then ask for confirmation (nothing is sent to Paydo yet). */
   app.post<{ Params: { ref: string }; Body: { kind?: string; amount?: string } }>(
-    '/admin/orders/:ref/refund',
+    '/orders/:ref/refund',
     async (request, reply) => {
       const checked = await checkRefund(db, request.params.ref, request.body?.kind, request.body?.amount);
       if ('error' in checked) return back(reply, 'error', checked.error);
@@ -214,7 +243,7 @@ export function registerAdmin(app: FastifyInstance, db: StoreDb, options: AdminO
 
   /** Step 2: reserve the amount (one refund per order at a time, in the database), then ask Paydo. */
   app.post<{ Params: { ref: string }; Body: { kind?: string; amount?: string } }>(
-    '/admin/orders/:ref/refund/confirm',
+    '/orders/:ref/refund/confirm',
     async (request, reply) => {
       const checked = await checkRefund(db, request.params.ref, request.body?.kind, request.body?.amount);
       if ('error' in checked) return back(reply, 'error', checked.error);

@@ -64,8 +64,9 @@ export function total(lines: { price: string; quantity: number }[]): string {
   return fromCents(lines.reduce((sum, l) => sum + toCents(l.price) * l.quantity, 0));
 }
 
-export function formatMoney(amount: string, currency: string): string {
-  return new Intl.NumberFormat('en', { style: 'currency', currency }).format(Number(amount));
+/** The amount as people of `lang` write it: "€12.50", "12,50 €", "12,50 €"… */
+export function formatMoney(amount: string, currency: string, lang = 'en'): string {
+  return new Intl.NumberFormat(lang, { style: 'currency', currency }).format(Number(amount));
 }
 
 /** The product's picture, an SVG in public/products. */

@@ -1,4 +1,7 @@
+import { existsSync, readFileSync } from 'node:fs';
 import { isIP } from 'node:net';
+import { fileURLToPath } from 'node:url';
+import { parseEnv } from 'node:util';
 /**
  * The store's settings from the environment. Without Paydo keys it runs on the
  * embedded emulator; with them, against Paydo. Any problem is reported in one
@@ -22,7 +25,7 @@ export interface StoreConfig {
   sandboxCardTokenization: boolean;
   /** Addresses IPNs are accepted from (PAYDO_IPN_SOURCES, comma-separated); every documented list (Paydo's and Payop's) when not set. */
   ipnSourceAddresses: string[] | undefined;
-  /** Signs the cart and session cookies; set it so sessions survive restarts. */
+  /** Signs the cart and CSRF cookies; set it so carts survive restarts. */
   cookieSecret: string | undefined;
   paydo:
     | { mode: 'sandbox'; sandboxPort: number }
@@ -146,4 +149,39 @@ function portFrom(value: string | undefined, name: string, fallback: number, pro
     return fallback;
   }
   return n;
+}
+
+/** examples/store/.env: beside .env.example, wherever the store is started from. */
+export const DEFAULT_ENV_FILE = fileURLToPath(new URL('../.env', import.meta.url));
+
+/**
+ * Reads `STORE_ENV_FILE` (default: examples/store/.env) into `env` with Node's own parser.
+ * Variables already set in the real environment win. Answers the banner's sentence: which
+ * file was read, or that none was.
+ */
+export function loadEnvFile(env: Record<string, string | undefined>): string {
+  const file = env.STORE_ENV_FILE || DEFAULT_ENV_FILE;
+  if (!existsSync(file)) {
+    if (env.STORE_ENV_FILE) throw new ConfigError(`STORE_ENV_FILE names ${file}, which does not exist`);
+    return 'the environment only (no examples/store/.env; copy .env.example to .env to keep settings)';
+  }
+  // Node's own .env parser; a variable already in the environment is left as it is.
+  for (const [key, value] of Object.entries(parseEnv(readFileSync(file, 'utf8'))))
+    if (env[key] === undefined && value !== undefined) env[key] = value;
+  return `${file} (variables set in the environment win)`;
+}
+
+/** The banner's lines on where payers type the card and whether the project may tokenize. */
+export function cardModeLine(config: StoreConfig): string[] {
+  const mode = {
+    auto: "auto: the store's card fields while Paydo lets the project tokenize cards, else Paydo's card page",
+    direct: "direct: the store's card fields (needs PCI DSS at Paydo)",
+    hosted: "hosted: Paydo's card page, no card data on this server",
+  }[config.cardPayments];
+  return [
+    `  Card payments:    ${mode} (PAYDO_CARD_PAYMENTS)`,
+    config.paydo.mode === 'sandbox'
+      ? `  Tokenization:     the sandbox ${config.sandboxCardTokenization ? 'lets' : 'does not let'} the project tokenize cards (PAYDO_CARD_TOKENIZATION=${config.sandboxCardTokenization})`
+      : "  Tokenization:     as Paydo allows this project: learned at the first card payment ('npx paydo-doctor' tells now)",
+  ];
 }

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import {
+  type AdminSessionRow,
   amountCents,
   type IpnEntry,
   type Order,
@@ -58,6 +59,7 @@ CREATE TABLE IF NOT EXISTS ${t('shop_ipn_log')} (
   source_ip TEXT NOT NULL,
   kind TEXT NOT NULL DEFAULT 'payment'
 );
+ALTER TABLE ${t('shop_orders')} ADD COLUMN IF NOT EXISTS lang TEXT;
 ALTER TABLE ${t('shop_ipn_log')} ADD COLUMN IF NOT EXISTS kind TEXT NOT NULL DEFAULT 'payment';
 ALTER TABLE ${t('shop_payment_events')} ADD COLUMN IF NOT EXISTS trace_id TEXT;
 CREATE INDEX IF NOT EXISTS shop_ipn_log_order ON ${t('shop_ipn_log')} (order_ref);
@@ -71,6 +73,12 @@ CREATE TABLE IF NOT EXISTS ${t('shop_refunds')} (
   created_at TIMESTAMPTZ NOT NULL DEFAULT now()
 );
 CREATE INDEX IF NOT EXISTS shop_refunds_order ON ${t('shop_refunds')} (order_ref);
+CREATE TABLE IF NOT EXISTS ${t('shop_admin_sessions')} (
+  id_hash TEXT PRIMARY KEY,
+  tag TEXT NOT NULL,
+  created_at BIGINT NOT NULL,
+  last_seen_at BIGINT NOT NULL
+);
 `;
 
 type Row = Record<string, unknown>;
@@ -86,6 +94,7 @@ const toOrder = (r: Row): Order => ({
   status: r.status as OrderStatus,
   txid: (r.txid as string | null) ?? null,
   invoiceId: (r.invoice_id as string | null) ?? null,
+  lang: (r.lang as string | null) ?? null,
   payment: {
     method: (r.pay_method as string | null) ?? null,
     cardBrand: (r.card_brand as string | null) ?? null,
@@ -145,10 +154,10 @@ export class PostgresStoreDb implements StoreDb {
     }
   }
 
-  async createOrder(lines: OrderLine[], amount: string, currency: string): Promise<Order> {
+  async createOrder(lines: OrderLine[], amount: string, currency: string, lang?: string): Promise<Order> {
     const [row] = await this.#rows(
-      `INSERT INTO ${this.#t('shop_orders')} (ref, lines, amount, currency, status) VALUES ($1, $2, $3, $4, 'awaiting_payment') RETURNING *`,
-      [randomBytes(9).toString('base64url'), JSON.stringify(lines), amount, currency],
+      `INSERT INTO ${this.#t('shop_orders')} (ref, lines, amount, currency, status, lang) VALUES ($1, $2, $3, $4, 'awaiting_payment', $5) RETURNING *`,
+      [randomBytes(9).toString('base64url'), JSON.stringify(lines), amount, currency, lang ?? null],
     );
     return toOrder(row as Row);
   }
@@ -299,6 +308,44 @@ export class PostgresStoreDb implements StoreDb {
       status: r.status as string,
       createdAt: iso(r.created_at),
     }));
+  }
+
+  async createSession(s: AdminSessionRow): Promise<void> {
+    await this.#rows(
+      `INSERT INTO ${this.#t('shop_admin_sessions')} (id_hash, tag, created_at, last_seen_at) VALUES ($1, $2, $3, $4)`,
+      [s.idHash, s.tag, s.createdAt, s.lastSeenAt],
+    );
+  }
+
+  async findSession(idHash: string): Promise<AdminSessionRow | null> {
+    const [row] = await this.#rows(`SELECT * FROM ${this.#t('shop_admin_sessions')} WHERE id_hash = $1`, [idHash]);
+    // BIGINT arrives as text from pg.
+    return row
+      ? {
+          idHash: row.id_hash as string,
+          tag: row.tag as string,
+          createdAt: Number(row.created_at),
+          lastSeenAt: Number(row.last_seen_at),
+        }
+      : null;
+  }
+
+  async touchSession(idHash: string, lastSeenAt: number): Promise<void> {
+    await this.#rows(`UPDATE ${this.#t('shop_admin_sessions')} SET last_seen_at = $1 WHERE id_hash = $2`, [
+      lastSeenAt,
+      idHash,
+    ]);
+  }
+
+  async deleteSession(idHash: string): Promise<void> {
+    await this.#rows(`DELETE FROM ${this.#t('shop_admin_sessions')} WHERE id_hash = $1`, [idHash]);
+  }
+
+  async deleteIdleSessions(lastSeenAt: number): Promise<number> {
+    const client = await this.#pool.query(`DELETE FROM ${this.#t('shop_admin_sessions')} WHERE last_seen_at < $1`, [
+      lastSeenAt,
+    ]);
+    return client.rowCount ?? 0;
   }
 
   async close(): Promise<void> {

@@ -3,6 +3,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import type {
+  AdminSessionRow,
   IpnEntry,
   Order,
   OrderLine,
@@ -58,6 +59,12 @@ CREATE TABLE IF NOT EXISTS refunds (
   status TEXT NOT NULL,
   created_at TEXT NOT NULL
 );
+CREATE TABLE IF NOT EXISTS admin_sessions (
+  id_hash TEXT PRIMARY KEY,
+  tag TEXT NOT NULL,
+  created_at INTEGER NOT NULL,
+  last_seen_at INTEGER NOT NULL
+);
 `;
 
 interface OrderRow {
@@ -73,12 +80,13 @@ interface OrderRow {
   pay_method: string | null;
   card_brand: string | null;
   card_last4: string | null;
+  lang: string | null;
   created_at: string;
   updated_at: string;
 }
 
 /** Columns added after the first release: added in place to an existing database file. */
-const ADDED_COLUMNS = ['pay_method TEXT', 'card_brand TEXT', 'card_last4 TEXT'];
+const ADDED_COLUMNS = ['pay_method TEXT', 'card_brand TEXT', 'card_last4 TEXT', 'lang TEXT'];
 
 const toOrder = (r: OrderRow): Order => ({
   ref: r.ref,
@@ -90,6 +98,7 @@ const toOrder = (r: OrderRow): Order => ({
   status: r.status,
   txid: r.txid,
   invoiceId: r.invoice_id,
+  lang: r.lang ?? null,
   payment: { method: r.pay_method ?? null, cardBrand: r.card_brand ?? null, cardLast4: r.card_last4 ?? null },
   createdAt: r.created_at,
   updatedAt: r.updated_at,
@@ -120,7 +129,7 @@ export class SqliteStoreDb implements StoreDb {
     if (!eventColumns.has('trace_id')) this.#db.exec('ALTER TABLE payment_events ADD COLUMN trace_id TEXT');
   }
 
-  async createOrder(lines: OrderLine[], amount: string, currency: string): Promise<Order> {
+  async createOrder(lines: OrderLine[], amount: string, currency: string, lang?: string): Promise<Order> {
     const now = new Date().toISOString();
     const ref = randomBytes(9).toString('base64url');
     const { next } = this.#db.prepare('SELECT COALESCE(MAX(number), 1000) + 1 AS next FROM orders').get() as {
@@ -128,9 +137,9 @@ export class SqliteStoreDb implements StoreDb {
     };
     this.#db
       .prepare(
-        'INSERT INTO orders (ref, number, lines, amount, currency, status, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+        'INSERT INTO orders (ref, number, lines, amount, currency, status, lang, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
       )
-      .run(ref, next, JSON.stringify(lines), amount, currency, 'awaiting_payment', now, now);
+      .run(ref, next, JSON.stringify(lines), amount, currency, 'awaiting_payment', lang ?? null, now, now);
     return this.#find(ref) as Order;
   }
 
@@ -338,6 +347,33 @@ export class SqliteStoreDb implements StoreDb {
       status: r.status,
       createdAt: r.created_at,
     }));
+  }
+
+  async createSession(s: AdminSessionRow): Promise<void> {
+    this.#db
+      .prepare('INSERT INTO admin_sessions (id_hash, tag, created_at, last_seen_at) VALUES (?, ?, ?, ?)')
+      .run(s.idHash, s.tag, s.createdAt, s.lastSeenAt);
+  }
+
+  async findSession(idHash: string): Promise<AdminSessionRow | null> {
+    const row = this.#db.prepare('SELECT * FROM admin_sessions WHERE id_hash = ?').get(idHash) as
+      | { id_hash: string; tag: string; created_at: number; last_seen_at: number }
+      | undefined;
+    return row
+      ? { idHash: row.id_hash, tag: row.tag, createdAt: Number(row.created_at), lastSeenAt: Number(row.last_seen_at) }
+      : null;
+  }
+
+  async touchSession(idHash: string, lastSeenAt: number): Promise<void> {
+    this.#db.prepare('UPDATE admin_sessions SET last_seen_at = ? WHERE id_hash = ?').run(lastSeenAt, idHash);
+  }
+
+  async deleteSession(idHash: string): Promise<void> {
+    this.#db.prepare('DELETE FROM admin_sessions WHERE id_hash = ?').run(idHash);
+  }
+
+  async deleteIdleSessions(lastSeenAt: number): Promise<number> {
+    return Number(this.#db.prepare('DELETE FROM admin_sessions WHERE last_seen_at < ?').run(lastSeenAt).changes);
   }
 
   async close(): Promise<void> {

@@ -22,6 +22,8 @@ export interface Order {
   status: OrderStatus;
   txid: string | null;
   invoiceId: string | null;
+  /** The language the order was placed in (its pages default to it); null for older orders. */
+  lang: string | null;
   /** How it was paid, from the confirmed transaction (for the receipt). */
   payment: { method: string | null; cardBrand: string | null; cardLast4: string | null };
   createdAt: string;
@@ -77,7 +79,7 @@ export interface PaymentApplied {
 }
 
 export interface StoreDb {
-  createOrder(lines: OrderLine[], amount: string, currency: string): Promise<Order>;
+  createOrder(lines: OrderLine[], amount: string, currency: string, lang?: string): Promise<Order>;
   findOrder(ref: string): Promise<Order | null>;
   listOrders(): Promise<Order[]>;
   /**
@@ -109,7 +111,24 @@ export interface StoreDb {
   cancelRefund(hold: string): Promise<void>;
   setRefundStatus(refundId: string, status: string): Promise<void>;
   refunds(ref: string): Promise<RefundEntry[]>;
+  /** Back-office sessions (see sessions.ts): stored by the hash of their id, never the id itself. */
+  createSession(session: AdminSessionRow): Promise<void>;
+  findSession(idHash: string): Promise<AdminSessionRow | null>;
+  touchSession(idHash: string, lastSeenAt: number): Promise<void>;
+  deleteSession(idHash: string): Promise<void>;
+  /** Forgets sessions idle since before `lastSeenAt` (ms); answers how many. */
+  deleteIdleSessions(lastSeenAt: number): Promise<number>;
   close(): Promise<void>;
+}
+
+export interface AdminSessionRow {
+  /** SHA-256 of the session id (hex): a copy of the table opens no session. */
+  idHash: string;
+  /** HMAC of the id keyed with the admin password it was opened with: another password ends it. */
+  tag: string;
+  /** Milliseconds since the epoch. */
+  createdAt: number;
+  lastSeenAt: number;
 }
 
 /** Cents of a decimal amount string ("12.50" → 1250). */

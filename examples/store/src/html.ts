@@ -1,3 +1,5 @@
+import { DEFAULT_LANGUAGE, htmlLang, type Language, translator } from './i18n/index.ts';
+
 /** Tagged template that escapes every value unless it is already `Html`. */
 export class Html {
   readonly value: string;
@@ -25,12 +27,16 @@ export interface PageOptions {
   cartCount?: number;
   /** The back office uses the full width. */
   wide?: boolean;
+  /** The page's language (the back office stays English). */
+  lang?: Language;
 }
 
 export function layout(title: string, body: Html, options: PageOptions = {}): string {
   const count = options.cartCount ?? 0;
+  const lang = options.lang ?? DEFAULT_LANGUAGE;
+  const t = translator(lang);
   return `<!doctype html>${
-    html`<html lang="en">
+    html`<html lang="${htmlLang(lang)}">
 <head>
   <meta charset="utf-8">
   <meta name="viewport" content="width=device-width, initial-scale=1">
@@ -44,15 +50,15 @@ export function layout(title: string, body: Html, options: PageOptions = {}): st
   <header class="top">
     <div class="top-inner${options.wide ? ' wide' : ''}">
       <a class="brand" href="/"><img src="/favicon.svg" alt="" width="28" height="28">Field &amp; Paper</a>
-      <nav aria-label="Main">
+      <nav aria-label="${t('mainNav')}">
         ${options.wide ? html`<a href="/admin/orders">Orders</a>` : ''}
-        <a href="/">Shop</a>
-        <a class="cart-link" href="/cart">Cart${count ? html` <span class="count" aria-label="${count} items">${count}</span>` : ''}</a>
+        <a href="/">${t('shop')}</a>
+        <a class="cart-link" href="/cart">${t('cart')}${count ? html` <span class="count" aria-label="${t('cartItems', { n: count })}">${count}</span>` : ''}</a>
       </nav>
     </div>
   </header>
   <main class="${options.wide ? 'wide' : ''}">${body}</main>
-  <footer class="foot">A demo shop for <code>@paydo-checkout</code>. Payments run on the local Paydo sandbox unless real keys are set. · <a href="/admin/orders">Store admin</a></footer>
+  <footer class="foot">${t('footerBefore')} <code>@paydo-checkout</code>. ${t('footerAfter')} · <a href="/admin/orders">${t('storeAdmin')}</a></footer>
 </body>
 </html>`.value
   }`;

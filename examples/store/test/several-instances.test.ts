@@ -98,6 +98,23 @@ describe.skipIf(!postgresUrl || !redisUrl)('two store instances on PostgreSQL an
     expect((await a.db.refunds(order.ref)).map((r) => [r.kind, r.amount])).toEqual([['full', '12.50']]);
     expect((await b.db.findOrder(order.ref))?.status).toBe('refunded');
   });
+
+  it('a back-office session lives in PostgreSQL: opened on one instance, it works on the other and ends on both at sign-out', async () => {
+    const [a, b] = instances as [(typeof instances)[number], (typeof instances)[number]];
+    const session = await adminSession(a.app);
+    const orders = (app: FastifyInstance) =>
+      app.inject({ method: 'GET', url: '/admin/orders', headers: { cookie: session.cookie } });
+    expect((await orders(b.app)).statusCode).toBe(200);
+    const out = await b.app.inject({
+      method: 'POST',
+      url: '/admin/logout',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: session.cookie },
+      payload: new URLSearchParams({ _csrf: session.csrf }).toString(),
+    });
+    expect(out.headers.location).toBe('/admin/login?ok=signed_out');
+    expect((await orders(a.app)).headers.location).toBe('/admin/login');
+    expect((await orders(b.app)).headers.location).toBe('/admin/login');
+  });
 });
 
 /** A new order on `instance`, paid there by card; answers the order and its txid. */

@@ -40,6 +40,8 @@ Usage: paydo-sandbox [options]
 ${VARIANT_HELP}
   --seed <n>             Seed for deterministic ids and fault decisions
   --public-origin <url>  Origin the emulator's pages are reached at (behind a proxy)
+  --data-dir <dir>       Keep the state (invoices, transactions, refunds, IPN history) in this
+                         directory across restarts (default: in memory only)
   --log                  Log every request
   -h, --help             Show this help
 `;
@@ -65,6 +67,12 @@ export async function main(argv: string[]): Promise<void> {
     return undefined;
   });
   if (!sandbox) return;
+  // Before the banner: whoever reads it may stop the emulator at once.
+  const stop = () => {
+    void sandbox.close().then(() => process.exit(0));
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
   const p = sandbox.project;
   process.stdout.write(
     [
@@ -76,16 +84,12 @@ export async function main(argv: string[]): Promise<void> {
       `  Project id:    ${p.projectId}`,
       `  JWT:           ${p.jwt}`,
       `  IPN URL:       ${options.ipnUrl ?? '(none: set --ipn-url)'}`,
+      `  State:         ${options.dataDir ? `kept in ${options.dataDir}` : 'in memory (--data-dir keeps it across restarts)'}`,
       '  Test cards (any future expiry, any CVV):',
       ...TEST_CARDS.map((c) => `    ${c.pan.replace(/(\d{4})(?=\d)/g, '$1 ')}  ${c.description}`),
       '',
     ].join('\n'),
   );
-  const stop = () => {
-    void sandbox.close().then(() => process.exit(0));
-  };
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
 }
 
 class HelpRequested extends Error {}
@@ -116,6 +120,7 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv = process.env): 
       variant: { type: 'string', multiple: true },
       'public-origin': { type: 'string' },
       log: { type: 'boolean' },
+      'data-dir': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -164,6 +169,10 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv = process.env): 
   const seed = int('seed', values.seed, 0, 2 ** 32 - 1);
   if (seed !== undefined) options.seed = seed;
   if (values['public-origin'] !== undefined) options.publicOrigin = values['public-origin'];
+  if (values['data-dir'] !== undefined) {
+    if (!values['data-dir']) throw new Error('--data-dir needs a directory path.');
+    options.dataDir = values['data-dir'];
+  }
   const refundAccept = values['refund-accept-ms'];
   if (refundAccept === 'manual') options.refundAcceptMs = null;
   else if (refundAccept !== undefined)

@@ -57,6 +57,11 @@ export interface SandboxOptions {
    * A forgotten invoice is answered as an unknown one.
    */
   retain?: { maxInvoices?: number; ttlMs?: number; maxIpnAttempts?: number };
+  /**
+   * A directory the emulator keeps its state in (invoices, card tokens, transactions, refunds,
+   * IPN history), loaded at start and saved as it changes; created if missing. Default: memory only.
+   */
+  dataDir?: string | undefined;
 }
 
 export interface Retention {
@@ -97,6 +102,7 @@ export interface ResolvedOptions {
   publicOrigin: string | undefined;
   logger: boolean;
   retain: Retention;
+  dataDir: string | undefined;
 }
 
 export function resolveOptions(options: SandboxOptions = {}): ResolvedOptions {
@@ -138,6 +144,10 @@ export function resolveOptions(options: SandboxOptions = {}): ResolvedOptions {
   for (const [name, value] of Object.entries(retain)) {
     if (!Number.isInteger(value) || value < 1) problems.push(`retain.${name} must be a whole number ≥ 1`);
   }
+  if (options.dataDir !== undefined && (typeof options.dataDir !== 'string' || options.dataDir === ''))
+    problems.push('data dir must be a directory path');
+  // Seeded ids start again from the seed at every start, and would collide with the saved ones.
+  if (options.dataDir && options.seed !== undefined) problems.push('seed and data dir cannot be used together');
   if (problems.length) throw new TypeError(`paydo-sandbox: invalid options: ${problems.join('; ')}.`);
   return {
     port,
@@ -157,6 +167,7 @@ export function resolveOptions(options: SandboxOptions = {}): ResolvedOptions {
     publicOrigin: options.publicOrigin?.replace(/\/+$/, ''),
     logger: options.logger ?? false,
     retain,
+    dataDir: options.dataDir || undefined,
   };
 }
 

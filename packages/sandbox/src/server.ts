@@ -6,6 +6,7 @@ import { type EndpointName, FaultInjector, type FaultRule } from './faults.ts';
 import { IpnDelivery } from './ipn/delivery.ts';
 import type { ResolvedOptions } from './options.ts';
 import { offsitePages } from './pages/offsite.ts';
+import { attachPersistence } from './persistence.ts';
 import { createRandom } from './random.ts';
 import { cardTokenRoutes } from './routes/card-tokens.ts';
 import { checkoutRoutes } from './routes/checkout.ts';
@@ -64,6 +65,7 @@ export function buildSandbox(options: ResolvedOptions): BuiltSandbox {
     },
   };
   const control = new SandboxControl(ctx);
+  if (options.dataDir) attachPersistence(app, ctx, options.dataDir);
 
   // Forms of the emulator's own pages (ACS, wallet, hosted page, dashboard).
   app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_req, body, done) => {

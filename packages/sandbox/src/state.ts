@@ -112,6 +112,7 @@ export class SandboxState {
   #dueHead = 0;
   readonly clock: SandboxClock;
   readonly #invoiceLifetimeMs: number;
+  readonly #timerListeners: (() => void)[] = [];
   readonly #retain: Pick<Retention, 'maxInvoices' | 'ttlMs'>;
   /** What hangs off each invoice, so forgetting the invoice forgets it all. */
   readonly #children = new Map<string, { tokens: string[]; txids: string[]; refunds: string[] }>();
@@ -306,6 +307,7 @@ export class SandboxState {
     const timer = setTimeout(() => {
       this.#tasks.delete(timer);
       fn();
+      for (const listener of this.#timerListeners) listener();
     }, ms);
     timer.unref?.();
     this.#tasks.set(timer, { dueMs: this.clock.nowMs() + ms, fn });
@@ -319,6 +321,30 @@ export class SandboxState {
       this.#tasks.delete(timer);
       task.fn();
     }
+  }
+
+  /** Called after each `later` callback ran (persistence.ts saves what it changed). */
+  onTimer(listener: () => void): void {
+    this.#timerListeners.push(listener);
+  }
+
+  /** Puts saved records back (persistence.ts), with what hangs off each invoice. */
+  restore(saved: {
+    invoices: InvoiceRecord[];
+    cardTokens: CardTokenRecord[];
+    transactions: TransactionRecord[];
+    refunds: RefundRecord[];
+  }): void {
+    for (const invoice of saved.invoices) this.invoices.set(invoice.identifier, invoice);
+    // Restored invoices still become overdue on time (the queue is in creation order).
+    const open = saved.invoices.filter((i) => i.status !== INVOICE_STATUS.paid && i.status !== INVOICE_STATUS.overdue);
+    this.#dueQueue.push(...open.sort((a, b) => a.createdAt - b.createdAt).map((i) => i.identifier));
+    for (const token of saved.cardTokens) this.addCardToken(token);
+    for (const tx of saved.transactions) {
+      this.transactions.set(tx.identifier, tx);
+      this.#childrenOf(tx.invoiceIdentifier).txids.push(tx.identifier);
+    }
+    for (const refund of saved.refunds) this.addRefund(refund);
   }
 
   clear(): void {

@@ -148,6 +148,11 @@ interface Driver {
   goBack(): Promise<void>;
   /** Runs `expression` (JavaScript, `args` bound as `args`) in the page and returns its JSON value. */
   evaluate<T>(body: string, args: unknown[]): Promise<T>;
+  /**
+   * The page's layout viewport: `width` CSS pixels wide (the window is sized to give it).
+   * Answers the width it got: WebKit's window has a minimum width above a phone's.
+   */
+  setViewport(width: number, height: number): Promise<number>;
   /** The first element matching `steps` that is visible (or any, when `visible` is false). */
   find(steps: Step[], visible: boolean): Promise<unknown | null>;
   click(el: unknown): Promise<void>;
@@ -190,6 +195,10 @@ class PuppeteerDriver implements Driver {
   }
   async goBack() {
     await this.#page.goBack();
+  }
+  async setViewport(width: number, height: number) {
+    await this.#page.setViewport({ width, height });
+    return width;
   }
   evaluate<T>(body: string, args: unknown[]): Promise<T> {
     return this.#page.evaluate(
@@ -253,6 +262,19 @@ class WebDriverDriver implements Driver {
   }
   evaluate<T>(body: string, args: unknown[]): Promise<T> {
     return this.#session.execute<T>(`const args = arguments; ${body}`, args);
+  }
+  async setViewport(width: number, height: number) {
+    // WebDriver sizes the window, frame included: size it, measure the frame, size it again.
+    for (let i = 0; i < 3; i++) {
+      const inner = await this.evaluate<number>('return window.innerWidth;', []);
+      if (inner === width) return inner;
+      const rect = await this.#session.command('GET', '/window/rect');
+      await this.#session.command('POST', '/window/rect', {
+        width: (rect as { width: number }).width + (width - inner),
+        height,
+      });
+    }
+    return this.evaluate<number>('return window.innerWidth;', []);
   }
   find(steps: Step[], visible: boolean) {
     return this.evaluate<WebElement | null>(FIND, [steps, visible]);
@@ -461,6 +483,10 @@ export class Page {
   /** A PNG of the page (the whole page where the engine's driver can, else the viewport). */
   screenshot(options: { path: string; fullPage?: boolean }) {
     return this.#driver.screenshot(options.path);
+  }
+  /** The layout viewport's size in CSS pixels (the window is resized where the engine needs it). */
+  setViewport(width: number, height: number) {
+    return this.#driver.setViewport(width, height);
   }
   /** Page errors and CSP violations seen so far. */
   problems() {

@@ -30,10 +30,19 @@ export interface Shop {
 export const ADMIN_PASSWORD = 'e2e admin password';
 
 export async function startShop(
-  options: { cardPayments?: 'auto' | 'direct' | 'hosted'; cardTokenization?: boolean } = {},
+  options: {
+    cardPayments?: 'auto' | 'direct' | 'hosted';
+    cardTokenization?: boolean;
+    /** As `pnpm start` runs: the orders here, the emulator's state in its `sandbox` folder; kept on close. */
+    dataDir?: string;
+  } = {},
 ): Promise<Shop> {
-  const sandbox = await createSandbox({ pendingMs: 2_500, cardTokenization: options.cardTokenization ?? true });
-  const dataDir = mkdtempSync(join(tmpdir(), 'paydo-store-e2e-'));
+  const sandbox = await createSandbox({
+    pendingMs: 2_500,
+    cardTokenization: options.cardTokenization ?? true,
+    dataDir: options.dataDir && join(options.dataDir, 'sandbox'),
+  });
+  const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'paydo-store-e2e-'));
   const logs: string[] = [];
   const { app, db, url } = await buildStore({
     logger: true,
@@ -59,7 +68,7 @@ export async function startShop(
       await browser.close();
       await app.close();
       await sandbox.close();
-      rmSync(dataDir, { recursive: true, force: true });
+      if (!options.dataDir) rmSync(dataDir, { recursive: true, force: true });
     },
   };
 }

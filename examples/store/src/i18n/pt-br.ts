@@ -1,0 +1,48 @@
+import type { Words } from './en.ts';
+import { pt } from './pt.ts';
+
+// Brazilian Portuguese: where it differs from Portugal's.
+export const ptBr: Words = {
+  ...pt,
+  cartItems: '{n} itens',
+  footerBefore: 'Uma loja de demonstração para',
+  footerAfter: 'Os pagamentos passam pelo sandbox local da Paydo enquanto não houver chaves reais.',
+  heroText: 'Canecas, camisetas e papel de pequenas oficinas de Lisboa e Kiev.',
+  'mug.description': 'Uma caneca de camping que sobrevive a todas as viagens.',
+  'tee.name': 'Camiseta orgânica',
+  'stickers.name': 'Pacote de adesivos',
+  'stickers.description': 'Doze adesivos resistentes ao tempo.',
+  'poster.name': 'Pôster de Kiev',
+  yourCart: 'Seu carrinho',
+  cartEmpty: 'Seu carrinho está vazio.',
+  continueShopping: 'Continuar comprando',
+  'notice.currency': 'Itens em outra moeda vão em um pedido separado: pague este carrinho primeiro.',
+  'notice.cart_invalid': 'Não foi possível ler seu carrinho e ele foi esvaziado. Adicione os itens novamente.',
+  'notice.max_quantity': 'No máximo {n} unidades de um item por pedido.',
+  'notice.bad_quantity': 'A quantidade é um número inteiro: 0 remove o item.',
+  orderNumber: 'Pedido nº {n}',
+  orderSummary: 'Resumo do pedido',
+  testCard: 'Cartão de teste do sandbox: 4242 4242 4242 4242, qualquer data futura, qualquer CVC.',
+  'status.awaiting_payment': 'Aguardando pagamento',
+  'status.paid': 'Pago',
+  'status.partially_refunded': 'Reembolsado em parte',
+  'status.refunded': 'Reembolsado',
+  'headline.paid': 'Obrigado! Seu pagamento foi confirmado.',
+  'headline.partially_refunded':
+    'Parte deste pedido foi reembolsada: {amount} voltam para o cartão ou conta usados no pagamento.',
+  'headline.refunded':
+    'Este pedido foi reembolsado integralmente ({amount}). O dinheiro volta para o cartão ou conta usados no pagamento; os bancos podem levar alguns dias para mostrá-lo.',
+  'headline.payment_failed': 'O pagamento não foi concluído. Você pode tentar de novo com outro cartão ou método.',
+  'headline.awaiting_payment': 'Este pedido ainda não foi pago.',
+  paidWith: 'Pago com',
+  paidOn: 'Pago em',
+  'notFound.page': 'Não encontramos essa página',
+  'notFound.order': 'Não encontramos esse pedido',
+  'notFound.product': 'Não encontramos esse produto',
+  notFoundText: 'O link pode ter um erro ou levar a algo que não está mais aqui.',
+  expiredText: 'Este formulário expirou. Volte, recarregue a página e tente de novo.',
+  badRequestTitle: 'Não foi possível ler esta solicitação',
+  badRequestText: 'O link ou o formulário podem estar com problema. Volte e tente de novo.',
+  serverErrorTitle: 'Algo deu errado do nosso lado',
+  serverErrorText: 'Tente de novo em instantes.',
+};
