@@ -18,7 +18,8 @@ export interface HttpAnswer {
 
 export const unsupportedMediaType = () =>
   new CheckoutHttpError('unsupported_media_type', 'Send JSON (Content-Type: application/json).');
-export const bodyTooLarge = () => new CheckoutHttpError('validation', 'The request body is too large.', { status: 413 });
+export const bodyTooLarge = () =>
+  new CheckoutHttpError('validation', 'The request body is too large.', { status: 413 });
 export const invalidJson = () =>
   new CheckoutHttpError('validation', 'The request body is not valid JSON.', { status: 400 });
 export const routeNotFound = () => new CheckoutHttpError('route_not_found', 'No such Paydo route.');
@@ -33,7 +34,10 @@ export const originNotAllowed = () =>
 export function errorAnswer(error: unknown, log: CheckoutLogger): HttpAnswer {
   if (error instanceof CheckoutHttpError) {
     const level = error.statusCode >= 500 ? 'error' : 'info';
-    log[level]({ code: error.body.error, status: error.statusCode, detail: error.detail }, `paydo: ${error.body.error}`);
+    log[level](
+      { code: error.body.error, status: error.statusCode, detail: error.detail },
+      `paydo: ${error.body.error}`,
+    );
     const headers = error instanceof RateLimitedError ? { ...error.headers } : {};
     return { status: error.statusCode, body: error.body, headers };
   }

@@ -2,7 +2,6 @@ import cors from '@fastify/cors';
 import type { FastifyInstance, FastifyPluginAsync, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { CheckoutEngine } from '../checkout/engine.ts';
-import { CheckoutHttpError } from '../checkout/http-error.ts';
 import {
   bodyTooLarge,
   errorAnswer,
@@ -10,6 +9,7 @@ import {
   routeNotFound,
   unsupportedMediaType,
 } from '../checkout/http-answers.ts';
+import { CheckoutHttpError } from '../checkout/http-error.ts';
 import {
   type PaydoPluginOptions as CheckoutOptions,
   type ResolvedPluginOptions,

@@ -111,6 +111,9 @@ function queryOf(params: URLSearchParams): Record<string, string | string[]> {
 function toResponse(answer: HttpAnswer): Response {
   const text = serializeBody(answer.body);
   const headers = new Headers(answer.headers);
-  if (text !== undefined) headers.set('content-type', 'application/json; charset=utf-8');
+  if (text !== undefined) {
+    headers.set('content-type', 'application/json; charset=utf-8');
+    headers.set('content-length', String(Buffer.byteLength(text)));
+  }
   return new Response(text ?? null, { status: answer.status, headers });
 }
