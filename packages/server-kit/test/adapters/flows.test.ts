@@ -1,4 +1,3 @@
-import { createSandbox, type Sandbox } from '@paydo-checkout/sandbox';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addOrder, CARD, cardBody, decide, HOSTED } from '../fastify/harness.ts';
 import { ADAPTERS, type AdapterHarness, type AdapterName, call, newKey, next, pay, startAdapter } from './harness.ts';
