@@ -62,11 +62,6 @@ export class AdapterCore {
     return { reconcile: () => this.engine.reconcile(), close: () => this.engine.close() };
   }
 
-  /** Whether a route counts against rate-limit windows (the client's address is then needed). */
-  get rateLimited(): boolean {
-    return this.#limits.applies('pay') || this.#limits.applies('read');
-  }
-
   async answer(route: CheckoutRoute, wire: WireRequest): Promise<HttpAnswer> {
     const o = this.options;
     const origin = wire.header('origin');

@@ -23,10 +23,11 @@ export * from '../store/index.ts';
 /** The handler's options: the Fastify plugin's, with the Web `Request` handed to `resolveOrder`. */
 export interface PaydoHandlerOptions extends CheckoutOptions<Request> {
   /**
-   * The address of the peer that sent `request` (a `Request` does not carry it): Next.js and
-   * Hono on Node give it from the socket (README). Required when IPNs are received (Paydo's
-   * source addresses are checked) and while rate limits are on (they count per address).
-   * Behind a proxy, return the proxy's address and list it in `trustProxy`.
+   * The address of the peer that sent `request` (a `Request` does not carry it; README: how
+   * Next.js, Hono and `node:http` give it), or pass it per call as `handler(request, {remoteAddress})`.
+   * Required when IPNs are received (Paydo's source addresses are checked) and while rate limits
+   * are on (they count per address): a request without one is answered 500 and logged.
+   * Behind a proxy, give the proxy's address and list it in `trustProxy`.
    */
   remoteAddress?: ((request: Request) => string | undefined) | undefined;
   /**
@@ -36,8 +37,14 @@ export interface PaydoHandlerOptions extends CheckoutOptions<Request> {
   logger?: CheckoutLogger | undefined;
 }
 
-/** `(request) => Promise<Response>`, with the checkout's own operations on it. */
-export type PaydoHandler = ((request: Request) => Promise<Response>) &
+/** What a server knows of one request beyond the `Request` (e.g. Hono's `getConnInfo`, a `node:http` socket). */
+export interface PaydoHandlerContext {
+  /** The peer's address; wins over the `remoteAddress` option. */
+  remoteAddress?: string | undefined;
+}
+
+/** `(request, context?) => Promise<Response>`, with the checkout's own operations on it. */
+export type PaydoHandler = ((request: Request, context?: PaydoHandlerContext) => Promise<Response>) &
   PaydoCheckoutHandle & {
     /** The Paydo client the handler uses (refunds, lookups from your own routes). */
     paydo: PaydoClient;
@@ -51,22 +58,17 @@ export type PaydoHandler = ((request: Request) => Promise<Response>) &
 export function createPaydoHandler(options: PaydoHandlerOptions): PaydoHandler {
   const { logger = consoleLogger, remoteAddress, ...checkoutOptions } = options;
   const core = new AdapterCore(checkoutOptions, logger);
-  if (!remoteAddress && core.rateLimited) {
-    throw new TypeError(
-      'createPaydoHandler: pass `remoteAddress(request)` (the peer address your framework gives), ' +
-        'or `rateLimit: false` if something in front of it limits requests: the rate limits count per address.',
-    );
-  }
   const { prefix, trustProxy } = core.options;
   const routes = compileRoutes();
-  const peerOf = (request: Request) => {
-    const peer = remoteAddress?.(request);
-    // No address: the IPN route refuses (not one of Paydo's), and says why in the log.
-    if (!peer) logger.warn({ code: 'no_remote_address' }, 'paydo: remoteAddress(request) gave no address');
-    return peer ?? '';
+  const peerOf = (request: Request, context: PaydoHandlerContext | undefined) => {
+    const peer = context?.remoteAddress ?? remoteAddress?.(request);
+    // Without it the per-address rate limits and the IPN's source check cannot work: refuse (500,
+    // logged with the reason) rather than count every payer as one or trust anyone.
+    if (!peer) throw new Error('createPaydoHandler: no remote address for this request (pass `remoteAddress`)');
+    return peer;
   };
 
-  const handler = async (request: Request): Promise<Response> => {
+  const handler = async (request: Request, context?: PaydoHandlerContext): Promise<Response> => {
     const url = new URL(request.url);
     const origin = request.headers.get('origin') ?? undefined;
     const path = url.pathname.startsWith(`${prefix}/`) ? url.pathname.slice(prefix.length) : null;
@@ -79,7 +81,7 @@ export function createPaydoHandler(options: PaydoHandlerOptions): PaydoHandler {
         raw: request,
         log: logger,
         get clientIp() {
-          return clientIpFromPeer(peerOf(request), request.headers.get('x-forwarded-for'), trustProxy);
+          return clientIpFromPeer(peerOf(request, context), request.headers.get('x-forwarded-for'), trustProxy);
         },
       };
       const answer = await core.answer(matcher.route, {
