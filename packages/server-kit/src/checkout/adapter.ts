@@ -27,7 +27,7 @@ export interface WireRequest {
   /** The Host the request was sent to (the same-origin check). */
   host: string | undefined;
   /** The body's bytes, or an already parsed body (a merchant's own JSON middleware ran first). */
-  body: { stream: AsyncIterable<Uint8Array> } | { parsed: unknown } | null;
+  body: { stream: AsyncIterable<Uint8Array> | NodeJS.ReadableStream } | { parsed: unknown } | null;
   checkout: CheckoutRequest;
 }
 

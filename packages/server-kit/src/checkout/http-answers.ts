@@ -89,16 +89,39 @@ export function parseJsonText(text: string): unknown {
 }
 
 /**
- * Reads a body stream (Node's request, or a Web stream's reader) up to `limit` bytes: one byte
- * more is a 413 and the rest is not read.
+ * Reads a body stream (Node's request, or a Web stream) up to `limit` bytes: one byte more is a
+ * 413 and the rest is not read. A Node stream is read through its events (its async iterator
+ * costs a promise per chunk, measurable per request).
  */
-export async function readLimited(chunks: AsyncIterable<Uint8Array>, limit: number): Promise<string> {
+export async function readLimited(
+  chunks: AsyncIterable<Uint8Array> | NodeJS.ReadableStream,
+  limit: number,
+): Promise<string> {
   const parts: Uint8Array[] = [];
   let size = 0;
-  for await (const chunk of chunks) {
+  const take = (chunk: Uint8Array) => {
     size += chunk.byteLength;
     if (size > limit) throw bodyTooLarge();
     parts.push(chunk);
+  };
+  if ('on' in chunks && typeof chunks.on === 'function') {
+    const stream = chunks;
+    await new Promise<void>((resolve, reject) => {
+      const onData = (chunk: Uint8Array) => {
+        try {
+          take(chunk);
+        } catch (error) {
+          stream.removeListener('data', onData);
+          stream.pause();
+          reject(error);
+        }
+      };
+      stream.on('data', onData);
+      stream.once('end', resolve);
+      stream.once('error', reject);
+    });
+  } else {
+    for await (const chunk of chunks as AsyncIterable<Uint8Array>) take(chunk);
   }
   return Buffer.concat(parts).toString('utf8');
 }
