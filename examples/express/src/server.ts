@@ -1,8 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { type PaydoOrder, type PaydoRouterOptions, paydoRouter } from '@paydo-checkout/server-kit/express';
-import express from 'express';
+import {
+  type PaydoOrder,
+  type PaydoRouter,
+  type PaydoRouterOptions,
+  paydoRouter,
+} from '@paydo-checkout/server-kit/express';
+import express, { type Express } from 'express';
 
 const WIDGET_DIR = dirname(fileURLToPath(import.meta.resolve('@paydo-checkout/widget/paydo-checkout.js')));
 
@@ -25,7 +30,7 @@ export interface ShopOptions {
  * `<paydo-checkout>`, `GET /orders/:ref` says whether it is paid, and the server kit's router
  * answers the widget and Paydo's IPN under `/paydo`.
  */
-export function buildShop(options: ShopOptions) {
+export function buildShop(options: ShopOptions): { app: Express; orders: Map<string, ShopOrder>; paydo: PaydoRouter } {
   // The shop's own records (a database in a real shop). The checkout reference is unguessable.
   const orders = new Map<string, ShopOrder>();
   const checkout: PaydoRouterOptions = {
@@ -82,14 +87,13 @@ export function buildShop(options: ShopOptions) {
   return { app, orders, paydo };
 }
 
-const escape = (s: string) =>
-  s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
 function checkoutPage(ref: string, order: ShopOrder): string {
   return `<!doctype html><html lang="en"><meta charset="utf-8"><title>Checkout</title>
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<h1>${escape(order.description ?? '')}: ${escape(order.amount)} ${escape(order.currency)}</h1>
-<paydo-checkout api="/paydo" order="${escape(ref)}"></paydo-checkout>
+<h1>${escapeHtml(order.description ?? '')}: ${escapeHtml(order.amount)} ${escapeHtml(order.currency)}</h1>
+<paydo-checkout api="/paydo" order="${escapeHtml(ref)}"></paydo-checkout>
 <p id="result" role="status"></p>
 <script type="module" src="/assets/paydo-checkout.js"></script>
 <script type="module">
