@@ -53,12 +53,14 @@ createServer(async (req, res) => {
   if (url.pathname.startsWith('/paydo/')) {
     // The README's bridge: node:http → Request, the socket's address, Response → node:http.
     const body = req.method === 'GET' || req.method === 'HEAD' ? null : Readable.toWeb(req);
-    const request = new Request(`http://${req.headers.host}${req.url}`, {
+    // `duplex` (a streamed body) is not in every RequestInit type yet.
+    const init: RequestInit & { duplex: 'half' } = {
       method: req.method ?? 'GET',
       headers: req.headers as Record<string, string>,
       body: body as ReadableStream | null,
       duplex: 'half',
-    });
+    };
+    const request = new Request(`http://${req.headers.host}${req.url}`, init);
     const response = await paydo(request, { remoteAddress: req.socket.remoteAddress });
     res.writeHead(response.status, Object.fromEntries(response.headers));
     res.end(Buffer.from(await response.arrayBuffer()));
