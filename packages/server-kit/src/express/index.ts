@@ -8,19 +8,8 @@ import type { PaydoPluginOptions as CheckoutOptions } from '../checkout/options.
 import { CHECKOUT_ROUTES } from '../checkout/routes.ts';
 import type { PaydoClient } from '../client/client.ts';
 
+export * from '../adapter-exports.ts';
 export type { PaydoCheckoutHandle } from '../checkout/adapter.ts';
-export type { CheckoutLogger, CheckoutRequest } from '../checkout/logger.ts';
-export type {
-  IpnOutcome,
-  IpnRecord,
-  PaydoOrder,
-  PaymentUpdate,
-  RateLimitRedis,
-  RateLimitWindow,
-  RefundUpdate,
-} from '../checkout/options.ts';
-export type { ReconcileSummary } from '../checkout/reconciliation.ts';
-export * from '../store/index.ts';
 
 /**
  * The router's options: the Fastify plugin's, with an Express request handed to `resolveOrder`.
