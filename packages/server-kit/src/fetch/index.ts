@@ -63,8 +63,10 @@ export function createPaydoHandler(options: PaydoHandlerOptions): PaydoHandler {
     const path = url.pathname.startsWith(`${prefix}/`) ? url.pathname.slice(prefix.length) : null;
     const matches = path === null ? [] : routes.flatMap((r) => (r.match(path) ? [r] : []));
     if (request.method === 'OPTIONS' && matches.length) return toResponse(core.preflight(origin, logger));
+    // HEAD is GET without the body (as Fastify and Express answer it).
+    const head = request.method === 'HEAD';
     for (const matcher of matches) {
-      if (matcher.route.method !== request.method) continue;
+      if (matcher.route.method !== (head ? 'GET' : request.method)) continue;
       const params = matcher.match(path as string) as Record<string, string>;
       const checkout: CheckoutRequest = {
         raw: request,
@@ -82,7 +84,7 @@ export function createPaydoHandler(options: PaydoHandlerOptions): PaydoHandler {
         body: request.body ? { stream: request.body as unknown as AsyncIterable<Uint8Array> } : null,
         checkout,
       });
-      return toResponse(answer);
+      return toResponse(answer, head);
     }
     return toResponse(core.notFound(origin, logger));
   };
@@ -99,12 +101,12 @@ function queryOf(params: URLSearchParams): Record<string, string | string[]> {
   return query;
 }
 
-function toResponse(answer: HttpAnswer): Response {
+function toResponse(answer: HttpAnswer, head = false): Response {
   const text = serializeBody(answer.body);
   const headers = new Headers(answer.headers);
   if (text !== undefined) {
     headers.set('content-type', 'application/json; charset=utf-8');
     headers.set('content-length', String(Buffer.byteLength(text)));
   }
-  return new Response(text ?? null, { status: answer.status, headers });
+  return new Response(head ? null : (text ?? null), { status: answer.status, headers });
 }

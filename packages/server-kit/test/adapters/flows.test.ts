@@ -49,6 +49,11 @@ describe.each(ADAPTERS)('%s', (adapter) => {
       const unknown = await call(h, 'GET', '/paydo/checkout/nope');
       expect(unknown.body).toEqual({ error: 'order_not_found', message: 'This order was not found.' });
       record(adapter, 'unknown order', unknown);
+      const head = await call(h, 'HEAD', `/paydo/checkout/${ref}`);
+      expect(head.status).toBe(200);
+      expect(head.text).toBe('');
+      expect(head.headers['cache-control']).toBe('no-store');
+      record(adapter, 'HEAD unknown order', await call(h, 'HEAD', '/paydo/checkout/nope'));
     });
 
     it('card: done/success in one round trip, applied once although the IPN also arrives', async () => {
