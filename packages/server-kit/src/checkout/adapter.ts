@@ -102,7 +102,7 @@ export class AdapterCore {
 }
 
 async function readBody(wire: WireRequest, limit: number): Promise<unknown> {
-  if (wire.body && 'parsed' in wire.body) return wire.body.parsed;
+  // The headers are checked even for a body another middleware parsed: a form body is still a 415.
   const present = expectJsonBody(
     {
       contentType: wire.header('content-type'),
@@ -112,6 +112,7 @@ async function readBody(wire: WireRequest, limit: number): Promise<unknown> {
     limit,
   );
   if (!present || !wire.body) return undefined;
+  if ('parsed' in wire.body) return wire.body.parsed;
   return parseJsonText(await readLimited(wire.body.stream, limit));
 }
 

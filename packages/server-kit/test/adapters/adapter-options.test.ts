@@ -101,7 +101,7 @@ describe('paydoRouter', () => {
   it("works behind the app's own express.json(): it takes the parsed body", async () => {
     const router = paydoRouter({ ...base(), rateLimit: false });
     const app = express();
-    app.use(express.json());
+    app.use(express.json(), express.urlencoded());
     app.use('/shop/paydo', router);
     const server = createServer(app).listen(0, '127.0.0.1');
     await once(server, 'listening');
@@ -113,6 +113,13 @@ describe('paydoRouter', () => {
       body: { next: { type: 'done', status: 'success' } },
     });
     expect((await fetch(`${url}/nope`)).status).toBe(404);
+    // A form body the app's own middleware parsed is still no JSON: 415, as on the plugin.
+    const form = await fetch(`${url}/checkout/r1/pay`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', 'idempotency-key': 'key-form-1' },
+      body: 'method=200001',
+    });
+    expect(form.status).toBe(415);
     // Outside the mount point the app answers, not the router.
     expect(await (await fetch(url.replace('/shop/paydo', '/elsewhere'))).text()).not.toContain('route_not_found');
     server.closeAllConnections();
