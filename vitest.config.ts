@@ -6,7 +6,12 @@ export default defineConfig({
   resolve: { conditions: ['source'] },
   ssr: { resolve: { conditions: ['source'], externalConditions: ['source'] } },
   test: {
-    include: ['packages/*/test/**/*.test.ts', 'packages/widget/test-node/**/*.test.ts', 'examples/*/test/**/*.test.ts'],
+    include: [
+      'test/*.test.ts',
+      'packages/*/test/**/*.test.ts',
+      'packages/widget/test-node/**/*.test.ts',
+      'examples/*/test/**/*.test.ts',
+    ],
     exclude: ['**/node_modules/**', 'packages/widget/test/**', 'examples/*/test/e2e/**'],
     // A real PostgreSQL and Redis, started once for the run (skipped with one line when not installed).
     globalSetup: ['packages/server-kit/test/services/global-setup.ts'],

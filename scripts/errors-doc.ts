@@ -27,6 +27,7 @@ export const PAYDO_REASON_SAMPLES: readonly string[] = [
   'We are unable to process your payment due to security reasons.',
   'Payop. Transaction rejected by security reason.',
   'timeout',
+  'Invoice is overdue: the payment was not completed in time',
   'Payment cancelled on Paydo',
   'Transaction voided by the merchant',
   'Declined in the wallet',

@@ -20,7 +20,7 @@ export interface StoreConfig {
   cardPayments: 'auto' | 'direct' | 'hosted';
   /** Sandbox only: whether the emulated project may tokenize cards directly (PAYDO_CARD_TOKENIZATION). */
   sandboxCardTokenization: boolean;
-  /** Addresses IPNs are accepted from (PAYDO_IPN_SOURCES, comma-separated); Paydo's published list when not set. */
+  /** Addresses IPNs are accepted from (PAYDO_IPN_SOURCES, comma-separated); every documented list (Paydo's and Payop's) when not set. */
   ipnSourceAddresses: string[] | undefined;
   /** Signs the cart and session cookies; set it so sessions survive restarts. */
   cookieSecret: string | undefined;

@@ -24,6 +24,9 @@ Usage: paydo-sandbox [options]
   --ipn-duplicates <n>   Deliver every IPN n extra times on purpose (default 0)
   --ipn-on-pending       Also send an IPN when a transaction becomes pending
   --pending-ms <n>       How long the pending test card stays pending (default 1500)
+  --invoice-lifetime-ms <n>
+                         An unpaid invoice becomes overdue after n ms of the emulator's time
+                         (default 86400000, Paydo's 24 hours); the dashboard's clock moves time on
   --no-card-tokenization Direct card tokenization off for the project, as Paydo has it for merchants
                          without PCI DSS: card-token/create answers 403; cards go to the hosted page
                          (env PAYDO_CARD_TOKENIZATION=false)
@@ -89,7 +92,8 @@ class HelpRequested extends Error {}
 
 export function parseCli(argv: string[], env: NodeJS.ProcessEnv = process.env): SandboxOptions {
   const { values } = parseArgs({
-    args: argv,
+    // `pnpm sandbox -- --help` hands the `--` on (pnpm 10+): a leading one separates nothing here.
+    args: argv[0] === '--' ? argv.slice(1) : argv,
     strict: true,
     allowPositionals: false,
     options: {
@@ -105,6 +109,7 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv = process.env): 
       'ipn-on-pending': { type: 'boolean' },
       'no-card-tokenization': { type: 'boolean' },
       'pending-ms': { type: 'string' },
+      'invoice-lifetime-ms': { type: 'string' },
       faults: { type: 'string' },
       seed: { type: 'string' },
       'refund-accept-ms': { type: 'string' },
@@ -153,6 +158,8 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv = process.env): 
   if (values['ipn-on-pending']) options.ipnOnPending = true;
   const pendingMs = int('pending-ms', values['pending-ms'], 0, 86_400_000);
   if (pendingMs !== undefined) options.pendingMs = pendingMs;
+  const lifetime = int('invoice-lifetime-ms', values['invoice-lifetime-ms'], 1, 30 * 86_400_000);
+  if (lifetime !== undefined) options.invoiceLifetimeMs = lifetime;
   if (faults !== undefined) options.faults = faults;
   const seed = int('seed', values.seed, 0, 2 ** 32 - 1);
   if (seed !== undefined) options.seed = seed;

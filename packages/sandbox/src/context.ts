@@ -1,3 +1,4 @@
+import type { SandboxClock } from './clock.ts';
 import type { FaultInjector } from './faults.ts';
 import type { IpnDelivery } from './ipn/delivery.ts';
 import type { ResolvedOptions } from './options.ts';
@@ -11,6 +12,8 @@ export interface SandboxContext {
   ipn: IpnDelivery;
   faults: FaultInjector;
   random: Random;
+  /** The emulator's time (the one source of "now"; `control.advanceClock` moves it). */
+  clock: SandboxClock;
   /** The emulator's own origin, for its ACS, wallet and hosted pages. */
   origin(): string;
 }

@@ -26,6 +26,13 @@ export interface SandboxSettings {
   cardTokenization?: boolean;
 }
 
+export interface SandboxClockView {
+  /** The emulator's time, ISO 8601. */
+  now: string;
+  offsetMs: number;
+  invoiceLifetimeMs: number;
+}
+
 /** What tests (and the control API under /_sandbox) can do to the emulator. */
 export class SandboxControl {
   readonly #ctx: SandboxContext;
@@ -130,6 +137,29 @@ export class SandboxControl {
     return acceptRefund(this.#ctx, refund);
   }
 
+  /**
+   * Moves the emulator's time forward by `ms`: unpaid invoices past their lifetime (24 hours
+   * by default) become overdue at once, and delayed work that falls due runs (the pending
+   * card's acceptance, a refund's acceptance). Time never goes back, except by `reset()`.
+   */
+  advanceClock(ms: number): SandboxClockView {
+    if (typeof ms !== 'number' || !Number.isInteger(ms) || ms < 0) {
+      throw new SandboxControlError('invalid', 'ms must be a whole number of milliseconds ≥ 0.');
+    }
+    this.#ctx.clock.advance(ms);
+    return this.clock();
+  }
+
+  /** The emulator's time now, and how far ahead of the machine's clock it is. */
+  clock(): SandboxClockView {
+    const { clock, options } = this.#ctx;
+    return {
+      now: new Date(clock.nowMs()).toISOString(),
+      offsetMs: clock.data.offsetMs,
+      invoiceLifetimeMs: options.invoiceLifetimeMs,
+    };
+  }
+
   /** Sends the transaction's IPN again, with its current state. Returns the notification id. */
   resendIpn(txid: string): number {
     const tx = this.#ctx.state.transactions.get(txid);
@@ -149,7 +179,9 @@ export class SandboxControl {
 
   snapshot() {
     const { state } = this.#ctx;
+    state.expireOverdue();
     return {
+      clock: this.clock(),
       invoices: [...state.invoices.values()].map((i) => invoiceView(i, this.#ctx)),
       transactions: [...state.transactions.values()].map((t) => ({
         ...transactionView(t, this.#ctx),
@@ -164,6 +196,7 @@ export class SandboxControl {
     };
   }
 
+  /** Forgets every invoice, transaction, refund, IPN attempt and fault; the clock goes back to the machine's. */
   reset(): void {
     this.#ctx.state.clear();
     this.#ctx.ipn.reset();

@@ -31,7 +31,7 @@ export async function createSandbox(options: SandboxOptions = {}): Promise<Sandb
   };
 }
 
-export { SandboxControl, SandboxControlError, type SandboxSettings } from './control.ts';
+export { type SandboxClockView, SandboxControl, SandboxControlError, type SandboxSettings } from './control.ts';
 export { ENDPOINTS, type EndpointName, type FaultKind, type FaultRule, FaultSpecError, parseFaults } from './faults.ts';
 export type { IpnAttempt, IpnBody } from './ipn/delivery.ts';
 export { DEFAULT_PROJECT, IPN_SCHEDULES, type SandboxOptions, type SandboxProject } from './options.ts';

@@ -1,4 +1,5 @@
 import type { FaultRule } from './faults.ts';
+import { DEFAULT_INVOICE_LIFETIME_MS } from './state.ts';
 import { resolveVariants, type SandboxVariants } from './variants.ts';
 
 export interface SandboxProject {
@@ -26,6 +27,11 @@ export interface SandboxOptions {
   ipnOnPending?: boolean;
   /** How long the pending test card stays pending. */
   pendingMs?: number;
+  /**
+   * How long an unpaid invoice can be paid, in the emulator's time, before it becomes overdue
+   * (status 2, `isOverdue: true`). Default 24 hours, as Paydo's docs say.
+   */
+  invoiceLifetimeMs?: number;
   /** Card tokenization enabled for the project (403 when not). */
   cardTokenization?: boolean;
   /**
@@ -82,6 +88,7 @@ export interface ResolvedOptions {
   ipnDuplicates: number;
   ipnOnPending: boolean;
   pendingMs: number;
+  invoiceLifetimeMs: number;
   cardTokenization: boolean;
   refundAcceptMs: number | null;
   variants: SandboxVariants;
@@ -117,6 +124,9 @@ export function resolveOptions(options: SandboxOptions = {}): ResolvedOptions {
     problems.push('ipn duplicates must be 0–100');
   const pendingMs = options.pendingMs ?? 1_500;
   if (!Number.isFinite(pendingMs) || pendingMs < 0) problems.push('pending ms must be ≥ 0');
+  const invoiceLifetimeMs = options.invoiceLifetimeMs ?? DEFAULT_INVOICE_LIFETIME_MS;
+  if (!Number.isInteger(invoiceLifetimeMs) || invoiceLifetimeMs < 1)
+    problems.push('invoice lifetime ms must be a whole number ≥ 1');
   const refundAcceptMs = options.refundAcceptMs === undefined ? 300 : options.refundAcceptMs;
   if (refundAcceptMs !== null && (!Number.isFinite(refundAcceptMs) || refundAcceptMs < 0))
     problems.push('refund accept ms must be ≥ 0 or null');
@@ -138,6 +148,7 @@ export function resolveOptions(options: SandboxOptions = {}): ResolvedOptions {
     ipnDuplicates: duplicates,
     ipnOnPending: options.ipnOnPending ?? false,
     pendingMs,
+    invoiceLifetimeMs,
     cardTokenization: options.cardTokenization ?? true,
     refundAcceptMs,
     variants: resolveVariants(options.variants),

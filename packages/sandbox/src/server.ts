@@ -37,7 +37,7 @@ export function buildSandbox(options: ResolvedOptions): BuiltSandbox {
     bodyLimit: 1_048_576,
   });
   const random = createRandom(options.seed);
-  const state = new SandboxState(random, options.retain);
+  const state = new SandboxState(random, options.retain, { invoiceLifetimeMs: options.invoiceLifetimeMs });
   const ipn = new IpnDelivery(state, {
     url: options.ipnUrl,
     schedule: options.ipnSchedule,
@@ -52,6 +52,7 @@ export function buildSandbox(options: ResolvedOptions): BuiltSandbox {
     ipn,
     faults,
     random,
+    clock: state.clock,
     origin: () => {
       if (options.publicOrigin) return options.publicOrigin;
       const address = app.server.address();
@@ -68,6 +69,9 @@ export function buildSandbox(options: ResolvedOptions): BuiltSandbox {
   app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_req, body, done) => {
     done(null, Object.fromEntries(new URLSearchParams(String(body))));
   });
+
+  // Time passes between requests too: every request sees the invoices that became overdue meanwhile.
+  app.addHook('onRequest', async () => state.expireOverdue());
 
   const hung = new Set<() => void>();
   app.addHook('onClose', async () => {
@@ -110,7 +114,17 @@ export function buildSandbox(options: ResolvedOptions): BuiltSandbox {
       }
       return payload;
     });
-    api.setNotFoundHandler((_request, reply) => sendError(reply, 404, MESSAGES.routeNotFound));
+    // A known path with another method: 405 "Method Not Allowed" (Paydo's fail-response page).
+    const paths: RegExp[] = [];
+    api.addHook('onRoute', (route) => {
+      if (route.method === 'HEAD') return;
+      paths.push(new RegExp(`^${route.url.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/:\w+/g, '[^/]+')}$`));
+    });
+    api.setNotFoundHandler((request, reply) => {
+      const path = request.url.split('?')[0] ?? '';
+      const known = paths.some((p) => p.test(path));
+      return known ? sendError(reply, 405, MESSAGES.methodNotAllowed) : sendError(reply, 404, MESSAGES.routeNotFound);
+    });
     api.setErrorHandler((error: { statusCode?: number; code?: string }, request, reply) => {
       if (error.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') return sendError(reply, 415, MESSAGES.unsupportedMediaType);
       if (error.statusCode === 413) return sendError(reply, 413, 'Request body is too large.');

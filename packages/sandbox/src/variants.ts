@@ -15,10 +15,19 @@ export const VARIANT_CHOICES = {
   invoiceId: ['body-and-header', 'header', 'body'],
   /** Success status of card token and refund creation: 200 (the pages) or 201 (Paydo's own API tests). */
   createdStatus: ['200', '201'],
-  /** Where a created refund's id is: the `identifier` header (Payop's page, API tests) or beside `data` in the body (Paydo's createRefund example). */
-  refundId: ['header', 'body'],
-  /** An unknown invoice: 422 (newer pages) or 404 (older pages, card tokenization page). */
-  invoiceNotFound: ['422', '404'],
+  /**
+   * Where a created refund's id is: the `identifier` header and beside `data` in the body (Paydo's
+   * createRefund page: it names the header, its example has the body), the header only (Payop's
+   * refund page, Paydo's API tests), or the body only.
+   */
+  refundId: ['header-and-body', 'header', 'body'],
+  /**
+   * An unknown invoice: as each endpoint's own Paydo page says (invoice lookup 422, card
+   * tokenization 404), or 422 everywhere, or 404 everywhere (older pages, the fail-response page).
+   */
+  invoiceNotFound: ['per-page', '422', '404'],
+  /** The unknown invoice's sentence: "Invoice not found" (Paydo's pages) or "Invoice (<id>) not found" (Payop's invoice page). */
+  invoiceNotFoundMessage: ['plain', 'with-id'],
   /** A status answer with no step to take: `form: []` (Paydo's page) or no `form` key at all (Payop's page). */
   emptyStatusForm: ['empty-array', 'absent'],
 } as const satisfies Record<string, readonly [string, ...string[]]>;

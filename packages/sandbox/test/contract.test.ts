@@ -221,7 +221,7 @@ describe('card tokens', () => {
     });
   });
 
-  it('answers 422 "Invoice not found" for an unknown invoice', async () => {
+  it('answers 404 "Invoice not found" for an unknown invoice (its own page; the lookup answers 422)', async () => {
     const res = await api('POST', '/payment-tools/card-token/create', {
       body: {
         invoiceIdentifier: 'nope',
@@ -231,7 +231,7 @@ describe('card tokens', () => {
         holderName: 'A',
       },
     });
-    expect(res.status).toBe(422);
+    expect(res.status).toBe(404);
     expect(res.body).toEqual({ message: 'Invoice not found' });
   });
 });
@@ -242,12 +242,15 @@ describe('checkout transactions by test card', () => {
     expect(answer.status).toBe(200);
     expect(answer.body).toEqual({ data: { isSuccess: true, message: '', txid, code: 1000 }, status: 1 });
     const status = await api('GET', `/checkout/check-transaction-status/${txid}`);
+    const resultUrl = `https://shop.example/result?invoice=${invoiceId}&txid=${txid}`;
     expect(status.body.data).toEqual({
       isSuccess: true,
       status: 'success',
-      form: [],
-      url: `https://shop.example/result?invoice=${invoiceId}&txid=${txid}`,
+      message: '',
+      form: { method: 'GET', url: resultUrl, fields: [] },
+      url: resultUrl,
       txid,
+      transactionIdentifier: txid,
     });
     const invoice = await api('GET', `/invoices/${invoiceId}`);
     expect(invoice.body.data).toMatchObject({ status: 1, transactionIdentifier: txid });
@@ -619,8 +622,8 @@ describe('transactions and refunds', () => {
     ).toBe(401);
     expect(
       (await api('POST', '/refunds/create', { body: { transactionIdentifier: 'nope', refundType: 2, amount: '1' } }))
-        .status,
-    ).toBe(404);
+        .body,
+    ).toEqual({ message: 'Transaction not found' });
   });
 });
 

@@ -136,6 +136,16 @@ export async function ipnReceiver(statuses: number[] = []) {
   };
 }
 
+/** Posts a form to one of the emulator's pages, as a browser does; redirects are not followed. */
+export function postForm(sandbox: Sandbox, path: string, fields: Record<string, string> = {}) {
+  return fetch(`${sandbox.url}${path}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams(fields).toString(),
+    redirect: 'manual',
+  });
+}
+
 export async function startSandbox(options: SandboxOptions = {}) {
   return createSandbox({ pendingMs: 200, ...options });
 }

@@ -26,6 +26,7 @@ import { PaydoClient } from '../src/index.ts';
 import { PostgresStore } from '../src/postgres/index.ts';
 import { toRequest, writeResponse } from '../test/adapters/harness.ts';
 import { type PostgresServer, postgresAvailable, startPostgres } from '../test/services/servers.ts';
+import { sqliteScaling } from './sqlite-scaling.ts';
 
 const quick = process.argv.includes('--quick');
 const only = process.argv.find((a) => a.startsWith('--only='))?.slice('--only='.length);
@@ -39,6 +40,7 @@ const N = quick
       scaleSmall: 100,
       scaleBig: 500,
       scalePays: 10,
+      sqliteScaling: { small: 100, big: 1_000, ops: 200 },
       rss: 50,
       ipnMs: 300,
       ipnFresh: 10,
@@ -52,6 +54,7 @@ const N = quick
       scaleSmall: 1_000,
       scaleBig: 50_000,
       scalePays: 200,
+      sqliteScaling: { small: 1_000, big: 20_000, ops: 2_000 },
       rss: Number(process.env.RSS_N ?? 10_000),
       ipnMs: 2_000,
       ipnFresh: 300,
@@ -746,6 +749,33 @@ async function benchScale() {
   }
 }
 
+// ── SqliteStore writes under sustained load, at 20,000 stored payments ÷ at 1,000 (bench/sqlite-scaling.ts) ──
+async function benchSqliteScaling() {
+  if (!STORES.includes('sqlite')) {
+    report({
+      measured: 'SqliteStore writes at 20,000 stored payments ÷ at 1,000',
+      value: 'not run (--stores)',
+      goal: '≤ 1.2',
+      met: null,
+    });
+    return;
+  }
+  const r = await sqliteScaling(N.sqliteScaling);
+  const worst = r.worstWrite;
+  const mb = (bytes: number) => `${Math.round(bytes / 1e6)} MB`;
+  report({
+    measured: `each SqliteStore write under sustained writes (every call of a card payment, fresh payments), at ${N.sqliteScaling.big.toLocaleString('en')} stored payments ÷ at ${N.sqliteScaling.small.toLocaleString('en')}: the worst call (geometric mean of all)`,
+    value: `${r2(worst.ratio)} (${r2(r.writeRatio)})`,
+    goal: '≤ 1.2',
+    met: worst.ratio <= 1.2,
+    note: `${r.ops
+      .map((o) => `${o.write ? '' : 'read '}${o.name} ${o.smallUs.toFixed(0)} → ${o.bigUs.toFixed(0)} µs`)
+      .join(
+        ', ',
+      )}; the median single write, worst ${r2(Math.max(...r.ops.filter((o) => o.write).map((o) => o.medianRatio)))}; largest WAL ${mb(r.walMax.small)} / ${mb(r.walMax.big)}; load average ${r.load}`,
+  });
+}
+
 // ── RSS after 10,000 payments, the plugin alone in one child process per store ──
 // The emulator runs in this process, so the child's memory is the plugin's and its store's.
 async function rssChild(store: StoreName, n: number) {
@@ -948,6 +978,7 @@ if (process.argv.includes('--rss-child')) {
       ['ipn', benchIpn],
       ['concurrent payers', benchConcurrent],
       ['scale', benchScale],
+      ['sqlite-scaling', benchSqliteScaling],
       ['rss', benchRss],
       ['widget', benchWidget],
     ] as const) {

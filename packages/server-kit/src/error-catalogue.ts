@@ -136,6 +136,16 @@ export const ERROR_CATALOGUE = {
     explanation: 'The transaction timed out at Paydo (state 15, or "timeout"): the payer did not finish in time.',
     fix: 'Nothing on your side. The payer pays again.',
   },
+  invoice_expired: {
+    source: 'decline',
+    audience: 'payer',
+    httpStatus: [],
+    retryable: true,
+    payerMessage: 'This payment expired before it was completed. Nothing was charged: pay again to start a new one.',
+    explanation:
+      'The invoice was not paid within Paydo’s 24 hours and became overdue (invoice status 2); the transaction the payer left unfinished on it (3-D Secure, wallet) ended with it. The next attempt on the order makes a new invoice.',
+    fix: 'Nothing on your side. The payer pays again; the kit makes a new invoice (an overdue one is never reused).',
+  },
   payment_cancelled: {
     source: 'decline',
     audience: 'payer',
@@ -550,6 +560,8 @@ export function isErrorCode(value: unknown): value is ErrorCode {
 // Paydo's IPN `error.code` is documented as always empty, and its transaction `error` is a
 // sentence: the reason is recognised from the words. First match wins; more specific first.
 const REASONS: readonly [RegExp, DeclineCode][] = [
+  // Before "expired" (the card's): the invoice's 24 hours are over, not the card.
+  [/\binvoice\b.*\b(overdue|expired)\b|\boverdue\b/i, 'invoice_expired'],
   [/insufficient|not enough (money|funds)|недостаточно/i, 'insufficient_funds'],
   [/3-?d[- ]?s(ecure)?|three[- ]d|authenticat|\bacs\b|verification failed/i, 'three_d_secure_failed'],
   [/expired|expiry|expiration/i, 'card_expired'],

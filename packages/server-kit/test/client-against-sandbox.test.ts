@@ -83,6 +83,8 @@ describe('PaydoClient against the emulator', () => {
       transactionIdentifier: full.identifier,
     });
     expect((await paydo.refunds.list()).length).toBeGreaterThan(0);
+    // Paydo's getRefund page: an id that is no refund answers 422 "Transaction not found".
+    expect(await paydo.refunds.retrieve('00000000-0000-4000-8000-00000000dead')).toBeNull();
   });
 
   it('looks a transaction up on v2 (Payop’s current page) when told to: the same object as v1', async () => {

@@ -45,6 +45,9 @@ describe('declineCodeFor: Paydo’s free-text reasons → decline codes', () => 
     'We are unable to process your payment due to security reasons.': 'fraud_suspected',
     'Payop. Transaction rejected by security reason.': 'fraud_suspected',
     timeout: 'payment_timed_out',
+    'Invoice is overdue: the payment was not completed in time': 'invoice_expired',
+    'Invoice is overdue': 'invoice_expired',
+    'Invoice expired': 'invoice_expired',
     'Payment cancelled on Paydo': 'payment_cancelled',
     'Transaction voided by the merchant': 'payment_cancelled',
     'Declined in the wallet': 'payment_declined',
@@ -164,6 +167,7 @@ const NOT_CODES: Record<string, string> = {
   paydo_refund_updates: 'a table',
   paydo_leases: 'a table',
   user_version: 'a SQLite pragma (the schema version)',
+  refund_id: 'a column',
 };
 
 function sourceFiles(dir: string): string[] {

@@ -56,12 +56,17 @@ export class IpnDelivery {
   #nextId = 1;
   #inFlight = 0;
   #idleWaiters: (() => void)[] = [];
-  #timers = new Set<NodeJS.Timeout>();
+  /** Retries waiting for their time, by the emulator's clock: `advanceClock` past one sends it at once. */
+  #timers = new Map<NodeJS.Timeout, { dueMs: number; fire: () => void }>();
   #closed = false;
 
   constructor(state: SandboxState, settings: IpnSettings) {
     this.#state = state;
     this.settings = settings;
+    state.clock.onAdvance(() => {
+      const nowMs = state.clock.nowMs();
+      for (const wait of [...this.#timers.values()]) if (wait.dueMs <= nowMs) wait.fire();
+    });
     state.onStateChange((tx) => {
       if (FINAL_STATES.has(tx.state) || (tx.state === TX_STATE.pending && this.settings.onPending)) this.notify(tx);
     });
@@ -127,14 +132,14 @@ export class IpnDelivery {
 
   close(): void {
     this.#closed = true;
-    for (const t of this.#timers) clearTimeout(t);
+    for (const t of this.#timers.keys()) clearTimeout(t);
     this.#timers.clear();
     this.#inFlight = 0;
     this.#flushIdle();
   }
 
   reset(): void {
-    for (const t of this.#timers) clearTimeout(t);
+    for (const t of this.#timers.keys()) clearTimeout(t);
     this.#timers.clear();
     this.attempts.length = 0;
     this.#inFlight = 0;
@@ -176,11 +181,13 @@ export class IpnDelivery {
     const delay = this.settings.schedule[attempt - 1];
     if (delay === undefined || duplicate) return; // schedule exhausted: Paydo gives up too
     await new Promise<void>((resolve) => {
-      const timer = setTimeout(() => {
+      const fire = () => {
+        clearTimeout(timer);
         this.#timers.delete(timer);
         resolve();
-      }, delay);
-      this.#timers.add(timer);
+      };
+      const timer = setTimeout(fire, delay);
+      this.#timers.set(timer, { dueMs: this.#state.clock.nowMs() + delay, fire });
     });
     return this.#deliver(id, txid, body, attempt + 1, duplicate);
   }
@@ -200,7 +207,7 @@ export class IpnDelivery {
       attempt,
       duplicate,
       url,
-      at: new Date(started).toISOString(),
+      at: new Date(this.#state.clock.nowMs()).toISOString(),
       statusCode: null,
       error: null,
       durationMs: 0,

@@ -2,8 +2,8 @@ import type { FastifyInstance } from 'fastify';
 import type { SandboxContext } from '../context.ts';
 import { INVOICE_STATUS, type InvoiceRecord } from '../state.ts';
 import { findMethod, type MethodField, PAYER_TOP_LEVEL_FIELDS, type SandboxMethod } from '../test-data.ts';
-import { html, page } from './html.ts';
-import { formatAmount } from './offsite.ts';
+import { field, html, paymentPage } from './html.ts';
+import { invoiceSummary, notFound } from './offsite.ts';
 
 /**
  * Paydo's checkout form for missing payer fields. Paydo's docs (hosted page, methods): when an
@@ -27,26 +27,33 @@ function payerValue(invoice: InvoiceRecord, name: string): string {
 }
 
 export function payerFieldsPage(invoice: InvoiceRecord, fields: MethodField[], problem: string | null): string {
-  return page(
-    'Paydo — your details',
-    html`<main><div class="card" role="main">
-      <span class="badge">Sandbox</span>
-      <h1>A few details first</h1>
-      <p>Order ${invoice.orderId}${invoice.description ? ` — ${invoice.description}` : ''}</p>
-      <p class="amount">${formatAmount(invoice.amount, invoice.currency)}</p>
-      <p>This payment method needs these details, which the shop did not send.</p>
+  return paymentPage({
+    title: 'Paydo — your details',
+    heading: 'A few details first',
+    summary: invoiceSummary(invoice),
+    body: html`<p>This payment method needs these details, which the shop did not send.</p>
       ${problem ? html`<p class="error" role="alert">${problem}</p>` : ''}
-      <form method="post" action="/_sandbox/hosted/${invoice.identifier}/payer" class="fields">
-        ${fields.map(
-          (f) =>
-            html`<label>${f.title ?? f.name} <input name="${f.name}" value="${payerValue(invoice, f.name)}" ${
-              f.required ? html`required` : ''
-            }></label>`,
+      <form method="post" action="/_sandbox/hosted/${invoice.identifier}/payer">
+        ${fields.map((f) =>
+          field({
+            name: f.name,
+            label: f.title ?? f.name,
+            value: payerValue(invoice, f.name),
+            required: f.required,
+            ...(INPUT_KIND[f.name] ?? {}),
+          }),
         )}
         <div class="actions"><button class="primary" type="submit">Continue</button></div>
-      </form></div></main>`,
-  );
+      </form>`,
+  });
 }
+
+/** What the browser should offer for the payer fields it knows (autofill, the right keyboard). */
+const INPUT_KIND: Record<string, { type: string; autocomplete: string }> = {
+  email: { type: 'email', autocomplete: 'email' },
+  name: { type: 'text', autocomplete: 'name' },
+  phone: { type: 'tel', autocomplete: 'tel' },
+};
 
 /** The form's answer: kept on the invoice's payer, then back to the hosted page, which opens on the method. */
 export function payerFieldRoutes(app: FastifyInstance, ctx: SandboxContext): void {
@@ -55,8 +62,8 @@ export function payerFieldRoutes(app: FastifyInstance, ctx: SandboxContext): voi
     async (request, reply) => {
       const invoice = ctx.state.invoices.get(request.params.invoiceId);
       const method = invoice?.paymentMethod != null ? findMethod(invoice.paymentMethod) : undefined;
-      if (!invoice || !method || invoice.status === INVOICE_STATUS.paid) {
-        return reply.code(404).type('text/html').send(page('Not found', html`<main><h1>Not found</h1></main>`));
+      if (!invoice || !method || invoice.status === INVOICE_STATUS.paid || ctx.state.isOverdue(invoice)) {
+        return notFound(reply, 'This invoice cannot be paid.');
       }
       const body = request.body ?? {};
       const missing = missingPayerFields(invoice, method);

@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { SandboxContext } from '../context.ts';
 import { scenarioForPan } from '../test-data.ts';
 import { asObject, createdStatus, FieldErrors, MESSAGES, sendData, sendError } from './common.ts';
-import { invoiceNotFoundStatus } from './invoices.ts';
+import { sendInvoiceNotFound } from './invoices.ts';
 
 const TOKEN_TTL_SECONDS = 15 * 60;
 
@@ -32,11 +32,11 @@ export function cardTokenRoutes(app: FastifyInstance, ctx: SandboxContext): void
       if (errors.any) return sendError(reply, 422, errors.map);
 
       const invoice = ctx.state.invoices.get(invoiceId as string);
-      if (!invoice) return sendError(reply, invoiceNotFoundStatus(ctx), MESSAGES.invoiceNotFound);
+      if (!invoice) return sendInvoiceNotFound(reply, ctx, invoiceId as string, 'card tokenization');
 
       const { scenario, brand } = scenarioForPan(pan as string);
       const token = ctx.state.newId();
-      const expiresAt = Math.floor(Date.now() / 1000) + TOKEN_TTL_SECONDS;
+      const expiresAt = ctx.state.now() + TOKEN_TTL_SECONDS;
       // Only what a real token vault would let the merchant see: never the full number or the CVV.
       ctx.state.addCardToken({
         token,

@@ -4,8 +4,6 @@ import { type CardRecord, FINAL_STATES, INVOICE_STATUS, type TransactionRecord, 
 import { findMethod, PAYER_TOP_LEVEL_FIELDS } from '../test-data.ts';
 import { amountLimitError, asObject, FieldErrors, fillTemplate, MESSAGES, sendData, sendError } from './common.ts';
 
-const INVOICE_TTL_SECONDS = 24 * 60 * 60;
-
 export function checkoutRoutes(app: FastifyInstance, ctx: SandboxContext): void {
   app.post('/checkout/create', { config: { endpoint: 'checkout.create' } }, async (request, reply) => {
     const body = asObject(request.body) ?? {};
@@ -23,8 +21,7 @@ export function checkoutRoutes(app: FastifyInstance, ctx: SandboxContext): void 
     if (invoice.status === INVOICE_STATUS.paid) {
       return sendError(reply, 422, { isSuccess: false, message: 'Invoice has already been paid' });
     }
-    if (Date.now() / 1000 > invoice.createdAt + INVOICE_TTL_SECONDS) {
-      invoice.status = INVOICE_STATUS.overdue;
+    if (ctx.state.isOverdue(invoice)) {
       return sendError(reply, 422, { isSuccess: false, message: 'Invoice is overdue' });
     }
     const current = invoice.transactionIdentifier
@@ -69,7 +66,7 @@ export function checkoutRoutes(app: FastifyInstance, ctx: SandboxContext): void 
           !record ||
           record.used ||
           record.invoiceIdentifier !== invoice.identifier ||
-          record.expiresAt < Date.now() / 1000
+          record.expiresAt < ctx.state.now()
         ) {
           errors.add('cardToken', 'Card token is invalid or expired.');
         } else {
@@ -159,9 +156,16 @@ export function checkoutRoutes(app: FastifyInstance, ctx: SandboxContext): void 
   });
 }
 
-/** `form: []` (Paydo's page) or no `form` key (Payop's page) when there is no step to take. */
-function shapeEmptyForm<T extends { form: unknown }>(answer: T, ctx: SandboxContext): T | Omit<T, 'form'> {
-  if (ctx.options.variants.emptyStatusForm === 'empty-array' || !Array.isArray(answer.form)) return answer;
+/**
+ * `form: []` (Paydo's page) or no `form` key (Payop's page) when there is no step to take;
+ * Payop's page shows no final answer, so `absent` also drops the final answers' result-page form.
+ */
+function shapeEmptyForm<T extends { form: unknown; status: string }>(
+  answer: T,
+  ctx: SandboxContext,
+): T | Omit<T, 'form'> {
+  if (ctx.options.variants.emptyStatusForm === 'empty-array') return answer;
+  if (!Array.isArray(answer.form) && answer.status === 'pending') return answer;
   const { form: _form, ...rest } = answer;
   return rest;
 }
@@ -217,13 +221,20 @@ function statusAnswerOf(tx: TransactionRecord, ctx: SandboxContext) {
   const invoice = ctx.state.invoices.get(tx.invoiceIdentifier);
   const fill = (url: string | undefined) =>
     url ? fillTemplate(url, { invoiceId: tx.invoiceIdentifier, txid: tx.identifier }) : '';
-  if (tx.state === TX_STATE.accepted) {
-    return { isSuccess: true, status: 'success', form: [], url: fill(invoice?.resultUrl), txid: tx.identifier };
-  }
-  if (FINAL_STATES.has(tx.state)) {
-    // isSuccess says the *request* worked, even for a failed payment.
-    return { isSuccess: true, status: 'fail', form: [], url: fill(invoice?.failPath), txid: tx.identifier };
-  }
+  // Final answers as Paydo's page: the reason in `message`, the id also as `transactionIdentifier`,
+  // and a GET `form` to the result page.
+  const final = (status: 'success' | 'fail', url: string) => ({
+    isSuccess: true,
+    status,
+    message: tx.error?.message ?? '',
+    form: { method: 'GET', url, fields: [] },
+    url,
+    txid: tx.identifier,
+    transactionIdentifier: tx.identifier,
+  });
+  if (tx.state === TX_STATE.accepted) return final('success', fill(invoice?.resultUrl));
+  // isSuccess says the *request* worked, even for a failed payment.
+  if (FINAL_STATES.has(tx.state)) return final('fail', fill(invoice?.failPath));
   const action = tx.pendingAction;
   if (action?.kind === 'acs') {
     return {

@@ -5,6 +5,8 @@ import type { SandboxProject } from '../options.ts';
 /** Paydo's sentences, word for word where the contract gives them. */
 export const MESSAGES = {
   unauthorized: 'Full authentication is required to access this resource.',
+  tokenInvalid: 'Authorization token invalid',
+  methodNotAllowed: 'Method Not Allowed',
   forbidden: 'Access denied.',
   unsupportedMediaType: 'Unsupported media type. Only json allowed',
   invoiceNotFound: 'Invoice not found',
@@ -43,10 +45,58 @@ export function createdStatus(ctx: { options: { variants: { createdStatus: strin
 
 /** `Authorization: Bearer <JWT>`, or the deprecated `token: <JWT>` header Paydo still accepts. */
 export function isAuthorized(request: FastifyRequest, project: SandboxProject): boolean {
+  return presentedToken(request) === project.jwt;
+}
+
+function presentedToken(request: FastifyRequest): string | undefined {
   const auth = request.headers.authorization;
   const bearer = typeof auth === 'string' && /^Bearer\s+/i.test(auth) ? auth.replace(/^Bearer\s+/i, '') : undefined;
   const legacy = typeof request.headers.token === 'string' ? request.headers.token : undefined;
-  return (bearer ?? legacy) === project.jwt;
+  return bearer ?? legacy;
+}
+
+/**
+ * Refuses a call without the project's JWT as Paydo's pages do: no token →
+ * 401 "Full authentication is required…" (fail-response page); a token that
+ * is not the project's → 401 "Authorization token invalid" (methods and
+ * refund pages); a JWT whose segments do not decode to JSON → 422 with PHP's
+ * json_decode sentence and `status: 0` (methods page, "edited JWT").
+ * Returns true when it answered.
+ */
+export function refuseUnauthorized(request: FastifyRequest, reply: FastifyReply, project: SandboxProject): boolean {
+  const token = presentedToken(request);
+  if (token === project.jwt) return false;
+  if (!token) {
+    void sendError(reply, 401, MESSAGES.unauthorized);
+    return true;
+  }
+  const broken = jwtJsonProblem(token);
+  if (broken) void reply.code(422).send({ message: broken, status: 0 });
+  else void sendError(reply, 401, MESSAGES.tokenInvalid);
+  return true;
+}
+
+/** The sentence PHP's json_decode gives for a JWT segment, or null when the token is not a broken JWT. */
+export function jwtJsonProblem(token: string): string | null {
+  const parts = token.split('.');
+  if (parts.length !== 3) return null;
+  for (const part of parts.slice(0, 2)) {
+    const bytes = Buffer.from(part, 'base64url');
+    let text: string;
+    try {
+      text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+    } catch {
+      return 'Malformed UTF-8 characters';
+    }
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: PHP refuses raw control characters in JSON
+    if (/[\u0000-\u001f]/.test(text)) return 'Unexpected control character found';
+    try {
+      JSON.parse(text);
+    } catch {
+      return 'Syntax error, malformed JSON';
+    }
+  }
+  return null;
 }
 
 /** Collects Symfony-style field errors: field → list of sentences. */

@@ -24,6 +24,14 @@ export function controlRoutes(app: FastifyInstance, ctx: SandboxContext, control
     return done(request, reply, { ok: true });
   });
 
+  app.get('/_sandbox/clock', async () => control.clock());
+  // Body: {ms: 3600000}; the dashboard's buttons post it as a form field.
+  app.post('/_sandbox/clock/advance', async (request, reply) => {
+    const raw = asObject(request.body)?.ms;
+    const ms = typeof raw === 'string' && /^\d+$/.test(raw) ? Number(raw) : raw;
+    return done(request, reply, control.advanceClock(ms as number));
+  });
+
   app.get('/_sandbox/faults', async () => control.faults());
   // Body: {faults: FaultRule[]} or {spec: "checkout.create:error=503:rate=0.5"}.
   app.put('/_sandbox/faults', async (request) => {

@@ -1,8 +1,8 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { SandboxContext } from '../context.ts';
 import { isDecimalText } from '../money.ts';
-import type { InvoiceRecord } from '../state.ts';
+import { INVOICE_STATUS, type InvoiceRecord } from '../state.ts';
 import { findMethod } from '../test-data.ts';
 import { amountLimitError, asObject, FieldErrors, MESSAGES, sendData, sendError } from './common.ts';
 
@@ -10,9 +10,21 @@ const CURRENCY = /^[A-Z]{3}$/;
 /** The hosted page's languages (Payop's invoice page lists twelve). */
 const HOSTED_PAGE_LANGUAGES = new Set(['en', 'ru', 'es', 'it', 'pt', 'de', 'fr', 'sv', 'fi', 'tr', 'pl', 'nl']);
 
-/** 422 (newer pages) or 404 (older), by variant. */
-export function invoiceNotFoundStatus(ctx: SandboxContext): number {
-  return ctx.options.variants.invoiceNotFound === '404' ? 404 : 422;
+/**
+ * An unknown invoice, answered as the endpoint's own Paydo page says by default: the invoice
+ * lookup 422 (getInvoice.md), card tokenization 404 (createCardToken.md); the `invoiceNotFound`
+ * variant gives one status everywhere, `invoiceNotFoundMessage=with-id` Payop's sentence.
+ */
+export function sendInvoiceNotFound(
+  reply: FastifyReply,
+  ctx: SandboxContext,
+  invoiceId: string,
+  endpoint: 'invoice lookup' | 'card tokenization',
+): FastifyReply {
+  const { invoiceNotFound, invoiceNotFoundMessage } = ctx.options.variants;
+  const status = invoiceNotFound === 'per-page' ? (endpoint === 'invoice lookup' ? 422 : 404) : Number(invoiceNotFound);
+  const message = invoiceNotFoundMessage === 'with-id' ? `Invoice (${invoiceId}) not found` : MESSAGES.invoiceNotFound;
+  return sendError(reply, status, message);
 }
 
 export function invoiceRoutes(app: FastifyInstance, ctx: SandboxContext): void {
@@ -111,8 +123,7 @@ export function invoiceRoutes(app: FastifyInstance, ctx: SandboxContext): void {
     { config: { endpoint: 'invoices.get' } },
     async (request, reply) => {
       const invoice = ctx.state.invoices.get(request.params.id);
-      // Newer Paydo pages answer 422 for an unknown invoice (older: 404).
-      if (!invoice) return sendError(reply, invoiceNotFoundStatus(ctx), MESSAGES.invoiceNotFound);
+      if (!invoice) return sendInvoiceNotFound(reply, ctx, request.params.id, 'invoice lookup');
       return sendData(reply, invoiceView(invoice, ctx));
     },
   );
@@ -134,15 +145,21 @@ export function invoiceView(invoice: InvoiceRecord, ctx: SandboxContext) {
     failUrl: invoice.failPath,
     productUrl: invoice.productUrl,
     language: invoice.language,
+    // As Paydo's getInvoice example: text fields `""` when not given, no extra fields `[]` (PHP's empty array).
     payer: {
       email: invoice.payer.email,
-      name: invoice.payer.name ?? null,
-      phone: invoice.payer.phone ?? null,
-      extraFields: invoice.payer.extraFields ?? {},
+      name: invoice.payer.name ?? '',
+      phone: invoice.payer.phone ?? '',
+      address: '',
+      companyName: '',
+      site: '',
+      extraFields:
+        invoice.payer.extraFields && Object.keys(invoice.payer.extraFields).length ? invoice.payer.extraFields : [],
     },
     paymentMethod: method ? { identifier: method.identifier, fields: method.fields, formType: method.formType } : null,
+    isOverdue: invoice.status === INVOICE_STATUS.overdue,
     isSeen: false,
-    customization: null,
+    customization: [],
     createdAt: invoice.createdAt,
     updatedAt: invoice.updatedAt,
     transactionIdentifier: invoice.transactionIdentifier,

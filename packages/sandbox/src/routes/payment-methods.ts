@@ -1,14 +1,14 @@
 import type { FastifyInstance } from 'fastify';
 import type { SandboxContext } from '../context.ts';
 import { SANDBOX_METHODS } from '../test-data.ts';
-import { isAuthorized, MESSAGES, sendData, sendError } from './common.ts';
+import { MESSAGES, refuseUnauthorized, sendData, sendError } from './common.ts';
 
 export function paymentMethodRoutes(app: FastifyInstance, ctx: SandboxContext): void {
   app.get<{ Params: { projectId: string } }>(
     '/instrument-settings/payment-methods/available-for-application/:projectId',
     { config: { endpoint: 'methods.list' } },
     async (request, reply) => {
-      if (!isAuthorized(request, ctx.options.project)) return sendError(reply, 401, MESSAGES.unauthorized);
+      if (refuseUnauthorized(request, reply, ctx.options.project)) return reply;
       if (request.params.projectId !== ctx.options.project.projectId) {
         return sendError(reply, 403, MESSAGES.forbidden);
       }

@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { SandboxContext } from '../context.ts';
 import { fromUnits, isDecimalText, toUnits } from '../money.ts';
 import { type RefundRecord, TX_STATE } from '../state.ts';
-import { asObject, createdStatus, FieldErrors, isAuthorized, MESSAGES, sendData, sendError } from './common.ts';
+import { asObject, createdStatus, FieldErrors, MESSAGES, refuseUnauthorized, sendData, sendError } from './common.ts';
 import { transactionView } from './transactions.ts';
 
 /** Refund status: 1 new (waiting for acceptance), 2 accepted — as the refund examples show them. */
@@ -13,7 +13,7 @@ const USER_IDENTIFIER = 10043;
 
 export function refundRoutes(app: FastifyInstance, ctx: SandboxContext): void {
   app.post('/refunds/create', { config: { endpoint: 'refunds.create' } }, async (request, reply) => {
-    if (!isAuthorized(request, ctx.options.project)) return sendError(reply, 401, MESSAGES.unauthorized);
+    if (refuseUnauthorized(request, reply, ctx.options.project)) return reply;
     const body = asObject(request.body) ?? {};
     const errors = new FieldErrors();
     const txid = errors.requireString('transactionIdentifier', body.transactionIdentifier);
@@ -27,7 +27,8 @@ export function refundRoutes(app: FastifyInstance, ctx: SandboxContext): void {
     if (errors.any) return sendError(reply, 422, errors.map);
 
     const tx = ctx.state.transactions.get(txid as string);
-    if (!tx) return sendError(reply, 404, MESSAGES.transactionNotFound);
+    // Both refund pages: 422 "Transaction not found".
+    if (!tx) return sendError(reply, 422, MESSAGES.transactionNotFound);
     if (tx.state !== TX_STATE.accepted) {
       return sendError(reply, 422, 'Only accepted transactions can be refunded');
     }
@@ -39,7 +40,7 @@ export function refundRoutes(app: FastifyInstance, ctx: SandboxContext): void {
     if (units > remaining) return sendError(reply, 422, MESSAGES.refundNotEnough);
 
     tx.refundedUnits += units;
-    const at = Math.floor(Date.now() / 1000);
+    const at = ctx.state.now();
     const refund: RefundRecord = {
       identifier: ctx.state.newId(),
       transactionIdentifier: tx.identifier,
@@ -56,21 +57,25 @@ export function refundRoutes(app: FastifyInstance, ctx: SandboxContext): void {
     const delay = ctx.options.refundAcceptMs;
     if (delay !== null) ctx.state.later(delay, () => acceptRefund(ctx, refund));
     const status = createdStatus(ctx);
-    // The id: in the `identifier` header (Payop's page, Paydo's API tests) or beside `data` (Paydo's example).
-    return ctx.options.variants.refundId === 'body'
-      ? reply.code(status).send({ data: '', status: 1, identifier: refund.identifier })
-      : sendData(reply, '', { status, identifier: refund.identifier });
+    // The id: in the `identifier` header (both pages name it) and beside `data` (Paydo's example), by variant.
+    const where = ctx.options.variants.refundId;
+    if (where !== 'body') reply.header('identifier', refund.identifier);
+    return reply
+      .code(status)
+      .send(where === 'header' ? { data: '', status: 1 } : { data: '', status: 1, identifier: refund.identifier });
   });
 
   app.get<{ Querystring: Record<string, string | undefined> }>(
     '/refunds/user-refunds',
     { config: { endpoint: 'refunds.get' } },
     async (request, reply) => {
-      if (!isAuthorized(request, ctx.options.project)) return sendError(reply, 401, MESSAGES.unauthorized);
+      if (refuseUnauthorized(request, reply, ctx.options.project)) return reply;
       const id = request.query['query[identifier]'];
       // Newest first, as the merchant's refund list reads.
       const all = [...ctx.state.refunds.values()].reverse();
       const list = id === undefined ? all : all.filter((r) => r.identifier === id);
+      // Paydo's getRefund page: 422 "Transaction not found" for an id that is no refund.
+      if (id !== undefined && list.length === 0) return sendError(reply, 422, MESSAGES.transactionNotFound);
       return sendData(
         reply,
         list.map((r) => refundView(r, ctx)),
@@ -83,7 +88,7 @@ export function refundRoutes(app: FastifyInstance, ctx: SandboxContext): void {
 export function acceptRefund(ctx: SandboxContext, refund: RefundRecord): boolean {
   if (refund.status !== REFUND_STATUS.processing) return false;
   refund.status = REFUND_STATUS.accepted;
-  refund.updatedAt = Math.floor(Date.now() / 1000);
+  refund.updatedAt = ctx.state.now();
   const source = ctx.state.transactions.get(refund.transactionIdentifier);
   if (source) ctx.ipn.notifyRefund(refund, source);
   return true;
@@ -101,7 +106,10 @@ export function refundView(r: RefundRecord, ctx: SandboxContext) {
     currency: r.currency,
     createdAt: r.createdAt,
     updatedAt: r.updatedAt,
-    sourceTransaction: source ? transactionView(source, ctx) : { identifier: r.transactionIdentifier },
+    // The refund pages show the source transaction's casted amount as a number (the transaction page: text).
+    sourceTransaction: source
+      ? { ...transactionView(source, ctx), castedAmount: Number(source.amount) }
+      : { identifier: r.transactionIdentifier },
     error: null,
     metadata: r.metadata,
   };

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { SandboxContext } from '../context.ts';
 import type { TransactionRecord } from '../state.ts';
-import { isAuthorized, MESSAGES, sendData, sendError } from './common.ts';
+import { MESSAGES, refuseUnauthorized, sendData, sendError } from './common.ts';
 
 export function transactionRoutes(app: FastifyInstance, ctx: SandboxContext): void {
   // Payop's current checkout page §4: several transactions by id, comma-separated; unknown ids are left out.
@@ -9,7 +9,7 @@ export function transactionRoutes(app: FastifyInstance, ctx: SandboxContext): vo
     '/transactions/filter',
     { config: { endpoint: 'transactions.filter' } },
     async (request, reply) => {
-      if (!isAuthorized(request, ctx.options.project)) return sendError(reply, 401, MESSAGES.unauthorized);
+      if (refuseUnauthorized(request, reply, ctx.options.project)) return reply;
       const ids = (request.query['query[identifiers]'] ?? '').split(',').map((id) => id.trim());
       const found = ids.flatMap((id) => {
         const tx = id ? ctx.state.transactions.get(id) : undefined;
@@ -33,7 +33,7 @@ function getTransactionRoute(app: FastifyInstance, ctx: SandboxContext): void {
     '/transactions/:txid',
     { config: { endpoint: 'transactions.get' } },
     async (request, reply) => {
-      if (!isAuthorized(request, ctx.options.project)) return sendError(reply, 401, MESSAGES.unauthorized);
+      if (refuseUnauthorized(request, reply, ctx.options.project)) return reply;
       const tx = ctx.state.transactions.get(request.params.txid);
       if (!tx) return sendError(reply, 404, MESSAGES.transactionNotFound);
       return sendData(reply, transactionView(tx, ctx));
@@ -43,6 +43,8 @@ function getTransactionRoute(app: FastifyInstance, ctx: SandboxContext): void {
 
 /** The sandbox's wallet id for the merchant (Paydo shows a number as text). */
 const WALLET_IDENTIFIER = '1806';
+/** The project's merchant-account (MID) id, a number as in Paydo's refund list. */
+const MID_IDENTIFIER = 9;
 
 function payerInformationOf(tx: TransactionRecord) {
   const info: { type: number; value: string }[] = [{ type: 1, value: tx.customer.email }];
@@ -72,6 +74,7 @@ export function transactionView(tx: TransactionRecord, ctx: SandboxContext) {
     payCurrency: tx.currency,
     state: tx.state,
     error: tx.error?.message ?? '',
+    errorCode: tx.error?.code ?? '',
     cardMetadata: tx.card
       ? {
           bin: tx.card.bin,
@@ -108,7 +111,15 @@ export function transactionView(tx: TransactionRecord, ctx: SandboxContext) {
     strategy: 2,
     chosenAmount: amount,
     chosenCurrency: tx.currency,
-    application: { identifier: ctx.options.project.projectId, name: 'Sandbox project', info: 'Sandbox' },
+    // getTransaction.md shows castedAmount as text; the refund pages as a number (refundView).
+    castedAmount: tx.amount,
+    castedCurrency: tx.currency,
+    application: {
+      identifier: ctx.options.project.projectId,
+      name: 'Sandbox project',
+      info: 'Sandbox',
+      midIdentifier: MID_IDENTIFIER,
+    },
   };
 }
 

@@ -33,8 +33,8 @@ export interface WireRequest {
 
 /** What the Express router and the fetch handler add to the checkout's operations. */
 export interface PaydoCheckoutHandle {
-  /** One reconciliation sweep now (your own scheduler, or after an outage). */
-  reconcile(): Promise<ReconcileSummary>;
+  /** One reconciliation sweep now (your own scheduler, or after an outage); `all: true`: every invoice still watched, due or not. */
+  reconcile(options?: { all?: boolean }): Promise<ReconcileSummary>;
   /** Stops the sweep and closes the client (when the kit made it) and the store: call it on shutdown. */
   close(): Promise<void>;
 }
@@ -59,7 +59,7 @@ export class AdapterCore {
   }
 
   get handle(): PaydoCheckoutHandle {
-    return { reconcile: () => this.engine.reconcile(), close: () => this.engine.close() };
+    return { reconcile: (options) => this.engine.reconcile(options), close: () => this.engine.close() };
   }
 
   async answer(route: CheckoutRoute, wire: WireRequest): Promise<HttpAnswer> {
@@ -124,6 +124,7 @@ export function serializeBody(body: unknown): string | undefined {
 
 /** A logger for adapters whose framework has none: warnings and errors to the console as one JSON line. */
 export const consoleLogger: CheckoutLogger = {
+  debug() {},
   info() {},
   warn: (object, message) => console.warn(JSON.stringify({ level: 'warn', msg: message, ...asObject(object) })),
   error: (object, message) => console.error(JSON.stringify({ level: 'error', msg: message, ...asObject(object) })),

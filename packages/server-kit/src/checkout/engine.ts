@@ -177,9 +177,9 @@ export class CheckoutEngine {
     return this.#ipn.receive(body, req);
   }
 
-  /** One reconciliation sweep now (see `Reconciler`). */
-  reconcile(): Promise<ReconcileSummary> {
-    return this.#reconciler.reconcile();
+  /** One reconciliation sweep now (see `Reconciler`); `all`: every invoice still watched, due or not. */
+  reconcile(options: { all?: boolean } = {}): Promise<ReconcileSummary> {
+    return this.#reconciler.reconcile(options);
   }
 }
 

@@ -29,6 +29,11 @@ export interface IpnAnswer {
 export class IpnReceiver {
   readonly #o: ResolvedPluginOptions;
   readonly #ledger: Ledger;
+  /**
+   * Each refused source address is named once at error level, so a missing Paydo address is seen
+   * at once and a flood from one address does not flood the log (bounded: a scan stays small).
+   */
+  readonly #refusedSources = new Set<string>();
 
   constructor(options: ResolvedPluginOptions, ledger: Ledger) {
     this.#o = options;
@@ -55,11 +60,12 @@ export class IpnReceiver {
       statusCode: IpnAnswer['statusCode'],
       outcome: IpnRecord['outcome'],
       reason: string | null,
+      quiet = false,
     ): Promise<IpnAnswer> => {
       record.outcome = outcome;
       record.reason = reason;
       record.code = statusCode === 200 ? null : IPN_CODES[statusCode];
-      const level = outcome === 'rejected' || outcome === 'failed' ? 'warn' : 'info';
+      const level = quiet ? 'debug' : outcome === 'rejected' || outcome === 'failed' ? 'warn' : 'info';
       req.log[level](
         { ipn: { ...record, at: undefined }, code: record.code ?? undefined },
         `paydo: IPN ${outcome}${reason ? `: ${reason}` : ''}`,
@@ -73,7 +79,15 @@ export class IpnReceiver {
     };
 
     if (!ipnSourceAddresses.has(record.sourceIp)) {
-      return finish(403, 'rejected', `Source address ${record.sourceIp} is not an allowed IPN source.`);
+      const first = !this.#refusedSources.has(record.sourceIp) && this.#refusedSources.size < 1000;
+      if (first) {
+        this.#refusedSources.add(record.sourceIp);
+        req.log.error(
+          { code: IPN_CODES[403], sourceIp: record.sourceIp },
+          `paydo: IPN refused from ${record.sourceIp}, not in ipnSourceAddresses (${IPN_CODES[403]}); if Paydo sends from it, add it (logged once per address)`,
+        );
+      }
+      return finish(403, 'rejected', `Source address ${record.sourceIp} is not an allowed IPN source.`, !first);
     }
     // A refund IPN has no `invoice`: the refund as `transaction`, and the refunded `sourceTransaction`.
     const raw = body as { invoice?: unknown } | null;

@@ -4,6 +4,7 @@
  * contact details never go into the object.
  */
 export interface CheckoutLogger {
+  debug(object: object | string, message?: string): void;
   info(object: object | string, message?: string): void;
   warn(object: object | string, message?: string): void;
   error(object: object | string, message?: string): void;

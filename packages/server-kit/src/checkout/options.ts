@@ -162,7 +162,10 @@ export interface PaydoPluginOptions<R = any> {
   store?: PaydoStore | undefined;
   /** Paydo's hosted payment page origin. Default `https://checkout.paydo.com`, or the sandbox's origin. */
   hostedPageOrigin?: string | undefined;
-  /** Addresses IPNs may come from. Default: Paydo's published list (plus loopback when `baseUrl` is local). */
+  /**
+   * Addresses IPNs may come from. Default: every address Paydo's and Payop's pages publish
+   * (`DOCUMENTED_IPN_SOURCES`), plus loopback when `baseUrl` is local.
+   */
   ipnSourceAddresses?: readonly string[] | undefined;
   /**
    * The proxies in front of this server, whose `X-Forwarded-For` names the client (for the

@@ -43,13 +43,19 @@ export async function withOrderLock<T>(
   };
   if (!(await take())) throw inProgress();
   let lost = false;
-  const renew = async () => {
-    if (lost) return;
-    try {
-      if (!(await take())) lost = true;
-    } catch {
-      // A store hiccup: `confirm()` asks again before anything is created.
-    }
+  let done = false;
+  // The renewal in flight: the release waits for it, or a renewal landing after the release would
+  // take the lock again for an attempt that is over (the next payer told "in progress" for a lease).
+  let renewing: Promise<void> = Promise.resolve();
+  const renew = () => {
+    if (lost || done) return;
+    renewing = (async () => {
+      try {
+        if (!(await take())) lost = true;
+      } catch {
+        // A store hiccup: `confirm()` asks again before anything is created.
+      }
+    })();
   };
   const timer = setInterval(renew, Math.max(10, Math.floor(orderLockLeaseMs / 3)));
   timer.unref();
@@ -62,8 +68,10 @@ export async function withOrderLock<T>(
       }
     },
   };
-  const release = () => {
+  const release = async () => {
+    done = true;
     clearInterval(timer);
+    await renewing;
     // Renewed at most a third of a lease ago: half a lease from now is still ours to give back.
     return releaseSoon(() => store.releaseOrderLock(orderRef, owner), Date.now() + orderLockLeaseMs / 2);
   };

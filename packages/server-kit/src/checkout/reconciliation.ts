@@ -77,25 +77,32 @@ export class Reconciler {
     await this.#running?.catch(() => {});
   }
 
-  /** One sweep now (one at a time per process; across instances, one at a time by the lease). */
-  reconcile(): Promise<ReconcileSummary> {
-    this.#running ??= this.#sweep().finally(() => {
+  /**
+   * One sweep now (one at a time per process; across instances, one at a time by the lease).
+   * `all`: every invoice still watched, due or not (after an outage of your IPN endpoint, say);
+   * otherwise only those due.
+   */
+  reconcile(options: { all?: boolean } = {}): Promise<ReconcileSummary> {
+    this.#running ??= this.#sweep(options.all === true).finally(() => {
       this.#running = null;
     });
     return this.#running;
   }
 
-  async #sweep(): Promise<ReconcileSummary> {
+  async #sweep(all: boolean): Promise<ReconcileSummary> {
     const { store } = this.#o;
     const summary: ReconcileSummary = { checked: 0, applied: 0, duplicates: 0, errors: 0, skipped: false };
     if (!(await store.acquireLease(LEASE, this.#owner, LEASE_MS))) return { ...summary, skipped: true };
     let unavailable = false;
     try {
-      const started = Date.now();
-      while (summary.checked < MAX_PER_SWEEP && !unavailable && !this.#closed) {
-        const due = await store.invoicesDue(started, BATCH);
+      const horizon = all ? Number.MAX_SAFE_INTEGER : Date.now();
+      // Each invoice once per sweep: one checked now is due again later, and `all` would see it again.
+      const seen = new Set<string>();
+      while (seen.size < MAX_PER_SWEEP && !unavailable && !this.#closed) {
+        const due = (await store.invoicesDue(horizon, seen.size + BATCH)).filter((i) => !seen.has(i.invoiceId));
         if (due.length === 0) break;
         for (const invoice of due) {
+          seen.add(invoice.invoiceId);
           if (!(await this.#check(invoice, summary))) {
             unavailable = true;
             break;

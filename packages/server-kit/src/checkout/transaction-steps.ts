@@ -4,7 +4,7 @@ import { type DeclineCode, ERROR_CATALOGUE } from '../error-catalogue.ts';
 import { PaydoNotFoundError } from '../errors.ts';
 import type { NextResponse, NextStep } from '../protocol.ts';
 import { CheckoutHttpError, fromPaydoError, transactionNotFound } from './http-error.ts';
-import { type Ledger, mismatchOf, returnPageMismatch } from './ledger.ts';
+import { type Ledger, mismatchOf, remember, returnPageMismatch } from './ledger.ts';
 import type { CheckoutRequest } from './logger.ts';
 import { nextFromStatus, UnsafeRedirectError } from './next-step.ts';
 import type { PaydoOrder, ResolvedPluginOptions } from './options.ts';
@@ -26,6 +26,11 @@ const NextQuery = z.looseObject({ order: z.string().min(1).max(256) });
 
 const UNKNOWN_TXIDS_MAX = 10_000;
 const UNKNOWN_TXID_TTL_MS = 10 * 60_000;
+/**
+ * Per order and minute, how many txids no invoice names are looked up at Paydo. A genuine second
+ * tab needs one or two; made-up txids beyond the budget cost no upstream call (answered "wait").
+ */
+const STRANGER_LOOKUPS_PER_MINUTE = 5;
 
 type StepsOptions = Pick<
   ResolvedPluginOptions,
@@ -49,6 +54,8 @@ export class TransactionSteps {
   readonly #strangers: SingleFlight<Transaction | null>;
   /** `orderRef txid` → when a txid no invoice of the order had was first asked about. */
   readonly #unknownTxids = new Map<string, number>();
+  /** orderRef → Paydo lookups of txids no invoice names, this minute (`STRANGER_LOOKUPS_PER_MINUTE`). */
+  readonly #strangerLookups = new Map<string, { minute: number; count: number }>();
 
   constructor(options: StepsOptions, statuses: TransactionStatuses, ledger: Ledger) {
     this.#o = options;
@@ -97,6 +104,9 @@ export class TransactionSteps {
       req.log.error({ txid: tx.txid, reason: result.reason }, 'paydo: transaction does not match the order');
       return failed('payment_declined');
     }
+    // Final at Paydo but not applied yet (onPaymentUpdate threw, the store or Paydo hiccuped, another
+    // instance is applying it): the payer waits and asks again rather than hear "paid" before the shop has it.
+    if (result.outcome === 'failed') return { type: 'wait', afterMs: pollIntervalMs };
     if (step.type === 'fail') return failed(('errorCode' in result && result.errorCode) || 'payment_declined');
     return step;
   }
@@ -165,7 +175,21 @@ export class TransactionSteps {
       return { txid, orderRef, invoiceId };
     }
     if (readAt < firstAsked) return 'not-yet';
+    if (!this.#spendLookup(orderRef)) return 'not-yet';
     return (await this.#isOrders(txid, orderRef, req)) ? 'not-yet' : null;
+  }
+
+  /** One Paydo lookup of a stranger txid for the order, if its budget for this minute allows. */
+  #spendLookup(orderRef: string): boolean {
+    const minute = Math.floor(Date.now() / 60_000);
+    const spent = this.#strangerLookups.get(orderRef);
+    if (spent && spent.minute === minute) {
+      if (spent.count >= STRANGER_LOOKUPS_PER_MINUTE) return false;
+      spent.count++;
+      return true;
+    }
+    remember(this.#strangerLookups, orderRef, { minute, count: 1 });
+    return true;
   }
 
   /** Whether Paydo (asked with the JWT) says the transaction is this order's. */

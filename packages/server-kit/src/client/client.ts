@@ -1,6 +1,6 @@
 import { Agent, type Dispatcher } from 'undici';
 import { z } from 'zod';
-import { type FieldErrors, PaydoUnexpectedResponseError, PaydoValidationError } from '../errors.ts';
+import { type FieldErrors, PaydoNotFoundError, PaydoUnexpectedResponseError, PaydoValidationError } from '../errors.ts';
 import { signInvoice } from '../signature.ts';
 import { type CallOptions, type PaydoAnswer, parseAnswer, RequestSender } from './request-sender.ts';
 import { defaultRetryPolicy, type RetryPolicy } from './retry.ts';
@@ -226,13 +226,20 @@ export class PaydoClient {
       });
       return { refundId: createdId(answer, 'refund creation') };
     },
+    /** The refund, or null when Paydo knows none by that id (an empty list, or its 422 "Transaction not found"). */
     retrieve: async (refundId: string, options: CallOptions = {}) => {
-      const answer = await this.#sender.send({
-        method: 'GET',
-        path: `/refunds/user-refunds?query[identifier]=${encodeURIComponent(refundId)}`,
-        auth: true,
-        ...options,
-      });
+      let answer: PaydoAnswer;
+      try {
+        answer = await this.#sender.send({
+          method: 'GET',
+          path: `/refunds/user-refunds?query[identifier]=${encodeURIComponent(refundId)}`,
+          auth: true,
+          ...options,
+        });
+      } catch (error) {
+        if (error instanceof PaydoNotFoundError) return null;
+        throw error;
+      }
       // One refund comes as a list of one (or the object itself on older answers).
       const list = parseAnswer(RefundList.or(Refund.transform((r) => [r])), answer.data, 'get refund');
       return list.find((r) => r.identifier === refundId) ?? null;

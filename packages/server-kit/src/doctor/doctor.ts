@@ -3,7 +3,7 @@
 // sends differently from what the kit relies on shows up here, not at a payer's first Pay.
 import { isIP } from 'node:net';
 import { PaydoClient } from '../client/client.ts';
-import { PAYDO_IPN_SOURCE_ADDRESSES } from '../client/schemas/ipn.ts';
+import { DOCUMENTED_IPN_SOURCES, PAYDO_IPN_SOURCE_ADDRESSES } from '../client/schemas/ipn.ts';
 import type { PaymentMethod } from '../client/schemas/payment-methods.ts';
 import {
   PaydoAuthenticationError,
@@ -12,6 +12,7 @@ import {
   PaydoNotFoundError,
   PaydoUnexpectedResponseError,
 } from '../errors.ts';
+import { FormType } from '../vocabulary.ts';
 
 export type Verdict = 'ok' | 'warn' | 'fail';
 
@@ -74,6 +75,54 @@ function isPublicHost(host: string): boolean {
   return h.includes('.');
 }
 
+const TLS_CODES =
+  /^(CERT_|ERR_TLS_|ERR_SSL_|UNABLE_TO_|DEPTH_ZERO_SELF_SIGNED_CERT|SELF_SIGNED_CERT_IN_CHAIN|HOSTNAME_MISMATCH)/;
+
+/**
+ * Whether PAYDO_BASE_URL is Paydo's API, asked before anything else: a closed port, an unknown
+ * host or a refused certificate is one line and the end (every later check would fail with it).
+ * The probe is an unauthenticated lookup of an invoice that does not exist: Paydo answers it
+ * with its JSON error envelope (`{"message": "Invoice not found"}`).
+ * Returns the failing sentence, or null when the URL answers as Paydo's API.
+ */
+export async function probeApi(baseUrl: string, timeoutMs = 10_000): Promise<string | null> {
+  const url = new URL(baseUrl);
+  const where = `${url.hostname}${url.port ? `:${url.port}` : ''}`;
+  let res: Response;
+  try {
+    res = await fetch(`${baseUrl}/invoices/paydo-doctor-probe`, {
+      headers: { accept: 'application/json' },
+      redirect: 'manual',
+      signal: AbortSignal.timeout(timeoutMs),
+    });
+  } catch (error) {
+    const cause = (error as { cause?: { code?: string; message?: string } }).cause;
+    const code = cause?.code ?? (error as { name?: string }).name ?? '';
+    if (code === 'ECONNREFUSED')
+      return `nothing answers at ${where} (connection refused): check PAYDO_BASE_URL and that the server is up`;
+    if (code === 'ENOTFOUND' || code === 'EAI_AGAIN')
+      return `the host ${url.hostname} is not found (DNS ${code}): check PAYDO_BASE_URL`;
+    if (/^(CERT_|UNABLE_TO_|DEPTH_ZERO|SELF_SIGNED|HOSTNAME_MISMATCH|ERR_TLS_CERT)/.test(code))
+      return `TLS: ${where} presents a certificate this machine does not trust (${code}): check PAYDO_BASE_URL, or the machine's CA certificates`;
+    if (TLS_CODES.test(code) || code === 'EPROTO')
+      return `TLS: the handshake with ${where} fails (${code}): does it speak https? check PAYDO_BASE_URL`;
+    if (code === 'TimeoutError' || code === 'AbortError')
+      return `${where} did not answer within ${timeoutMs / 1000} s: check PAYDO_BASE_URL and the network (firewall, proxy)`;
+    return `${where} cannot be reached (${code || cause?.message || (error as Error).message})`;
+  }
+  const text = await res.text().catch(() => '');
+  if (!/\/v1$/.test(url.pathname.replace(/\/+$/, '')))
+    return `PAYDO_BASE_URL ${baseUrl} lacks /v1: Paydo's API is at https://paydo.com/v1 (try ${baseUrl.replace(/\/+$/, '')}/v1)`;
+  let body: unknown;
+  try {
+    body = JSON.parse(text);
+  } catch {}
+  const message = (body as { message?: unknown } | undefined)?.message;
+  if (res.status < 400 || typeof message !== 'string')
+    return `${baseUrl} answers as something that is not Paydo's API (HTTP ${res.status}, ${res.headers.get('content-type') ?? 'no content type'} to an invoice lookup): check PAYDO_BASE_URL`;
+  return null;
+}
+
 export async function runDoctor(env: DoctorEnv): Promise<DoctorRow[]> {
   const rows: DoctorRow[] = [];
   const add = (check: string, verdict: Verdict, detail: string) => rows.push({ check, verdict, detail });
@@ -101,6 +150,13 @@ export async function runDoctor(env: DoctorEnv): Promise<DoctorRow[]> {
     add('settings', 'fail', why(error));
     return rows;
   }
+  // Reachability first: if it fails, every later check would only repeat it.
+  const unreachable = await probeApi(client.baseUrl);
+  if (unreachable) {
+    add('API', 'fail', unreachable);
+    await client.close();
+    return rows;
+  }
   add('API', 'ok', client.baseUrl);
 
   try {
@@ -119,8 +175,10 @@ export async function runDoctor(env: DoctorEnv): Promise<DoctorRow[]> {
 
     // Methods: the JWT and the project id at once.
     let methods: PaymentMethod[] = [];
+    let methodsKnown = false;
     try {
       methods = await client.paymentMethods.listAvailable();
+      methodsKnown = true;
       add('JWT', 'ok', 'accepted');
       add('project id', 'ok', `${client.projectId} matches the JWT's account`);
       add(
@@ -135,6 +193,17 @@ export async function runDoctor(env: DoctorEnv): Promise<DoctorRow[]> {
     } catch (error) {
       if (error instanceof PaydoAuthenticationError)
         add('JWT', 'fail', 'refused (401): create a new JWT in the Paydo account');
+      else if (
+        error instanceof PaydoError &&
+        error.statusCode === 422 &&
+        /JSON|UTF-8|control character/i.test(error.message)
+      )
+        // Paydo's methods page: a damaged token answers 422 with PHP's JSON decoding sentence.
+        add(
+          'JWT',
+          'fail',
+          `refused (422 "${error.message}"): the token is damaged; paste it again or create a new one`,
+        );
       else if (error instanceof PaydoNotFoundError || error instanceof PaydoForbiddenError)
         add(
           'project id',
@@ -145,7 +214,7 @@ export async function runDoctor(env: DoctorEnv): Promise<DoctorRow[]> {
     }
 
     // One small unpaid invoice: the public key and the signature (secret key).
-    const card = methods.find((m) => m.formType === 'cards');
+    const card = methods.find((m) => m.formType === FormType.cards);
     const currency = card?.currencies[0] ?? methods[0]?.currencies[0] ?? 'EUR';
     let invoiceId: string | null = null;
     try {
@@ -179,8 +248,9 @@ export async function runDoctor(env: DoctorEnv): Promise<DoctorRow[]> {
     }
 
     // Direct card tokenization, probed with an empty card: no card data is sent. 403 = not allowed.
-    if (!card) add('card mode', 'warn', 'no card method is enabled');
-    else if (invoiceId) {
+    // Only on what is known: without the method list (JWT refused) or an invoice, there is nothing to say.
+    if (methodsKnown && !card) add('card mode', 'warn', 'no card method is enabled');
+    else if (methodsKnown && invoiceId) {
       const res = await fetch(`${client.baseUrl}/payment-tools/card-token/create`, {
         method: 'POST',
         headers: { 'content-type': 'application/json', accept: 'application/json' },
@@ -238,12 +308,30 @@ export async function runDoctor(env: DoctorEnv): Promise<DoctorRow[]> {
       .filter(Boolean);
     const bad = sources?.filter((s) => !isIP(s)) ?? [];
     if (bad.length) add('IPN sources', 'fail', `not IP addresses: ${bad.join(', ')}`);
-    else
+    else if (!sources?.length)
       add(
         'IPN sources',
         'ok',
-        `IPNs accepted only from ${(sources?.length ? sources : PAYDO_IPN_SOURCE_ADDRESSES).join(', ')}`,
+        `IPNs accepted from the documented list: ${PAYDO_IPN_SOURCE_ADDRESSES.join(', ')} (Paydo's and Payop's pages)`,
       );
+    else {
+      const missing = PAYDO_IPN_SOURCE_ADDRESSES.filter((a) => !sources.includes(a));
+      const extra = sources.filter((a) => !PAYDO_IPN_SOURCE_ADDRESSES.includes(a));
+      if (!missing.length && !extra.length)
+        add('IPN sources', 'ok', `IPNs accepted from ${sources.join(', ')} (the documented list)`);
+      else
+        add(
+          'IPN sources',
+          'warn',
+          `IPNs accepted only from ${sources.join(', ')} (PAYDO_IPN_SOURCES), not the documented list${
+            missing.length
+              ? `: missing ${missing
+                  .map((a) => `${a} (${DOCUMENTED_IPN_SOURCES.find((d) => d.address === a)?.source})`)
+                  .join(', ')}, so a genuine IPN from it would be refused`
+              : ''
+          }${extra.length ? `${missing.length ? ';' : ':'} not documented: ${extra.join(', ')}` : ''}`,
+        );
+    }
   } catch (error) {
     add('Paydo', 'fail', `${why(error)}${error instanceof PaydoError && error.retryable ? ' (try again later)' : ''}`);
   } finally {

@@ -27,9 +27,10 @@ export type PaydoPluginOptions = CheckoutOptions<FastifyRequest>;
 export interface PaydoCheckoutDecorator {
   /**
    * Runs one reconciliation sweep now (for your own scheduler, or after an outage): asks Paydo
-   * about the invoices that are due and applies what no IPN brought. Resolves to what it did.
+   * about the invoices that are due (`all: true`: every invoice still watched, due or not) and
+   * applies what no IPN brought. Resolves to what it did.
    */
-  reconcile(): Promise<ReconcileSummary>;
+  reconcile(options?: { all?: boolean }): Promise<ReconcileSummary>;
 }
 
 declare module 'fastify' {
@@ -62,7 +63,9 @@ const paydoPlugin: FastifyPluginAsync<PaydoPluginOptions> = async (fastify, opti
   const engine = new CheckoutEngine(resolved, fastify.log);
   if (!fastify.hasDecorator('paydo')) fastify.decorate('paydo', resolved.client);
   if (!fastify.hasDecorator('paydoCheckout')) {
-    fastify.decorate('paydoCheckout', { reconcile: () => engine.reconcile() } satisfies PaydoCheckoutDecorator);
+    fastify.decorate('paydoCheckout', {
+      reconcile: (options) => engine.reconcile(options),
+    } satisfies PaydoCheckoutDecorator);
   }
   fastify.addHook('onReady', async () => engine.start());
   fastify.addHook('onClose', () => engine.close());

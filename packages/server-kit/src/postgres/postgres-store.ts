@@ -406,21 +406,32 @@ export class PostgresStore implements PaydoStore {
   }
 
   async claimPaymentUpdate(txid: string, state: number, leaseMs: number): Promise<UpdateClaim> {
+    return this.#claimResult(RESULT_TABLES.payment, txid, state, leaseMs);
+  }
+
+  /** Claims reporting one result (an id in one state) in one of the results tables. */
+  async #claimResult(
+    table: (typeof RESULT_TABLES)[keyof typeof RESULT_TABLES],
+    id: string,
+    state: number,
+    leaseMs: number,
+  ): Promise<UpdateClaim> {
+    const [idColumn, stateColumn] = table.columns;
     const claimed = await this.#query(
-      `INSERT INTO ${this.#t('paydo_payment_updates')} AS u (txid, state, lease_until)
+      `INSERT INTO ${this.#t(table.name)} AS u (${idColumn}, ${stateColumn}, lease_until)
        VALUES ($1, $2, now() + $3 * interval '1 millisecond')
-       ON CONFLICT (txid, state) DO UPDATE SET lease_until = EXCLUDED.lease_until
+       ON CONFLICT (${idColumn}, ${stateColumn}) DO UPDATE SET lease_until = EXCLUDED.lease_until
          WHERE NOT u.applied AND u.lease_until <= now()
        RETURNING 1`,
-      [txid, state, leaseMs],
+      [id, state, leaseMs],
     );
     if (claimed.length) return 'claimed';
     const [row] = await this.#query(
-      `SELECT applied FROM ${this.#t('paydo_payment_updates')} WHERE txid = $1 AND state = $2`,
-      [txid, state],
+      `SELECT applied FROM ${this.#t(table.name)} WHERE ${idColumn} = $1 AND ${stateColumn} = $2`,
+      [id, state],
     );
     // Released (deleted) between the two statements: ask again.
-    if (!row) return this.claimPaymentUpdate(txid, state, leaseMs);
+    if (!row) return this.#claimResult(table, id, state, leaseMs);
     return row.applied ? 'duplicate' : 'busy';
   }
 
@@ -444,21 +455,7 @@ export class PostgresStore implements PaydoStore {
   }
 
   async claimRefundUpdate(refundId: string, status: number, leaseMs: number): Promise<UpdateClaim> {
-    const claimed = await this.#query(
-      `INSERT INTO ${this.#t('paydo_refund_updates')} AS u (refund_id, status, lease_until)
-       VALUES ($1, $2, now() + $3 * interval '1 millisecond')
-       ON CONFLICT (refund_id, status) DO UPDATE SET lease_until = EXCLUDED.lease_until
-         WHERE NOT u.applied AND u.lease_until <= now()
-       RETURNING 1`,
-      [refundId, status, leaseMs],
-    );
-    if (claimed.length) return 'claimed';
-    const [row] = await this.#query(
-      `SELECT applied FROM ${this.#t('paydo_refund_updates')} WHERE refund_id = $1 AND status = $2`,
-      [refundId, status],
-    );
-    if (!row) return this.claimRefundUpdate(refundId, status, leaseMs);
-    return row.applied ? 'duplicate' : 'busy';
+    return this.#claimResult(RESULT_TABLES.refund, refundId, status, leaseMs);
   }
 
   async completeRefundUpdate(refundId: string, status: number): Promise<void> {
@@ -497,6 +494,12 @@ export class PostgresStore implements PaydoStore {
     if (this.#ownsPool) await this.#pool.end();
   }
 }
+
+/** The tables where a result is claimed, reported once, and marked applied. */
+const RESULT_TABLES = {
+  payment: { name: 'paydo_payment_updates', columns: ['txid', 'state'] },
+  refund: { name: 'paydo_refund_updates', columns: ['refund_id', 'status'] },
+} as const;
 
 const statementNames = new Map<string, string>();
 /**

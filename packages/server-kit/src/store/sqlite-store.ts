@@ -406,13 +406,17 @@ export class SqliteStore implements PaydoStore {
   }
 
   async claimPaymentUpdate(txid: string, state: number, leaseMs: number): Promise<UpdateClaim> {
+    return this.#claimResult(this.#q.readUpdate, this.#q.claimUpdate, txid, state, leaseMs);
+  }
+
+  /** One result (an id in one state) claimed by one caller: a repeat is recognised by a read, before any write. */
+  #claimResult(read: StatementSync, claim: StatementSync, id: string, state: number, leaseMs: number): UpdateClaim {
     const now = Date.now();
-    // A duplicate (the common case for IPN retries) is recognised by a read, before any write.
-    const seen = this.#q.readUpdate.get(txid, state) as { applied: number; lease_until: number } | undefined;
+    const seen = read.get(id, state) as { applied: number; lease_until: number } | undefined;
     if (seen?.applied) return 'duplicate';
     if (seen && seen.lease_until > now) return 'busy';
-    if (Number(this.#q.claimUpdate.run(txid, state, now + leaseMs, now).changes) === 1) return 'claimed';
-    const row = this.#q.readUpdate.get(txid, state) as { applied: number } | undefined;
+    if (Number(claim.run(id, state, now + leaseMs, now).changes) === 1) return 'claimed';
+    const row = read.get(id, state) as { applied: number } | undefined;
     return row?.applied ? 'duplicate' : 'busy';
   }
 
@@ -428,13 +432,7 @@ export class SqliteStore implements PaydoStore {
   }
 
   async claimRefundUpdate(refundId: string, status: number, leaseMs: number): Promise<UpdateClaim> {
-    const now = Date.now();
-    const seen = this.#q.readRefundUpdate.get(refundId, status) as { applied: number; lease_until: number } | undefined;
-    if (seen?.applied) return 'duplicate';
-    if (seen && seen.lease_until > now) return 'busy';
-    if (Number(this.#q.claimRefundUpdate.run(refundId, status, now + leaseMs, now).changes) === 1) return 'claimed';
-    const row = this.#q.readRefundUpdate.get(refundId, status) as { applied: number } | undefined;
-    return row?.applied ? 'duplicate' : 'busy';
+    return this.#claimResult(this.#q.readRefundUpdate, this.#q.claimRefundUpdate, refundId, status, leaseMs);
   }
 
   async completeRefundUpdate(refundId: string, status: number): Promise<void> {

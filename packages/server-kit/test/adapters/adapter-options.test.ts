@@ -18,7 +18,7 @@ const line = (o: object | string, m?: string) => {
   const { err, ...rest } = o as { err?: Error };
   lines.push(`${m} ${JSON.stringify(rest)} ${err?.message ?? ''}`);
 };
-const logger = { info: () => {}, warn: line, error: line };
+const logger = { debug: () => {}, info: () => {}, warn: line, error: line };
 beforeAll(async () => {
   sandbox = await createSandbox();
 });

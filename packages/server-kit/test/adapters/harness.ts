@@ -43,7 +43,7 @@ export interface AdapterHarnessOptions {
 function recordingLogger(lines: string[]): CheckoutLogger {
   const write = (level: string) => (object: object | string, message?: string) =>
     lines.push(JSON.stringify({ level, msg: message, ...(typeof object === 'string' ? { detail: object } : object) }));
-  return { info: write('info'), warn: write('warn'), error: write('error') };
+  return { debug: write('debug'), info: write('info'), warn: write('warn'), error: write('error') };
 }
 
 export async function startAdapter(adapter: AdapterName, options: AdapterHarnessOptions = {}): Promise<AdapterHarness> {

@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { DOCUMENTED_IPN_SOURCES, PAYDO_IPN_SOURCE_ADDRESSES } from '../../src/index.ts';
 import { addOrder, cardBody, type Harness, pay, startHarness } from './harness.ts';
 
 let h: Harness | undefined;
@@ -184,5 +185,38 @@ describe('POST /ipn with a refund IPN', () => {
       ['refund', 'rejected'],
       ['refund', 'ignored'],
     ]);
+  });
+});
+
+describe('IPN source addresses', () => {
+  it("default to every documented list: Paydo's two and Payop's four, each with its page", () => {
+    expect([...PAYDO_IPN_SOURCE_ADDRESSES].sort()).toEqual(
+      ['52.49.204.201', '54.229.170.212', '18.199.249.46', '35.158.36.143', '3.125.109.58', '3.127.103.117'].sort(),
+    );
+    for (const s of DOCUMENTED_IPN_SOURCES) expect(s.source).toMatch(/^(PaydoW\/paydo-api-doc|Payop\/payop-api-doc) /);
+  });
+
+  it("accepts a genuine IPN from Paydo's own published address on the default list", async () => {
+    h = await startHarness({ plugin: { rateLimit: false } });
+    h.sandbox.control.configure({ ipnUrl: null });
+    const p = await unappliedPayment(h);
+    const body = ipnBody(p.invoiceId, p.txid, 2, p.orderId);
+    expect(await postIpn(h, body, '52.49.204.201')).toEqual({ status: 200, body: { ok: true, outcome: 'applied' } });
+  });
+
+  it('names each refused source address once, with its catalogue code', async () => {
+    h = await startHarness({ plugin: { rateLimit: false } });
+    h.sandbox.control.configure({ ipnUrl: null });
+    const p = await unappliedPayment(h);
+    const body = ipnBody(p.invoiceId, p.txid, 2, p.orderId);
+    for (const ip of ['198.51.100.7', '198.51.100.7', '198.51.100.7', '198.51.100.8'])
+      expect((await postIpn(h, body, ip)).status).toBe(403);
+    const named = (ip: string) =>
+      h?.logs.filter((l) => JSON.parse(l).level >= 50 && l.includes(ip) && l.includes('ipn_source_not_allowed')) ?? [];
+    expect(named('198.51.100.7')).toHaveLength(1);
+    expect(named('198.51.100.8')).toHaveLength(1);
+    expect(JSON.parse(named('198.51.100.7')[0] as string).msg).toMatch(/not in ipnSourceAddresses/);
+    // Every refusal is still recorded for onIpn.
+    expect(h.ipns.filter((i) => i.outcome === 'rejected')).toHaveLength(4);
   });
 });

@@ -32,6 +32,23 @@ async function payOnPaydoPage(h: Harness, invoiceId: string, pan: string) {
 
 const payer = { email: 'ada@example.com', name: 'Ada Lovelace' };
 
+/** The payer takes the hosted fallback and pays on Paydo's page; answers the invoice. */
+async function paidOnPaydoPageByFallback(h: Harness): Promise<string> {
+  const started = await h.app.inject({
+    method: 'POST',
+    url: `/paydo/checkout/${addOrder(h)}/hosted`,
+    headers: { 'content-type': 'application/json' },
+    payload: JSON.stringify({ payer }),
+  });
+  const invoiceId = started.json().invoiceId as string;
+  await fetch(`${h.sandbox.url}/_sandbox/hosted/${invoiceId}/complete`, {
+    method: 'POST',
+    body: new URLSearchParams({ decision: 'approve' }),
+    redirect: 'manual',
+  });
+  return invoiceId;
+}
+
 describe('a second tab on Paydo’s card page', () => {
   it('the later accepted charge is reported once as a duplicate and refunded in full, and its poll answers', async () => {
     const h = await harness({ plugin: { cardPayments: 'hosted', rateLimit: false } });
@@ -96,19 +113,7 @@ describe('reconciliation: what no IPN brought', () => {
     const h = await harness({ plugin: { rateLimit: false, reconcileIntervalMs: 100 } });
     h.sandbox.control.configure({ ipnUrl: null });
     await h.app.ready();
-    const ref = addOrder(h);
-    const started = await h.app.inject({
-      method: 'POST',
-      url: `/paydo/checkout/${ref}/hosted`,
-      headers: { 'content-type': 'application/json' },
-      payload: JSON.stringify({ payer }),
-    });
-    const invoiceId = started.json().invoiceId as string;
-    await fetch(`${h.sandbox.url}/_sandbox/hosted/${invoiceId}/complete`, {
-      method: 'POST',
-      body: new URLSearchParams({ decision: 'approve' }),
-      redirect: 'manual',
-    });
+    const invoiceId = await paidOnPaydoPageByFallback(h);
     await expect.poll(() => h.updates.length, { timeout: 5_000, interval: 20 }).toBe(1);
     expect(h.updates[0]).toMatchObject({ status: 'paid', source: 'reconciliation', invoiceId });
   });
@@ -156,19 +161,7 @@ describe('reconciliation: what no IPN brought', () => {
   it('Paydo unavailable: the sweep stops, counts the error, and the invoice is asked about again', async () => {
     const h = await harness({ plugin: { rateLimit: false, reconcileIntervalMs: 0 } });
     h.sandbox.control.configure({ ipnUrl: null });
-    const ref = addOrder(h);
-    const started = await h.app.inject({
-      method: 'POST',
-      url: `/paydo/checkout/${ref}/hosted`,
-      headers: { 'content-type': 'application/json' },
-      payload: JSON.stringify({ payer }),
-    });
-    const invoiceId = started.json().invoiceId as string;
-    await fetch(`${h.sandbox.url}/_sandbox/hosted/${invoiceId}/complete`, {
-      method: 'POST',
-      body: new URLSearchParams({ decision: 'approve' }),
-      redirect: 'manual',
-    });
+    const invoiceId = await paidOnPaydoPageByFallback(h);
     h.sandbox.control.setFaults([{ endpoint: 'invoices.get', kind: 'error', value: 503 }]);
     expect(await h.app.paydoCheckout.reconcile()).toMatchObject({ checked: 0, errors: 1 });
     expect(h.updates).toHaveLength(0);

@@ -55,3 +55,26 @@ describe('withOrderLock: confirm()', () => {
     expect(await store.acquireOrderLock('o', 'a third', 3_000)).toBe(false);
   });
 });
+
+describe('withOrderLock: release', () => {
+  it('waits for a renewal in flight, so the lock is not taken again for a finished attempt', async () => {
+    const store = new MemoryStore();
+    const acquire = store.acquireOrderLock.bind(store);
+    const slow: { land?: () => void } = {};
+    let renewals = 0;
+    store.acquireOrderLock = async (ref, owner, leaseMs) => {
+      if (++renewals === 2) await new Promise<void>((r) => (slow.land = r)); // the first renewal hangs
+      return acquire(ref, owner, leaseMs);
+    };
+    let finished = false;
+    const done = withOrderLock({ store, orderLockLeaseMs: 60 }, 'o', async () => {
+      await vi.waitFor(() => expect(slow.land).toBeDefined(), { timeout: 2_000, interval: 5 });
+    }).then(() => (finished = true));
+    await vi.waitFor(() => expect(slow.land).toBeDefined(), { timeout: 2_000, interval: 5 });
+    await new Promise((r) => setTimeout(r, 30));
+    expect(finished).toBe(false); // the release waits for the renewal
+    slow.land?.(); // the renewal lands, then the lock is given back
+    await done;
+    expect(await store.acquireOrderLock('o', 'next-payer', 60_000)).toBe(true);
+  });
+});

@@ -8,6 +8,7 @@ import pg from 'pg';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { MemoryStore, SqliteStore } from '../../src/fastify/index.ts';
 import { MIGRATIONS, PostgresStore, postgresSchemaSql } from '../../src/postgres/index.ts';
+import { SQLITE_MIGRATIONS } from '../../src/store/sqlite-store.ts';
 import { describeStoreContract } from '../../src/testing/index.ts';
 import { postgresUrl, STORE_KINDS } from '../services/stores.ts';
 import { addOrder, cardBody, type Harness, newKey, pay, startHarness } from './harness.ts';
@@ -168,6 +169,29 @@ describe('MemoryStore retention', () => {
     for (const ref of ['b', 'c', 'd']) await store.saveInvoice(`${ref}|1`, ref, `inv-${ref}`);
     expect(await store.findOrderByInvoice('inv-b')).toBeNull(); // the least recently changed went first
     expect((await store.readOrder('d')).invoices).toEqual([{ invoiceKey: 'd|1', invoiceId: 'inv-d' }]);
+  });
+});
+
+describe('SqliteStore schema versions', () => {
+  it('migrates a file from before versions were recorded, keeping its invoices, and records the version', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'paydo-migrate-'));
+    const path = join(dir, 'store.db');
+    const old = new DatabaseSync(path);
+    old.exec((SQLITE_MIGRATIONS[0] as { sql: string }).sql); // the schema as it shipped, user_version 0
+    old.exec(`INSERT INTO paydo_invoices (invoice_key, order_ref, invoice_id) VALUES ('o|1|EUR', 'o', 'inv-old')`);
+    old.close();
+    const store = new SqliteStore(path, { checkpointEveryMs: 0 });
+    expect((await store.readOrder('o')).invoices).toEqual([{ invoiceKey: 'o|1|EUR', invoiceId: 'inv-old' }]);
+    expect((await store.invoicesDue(Date.now() + 1, 10)).map((d) => d.invoiceId)).toEqual(['inv-old']);
+    await store.close();
+    const look = new DatabaseSync(path);
+    expect(look.prepare('PRAGMA user_version').get()).toEqual({ user_version: SQLITE_MIGRATIONS.at(-1)?.version });
+    look.close();
+    // Opening it again applies nothing twice.
+    const again = new SqliteStore(path, { checkpointEveryMs: 0 });
+    expect((await again.readOrder('o')).invoices).toHaveLength(1);
+    await again.close();
+    rmSync(dir, { recursive: true, force: true });
   });
 });
 

@@ -397,7 +397,8 @@ export class PaydoCheckout extends LitElement {
   #declined(code: DeclineCode): string {
     // The code's sentence in the payer's language; Paydo's own words are for the merchant only.
     const message = messageFor(this.#t, code, 'fail');
-    const card = this.selected && this.#cardHere(this.selected);
+    // An expired invoice is not the card's fault: said above Pay, not by the card number.
+    const card = code !== 'invoice_expired' && this.selected && this.#cardHere(this.selected);
     this.values = { ...this.values, 'card.cvv': '' };
     this.errors = { [card ? 'card.pan' : 'notice']: message };
     this.#show({ name: 'form' }, message);

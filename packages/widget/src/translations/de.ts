@@ -56,6 +56,8 @@ const de: Dictionary = {
   insufficient_funds: 'Die Karte ist nicht ausreichend gedeckt.',
   incorrect_cvv: 'Der Sicherheitscode ist falsch.',
   three_d_secure_failed: 'Die Bank hat die Zahlung nicht bestätigt.',
+  invoice_expired:
+    'Diese Zahlung ist abgelaufen, bevor sie abgeschlossen wurde. Es wurde nichts abgebucht: Bezahlen Sie erneut, um eine neue Zahlung zu starten.',
 };
 
 export default de;

@@ -51,6 +51,7 @@ export const en = {
   insufficient_funds: 'The card has insufficient funds.',
   incorrect_cvv: 'The security code is wrong.',
   three_d_secure_failed: 'The bank did not confirm the payment.',
+  invoice_expired: 'This payment expired before it was completed. Nothing was charged: pay again to start a new one.',
 };
 
 export type Strings = typeof en;

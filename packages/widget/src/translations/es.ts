@@ -55,6 +55,8 @@ const es: Dictionary = {
   insufficient_funds: 'La tarjeta no tiene fondos suficientes.',
   incorrect_cvv: 'El código de seguridad es incorrecto.',
   three_d_secure_failed: 'El banco no confirmó el pago.',
+  invoice_expired:
+    'Este pago caducó antes de completarse. No se ha cobrado nada: paga de nuevo para iniciar uno nuevo.',
 };
 
 export default es;

@@ -55,6 +55,8 @@ const fi: Dictionary = {
   insufficient_funds: 'Kortilla ei ole riittävästi katetta.',
   incorrect_cvv: 'Turvakoodi on väärin.',
   three_d_secure_failed: 'Pankki ei vahvistanut maksua.',
+  invoice_expired:
+    'Maksu vanheni ennen kuin se valmistui. Mitään ei veloitettu: maksa uudelleen aloittaaksesi uuden maksun.',
 };
 
 export default fi;

@@ -56,6 +56,8 @@ const fr: Dictionary = {
   insufficient_funds: 'Le solde de la carte est insuffisant.',
   incorrect_cvv: 'Le code de sécurité est erroné.',
   three_d_secure_failed: 'La banque n’a pas confirmé le paiement.',
+  invoice_expired:
+    'Ce paiement a expiré avant d’être finalisé. Rien n’a été débité : payez à nouveau pour en lancer un nouveau.',
 };
 
 export default fr;

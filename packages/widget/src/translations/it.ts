@@ -56,6 +56,8 @@ const it: Dictionary = {
   insufficient_funds: 'Fondi insufficienti sulla carta.',
   incorrect_cvv: 'Il codice di sicurezza è errato.',
   three_d_secure_failed: 'La banca non ha confermato il pagamento.',
+  invoice_expired:
+    'Questo pagamento è scaduto prima di essere completato. Non è stato addebitato nulla: paga di nuovo per avviarne uno nuovo.',
 };
 
 export default it;

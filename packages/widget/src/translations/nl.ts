@@ -56,6 +56,8 @@ const nl: Dictionary = {
   insufficient_funds: 'Er staat niet genoeg saldo op de kaart.',
   incorrect_cvv: 'De beveiligingscode is onjuist.',
   three_d_secure_failed: 'De bank heeft de betaling niet bevestigd.',
+  invoice_expired:
+    'Deze betaling is verlopen voordat ze werd voltooid. Er is niets afgeschreven: betaal opnieuw om een nieuwe betaling te starten.',
 };
 
 export default nl;

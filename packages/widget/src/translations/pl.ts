@@ -58,6 +58,8 @@ const pl: Dictionary = {
   insufficient_funds: 'Na karcie brakuje środków.',
   incorrect_cvv: 'Kod bezpieczeństwa jest nieprawidłowy.',
   three_d_secure_failed: 'Bank nie potwierdził płatności.',
+  invoice_expired:
+    'Ta płatność wygasła, zanim została dokończona. Nic nie zostało pobrane: zapłać ponownie, aby rozpocząć nową.',
 };
 
 export default pl;

@@ -56,6 +56,8 @@ const pt: Dictionary = {
   insufficient_funds: 'O cartão não tem saldo suficiente.',
   incorrect_cvv: 'O código de segurança está errado.',
   three_d_secure_failed: 'O banco não confirmou o pagamento.',
+  invoice_expired:
+    'Este pagamento expirou antes de ser concluído. Nada foi cobrado: pague novamente para iniciar um novo.',
 };
 
 export default pt;

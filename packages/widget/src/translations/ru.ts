@@ -52,6 +52,8 @@ const ru: Dictionary = {
   insufficient_funds: 'На карте недостаточно средств.',
   incorrect_cvv: 'Неверный код CVC.',
   three_d_secure_failed: 'Банк не подтвердил платёж.',
+  invoice_expired:
+    'Срок этого платежа истёк до его завершения. Деньги не списаны: оплатите снова, чтобы начать новый платёж.',
 };
 
 export default ru;

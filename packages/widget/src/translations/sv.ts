@@ -55,6 +55,8 @@ const sv: Dictionary = {
   insufficient_funds: 'Det finns inte tillräckligt med pengar på kortet.',
   incorrect_cvv: 'Säkerhetskoden är fel.',
   three_d_secure_failed: 'Banken bekräftade inte betalningen.',
+  invoice_expired:
+    'Betalningen gick ut innan den slutfördes. Inget har dragits: betala igen för att starta en ny betalning.',
 };
 
 export default sv;

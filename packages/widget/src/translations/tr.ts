@@ -55,6 +55,8 @@ const tr: Dictionary = {
   insufficient_funds: 'Kartta yeterli bakiye yok.',
   incorrect_cvv: 'Güvenlik kodu yanlış.',
   three_d_secure_failed: 'Banka ödemeyi onaylamadı.',
+  invoice_expired:
+    'Bu ödemenin süresi tamamlanmadan doldu. Hiçbir ücret alınmadı: yeni bir ödeme başlatmak için tekrar ödeyin.',
 };
 
 export default tr;

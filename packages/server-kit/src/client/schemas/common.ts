@@ -3,9 +3,9 @@ import { z } from 'zod';
 /** Paydo's success envelope. `data` may be an object, an array, a string, or `""`. */
 export const SuccessEnvelope = z.looseObject({
   data: z.unknown(),
-  status: z.union([z.number(), z.string()]).optional(),
+  status: z.lazy(() => AnswerCode).nullish(),
   /** Paydo's createRefund example puts the new refund's id here, beside `data`. */
-  identifier: z.union([z.string(), z.number().transform(String)]).optional(),
+  identifier: z.lazy(() => AnswerId).optional(),
 });
 
 /** Paydo's error envelope: a sentence, a field map, or `{isSuccess: false, message}`. */
@@ -38,11 +38,15 @@ export function emptyArrayAsObject<S extends z.ZodType>(schema: S) {
   return z.preprocess((v) => (Array.isArray(v) && v.length === 0 ? {} : v), schema);
 }
 
-/** An id: a string, or a number written as one (`"134666"`). */
-export const AnswerId = z.union([z.string(), z.number().transform(String)]);
+// THE place where Paydo's "number or numeric string" is decided, used by every enum-like field
+// of every answer schema: Paydo's and Payop's pages (and the official clients) write the same
+// state, status, type or id as a number on one page and as text on another.
 
-/** A small integer code (state, status, type): a number or a string of digits. */
-export const AnswerCode = z.union([z.number().int(), z.string().regex(/^\d+$/).transform(Number)]);
+/** An id: a string, or a number written as one (`134666` → `"134666"`). */
+export const AnswerId = z.union([z.string(), z.number().int().transform(String)]);
+
+/** A small integer code (state, status, type, method id): a number or a string of digits (`"2"` → `2`). */
+export const AnswerCode = z.union([z.number().int(), z.string().trim().regex(/^\d+$/).transform(Number)]);
 
 /** Arbitrary merchant data as the docs show it: an object, or a list of objects (Paydo's example), or `[]`. */
 export const Metadata = z.union([z.record(z.string(), z.unknown()), z.array(z.unknown())]);

@@ -65,7 +65,7 @@ export type CreateInvoiceParams = z.input<typeof CreateInvoiceParams>;
 export const Invoice = z.looseObject({
   identifier: AnswerId,
   status: AnswerCode,
-  type: z.union([z.number(), z.string()]).nullish(),
+  type: AnswerCode.nullish(),
   applicationIdentifier: AnswerId.nullish(),
   amount: AnswerAmount,
   currency: z.string(),
@@ -89,7 +89,7 @@ export const Invoice = z.looseObject({
     (v) => (Array.isArray(v) && v.length === 0 ? null : v),
     z
       .looseObject({
-        identifier: z.union([z.number(), z.string()]),
+        identifier: AnswerCode,
         fields: z
           .array(z.unknown())
           .nullish()

@@ -12,7 +12,7 @@ export const IpnPayload = z.looseObject({
   invoice: z.looseObject({
     id: PaydoId,
     txid: PaydoId,
-    status: z.union([z.number(), z.string()]).optional(),
+    status: AnswerCode.optional(),
     metadata: z.unknown().optional(),
   }),
   transaction: z.looseObject({
@@ -23,7 +23,7 @@ export const IpnPayload = z.looseObject({
     error: z
       .looseObject({
         message: z.string().nullish(),
-        code: z.union([z.string(), z.number()]).nullish(),
+        code: AnswerId.nullish(),
       })
       .nullish(),
   }),
@@ -45,7 +45,7 @@ export const RefundIpnPayload = z.looseObject({
     error: z
       .looseObject({
         message: z.string().nullish(),
-        code: z.union([z.string(), z.number()]).nullish(),
+        code: AnswerId.nullish(),
       })
       .nullish(),
   }),
@@ -53,10 +53,21 @@ export const RefundIpnPayload = z.looseObject({
 });
 export type RefundIpnPayload = z.output<typeof RefundIpnPayload>;
 
-/** Paydo's published IPN source addresses (current pages). Configuration, not a rule. */
-export const PAYDO_IPN_SOURCE_ADDRESSES: readonly string[] = [
-  '18.199.249.46',
-  '35.158.36.143',
-  '3.125.109.58',
-  '3.127.103.117',
+/**
+ * Every IPN source address Paydo's and Payop's pages publish, each with its page. Paydo's own
+ * pages (every IPN page of PaydoW/paydo-api-doc, e.g. `Checkout/ipn.md`) list two; Payop's pages
+ * (`5.IPN/ipn.md`, `4.Refund/refund.md` of Payop/payop-api-doc) list four others. The default
+ * allow-list is their union: every IPN is confirmed with Paydo (JWT) before anything is applied,
+ * so a wider list costs nothing in safety, and a missing address would refuse genuine IPNs.
+ */
+export const DOCUMENTED_IPN_SOURCES: readonly { address: string; source: string }[] = [
+  { address: '52.49.204.201', source: 'PaydoW/paydo-api-doc Checkout/ipn.md' },
+  { address: '54.229.170.212', source: 'PaydoW/paydo-api-doc Checkout/ipn.md' },
+  { address: '18.199.249.46', source: 'Payop/payop-api-doc 5.IPN/ipn.md, 4.Refund/refund.md' },
+  { address: '35.158.36.143', source: 'Payop/payop-api-doc 5.IPN/ipn.md, 4.Refund/refund.md' },
+  { address: '3.125.109.58', source: 'Payop/payop-api-doc 5.IPN/ipn.md, 4.Refund/refund.md' },
+  { address: '3.127.103.117', source: 'Payop/payop-api-doc 5.IPN/ipn.md, 4.Refund/refund.md' },
 ];
+
+/** The default `ipnSourceAddresses`: every documented address (configuration, not a rule). */
+export const PAYDO_IPN_SOURCE_ADDRESSES: readonly string[] = DOCUMENTED_IPN_SOURCES.map((s) => s.address);

@@ -35,7 +35,7 @@ const MethodRow = z
     logo: z.string().nullish(),
     /** Present on wrapped rows; a disabled method is left out of the list. */
     isEnabled: z.union([z.boolean(), z.literal(0), z.literal(1)]).optional(),
-    parentIdentifier: z.union([z.number(), z.string()]).nullish(),
+    parentIdentifier: AnswerCode.nullish(),
     pmIdentifier: z.string().nullish(),
     isCheckoutBetweenWalletSupported: z.boolean().optional(),
     currencies: z.array(z.string()).nullish(),

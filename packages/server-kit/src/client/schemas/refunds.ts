@@ -9,6 +9,7 @@ import {
   Metadata,
   UnixSeconds,
 } from './common.ts';
+import { TransactionFields } from './transactions.ts';
 
 export { RefundStatus, RefundType } from '../../vocabulary.ts';
 
@@ -32,7 +33,8 @@ export const Refund = z
     currency: z.string().nullish(),
     transactionIdentifier: AnswerId.nullish(),
     /** The refunded transaction (the examples carry it here, not in `transactionIdentifier`). */
-    sourceTransaction: emptyArrayAsObject(z.looseObject({ identifier: AnswerId.optional() })).nullish(),
+    sourceTransaction: emptyArrayAsObject(z.looseObject(TransactionFields).partial()).nullish(),
+    userIdentifier: AnswerId.nullish(),
     metadata: Metadata.nullish(),
     createdAt: UnixSeconds.nullish(),
     updatedAt: UnixSeconds.nullish(),

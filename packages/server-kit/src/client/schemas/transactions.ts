@@ -69,68 +69,85 @@ const StatusForm = z
     return { method, url: form.url, fields } as const;
   });
 
-export const TransactionStatus = z.looseObject({
-  isSuccess: z.boolean().optional(),
-  status: z.string(),
-  form: StatusForm,
-  url: z
-    .string()
-    .nullish()
-    .transform((u) => (u ? u : null)),
-  txid: AnswerId.nullish(),
-});
+export const TransactionStatus = z
+  .looseObject({
+    isSuccess: z.boolean().optional(),
+    status: z.string(),
+    message: z.string().nullish(),
+    form: StatusForm,
+    url: z
+      .string()
+      .nullish()
+      .transform((u) => (u ? u : null)),
+    txid: AnswerId.nullish(),
+    transactionIdentifier: AnswerId.nullish(),
+  })
+  // Paydo's final answers carry a GET `form` to the merchant's result page (the same `url`):
+  // the payment is over, so it is the outcome, not a step for the payer.
+  .transform((s) =>
+    (s.status === 'success' || s.status === 'fail') && s.form?.method === 'GET' && s.form.url === s.url
+      ? { ...s, form: null }
+      : s,
+  );
 export type TransactionStatus = z.output<typeof TransactionStatus>;
 
-export const Transaction = z
-  .looseObject({
-    identifier: AnswerId,
-    type: AnswerCode.nullish(),
-    amount: AnswerAmount.nullish(),
-    currency: z.string().nullish(),
-    payAmount: AnswerAmount.nullish(),
-    payCurrency: z.string().nullish(),
-    productAmount: AnswerAmount.nullish(),
-    productCurrency: z.string().nullish(),
-    state: AnswerCode,
-    error: z.union([z.string(), z.looseObject({ message: z.string().nullish() }), z.array(z.unknown())]).nullish(),
-    orderId: AnswerId.nullish(),
-    orderIdentifier: AnswerId.nullish(),
-    paymentMethodIdentifier: z.union([z.number(), z.string()]).nullish(),
-    cardMetadata: emptyArrayAsObject(
-      z.looseObject({
-        bin: z.string().nullish(),
-        lastDigits: z.string().nullish(),
-        paymentSystem: z.string().nullish(),
-        country: z.string().nullish(),
-        holderName: z.string().nullish(),
-      }),
-    ).nullish(),
-    payerInformation: z.array(z.looseObject({ type: AnswerCode, value: z.unknown() })).nullish(),
-    resultUrl: z.string().nullish(),
-    failUrl: z.string().nullish(),
-    createdAt: UnixSeconds.nullish(),
-    updatedAt: UnixSeconds.nullish(),
-    application: emptyArrayAsObject(
-      z.looseObject({ identifier: AnswerId.optional(), name: z.string().nullish() }),
-    ).nullish(),
-  })
-  .transform((t, ctx) => {
-    // Clients fall back across productAmount/amount and orderId/orderIdentifier.
-    const orderAmount = t.productAmount ?? t.amount;
-    const orderCurrency = t.productCurrency ?? t.currency;
-    const orderId = t.orderId ?? t.orderIdentifier;
-    if (orderAmount == null) ctx.addIssue({ code: 'custom', path: ['amount'], message: 'missing' });
-    if (orderCurrency == null) ctx.addIssue({ code: 'custom', path: ['currency'], message: 'missing' });
-    if (orderId == null) ctx.addIssue({ code: 'custom', path: ['orderId'], message: 'missing' });
-    const errorMessage =
-      typeof t.error === 'string' ? t.error : Array.isArray(t.error) ? null : (t.error?.message ?? null);
-    return {
-      ...t,
-      orderAmount: orderAmount ?? '',
-      orderCurrency: orderCurrency ?? '',
-      orderId: orderId ?? '',
-      errorMessage: errorMessage || null,
-      outcome: outcomeOfState(t.state),
-    };
-  });
+/** A transaction's fields as the pages show them (also the refunds' `sourceTransaction`). */
+export const TransactionFields = {
+  identifier: AnswerId,
+  type: AnswerCode.nullish(),
+  amount: AnswerAmount.nullish(),
+  currency: z.string().nullish(),
+  payAmount: AnswerAmount.nullish(),
+  payCurrency: z.string().nullish(),
+  productAmount: AnswerAmount.nullish(),
+  productCurrency: z.string().nullish(),
+  state: AnswerCode,
+  error: z.union([z.string(), z.looseObject({ message: z.string().nullish() }), z.array(z.unknown())]).nullish(),
+  orderId: AnswerId.nullish(),
+  orderIdentifier: AnswerId.nullish(),
+  // Text in the pages ("204", and "payment_method_id" in getRefund.md).
+  paymentMethodIdentifier: AnswerId.nullish(),
+  /** The filter rows' method (a number there). */
+  paymentMethod: AnswerCode.nullish(),
+  walletIdentifier: AnswerId.nullish(),
+  userIdentifier: AnswerId.nullish(),
+  pid: AnswerId.nullish(),
+  cardMetadata: emptyArrayAsObject(
+    z.looseObject({
+      bin: z.string().nullish(),
+      lastDigits: z.string().nullish(),
+      paymentSystem: z.string().nullish(),
+      country: z.string().nullish(),
+      holderName: z.string().nullish(),
+    }),
+  ).nullish(),
+  payerInformation: z.array(z.looseObject({ type: AnswerCode, value: z.unknown() })).nullish(),
+  resultUrl: z.string().nullish(),
+  failUrl: z.string().nullish(),
+  createdAt: UnixSeconds.nullish(),
+  updatedAt: UnixSeconds.nullish(),
+  application: emptyArrayAsObject(
+    z.looseObject({ identifier: AnswerId.optional(), name: z.string().nullish() }),
+  ).nullish(),
+};
+
+export const Transaction = z.looseObject(TransactionFields).transform((t, ctx) => {
+  // Clients fall back across productAmount/amount and orderId/orderIdentifier.
+  const orderAmount = t.productAmount ?? t.amount;
+  const orderCurrency = t.productCurrency ?? t.currency;
+  const orderId = t.orderId ?? t.orderIdentifier;
+  if (orderAmount == null) ctx.addIssue({ code: 'custom', path: ['amount'], message: 'missing' });
+  if (orderCurrency == null) ctx.addIssue({ code: 'custom', path: ['currency'], message: 'missing' });
+  if (orderId == null) ctx.addIssue({ code: 'custom', path: ['orderId'], message: 'missing' });
+  const errorMessage =
+    typeof t.error === 'string' ? t.error : Array.isArray(t.error) ? null : (t.error?.message ?? null);
+  return {
+    ...t,
+    orderAmount: orderAmount ?? '',
+    orderCurrency: orderCurrency ?? '',
+    orderId: orderId ?? '',
+    errorMessage: errorMessage || null,
+    outcome: outcomeOfState(t.state),
+  };
+});
 export type Transaction = z.output<typeof Transaction>;
