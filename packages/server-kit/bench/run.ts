@@ -454,7 +454,12 @@ async function benchNext() {
 // ── POST pay and GET next through each adapter, beside the Fastify plugin ────
 async function benchAdapters() {
   const sandbox = await createSandbox({ pendingMs: 600_000, retain: { maxInvoices: 100_000 } });
-  const fastifyRig = await startRig('memory', sandbox);
+  // Beside each adapter, a bare GET route of the same server answering a small JSON body: what the
+  // framework (or the node:http ↔ Request bridge) costs by itself, apart from the kit.
+  const bare = { txid: 'bench', next: { type: 'wait', afterMs: 5000 } };
+  const fastifyRig = await startRig('memory', sandbox, (a) => {
+    a.get('/bench/bare', async () => bare);
+  });
   const orders = fastifyRig.orders;
   const checkout = {
     prefix: '/paydo',
@@ -471,11 +476,16 @@ async function benchAdapters() {
   const router = paydoRouter(checkout);
   const app = express();
   app.use('/paydo', router);
+  app.get('/bench/bare', (_req, res) => {
+    res.json(bare);
+  });
   const handler = createPaydoHandler({ ...checkout, store: new MemoryStore() });
+  const bareHandler = async (request: Request, remoteAddress: string | undefined) =>
+    new URL(request.url).pathname === '/bench/bare' ? Response.json(bare) : handler(request, { remoteAddress });
   const servers = [
     createServer(app),
     createServer((req, res) => {
-      handler(toRequest(req), { remoteAddress: req.socket.remoteAddress }).then((r) => writeResponse(r, res));
+      bareHandler(toRequest(req), req.socket.remoteAddress).then((r) => writeResponse(r, res));
     }),
   ];
   const urls: Record<string, string> = { fastify: fastifyRig.url };
@@ -516,6 +526,20 @@ async function benchAdapters() {
       N.loadMs,
       100,
     );
+    const bareRate = await throughput(
+      Object.fromEntries(adapters.map((a) => [a, () => ok(http('GET', `${urls[a]}/bench/bare`))])),
+      N.loadMs,
+      100,
+    );
+    for (const a of adapters) {
+      report({
+        measured: `GET next ÷ a bare GET route of the same server, ${a} (requests per second, 100 at once)`,
+        value: r2((next[a] as number) / (bareRate[a] as number)),
+        goal: 'reported',
+        met: null,
+        note: `the kit's share of a poll's cost on that framework: ${(next[a] as number).toFixed(0)} vs ${(bareRate[a] as number).toFixed(0)} requests/s`,
+      });
+    }
     for (const a of adapters.filter((x) => x !== 'fastify')) {
       const payRatio = (pay[a] as number) / (pay.fastify as number);
       report({
