@@ -8,7 +8,7 @@ import type { CheckoutLogger } from '../../src/checkout/logger.ts';
 import type { PaydoPluginOptions } from '../../src/checkout/options.ts';
 import { paydoRouter } from '../../src/express/index.ts';
 import type { IpnRecord, PaydoOrder, PaymentUpdate, RefundUpdate } from '../../src/fastify/index.ts';
-import { createPaydoHandler } from '../../src/fetch/index.ts';
+import { createPaydoHandler, type PaydoCheckoutHandle } from '../../src/fetch/index.ts';
 import { PaydoClient } from '../../src/index.ts';
 import { startHarness } from '../fastify/harness.ts';
 
@@ -84,31 +84,8 @@ export async function startAdapter(adapter: AdapterName, options: AdapterHarness
     logger: recordingLogger(logs),
     ...options.plugin,
   };
-  let server: Server;
-  let shutdown: () => Promise<void>;
-  if (adapter === 'express') {
-    const router = paydoRouter(checkout);
-    const app = express();
-    app.disable('x-powered-by'); // the merchant's app's own header, not the router's
-    app.use('/paydo', router);
-    server = createServer(app);
-    shutdown = () => router.close();
-  } else {
-    const handler = createPaydoHandler({ ...checkout, remoteAddress: (request) => peers.get(request) });
-    const peers = new WeakMap<Request, string | undefined>();
-    server = createServer((req, res) => {
-      const request = toRequest(req);
-      peers.set(request, req.socket.remoteAddress);
-      handler(request).then(
-        (response) => writeResponse(response, res),
-        (error) => res.destroy(error),
-      );
-    });
-    shutdown = () => handler.close();
-  }
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const served = await serveAdapter(adapter, checkout);
+  const { url } = served;
   if (!options.sandboxInstance && options.sandbox?.ipnUrl === undefined)
     sandbox.control.configure({ ipnUrl: `${url}/paydo/ipn` });
   return {
@@ -122,11 +99,58 @@ export async function startAdapter(adapter: AdapterName, options: AdapterHarness
     client,
     logs,
     close: async () => {
-      server.closeAllConnections();
-      await new Promise((resolve) => server.close(resolve));
-      await shutdown();
+      await served.close();
       await client.close();
       if (!options.sandboxInstance) await sandbox.close();
+    },
+  };
+}
+
+/** A kit served by the Express router or the fetch handler on its own node:http server, on loopback. */
+export interface ServedAdapter {
+  url: string;
+  reconcile: PaydoCheckoutHandle['reconcile'];
+  /** Drops the connections at once (as a stopped instance), then closes the kit. */
+  close(): Promise<void>;
+}
+
+export async function serveAdapter(
+  adapter: 'express' | 'fetch',
+  // biome-ignore lint/suspicious/noExplicitAny: one set of options for both request types
+  checkout: PaydoPluginOptions<any> & { logger?: CheckoutLogger },
+): Promise<ServedAdapter> {
+  let server: Server;
+  let kit: PaydoCheckoutHandle;
+  if (adapter === 'express') {
+    const router = paydoRouter(checkout);
+    const app = express();
+    app.disable('x-powered-by'); // the merchant's app's own header, not the router's
+    app.use('/paydo', router);
+    server = createServer(app);
+    kit = router;
+  } else {
+    // The peer's address through the option (the per-call form is tested in adapter-options.test.ts).
+    const peers = new WeakMap<Request, string | undefined>();
+    const handler = createPaydoHandler({ ...checkout, remoteAddress: (request) => peers.get(request) });
+    server = createServer((req, res) => {
+      const request = toRequest(req);
+      peers.set(request, req.socket.remoteAddress);
+      handler(request).then(
+        (response) => writeResponse(response, res),
+        (error) => res.destroy(error),
+      );
+    });
+    kit = handler;
+  }
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    reconcile: (options) => kit.reconcile(options),
+    close: async () => {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+      await kit.close();
     },
   };
 }

@@ -10,14 +10,12 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createSandbox, type Sandbox } from '@paydo-checkout/sandbox';
-import express from 'express';
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { CheckoutLogger } from '../../src/checkout/logger.ts';
-import { paydoRouter } from '../../src/express/index.ts';
+import type { paydoRouter } from '../../src/express/index.ts';
 import { type PaydoOrder, type PaydoStore, type PaymentUpdate, paydo } from '../../src/fastify/index.ts';
-import { createPaydoHandler } from '../../src/fetch/index.ts';
 import { PaydoClient } from '../../src/index.ts';
-import { type AdapterName, toRequest, writeResponse } from '../adapters/harness.ts';
+import { type AdapterName, serveAdapter } from '../adapters/harness.ts';
 import { type CardMode, hashUnit, type Weather } from './generator.ts';
 
 /** Retries of an undelivered IPN, compressed to milliseconds (Paydo's span 24 hours). */
@@ -341,30 +339,8 @@ export class World {
       warn: write('warn'),
       error: write('error'),
     };
-    let server: Server;
-    let kit: { reconcile(options?: { all?: boolean }): Promise<ReconcileSummary>; close(): Promise<void> };
-    if (adapter === 'express') {
-      const router = paydoRouter({ ...checkout, logger });
-      const app = express();
-      app.use('/paydo', router);
-      server = createServer(app);
-      kit = router;
-    } else {
-      const handler = createPaydoHandler({
-        ...(checkout as object as Parameters<typeof createPaydoHandler>[0]),
-        logger,
-      });
-      server = createServer((req, res) => {
-        handler(toRequest(req), { remoteAddress: req.socket.remoteAddress }).then(
-          (response) => writeResponse(response, res),
-          (error) => res.destroy(error),
-        );
-      });
-      kit = handler;
-    }
-    server.listen(0, '127.0.0.1');
-    await new Promise((resolve) => server.once('listening', resolve));
-    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const served = await serveAdapter(adapter, { ...checkout, logger });
+    const { url } = served;
     return {
       adapter,
       url,
@@ -378,12 +354,8 @@ export class World {
         });
         return { status: res.status, text: await res.text() };
       },
-      reconcile: (options) => kit.reconcile(options),
-      close: async () => {
-        server.closeAllConnections();
-        await new Promise((resolve) => server.close(resolve));
-        await kit.close();
-      },
+      reconcile: (options) => served.reconcile(options),
+      close: () => served.close(),
     };
   }
 
