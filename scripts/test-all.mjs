@@ -104,9 +104,18 @@ if (chromium && !chromium.missing) {
   const started = Date.now();
   await vitest('e2e React (Chromium)', ['--config', 'examples/react/vitest.e2e.config.ts'], {}, 'e2e-react');
   timings.push({ title: 'React example (Chromium)', e2e: Date.now() - started });
+  // The Express router and the fetch handler (on Hono), each paying by card and by 3-D Secure.
+  for (const [name, title] of [
+    ['express', 'Express'],
+    ['hono', 'Hono'],
+  ]) {
+    const t = Date.now();
+    await vitest(`e2e ${title} (Chromium)`, ['--config', `examples/${name}/vitest.e2e.config.ts`], {}, `e2e-${name}`);
+    timings.push({ title: `${title} example (Chromium)`, e2e: Date.now() - t });
+  }
 } else if (chromium) {
   results.push({
-    line: 'React example: Chromium not available here, its end-to-end tests not run.',
+    line: 'React, Express and Hono examples: Chromium not available here, their end-to-end tests not run.',
     exitCode: 0,
     passed: 0,
     failed: 0,

@@ -119,6 +119,19 @@ const COMMANDS: Record<string, Entry> = {
   'pnpm --filter @paydo-checkout/widget test': testAll,
   'pnpm exec vitest run --config examples/react/vitest.e2e.config.ts': testAll,
   'pnpm start': { notRunHere: 'serves an example until stopped' },
+  'pnpm install': ci,
+  'pnpm --filter @paydo-checkout/widget build': ci, // a part of `pnpm build`
+  'pnpm --filter paydo-example-express start': {
+    notRunHere: 'serves the Express example until stopped; examples/express/test/e2e drives the same shop',
+  },
+  'pnpm --filter paydo-example-hono start': {
+    notRunHere: 'serves the Hono example until stopped; examples/hono/test/e2e drives the same shop',
+  },
+  'pnpm exec vitest run --config examples/express/vitest.e2e.config.ts': testAll,
+  'pnpm exec vitest run --config examples/hono/vitest.e2e.config.ts': testAll,
+  'npm install express': {
+    notRunHere: 'installs a registry package into your app (the packed-install test installs express)',
+  },
 };
 
 /** The commands of every README, as written (continuation lines joined, comments dropped). */

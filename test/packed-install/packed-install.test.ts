@@ -1,6 +1,7 @@
 // The packages as a merchant gets them: packed (as `pnpm pack` would publish them), installed
 // with npm into a new app in a temporary folder outside the workspace, type-checked, and an
-// order paid in Chromium through the app's own server, against the sandbox package's emulator.
+// order paid in Chromium through the app's own server (Fastify, Express, and node:http with the fetch
+// handler), against the sandbox package's emulator.
 // The React component is installed beside react in an app of its own and rendered on the server.
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -21,7 +22,7 @@ const PNPM = ['-y', 'pnpm@12.4.2'];
 const work = mkdtempSync(join(tmpdir(), 'paydo-packed-'));
 const tarballs = join(work, 'tarballs');
 const app = join(work, 'shop');
-let server: ChildProcess | undefined;
+const servers: ChildProcess[] = [];
 let browser: Browser | undefined;
 
 /** The environment without pnpm's npm_config_* settings, which npm would read as its own. */
@@ -83,6 +84,60 @@ function freePort(): Promise<number> {
   });
 }
 
+/** Starts an app's server.ts on this test's Node (24: the kit needs Node >= 22.19, not the system's). */
+async function startApp(dir: string): Promise<{ url: string; checkout: string; ref: string }> {
+  const port = await freePort();
+  const publicUrl = `http://127.0.0.1:${port}`;
+  const child = spawn(process.execPath, ['server.ts'], {
+    cwd: dir,
+    env: { ...cleanEnv, PORT: String(port), PUBLIC_URL: publicUrl, NODE_OPTIONS: '' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  servers.push(child);
+  let output = '';
+  const started = await new Promise<{ url: string; checkout: string; ref: string }>((done, fail) => {
+    const timer = setTimeout(() => fail(new Error(`the app did not start:\n${output}`)), 30_000);
+    child.stderr?.on('data', (chunk) => {
+      output += chunk;
+    });
+    child.stdout?.on('data', (chunk) => {
+      output += chunk;
+      const line = output.split('\n').find((l) => l.startsWith('{"url"'));
+      if (line) {
+        clearTimeout(timer);
+        done(JSON.parse(line));
+      }
+    });
+    child.on('exit', (code) => fail(new Error(`the app exited (${code}):\n${output}`)));
+  });
+  expect(started.url).toBe(publicUrl);
+  return started;
+}
+
+/** Pays the app's order by card in Chromium: the widget fires paydo-success, the app's order is paid. */
+async function payOnce(started: { url: string; checkout: string; ref: string }): Promise<void> {
+  const publicUrl = started.url;
+  browser ??= await chromium.launch({ executablePath: findChrome(), args: CHROME_ARGS });
+  const page = await browser.newPage();
+  const problems: string[] = [];
+  page.on('pageerror', (error) => problems.push(error.message));
+  await page.goto(started.checkout);
+  await page.locator('paydo-checkout input[name="email"]').fill('ada@example.com');
+  await page.locator('paydo-checkout input[name="card.pan"]').fill('4242 4242 4242 4242');
+  await page.locator('paydo-checkout input[name="card.expirationDate"]').fill('12/39');
+  await page.locator('paydo-checkout input[name="card.cvv"]').fill('123');
+  await page.locator('paydo-checkout input[name="card.holderName"]').fill('Ada Lovelace');
+  await page.locator('paydo-checkout [part~="submit-button"]').click();
+  // The widget fired paydo-success, and the app's order is paid (confirmed with the emulator).
+  await page.locator('body[data-paid]').waitFor({ timeout: 30_000 });
+  const txid = await page.locator('body').getAttribute('data-paid');
+  await expect
+    .poll(async () => (await fetch(`${publicUrl}/orders/${started.ref}`)).json(), { timeout: 15_000 })
+    .toEqual({ paid: true, txid });
+  expect(problems).toEqual([]);
+  await page.close();
+}
+
 beforeAll(async () => {
   expect(relative(ROOT, work).startsWith('..')).toBe(true); // outside the workspace
   mkdirSync(tarballs);
@@ -99,7 +154,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await browser?.close();
-  server?.kill();
+  for (const child of servers) child.kill();
   rmSync(work, { recursive: true, force: true });
 });
 
@@ -221,32 +276,8 @@ describe('the packed packages', () => {
     const schema = await sh(process.execPath, [join(app, 'node_modules/.bin/paydo-postgres-schema')], app);
     expect(schema.stdout).toContain('CREATE TABLE');
 
-    // The server runs on this test's Node (24): the kit needs Node >= 22.19, not the system's.
-    const port = await freePort();
-    const publicUrl = `http://127.0.0.1:${port}`;
-    const child = spawn(process.execPath, ['server.ts'], {
-      cwd: app,
-      env: { ...cleanEnv, PORT: String(port), PUBLIC_URL: publicUrl, NODE_OPTIONS: '' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    server = child;
-    let output = '';
-    const started = await new Promise<{ url: string; checkout: string; ref: string }>((done, fail) => {
-      const timer = setTimeout(() => fail(new Error(`the app did not start:\n${output}`)), 30_000);
-      child.stderr?.on('data', (chunk) => {
-        output += chunk;
-      });
-      child.stdout?.on('data', (chunk) => {
-        output += chunk;
-        const line = output.split('\n').find((l) => l.startsWith('{"url"'));
-        if (line) {
-          clearTimeout(timer);
-          done(JSON.parse(line));
-        }
-      });
-      child.on('exit', (code) => fail(new Error(`the app exited (${code}):\n${output}`)));
-    });
-    expect(started.url).toBe(publicUrl);
+    const started = await startApp(app);
+    const { url: publicUrl } = started;
 
     // The element and its language files, served as the README's snippet does.
     const dist = join(app, 'node_modules/@paydo-checkout/widget/dist');
@@ -257,23 +288,38 @@ describe('the packed packages', () => {
     }
     expect((await fetch(`${publicUrl}/widget/server.ts`)).status).toBe(404);
 
-    browser = await chromium.launch({ executablePath: findChrome(), args: CHROME_ARGS });
-    const page = await browser.newPage();
-    const problems: string[] = [];
-    page.on('pageerror', (error) => problems.push(error.message));
-    await page.goto(started.checkout);
-    await page.locator('paydo-checkout input[name="email"]').fill('ada@example.com');
-    await page.locator('paydo-checkout input[name="card.pan"]').fill('4242 4242 4242 4242');
-    await page.locator('paydo-checkout input[name="card.expirationDate"]').fill('12/39');
-    await page.locator('paydo-checkout input[name="card.cvv"]').fill('123');
-    await page.locator('paydo-checkout input[name="card.holderName"]').fill('Ada Lovelace');
-    await page.locator('paydo-checkout [part~="submit-button"]').click();
-    // The widget fired paydo-success, and the app's order is paid (confirmed with the emulator).
-    await page.locator('body[data-paid]').waitFor({ timeout: 30_000 });
-    const txid = await page.locator('body').getAttribute('data-paid');
-    await expect
-      .poll(async () => (await fetch(`${publicUrl}/orders/${started.ref}`)).json(), { timeout: 15_000 })
-      .toEqual({ paid: true, txid });
-    expect(problems).toEqual([]);
+    await payOnce(started);
   });
+
+  it.each([
+    { adapter: 'express', entry: '@paydo-checkout/server-kit/express', registry: ['express@^5'] },
+    { adapter: 'fetch', entry: '@paydo-checkout/server-kit/fetch', registry: [] },
+  ])(
+    'the $adapter adapter ($entry): installed into a new app, type-checked, one order paid in Chromium',
+    async ({ adapter, registry }) => {
+      const dir = join(work, `shop-${adapter}`);
+      cpSync(join(import.meta.dirname, `app-${adapter}`), dir, { recursive: true });
+      writeFileSync(
+        join(dir, 'package.json'),
+        `${JSON.stringify({ name: `a-shop-${adapter}`, private: true, type: 'module' }, null, 2)}\n`,
+      );
+      const npm = npmIn(dir);
+      await npm(['install', ...registry, tarball('server-kit'), tarball('widget')]);
+      await npm(['install', '--save-dev', tarball('sandbox'), 'typescript@^6', '@types/node@^24']);
+      if (adapter === 'express') await npm(['install', '--save-dev', '@types/express@^5']);
+      // Express stays an optional peer: nothing but what the app asked for is installed as its dependency.
+      const installed = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as {
+        dependencies: Record<string, string>;
+      };
+      expect(Object.keys(installed.dependencies).sort()).toEqual(
+        [
+          '@paydo-checkout/server-kit',
+          '@paydo-checkout/widget',
+          ...registry.map((r) => r.replace(/@\^.*$/, '')),
+        ].sort(),
+      );
+      await sh(process.execPath, [join(dir, 'node_modules/typescript/bin/tsc'), '-p', dir], dir);
+      await payOnce(await startApp(dir));
+    },
+  );
 });

@@ -6,7 +6,10 @@
  */
 import { execFileSync, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
+import { once } from 'node:events';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { availableParallelism, cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -17,12 +20,16 @@ import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-ho
 import { MeterProvider, MetricReader } from '@opentelemetry/sdk-metrics';
 import { BatchSpanProcessor, InMemorySpanExporter, TracerProvider } from '@opentelemetry/sdk-trace';
 import { createSandbox, type Sandbox } from '@paydo-checkout/sandbox';
+import express from 'express';
 import Fastify, { type FastifyInstance } from 'fastify';
 import pg from 'pg';
 import { Agent, type Dispatcher, request } from 'undici';
+import { paydoRouter } from '../src/express/index.ts';
 import { MemoryStore, type PaydoOrder, type PaydoStore, paydo, SqliteStore } from '../src/fastify/index.ts';
+import { createPaydoHandler } from '../src/fetch/index.ts';
 import { PaydoClient } from '../src/index.ts';
 import { PostgresStore } from '../src/postgres/index.ts';
+import { toRequest, writeResponse } from '../test/adapters/harness.ts';
 import { type PostgresServer, postgresAvailable, startPostgres } from '../test/services/servers.ts';
 import { sqliteScaling } from './sqlite-scaling.ts';
 
@@ -554,6 +561,124 @@ async function benchNext() {
   }
 }
 
+// ── POST pay and GET next through each adapter, beside the Fastify plugin ────
+async function benchAdapters() {
+  const sandbox = await createSandbox({ pendingMs: 600_000, retain: { maxInvoices: 100_000 } });
+  // Beside each adapter, a bare GET route of the same server answering a small JSON body: what the
+  // framework (or the node:http ↔ Request bridge) costs by itself, apart from the kit.
+  const bare = { txid: 'bench', next: { type: 'wait', afterMs: 5000 } };
+  const fastifyRig = await startRig('memory', sandbox, (a) => {
+    a.get('/bench/bare', async () => bare);
+  });
+  const orders = fastifyRig.orders;
+  const checkout = {
+    prefix: '/paydo',
+    publicKey: sandbox.project.publicKey,
+    secretKey: sandbox.project.secretKey,
+    jwt: sandbox.project.jwt,
+    client: fastifyRig.client,
+    store: new MemoryStore(),
+    resolveOrder: async (ref: string) => orders.get(ref) ?? null,
+    onPaymentUpdate: async () => {},
+    checkoutPageUrl: (ref: string) => `http://shop.test/checkout/${ref}`,
+    rateLimit: false as const,
+  };
+  const router = paydoRouter(checkout);
+  const app = express();
+  app.use('/paydo', router);
+  app.get('/bench/bare', (_req, res) => {
+    res.json(bare);
+  });
+  const handler = createPaydoHandler({ ...checkout, store: new MemoryStore() });
+  const bareHandler = async (request: Request, remoteAddress: string | undefined) =>
+    new URL(request.url).pathname === '/bench/bare' ? Response.json(bare) : handler(request, { remoteAddress });
+  const servers = [
+    createServer(app),
+    createServer((req, res) => {
+      bareHandler(toRequest(req), req.socket.remoteAddress).then((r) => writeResponse(r, res));
+    }),
+  ];
+  const urls: Record<string, string> = { fastify: fastifyRig.url };
+  for (const [name, server] of [
+    ['express', servers[0]],
+    ['fetch', servers[1]],
+  ] as const) {
+    server?.listen(0, '127.0.0.1');
+    await once(server as Server, 'listening');
+    urls[name] = `http://127.0.0.1:${((server as Server).address() as AddressInfo).port}`;
+  }
+  const adapters = Object.keys(urls);
+  try {
+    const payOnce = (url: string) => async () => {
+      const ref = addOrder(fastifyRig);
+      const res = await http('POST', `${url}/paydo/checkout/${ref}/pay`, payBody(), {
+        'idempotency-key': `bench-key-${++keySeq}`,
+      });
+      if (res.status !== 200) throw new Error(`pay answered ${res.status}: ${JSON.stringify(res.body)}`);
+    };
+    for (const url of Object.values(urls)) await payOnce(url)(); // fills each engine's methods cache
+    const pay = await interleaved(Object.fromEntries(adapters.map((a) => [a, payOnce(urls[a] as string)])), N.pay);
+    // 100 pending transactions polled through each adapter (each asks its own engine: one status cache each).
+    const nexts: Record<string, string[]> = {};
+    for (const a of adapters) {
+      nexts[a] = [];
+      for (let k = 0; k < 100; k++) {
+        const ref = addOrder(fastifyRig);
+        const res = await http('POST', `${urls[a]}/paydo/checkout/${ref}/pay`, payBody('4000000000000119'), {
+          'idempotency-key': `bench-key-${++keySeq}`,
+        });
+        nexts[a]?.push(`${urls[a]}/paydo/transactions/${(res.body as { txid: string }).txid}/next?order=${ref}`);
+      }
+    }
+    let i = 0;
+    const next = await throughput(
+      Object.fromEntries(adapters.map((a) => [a, () => ok(http('GET', nexts[a]?.[i++ % 100] as string))])),
+      N.loadMs,
+      100,
+    );
+    const bareRate = await throughput(
+      Object.fromEntries(adapters.map((a) => [a, () => ok(http('GET', `${urls[a]}/bench/bare`))])),
+      N.loadMs,
+      100,
+    );
+    for (const a of adapters) {
+      report({
+        measured: `GET next ÷ a bare GET route of the same server, ${a} (requests per second, 100 at once)`,
+        value: r2((next[a] as number) / (bareRate[a] as number)),
+        goal: 'reported',
+        met: null,
+        note: `the kit's share of a poll's cost on that framework: ${(next[a] as number).toFixed(0)} vs ${(bareRate[a] as number).toFixed(0)} requests/s`,
+      });
+    }
+    for (const a of adapters.filter((x) => x !== 'fastify')) {
+      const payRatio = (pay[a] as number) / (pay.fastify as number);
+      report({
+        measured: `POST pay through the ${a} adapter ÷ through the Fastify plugin (median time per call, memory store)`,
+        value: r2(payRatio),
+        goal: '≤ 1.10',
+        met: payRatio <= 1.1,
+        note: `${(pay[a] as number).toFixed(2)} ms vs ${(pay.fastify as number).toFixed(2)} ms`,
+      });
+      const nextRatio = (next[a] as number) / (next.fastify as number);
+      report({
+        measured: `GET next (100 pollers) through the ${a} adapter ÷ through the Fastify plugin (requests per second)`,
+        value: r2(nextRatio),
+        goal: '≥ 0.80',
+        met: nextRatio >= 0.8,
+        note: `${(next[a] as number).toFixed(0)} vs ${(next.fastify as number).toFixed(0)} requests/s`,
+      });
+    }
+  } finally {
+    for (const server of servers) {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    }
+    await Promise.all([router.close(), handler.close()]);
+    await fastifyRig.close();
+    await sandbox.close();
+  }
+}
+
 // ── 5: IPNs per second ÷ a bare Fastify route ────────────────────────────────
 async function benchIpn() {
   const bare = Fastify({ logger: false });
@@ -998,6 +1123,7 @@ if (process.argv.includes('--telemetry-child')) {
       ['telemetry', benchTelemetry],
       ['checkout', benchCheckout],
       ['next', benchNext],
+      ['adapters', benchAdapters],
       ['ipn', benchIpn],
       ['concurrent payers', benchConcurrent],
       ['scale', benchScale],

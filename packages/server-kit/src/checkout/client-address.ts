@@ -50,3 +50,13 @@ export function clientIpOf(raw: IncomingMessage | undefined, peer: string | unde
   const chain = raw?.socket ? proxyAddr.all(raw, trust) : [];
   return normalizeIp(chain.at(-1) ?? peer ?? '');
 }
+
+/**
+ * The client's address from a peer address and the `X-Forwarded-For` header, for requests that
+ * carry no socket (a Web `Request`): the same trusted-proxy rules as `clientIpOf`.
+ */
+export function clientIpFromPeer(peer: string, forwardedFor: string | null | undefined, trust: TrustFn): string {
+  if (!peer) return '';
+  const request = { socket: { remoteAddress: peer }, headers: forwardedFor ? { 'x-forwarded-for': forwardedFor } : {} };
+  return clientIpOf(request as unknown as IncomingMessage, peer, trust);
+}

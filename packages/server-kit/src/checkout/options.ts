@@ -117,7 +117,7 @@ export interface IpnRecord {
   verifiedState: number | null;
 }
 
-/** What `@fastify/rate-limit` needs of a Redis client: an `ioredis` instance has it. */
+/** What the rate limits need of a Redis client (a Lua command of their own): an `ioredis` instance has it. */
 export interface RateLimitRedis {
   defineCommand(name: string, definition: { numberOfKeys: number; lua: string }): void;
 }

@@ -1,15 +1,4 @@
-export type { CheckoutLogger, CheckoutRequest } from '../checkout/logger.ts';
-export type {
-  IpnOutcome,
-  IpnRecord,
-  PaydoOrder,
-  PaymentUpdate,
-  RateLimitRedis,
-  RateLimitWindow,
-  RefundUpdate,
-} from '../checkout/options.ts';
-export type { ReconcileSummary } from '../checkout/reconciliation.ts';
-export * from '../store/index.ts';
+export * from '../adapter-exports.ts';
 export type { TrustProxy } from './client-address.ts';
 export {
   type PaydoCheckoutDecorator,

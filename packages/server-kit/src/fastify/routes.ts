@@ -1,7 +1,10 @@
 import type { FastifyInstance, FastifyRequest, onRequestHookHandler } from 'fastify';
 import type { TrustFn } from '../checkout/client-address.ts';
 import type { CheckoutEngine } from '../checkout/engine.ts';
+import { assertOriginAllowed } from '../checkout/http-answers.ts';
 import type { CheckoutRequest } from '../checkout/logger.ts';
+import type { RateLimits } from '../checkout/rate-limits.ts';
+import { CHECKOUT_ROUTES, type CheckoutRoute } from '../checkout/routes.ts';
 import { clientIp } from './client-address.ts';
 
 /** The request as the checkout sees it; the client's address is worked out only when read. */
@@ -15,51 +18,56 @@ function checkoutRequest(request: FastifyRequest, trust: TrustFn): CheckoutReque
   };
 }
 
-/** The protocol's routes: each parses nothing itself, asks the engine, and replies. */
-export function checkoutRoutes(
-  app: FastifyInstance,
-  engine: CheckoutEngine,
-  limits: { pay: onRequestHookHandler[]; read: onRequestHookHandler[] },
-): void {
-  const trust = engine.options.trustProxy;
+/**
+ * The protocol's routes (the shared table in checkout/routes.ts), each a Fastify route whose own
+ * onRequest hooks refuse a foreign origin and count its rate-limit windows before the body is read.
+ */
+export function checkoutRoutes(app: FastifyInstance, engine: CheckoutEngine, limits: RateLimits): void {
+  const { trustProxy: trust, allowedOrigins, bodyLimit, ipnBodyLimit } = engine.options;
+  for (const route of CHECKOUT_ROUTES) {
+    const hooks: onRequestHookHandler[] = [];
+    if (route.checkOrigin) {
+      // Callback style: it runs on every request, and a promise per request is measurable (bench).
+      hooks.push((request, _reply, done) => {
+        try {
+          assertOriginAllowed(request.method, request.headers.origin, request.host, allowedOrigins);
+          done();
+        } catch (error) {
+          done(error as Error);
+        }
+      });
+    }
+    const group = route.limits;
+    if (limits.applies(group)) {
+      hooks.push(async (request, reply) => {
+        const params = request.params as Record<string, string>;
+        const headers = await limits.check(group, { ip: clientIp(request, trust), orderRef: params.orderRef });
+        reply.headers(headers);
+      });
+    }
+    app.route({
+      method: route.method,
+      url: route.path,
+      onRequest: hooks,
+      ...(route.body === 'ipn' && { bodyLimit: ipnBodyLimit }),
+      ...(route.body === 'browser' && { bodyLimit }),
+      handler: async (request, reply) => {
+        const answer = await route.handle(engine, inputOf(request), checkoutRequest(request, trust));
+        if (route.noStore) reply.header('cache-control', 'no-store');
+        reply.code(answer.status);
+        // JSON text (the checkout answer) goes out as it is; anything else is serialized by Fastify.
+        if (typeof answer.body === 'string') reply.type('application/json; charset=utf-8');
+        return reply.send(answer.body);
+      },
+    });
+  }
+}
 
-  app.get('/checkout/:orderRef', { onRequest: limits.read }, async (request, reply) => {
-    const json = await engine.checkout(request.params, checkoutRequest(request, trust));
-    return reply.header('cache-control', 'no-store').type('application/json; charset=utf-8').send(json);
-  });
-
-  app.post('/checkout/:orderRef/pay', { onRequest: limits.pay }, async (request, reply) => {
-    const answer = await engine.pay(
-      request.params,
-      request.headers['idempotency-key'],
-      request.body,
-      checkoutRequest(request, trust),
-    );
-    reply.code(answer.statusCode);
-    return answer.body;
-  });
-
-  app.post('/checkout/:orderRef/hosted', { onRequest: limits.pay }, async (request) =>
-    engine.hosted(request.params, request.body, checkoutRequest(request, trust)),
-  );
-
-  app.get('/transactions/:txid/next', { onRequest: limits.read }, async (request, reply) => {
-    const answer = await engine.next(request.params, request.query, checkoutRequest(request, trust));
-    reply.header('cache-control', 'no-store');
-    return answer;
-  });
-
-  // For load balancers and probes: no rate limit (a probe every second must never be refused), no
-  // Paydo call per request (the engine answers from its last reading), never cached by a proxy.
-  app.get('/health', async (_request, reply) => {
-    const answer = await engine.health();
-    return reply.code(answer.statusCode).header('cache-control', 'no-store').send(answer.body);
-  });
-
-  // Paydo echoes the invoice's metadata (< 800 kB) in every IPN: this route alone takes large bodies.
-  app.post('/ipn', { bodyLimit: engine.options.ipnBodyLimit }, async (request, reply) => {
-    const answer = await engine.ipn(request.body, checkoutRequest(request, trust));
-    reply.code(answer.statusCode);
-    return answer.body;
-  });
+function inputOf(request: FastifyRequest): Parameters<CheckoutRoute['handle']>[1] {
+  return {
+    params: request.params as Record<string, string>,
+    query: request.query,
+    idempotencyKey: request.headers['idempotency-key'],
+    body: request.body,
+  };
 }

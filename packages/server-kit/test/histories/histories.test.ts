@@ -1,8 +1,9 @@
 /**
  * Generated payment histories: the test that proves one order is charged once.
  *
- * A seeded generator (generator.ts) plays histories against the emulator and two plugin
- * instances sharing one store (world.ts): card payments with every test card, the hosted
+ * A seeded generator (generator.ts) plays histories against the emulator and two instances
+ * sharing one store (world.ts; A the Fastify plugin, B by seed the plugin, the Express router
+ * or the fetch handler): card payments with every test card, the hosted
  * fallback, `cardPayments: 'hosted'` and `'auto'`, several tabs paying on Paydo's pages,
  * 3-D Secure approved or declined in any order and late, `replacePending`, polls (also
  * crafted ones naming another order), forged IPNs (one order's transaction under another

@@ -6,9 +6,10 @@
 import { randomBytes } from 'node:crypto';
 import type { Sandbox } from '@paydo-checkout/sandbox';
 import type { PaydoOrder, PaydoStore } from '../../src/fastify/index.ts';
+import { ADAPTERS, type AdapterName } from '../adapters/harness.ts';
 import { CARDS, type CardName, describeStep, type History, type Step } from './generator.ts';
 import { checkInvariants, type Violation } from './invariants.ts';
-import { IPN_RETRIES_MS, LEASE_MS, reconcilerOf, World } from './world.ts';
+import { IPN_RETRIES_MS, LEASE_MS, World } from './world.ts';
 
 const CARD_METHOD = 200001;
 const ACCEPTED = 2;
@@ -71,6 +72,8 @@ export async function playHistory(
     weather: history.weather,
     openStore,
     orders,
+    // A is the Fastify plugin; B is, by seed, the plugin, the Express router or the fetch handler.
+    adapters: ['fastify', ADAPTERS[history.seed % ADAPTERS.length] as AdapterName],
   });
   await world.router.listen();
   sandbox.control.configure({
@@ -82,11 +85,12 @@ export async function playHistory(
     cardTokenization: history.tokenization,
   });
   const say = (line: string) => world.narration.push(line);
+  say(`instances: A fastify, B ${world.options.adapters?.[1]}`);
   const tag = (txid: string | null | undefined) => (txid ? world.tag(txid) : '-');
   const attempts: Attempt[] = [];
   const pages: { invoiceId: string; order: number }[] = [];
   let crashed = false;
-  let reconciled = options.reconcile !== false;
+  const reconciled = options.reconcile !== false;
 
   const snapshot = () => sandbox.control.snapshot();
   const orderOfInvoice = (invoiceId: string) => {
@@ -131,7 +135,7 @@ export async function playHistory(
   ) => {
     const instance = world.slots[slot];
     if (!instance) return { status: 0, body: { error: 'instance down' } as Json };
-    const res = await instance.app.inject({
+    const res = await instance.request({
       method: request.method,
       url: request.url,
       headers: {
@@ -142,9 +146,9 @@ export async function playHistory(
     });
     let body: Json = null;
     try {
-      body = res.json();
+      body = JSON.parse(res.text);
     } catch {}
-    return { status: res.statusCode, body };
+    return { status: res.status, body };
   };
   const payBody = (card: CardName, replacePending?: string) => ({
     method: CARD_METHOD,
@@ -340,10 +344,9 @@ export async function playHistory(
         return `attempt #${attempts.length - 1}: ${stoppedMidway ? 'stopped mid-payment' : 'ended before the stop'}; ${noteAnswer(step.order, res.status, res.body)}`;
       }
       case 'reconcile': {
-        const reconcile = reconcilerOf(world.slots[step.slot]!.app);
-        if (!reconcile) return 'not available';
+        const instance = world.slots[step.slot]!;
         try {
-          return JSON.stringify(await reconcile());
+          return JSON.stringify(await instance.reconcile());
         } catch (error) {
           return `threw ${(error as Error).message}`;
         }
@@ -374,19 +377,14 @@ export async function playHistory(
     await sandbox.control.ipnIdle();
     if (crashed) await sleep(LEASE_MS + 50);
     if (reconciled) {
-      const reconcile = reconcilerOf(world.slots[0]!.app);
-      if (!reconcile) {
-        reconciled = false;
-        say('reconcile() not available');
-      } else {
-        try {
-          // Settled means an interval has passed: every invoice still watched is due.
-          say(`reconcile({all}) on A → ${JSON.stringify(await reconcile({ all: true }))}`);
-        } catch (error) {
-          say(`reconcile() on A threw ${(error as Error).message}`);
-        }
-        await sandbox.control.ipnIdle();
+      const instance = world.slots[0]!;
+      try {
+        // Settled means an interval has passed: every invoice still watched is due.
+        say(`reconcile({all}) on A → ${JSON.stringify(await instance.reconcile({ all: true }))}`);
+      } catch (error) {
+        say(`reconcile() on A threw ${(error as Error).message}`);
       }
+      await sandbox.control.ipnIdle();
     }
     world.refresh();
     const named = new Set(snapshot().invoices.map((i) => i.transactionIdentifier));

@@ -1,16 +1,21 @@
 /**
  * The world a history plays in: the emulator (Paydo's truth), an IPN router
  * the test controls (drop, repeat, hold back, route to either instance), and
- * two plugin instances sharing one store, each restartable on that store.
- * Only the public API is used: the plugin's options and routes, the stores'
- * exports, `app.paydoCheckout`.
+ * two instances sharing one store, each restartable on that store. Instance A
+ * is the Fastify plugin; B is the plugin, the Express router or the fetch
+ * handler (`adapters`), so the histories also run against a mix of adapters.
+ * Only the public API is used: the adapters' options and routes, the stores'
+ * exports, `reconcile()`.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createSandbox, type Sandbox } from '@paydo-checkout/sandbox';
 import Fastify, { type FastifyInstance } from 'fastify';
+import type { CheckoutLogger } from '../../src/checkout/logger.ts';
+import type { paydoRouter } from '../../src/express/index.ts';
 import { type PaydoOrder, type PaydoStore, type PaymentUpdate, paydo } from '../../src/fastify/index.ts';
 import { PaydoClient } from '../../src/index.ts';
+import { type AdapterName, serveAdapter } from '../adapters/harness.ts';
 import { type CardMode, hashUnit, type Weather } from './generator.ts';
 
 /** Retries of an undelivered IPN, compressed to milliseconds (Paydo's span 24 hours). */
@@ -25,10 +30,19 @@ export interface LoggedUpdate {
 }
 
 export interface Instance {
-  app: FastifyInstance;
+  adapter: AdapterName;
   url: string;
   client: PaydoClient;
   life: number;
+  /** One request to the instance's checkout routes (Fastify: inject; the others: HTTP on loopback). */
+  request(request: {
+    method: 'GET' | 'POST';
+    url: string;
+    headers: Record<string, string>;
+    payload?: string;
+  }): Promise<{ status: number; text: string }>;
+  reconcile(options?: { all?: boolean }): Promise<ReconcileSummary>;
+  close(): Promise<void>;
 }
 
 /** What `app.paydoCheckout.reconcile()` resolves to (the lead's part 3). */
@@ -39,17 +53,6 @@ export interface ReconcileSummary {
   errors: number;
 }
 
-export function reconcilerOf(
-  app: FastifyInstance,
-): ((options?: { all?: boolean }) => Promise<ReconcileSummary>) | null {
-  const decorated = (
-    app as unknown as {
-      paydoCheckout?: { reconcile?: (options?: { all?: boolean }) => Promise<ReconcileSummary> };
-    }
-  ).paydoCheckout;
-  return typeof decorated?.reconcile === 'function' ? (options) => decorated.reconcile!(options) : null;
-}
-
 export interface WorldOptions {
   seed: number;
   cardMode: CardMode;
@@ -58,6 +61,8 @@ export interface WorldOptions {
   /** Opens a store object on the history's shared place (the same object for MemoryStore). */
   openStore: () => PaydoStore;
   orders: Map<string, PaydoOrder>;
+  /** Which adapter serves each instance (A, B). Default: the Fastify plugin for both. */
+  adapters?: readonly [AdapterName, AdapterName];
 }
 
 type Held = { body: string; txid: string; respond: (status: number) => void };
@@ -253,7 +258,44 @@ export class World {
       baseUrl: sandbox.apiUrl,
       retry: { minDelayMs: 1, maxDelayMs: 5 },
     });
-    const app = Fastify({
+    const checkout = {
+      prefix: '/paydo',
+      publicKey: sandbox.project.publicKey,
+      secretKey: sandbox.project.secretKey,
+      jwt: sandbox.project.jwt,
+      client,
+      store: options.openStore(),
+      resolveOrder: async (ref: string) => options.orders.get(ref) ?? null,
+      onPaymentUpdate: async (update: PaymentUpdate) => {
+        this.updates.push({ by, update });
+      },
+      checkoutPageUrl: (ref: string) => `http://shop.test/checkout/${ref}`,
+      pollIntervalMs: 5,
+      statusCacheMs: 0,
+      rateLimit: false as const,
+      cardPayments: options.cardMode,
+      refundDuplicateCharges: options.refundDuplicateCharges,
+      claimLeaseMs: LEASE_MS,
+      orderLockLeaseMs: LEASE_MS,
+      // The automatic sweep stays off: the history calls reconcile() itself, deterministically.
+      reconcileIntervalMs: 0,
+    };
+    const adapter = options.adapters?.[slot] ?? 'fastify';
+    const instance =
+      adapter === 'fastify'
+        ? await this.#startFastify(by, checkout, client, life)
+        : await this.#startOther(adapter, by, checkout, client, life);
+    this.slots[slot] = instance;
+    return instance;
+  }
+
+  async #startFastify(
+    by: string,
+    checkout: Parameters<typeof paydoRouter>[0],
+    client: PaydoClient,
+    life: number,
+  ): Promise<Instance> {
+    const app: FastifyInstance = Fastify({
       // A stopped instance drops its connections at once (the router's kept-alive ones too).
       forceCloseConnections: true,
       logger: {
@@ -261,40 +303,67 @@ export class World {
         stream: { write: (line: string) => this.logs.push(`${by}: ${line.trim()}`) },
       },
     });
-    await app.register(paydo, {
-      prefix: '/paydo',
-      publicKey: sandbox.project.publicKey,
-      secretKey: sandbox.project.secretKey,
-      jwt: sandbox.project.jwt,
-      client,
-      store: options.openStore(),
-      resolveOrder: async (ref) => options.orders.get(ref) ?? null,
-      onPaymentUpdate: async (update) => {
-        this.updates.push({ by, update });
-      },
-      checkoutPageUrl: (ref) => `http://shop.test/checkout/${ref}`,
-      pollIntervalMs: 5,
-      statusCacheMs: 0,
-      rateLimit: false,
-      cardPayments: options.cardMode,
-      refundDuplicateCharges: options.refundDuplicateCharges,
-      claimLeaseMs: LEASE_MS,
-      orderLockLeaseMs: LEASE_MS,
-      // The automatic sweep stays off: the history calls reconcile() itself, deterministically.
-      ...({ reconcileIntervalMs: 0 } as object),
-    });
+    await app.register(paydo, checkout as Parameters<typeof paydo>[1]);
     await app.listen({ port: 0, host: '127.0.0.1' });
     const url = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
-    const instance = { app, url, client, life };
-    this.slots[slot] = instance;
-    return instance;
+    return {
+      adapter: 'fastify',
+      url,
+      client,
+      life,
+      request: async (request) => {
+        const res = await app.inject(request);
+        return { status: res.statusCode, text: res.body };
+      },
+      reconcile: (options) => app.paydoCheckout.reconcile(options),
+      close: () => app.close(),
+    };
+  }
+
+  /** The Express router or the fetch handler, on a node:http server that drops its connections when stopped. */
+  async #startOther(
+    adapter: 'express' | 'fetch',
+    by: string,
+    checkout: Parameters<typeof paydoRouter>[0],
+    client: PaydoClient,
+    life: number,
+  ): Promise<Instance> {
+    const levels = ['debug', 'info', 'warn', 'error'];
+    const from = levels.indexOf(process.env.PAYDO_HISTORY_LOG ?? 'warn');
+    const write = (level: string) => (object: object | string, message?: string) => {
+      if (levels.indexOf(level) >= from) this.logs.push(`${by}: ${JSON.stringify({ level, msg: message, object })}`);
+    };
+    const logger: CheckoutLogger = {
+      debug: write('debug'),
+      info: write('info'),
+      warn: write('warn'),
+      error: write('error'),
+    };
+    const served = await serveAdapter(adapter, { ...checkout, logger });
+    const { url } = served;
+    return {
+      adapter,
+      url,
+      client,
+      life,
+      request: async (request) => {
+        const res = await fetch(`${url}${request.url}`, {
+          method: request.method,
+          headers: request.headers,
+          ...(request.payload !== undefined && { body: request.payload }),
+        });
+        return { status: res.status, text: await res.text() };
+      },
+      reconcile: (options) => served.reconcile(options),
+      close: () => served.close(),
+    };
   }
 
   async stop(slot: number): Promise<void> {
     const instance = this.slots[slot];
     if (!instance) return;
     this.slots[slot] = null;
-    await instance.app.close();
+    await instance.close();
     await instance.client.close();
   }
 

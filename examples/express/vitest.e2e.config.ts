@@ -1,0 +1,12 @@
+import { defineConfig } from 'vitest/config';
+
+// The Express example's browser test (Chromium): `pnpm exec vitest run --config examples/express/vitest.e2e.config.ts`.
+export default defineConfig({
+  resolve: { conditions: ['source'] },
+  ssr: { resolve: { conditions: ['source'], externalConditions: ['source'] } },
+  test: {
+    include: ['examples/express/test/e2e/**/*.test.ts'],
+    testTimeout: 60_000,
+    hookTimeout: 60_000,
+  },
+});
