@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { StoreUnavailableError } from '../store/store.ts';
 import { CheckoutHttpError } from './http-error.ts';
 import type { RateLimitRedis, RateLimitWindow, ResolvedPluginOptions } from './options.ts';
@@ -106,7 +107,7 @@ export class RateLimits {
     const storeFor = (name: string): CounterStore =>
       // One namespace per window, so two windows never share a counter.
       redis ? new RedisCounter(redis, `${redisPrefix}${options.prefix}:${name}:`) : new MemoryCounter();
-    const byIp = (k: RateLimitKeys) => `ip:${k.ip}`;
+    const byIp = (k: RateLimitKeys) => `ip:${addressBlock(k.ip)}`;
     const byOrder = (k: RateLimitKeys) => `order:${k.orderRef ?? ''}`;
     const limit = (name: string, window: RateLimitWindow, keyOf: Limit['keyOf']): Limit => ({
       name,
@@ -167,4 +168,22 @@ function describeSeconds(seconds: number): string {
   if (seconds < 60) return `${seconds} second${seconds === 1 ? '' : 's'}`;
   const minutes = Math.ceil(seconds / 60);
   return `${minutes} minute${minutes === 1 ? '' : 's'}`;
+}
+
+/**
+ * The block a client's address counts in: an IPv4 address alone, an IPv6 address by its /64 (one
+ * subscriber's network: every host and VPS gets a whole /64, so counting single addresses would let
+ * one machine pay from a new address each time).
+ */
+export function addressBlock(ip: string): string {
+  if (!ip.includes(':') || isIP(ip) !== 6) return ip;
+  const [head = '', tail = ''] = ip.split('::');
+  const left = head ? head.split(':') : [];
+  const right = tail ? tail.split(':') : [];
+  // An IPv4 tail (::ffff:1.2.3.4) is in the last 32 bits, outside the /64.
+  const groups = ip.includes('::') ? [...left, ...Array(8 - left.length - right.length).fill('0'), ...right] : left;
+  return `${groups
+    .slice(0, 4)
+    .map((g) => Number.parseInt(g || '0', 16).toString(16))
+    .join(':')}::/64`;
 }
