@@ -49,7 +49,7 @@ export class TransactionSteps {
    * Per order: which transaction each of its invoices has at Paydo (txid → invoice id), read once
    * per few seconds however many unknown txids are asked about.
    */
-  readonly #invoiceTransactions: SingleFlight<{ byTxid: Map<string, string>; readAt: number }>;
+  readonly #invoiceTransactions: SingleFlight<{ byTxid: Map<string, string>; readAt: number; invoices: number }>;
   /** Paydo's transaction for a txid nobody recorded, asked once per few seconds per txid. */
   readonly #strangers: SingleFlight<Transaction | null>;
   /** `orderRef txid` → when a txid no invoice of the order had was first asked about. */
@@ -158,18 +158,20 @@ export class TransactionSteps {
     const { store, client } = this.#o;
     const key = `${orderRef} ${txid}`;
     const firstAsked = rememberUnknown(this.#unknownTxids, key);
-    const { byTxid, readAt } = await this.#invoiceTransactions.run(orderRef, async () => {
+    const read = await this.#invoiceTransactions.run(orderRef, async () => {
       const readAt = Date.now();
       const byTxid = new Map<string, string>();
-      const invoices = (await store.readOrder(orderRef)).invoices.slice(-5);
+      const all = (await store.readOrder(orderRef)).invoices;
+      const invoices = all.slice(-5);
       await Promise.all(
         invoices.map(async ({ invoiceId }) => {
           const invoice = await client.invoices.retrieve(invoiceId).catch(() => null);
           if (invoice?.transactionIdentifier) byTxid.set(invoice.transactionIdentifier, invoiceId);
         }),
       );
-      return { byTxid, readAt };
+      return { byTxid, readAt, invoices: all.length };
     });
+    const { byTxid, readAt } = read;
     const invoiceId = byTxid.get(txid);
     if (invoiceId) {
       this.#unknownTxids.delete(key);
@@ -177,6 +179,9 @@ export class TransactionSteps {
       this.#ledger.noteTransaction(txid, orderRef, invoiceId);
       return { txid, orderRef, invoiceId };
     }
+    // An order the kit made no invoice for has no transaction at Paydo: nothing to look up (and a
+    // made-up order reference buys no upstream call).
+    if (read.invoices === 0) return null;
     if (readAt < firstAsked) return 'not-yet';
     if (!this.#spendLookup(orderRef)) return 'not-yet';
     return (await this.#isOrders(txid, orderRef, req)) ? 'not-yet' : null;
