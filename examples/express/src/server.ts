@@ -38,7 +38,9 @@ export function buildShop(options: ShopOptions): { app: Express; orders: Map<str
     resolveOrder: async (ref) => orders.get(ref) ?? null,
     onPaymentUpdate: async (update) => {
       const order = orders.get(update.orderRef);
-      if (!order || update.status === 'duplicate') return;
+      // A second charge is refunded by the kit; a paid order never goes back to failed (another
+      // tab's card declined afterwards changes nothing): only the first result that pays counts.
+      if (!order || update.status === 'duplicate' || order.paid) return;
       order.status = update.status;
       order.txid = update.txid;
       if (update.status === 'paid') order.paid = true;
