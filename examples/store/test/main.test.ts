@@ -22,6 +22,12 @@ function pnpmEntry(): string {
   }).trim();
 }
 
+/** How to start pnpm: its entry point is a script for Node, or (some installs) a native executable. */
+function pnpmCommand(): [string, string[]] {
+  const entry = pnpmEntry();
+  return /\.[cm]?js$/.test(entry) ? [process.execPath, [entry]] : [entry, []];
+}
+
 const freePort = () =>
   new Promise<number>((resolve) => {
     const server = createServer().listen(0, '127.0.0.1', () => {
@@ -62,7 +68,8 @@ describe('pnpm start', () => {
       ].join('\n'),
     );
     // detached: its own process group, which Ctrl-C in a terminal signals as a whole.
-    const child = spawn(process.execPath, [pnpmEntry(), 'start'], {
+    const [pnpm, pnpmArgs] = pnpmCommand();
+    const child = spawn(pnpm, [...pnpmArgs, 'start'], {
       cwd: STORE,
       detached: true,
       // The workspace packages from their sources, as the tests use them (no build needed first).
