@@ -58,7 +58,7 @@ export async function applyRefundIpn(
       reason: `Paydo knows no refund ${refundId}.`,
       orderRef: known.orderRef,
     };
-  if (refund.transactionIdentifier && refund.transactionIdentifier !== txid) {
+  if (refund.transactionIdentifier !== null && refund.transactionIdentifier !== txid) {
     return {
       outcome: 'rejected',
       status: null,
@@ -66,7 +66,17 @@ export async function applyRefundIpn(
       orderRef: known.orderRef,
     };
   }
-  const status = refund.status ?? refund.state ?? ipn.transaction.state;
+  // Paydo's answer decides, never the unsigned IPN's claim: a refund Paydo gives without its status
+  // or its transaction cannot be confirmed now, and is asked about again at the next delivery.
+  const status = refund.status ?? refund.state ?? null;
+  if (status === null || !refund.transactionIdentifier) {
+    return {
+      outcome: 'failed',
+      status: null,
+      reason: `Paydo's answer for refund ${refundId} names no status or no transaction.`,
+      orderRef: known.orderRef,
+    };
+  }
   const claim = await store.claimRefundUpdate(refundId, status, claimLeaseMs);
   if (claim === 'duplicate') return { outcome: 'duplicate', status, reason: null, orderRef: known.orderRef };
   if (claim === 'busy')

@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { DOCUMENTED_IPN_SOURCES, PAYDO_IPN_SOURCE_ADDRESSES } from '../../src/index.ts';
 import { addOrder, cardBody, type Harness, pay, startHarness } from './harness.ts';
 
@@ -168,6 +168,29 @@ describe('POST /ipn with a refund IPN', () => {
       [1, false],
       [2, true],
     ]);
+  });
+
+  it("a refund Paydo answers without its status or transaction is not reported (the IPN's claim is never used): 503, retried", async () => {
+    h = await startHarness({ plugin: { rateLimit: false }, sandbox: { refundAcceptMs: null } });
+    h.sandbox.control.configure({ ipnUrl: null });
+    const paid = await unappliedPayment(h);
+    expect((await postIpn(h, ipnBody(paid.invoiceId, paid.txid, 2, paid.orderId))).status).toBe(200);
+    const { refundId } = await h.client.refunds.create({
+      transactionIdentifier: paid.txid,
+      refundType: 2,
+      amount: '5',
+    });
+    const retrieve = h.client.refunds.retrieve.bind(h.client.refunds);
+    const lookup = vi.spyOn(h.client.refunds, 'retrieve').mockImplementation(async (id, options) => {
+      const refund = await retrieve(id, options);
+      return refund && { ...refund, status: null, state: null };
+    });
+    const first = await postIpn(h, refundIpn(refundId, paid.txid, 2));
+    expect(first.status).toBe(503);
+    expect(h.refunds).toEqual([]);
+    lookup.mockRestore();
+    expect((await postIpn(h, refundIpn(refundId, paid.txid, 2))).status).toBe(200);
+    expect(h.refunds.map((r) => r.status)).toEqual([1]);
   });
 
   it('a made-up refund id is rejected; a refund of a transaction this shop never saw is ignored with 200', async () => {
