@@ -1,9 +1,13 @@
 import type { CheckoutMethod } from '@paydo-checkout/server-kit/protocol';
+import type { FormType } from '@paydo-checkout/server-kit/vocabulary';
 import { en } from '../translations/en.ts';
 import type { Strings } from '../translations/localize.ts';
 
-/** Paydo's `formType` of a method that takes card data. */
-export const FORM_TYPE_CARDS = 'cards';
+/**
+ * Paydo's `formType` of a method that takes card data, named once in the server kit's vocabulary:
+ * imported as a type (the bundle carries no server code), so a change there fails this file's check.
+ */
+export const FORM_TYPE_CARDS: (typeof FormType)['cards'] = 'cards';
 
 /** Paydo's generic method types (paydo-api.md §1) and the widget's string for each one's generic name. */
 export const METHOD_TYPES = {
