@@ -129,6 +129,15 @@ const COMMANDS: Record<string, Entry> = {
   },
   'pnpm exec vitest run --config examples/express/vitest.e2e.config.ts': testAll,
   'pnpm exec vitest run --config examples/hono/vitest.e2e.config.ts': testAll,
+  'npx -y pnpm@12.4.2 --filter @paydo-checkout/widget build': ci,
+  'npx -y pnpm@12.4.2 --filter paydo-example-express start': {
+    notRunHere: 'serves the Express example until stopped; examples/express/test/e2e drives the same shop',
+  },
+  'npx -y pnpm@12.4.2 --filter paydo-example-hono start': {
+    notRunHere: 'serves the Hono example until stopped; examples/hono/test/e2e drives the same shop',
+  },
+  'npx -y pnpm@12.4.2 exec vitest run --config examples/express/vitest.e2e.config.ts': testAll,
+  'npx -y pnpm@12.4.2 exec vitest run --config examples/hono/vitest.e2e.config.ts': testAll,
   'npm install express': {
     notRunHere: 'installs a registry package into your app (the packed-install test installs express)',
   },

@@ -1,9 +1,9 @@
 /**
  * The card mode learned before any payer types a card. With `cardPayments: 'auto'` the plugin asks
  * Paydo at startup (and once a day after) whether this project may tokenize cards, the way
- * `paydo-doctor` does: a small unpaid invoice and an empty card, so no card data is sent. The answer
- * goes to the store, shared by every instance: "hosted" for good (as a 403 at pay time also does),
- * "direct" with the time it was asked, so other instances do not ask again for a day.
+ * `paydo-doctor` does: a small unpaid invoice and an empty card, so no card data is sent. Until a
+ * process has Paydo's answer, its cards go to Paydo's page (`CardModes`); a refusal is stored for
+ * every instance (as a 403 at pay time is), and so is the time of the last answer.
  */
 import type { PaydoClient } from '../client/client.ts';
 import type { PaymentMethod } from '../client/schemas/payment-methods.ts';
@@ -84,8 +84,9 @@ export async function probeInvoice(client: PaydoClient, card: PaymentMethod, lab
 /** Asks Paydo unless the store already knows (hosted for good, or direct asked less than a day ago). */
 export async function checkCardMode(deps: CardModeCheckDeps, log: CheckoutLogger): Promise<void> {
   const { cardPayments, client, store, methods, cardModes } = deps;
-  if (cardPayments !== 'auto' || (await cardModes.current()) === 'hosted') return;
-  if (Date.now() - Number(await store.readSetting(CARD_MODE_CHECKED_AT)) < CARD_MODE_CHECK_EVERY_MS) return;
+  // Asked at every start (the keys, the project or Paydo's permission may have changed since a
+  // reading another process stored): until this process has the answer, cards go to Paydo's page.
+  if (cardPayments !== 'auto') return;
   const card = cardMethod(await methods.list());
   if (!card) return;
   const { mode, status } = await probeTokenization(client, await probeInvoice(client, card, 'paydo-card-mode'));
@@ -94,6 +95,7 @@ export async function checkCardMode(deps: CardModeCheckDeps, log: CheckoutLogger
     return;
   }
   if (mode === 'hosted') await cardModes.switchToHosted(log);
+  else await cardModes.confirmDirect();
   await store.saveSetting(CARD_MODE_CHECKED_AT, String(Date.now()));
 }
 

@@ -13,14 +13,18 @@ export function isTokenizationRefused(error: unknown): boolean {
 }
 
 /**
- * Where payers enter their card. `auto` starts direct and stays hosted once Paydo has refused
- * tokenization for the project (the store remembers it, so every instance and restart agrees).
- * The last reading is this module's own cache.
+ * Where payers enter their card. `auto` is hosted (Paydo's card page) until this process has seen
+ * Paydo accept direct tokenization for the project (the card mode check at start, `confirmDirect`):
+ * a card number never reaches this server on an assumption. A refusal (the check, or a 403 at pay
+ * time) makes it hosted in the store, so every instance agrees; the last reading is this module's
+ * own cache.
  */
 export class CardModes {
   readonly #setting: 'auto' | 'direct' | 'hosted';
   readonly #store: PaydoStore;
   #seen: { hosted: boolean; readAt: number } | null = null;
+  /** This process saw Paydo accept direct tokenization (the check's answer), since its last refusal. */
+  #directConfirmed = false;
 
   constructor(setting: 'auto' | 'direct' | 'hosted', store: PaydoStore) {
     this.#setting = setting;
@@ -29,6 +33,7 @@ export class CardModes {
 
   async current(): Promise<CardMode> {
     if (this.#setting !== 'auto') return this.#setting;
+    if (!this.#directConfirmed) return 'hosted';
     // The switch only ever goes to hosted, so a hosted reading never expires; a direct one is
     // read again every few seconds rather than on every checkout (one store round trip less).
     const seen = this.#seen;
@@ -43,8 +48,16 @@ export class CardModes {
     return this.#setting === 'auto';
   }
 
+  /** Paydo accepts direct tokenization for the project now (the check's answer): the widget's card fields. */
+  async confirmDirect(): Promise<void> {
+    await this.#store.saveSetting(SETTING, 'direct');
+    this.#seen = { hosted: false, readAt: Date.now() };
+    this.#directConfirmed = true;
+  }
+
   /** Remembers that cards go to Paydo's page; the instance that made the change says so, once. */
   async switchToHosted(log: CheckoutLogger): Promise<void> {
+    this.#directConfirmed = false;
     const changed = await this.#store.saveSetting(SETTING, 'hosted');
     this.#seen = { hosted: true, readAt: Date.now() };
     if (changed) {

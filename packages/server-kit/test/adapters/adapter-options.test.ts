@@ -99,7 +99,7 @@ describe('paydoRouter', () => {
   });
 
   it("works behind the app's own express.json(): it takes the parsed body", async () => {
-    const router = paydoRouter({ ...base(), rateLimit: false });
+    const router = paydoRouter({ ...base(), rateLimit: false, cardPayments: 'direct' });
     const app = express();
     app.use(express.json(), express.urlencoded());
     app.use('/shop/paydo', router);

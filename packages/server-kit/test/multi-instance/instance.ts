@@ -86,6 +86,8 @@ await app.register(paydo, {
     );
   },
   checkoutPageUrl: (ref) => `http://shop.test/checkout/${ref}`,
+  // Cards in the widget's fields, without the startup card mode check (its invoice would meet the crash points).
+  cardPayments: 'direct',
   rateLimit: false,
   pollIntervalMs: 100,
   statusCacheMs: 0,
