@@ -114,9 +114,18 @@ export class CheckoutEngine {
   async close(): Promise<void> {
     this.#cardModeWatch?.stop();
     await this.#reconciler.close();
+    // Each part gets 10 s: a database that stopped answering must not keep the app from stopping.
+    const bounded = (part: Promise<void> | undefined, what: string) =>
+      part &&
+      Promise.race([
+        part,
+        new Promise<void>((_, reject) => {
+          setTimeout(() => reject(new Error(`${what} did not close within 10 s`)), 10_000).unref();
+        }),
+      ]);
     const parts = await Promise.allSettled([
-      this.options.ownsClient ? this.options.client.close() : undefined,
-      this.options.store.close(),
+      bounded(this.options.ownsClient ? this.options.client.close() : undefined, 'the Paydo client'),
+      bounded(this.options.store.close(), 'the store'),
     ]);
     for (const part of parts) {
       if (part.status === 'rejected')
