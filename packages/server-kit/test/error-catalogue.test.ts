@@ -168,6 +168,7 @@ const NOT_CODES: Record<string, string> = {
   paydo_leases: 'a table',
   user_version: 'a SQLite pragma (the schema version)',
   refund_id: 'a column',
+  order_ref: 'a column',
   action_required: "a span's paydo.outcome (3-D Secure or a wallet is waiting for the payer)",
   duplicate_refund: 'a payment step (its span is paydo.duplicate_refund)',
   not_ours: "a reconciliation finding (paydo.reconciliation.findings' paydo.finding)",

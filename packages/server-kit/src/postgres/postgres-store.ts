@@ -258,22 +258,28 @@ export class PostgresStore implements PaydoStore {
   }
 
   async acquireOrderLock(orderRef: string, owner: string, leaseMs: number): Promise<boolean> {
+    return this.#takeLease(LEASE_TABLES.order, orderRef, owner, leaseMs);
+  }
+
+  async releaseOrderLock(orderRef: string, owner: string): Promise<void> {
+    await this.#giveLease(LEASE_TABLES.order, orderRef, owner);
+  }
+
+  /** Takes (or renews, for its owner) a lease in one of the lease tables; true when `owner` holds it now. */
+  async #takeLease(table: LeaseTable, key: string, owner: string, leaseMs: number): Promise<boolean> {
     const rows = await this.#query(
-      `INSERT INTO ${this.#t('paydo_order_locks')} AS l (order_ref, owner, lease_until)
+      `INSERT INTO ${this.#t(table.name)} AS l (${table.key}, owner, lease_until)
        VALUES ($1, $2, now() + $3 * interval '1 millisecond')
-       ON CONFLICT (order_ref) DO UPDATE SET owner = EXCLUDED.owner, lease_until = EXCLUDED.lease_until
+       ON CONFLICT (${table.key}) DO UPDATE SET owner = EXCLUDED.owner, lease_until = EXCLUDED.lease_until
          WHERE l.owner = EXCLUDED.owner OR l.lease_until <= now()
        RETURNING 1`,
-      [orderRef, owner, leaseMs],
+      [key, owner, leaseMs],
     );
     return rows.length === 1;
   }
 
-  async releaseOrderLock(orderRef: string, owner: string): Promise<void> {
-    await this.#query(`DELETE FROM ${this.#t('paydo_order_locks')} WHERE order_ref = $1 AND owner = $2`, [
-      orderRef,
-      owner,
-    ]);
+  async #giveLease(table: LeaseTable, key: string, owner: string): Promise<void> {
+    await this.#query(`DELETE FROM ${this.#t(table.name)} WHERE ${table.key} = $1 AND owner = $2`, [key, owner]);
   }
 
   async readOrder(orderRef: string): Promise<OrderRecords> {
@@ -475,25 +481,24 @@ export class PostgresStore implements PaydoStore {
   }
 
   async acquireLease(name: string, owner: string, leaseMs: number): Promise<boolean> {
-    const rows = await this.#query(
-      `INSERT INTO ${this.#t('paydo_leases')} AS l (name, owner, lease_until)
-       VALUES ($1, $2, now() + $3 * interval '1 millisecond')
-       ON CONFLICT (name) DO UPDATE SET owner = EXCLUDED.owner, lease_until = EXCLUDED.lease_until
-         WHERE l.owner = EXCLUDED.owner OR l.lease_until <= now()
-       RETURNING 1`,
-      [name, owner, leaseMs],
-    );
-    return rows.length === 1;
+    return this.#takeLease(LEASE_TABLES.named, name, owner, leaseMs);
   }
 
   async releaseLease(name: string, owner: string): Promise<void> {
-    await this.#query(`DELETE FROM ${this.#t('paydo_leases')} WHERE name = $1 AND owner = $2`, [name, owner]);
+    await this.#giveLease(LEASE_TABLES.named, name, owner);
   }
 
   async close(): Promise<void> {
     if (this.#ownsPool) await this.#pool.end();
   }
 }
+
+/** The tables where a lease is held by one owner until it runs out: the order lock, named leases. */
+const LEASE_TABLES = {
+  order: { name: 'paydo_order_locks', key: 'order_ref' },
+  named: { name: 'paydo_leases', key: 'name' },
+} as const;
+type LeaseTable = (typeof LEASE_TABLES)[keyof typeof LEASE_TABLES];
 
 /** The tables where a result is claimed, reported once, and marked applied. */
 const RESULT_TABLES = {

@@ -83,7 +83,7 @@ describe('the card mode, known at startup', () => {
     expect(await modeOf(h)).toBe('hosted');
   });
 
-  it('Paydo not answering at startup: the plugin starts anyway, on Paydo\'s card page until Paydo says otherwise', async () => {
+  it("Paydo not answering at startup: the plugin starts anyway, on Paydo's card page until Paydo says otherwise", async () => {
     const sandbox = await createSandbox();
     sandbox.control.setFaults([{ endpoint: 'card-token.create', kind: 'error', value: 503, times: 1 }]);
     try {
