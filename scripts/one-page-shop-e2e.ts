@@ -10,6 +10,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CHROME_ARGS, findChrome } from './chrome-path.mjs';
 
 export interface OnePageShop {
+  /** Resolves once the kit has started (the kit's `ready()`). */
+  ready(): Promise<void>;
   /** Closes what the shop opened besides its server (the kit's `close()`). */
   close(): Promise<void>;
 }
@@ -43,6 +45,7 @@ export function describeOnePageShop(
       publicUrl: () => url,
       pollIntervalMs: 300,
     });
+    await shop.ready();
     sandbox.control.configure({ ipnUrl: `${url}/paydo/ipn` });
     browser = await chromium.launch({ executablePath: findChrome(), args: CHROME_ARGS });
   });

@@ -11,6 +11,8 @@ const { app, paydo } = buildShop({
   publicUrl: () => publicUrl,
   pollIntervalMs: 1_000,
 });
+// Where cards are typed is known before the first payer arrives (cardPayments 'auto').
+await paydo.ready();
 const server = serve({ fetch: app.fetch, port, hostname: '127.0.0.1' }, () => {
   sandbox.control.configure({ ipnUrl: `${publicUrl}/paydo/ipn` });
   console.log(`\n  Hono example:   ${publicUrl}\n  Paydo sandbox:  ${sandbox.dashboardUrl}\n  Test cards:`);

@@ -6,5 +6,5 @@ import { buildShop } from '../../src/server.ts';
 describeOnePageShop('Express example', createServer, (server, options) => {
   const shop = buildShop(options);
   server.on('request', shop.app);
-  return { close: () => shop.paydo.close() };
+  return { ready: () => shop.paydo.ready(), close: () => shop.paydo.close() };
 });

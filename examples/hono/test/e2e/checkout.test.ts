@@ -15,6 +15,6 @@ describeOnePageShop(
   (_server, options) => {
     shop = buildShop(options);
     const built = shop;
-    return { close: () => built.paydo.close() };
+    return { ready: () => built.paydo.ready(), close: () => built.paydo.close() };
   },
 );

@@ -33,6 +33,12 @@ export interface WireRequest {
 
 /** What the Express router and the fetch handler add to the checkout's operations. */
 export interface PaydoCheckoutHandle {
+  /**
+   * Resolves once the kit has started: with `cardPayments: 'auto'`, once Paydo said where cards
+   * are typed (or after a few seconds). Until then cards go to Paydo's page; await it before you
+   * listen, and the first payer already gets the right form.
+   */
+  ready(): Promise<void>;
   /** One reconciliation sweep now (your own scheduler, or after an outage); `all: true`: every invoice still watched, due or not. */
   reconcile(options?: { all?: boolean }): Promise<ReconcileSummary>;
   /** Stops the sweep and closes the client (when the kit made it) and the store: call it on shutdown. */
@@ -56,11 +62,17 @@ export class AdapterCore {
     this.engine = new CheckoutEngine(this.options, log);
     this.#limits = new RateLimits(this.options);
     // No ready hook in Express or a fetch handler: the sweep and the card mode check start now.
-    void this.engine.start().catch((error) => log.error({ err: error }, 'paydo: starting failed'));
+    this.#started = this.engine.start().catch((error) => log.error({ err: error }, 'paydo: starting failed'));
   }
 
+  readonly #started: Promise<void>;
+
   get handle(): PaydoCheckoutHandle {
-    return { reconcile: (options) => this.engine.reconcile(options), close: () => this.engine.close() };
+    return {
+      ready: () => this.#started,
+      reconcile: (options) => this.engine.reconcile(options),
+      close: () => this.engine.close(),
+    };
   }
 
   async answer(route: CheckoutRoute, wire: WireRequest): Promise<HttpAnswer> {
