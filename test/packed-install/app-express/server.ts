@@ -61,6 +61,7 @@ app.get('/orders/:ref', (req, res) => {
   res.json({ paid: order?.paid === true, txid: order?.txid ?? null });
 });
 
+await paydo.ready();
 app.listen(port, '127.0.0.1', () => {
   // The test reads this line.
   console.log(JSON.stringify({ url: publicUrl, checkout: `${publicUrl}/checkout/${ref}`, ref }));

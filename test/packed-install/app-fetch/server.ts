@@ -48,6 +48,7 @@ const page = (orderRef: string) => `<!doctype html>
 </body>
 </html>`;
 
+await paydo.ready();
 createServer(async (req, res) => {
   const url = new URL(req.url ?? '/', publicUrl);
   if (url.pathname.startsWith('/paydo/')) {
